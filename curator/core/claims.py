@@ -1,0 +1,247 @@
+"""Create, read, update, delete and restore claims; every write is logged field by field."""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING, Any
+
+import peewee
+
+from curator.core import changelog
+from curator.core.anchoring import Anchor, AnchorError, make_anchor
+from curator.core.db import write_transaction
+from curator.core.errors import NotFoundError, ValidationError
+from curator.core.models import Claim, ClaimTerm, Document, Reviewer, Term, utcnow
+from curator.core.records import Changes, ClaimDraft, ClaimRecord, TermRef
+
+if TYPE_CHECKING:
+    from curator.core.session import Session
+
+ANCHOR_FIELDS = ("start", "end", "exact", "prefix", "suffix", "document_sha256")
+
+
+def format_terms(terms: tuple[TermRef, ...]) -> str:
+    return "; ".join(f"{t.role}: {t.label}" + (f" ({t.identifier})" if t.identifier else "") for t in terms)
+
+
+class ClaimService:
+    def __init__(self, session: Session):
+        self.session = session
+
+    # -- reading ------------------------------------------------------------------------------
+    def get(self, claim_id: int) -> ClaimRecord:
+        records = self._records(Claim.id == claim_id)
+        if not records:
+            raise NotFoundError(f"claim {claim_id} no longer exists")
+        return records[0]
+
+    def for_document(self, document_id: int) -> list[ClaimRecord]:
+        return self._records(Claim.document == document_id)
+
+    def all(self) -> list[ClaimRecord]:
+        return self._records(None)
+
+    def count(self) -> int:
+        return Claim.select().count()
+
+    def _records(self, where) -> list[ClaimRecord]:
+        value_keys = [f.key for f in self.session.codebook.value_fields]
+        query = Claim.select(Claim, Reviewer.name).join(Reviewer, peewee.JOIN.LEFT_OUTER).order_by(Claim.start, Claim.id)
+        if where is not None:
+            query = query.where(where)
+        claims = list(query.dicts())
+        if not claims:
+            return []
+        ids = [c["id"] for c in claims]
+        terms: dict[int, list[TermRef]] = {i: [] for i in ids}
+        term_query = ClaimTerm.select().order_by(ClaimTerm.claim, ClaimTerm.position, ClaimTerm.id)
+        if where is not None:
+            term_query = term_query.where(ClaimTerm.claim.in_(ids))
+        for row in term_query.dicts():
+            if row["claim"] in terms:
+                terms[row["claim"]].append(TermRef(row["role"], row["label"], row["identifier"], row["term"]))
+        return [
+            ClaimRecord(
+                id=c["id"],
+                document_id=c["document"],
+                reviewer_id=c["reviewer"],
+                reviewer_name=c.get("name") or "",
+                anchor=Anchor(c["start"], c["end"], c["exact"], c["prefix"], c["suffix"]),
+                document_sha256=c["document_sha256"],
+                values={k: c[k] for k in value_keys},
+                terms=tuple(terms[c["id"]]),
+                created_at=c["created_at"],
+                updated_at=c["updated_at"],
+            )
+            for c in claims
+        ]
+
+    # -- validation ---------------------------------------------------------------------------
+    def clean_values(self, values: dict[str, Any]) -> dict[str, Any]:
+        """Return every codebook value field, checked and normalised; raise naming the field."""
+        codebook = self.session.codebook
+        known = {f.key for f in codebook.value_fields}
+        unknown = set(values) - known
+        if unknown:
+            raise ValidationError(f"unknown claim field(s): {', '.join(sorted(unknown))}")
+        cleaned: dict[str, Any] = {}
+        for f in codebook.value_fields:
+            value = values.get(f.key)
+            if f.kind in ("text", "longtext"):
+                cleaned[f.key] = (value or "").strip() if f.kind == "text" else (value or "")
+            elif f.kind == "choice":
+                value = value or f.default
+                if value and value not in {c.key for c in f.choices}:
+                    raise ValidationError(f"{f.label}: '{value}' is not one of the codebook's choices")
+                cleaned[f.key] = value or ""
+            elif f.kind == "number":
+                if value in (None, ""):
+                    cleaned[f.key] = None
+                    continue
+                try:
+                    number = float(value)
+                except (TypeError, ValueError):
+                    raise ValidationError(f"{f.label}: '{value}' is not a number") from None
+                if not math.isfinite(number):
+                    raise ValidationError(f"{f.label}: enter a finite number")
+                cleaned[f.key] = number
+            elif f.kind == "integer":
+                if value in (None, ""):
+                    cleaned[f.key] = None
+                    continue
+                try:
+                    number = int(value)
+                except (TypeError, ValueError):
+                    raise ValidationError(f"{f.label}: '{value}' is not a whole number") from None
+                if number < 0:
+                    raise ValidationError(f"{f.label}: a count cannot be negative")
+                cleaned[f.key] = number
+        p = cleaned.get("p_value")
+        if p is not None and not 0 <= p <= 1:
+            raise ValidationError("p-value: must lie between 0 and 1")
+        low, high = cleaned.get("ci_low"), cleaned.get("ci_high")
+        if low is not None and high is not None and low > high:
+            raise ValidationError("95% CI: the lower bound is above the upper bound")
+        return cleaned
+
+    def clean_terms(self, terms: tuple[TermRef, ...]) -> tuple[TermRef, ...]:
+        roles = {r.key for r in self.session.codebook.roles}
+        cleaned, seen = [], set()
+        for ref in terms:
+            if ref.role not in roles:
+                raise ValidationError(f"term '{ref.label}': unknown role '{ref.role}'")
+            if ref.term_id is not None:
+                term = Term.get_or_none(Term.id == ref.term_id)
+                if term is None:
+                    raise ValidationError(f"term '{ref.label}' was deleted from the vocabulary; pick it again")
+                ref = TermRef(ref.role, term.label, term.identifier, term.id)
+            elif not ref.label.strip():
+                raise ValidationError(f"{ref.role}: a term needs a label")
+            key = (ref.role, ref.term_id, ref.label.casefold())
+            if key not in seen:
+                seen.add(key)
+                cleaned.append(ref)
+        return tuple(cleaned)
+
+    def _anchor(self, draft: ClaimDraft) -> tuple[Anchor, str]:
+        document = Document.get_or_none(Document.id == draft.document_id)
+        if document is None:
+            raise NotFoundError(f"document {draft.document_id} no longer exists")
+        try:
+            return make_anchor(document.text, draft.start, draft.end), document.sha256
+        except AnchorError as exc:
+            raise ValidationError(f"Quote: {exc}") from None
+
+    # -- writing ------------------------------------------------------------------------------
+    def create(self, draft: ClaimDraft) -> tuple[ClaimRecord, Changes]:
+        anchor, sha = self._anchor(draft)
+        values = self.clean_values(draft.values)
+        terms = self.clean_terms(draft.terms)
+        reviewer_id = self.session.reviewer_id
+        now = utcnow()
+        with write_transaction():
+            claim = Claim.create(
+                document=draft.document_id, reviewer=reviewer_id, document_sha256=sha,
+                start=anchor.start, end=anchor.end, exact=anchor.exact, prefix=anchor.prefix, suffix=anchor.suffix,
+                created_at=now, updated_at=now, **values,
+            )
+            self._write_terms(claim.id, terms)
+            diffs = [("quote", None, anchor.exact), ("start", None, anchor.start), ("end", None, anchor.end)]
+            diffs += [(k, None, v) for k, v in values.items() if v not in (None, "")]
+            if terms:
+                diffs.append(("terms", None, format_terms(terms)))
+            changelog.record("create", "claim", claim.id, diffs, reviewer_id)
+        return self.get(claim.id), Changes(documents=frozenset({draft.document_id}), claims=frozenset({claim.id}))
+
+    def update(self, claim_id: int, draft: ClaimDraft) -> Changes:
+        old = self.get(claim_id)
+        if draft.document_id != old.document_id:
+            raise ValidationError("a claim cannot move to another document")
+        anchor, sha = self._anchor(draft)
+        values = self.clean_values(draft.values)
+        terms = self.clean_terms(draft.terms)
+        diffs = [(k, old.values.get(k), v) for k, v in values.items() if old.values.get(k) != v]
+        if (anchor.start, anchor.end) != (old.anchor.start, old.anchor.end):
+            diffs += [("quote", old.anchor.exact, anchor.exact), ("start", old.anchor.start, anchor.start), ("end", old.anchor.end, anchor.end)]
+        terms_changed = [(t.role, t.label, t.identifier, t.term_id) for t in terms] != [
+            (t.role, t.label, t.identifier, t.term_id) for t in old.terms
+        ]
+        if terms_changed:
+            diffs.append(("terms", format_terms(old.terms), format_terms(terms)))
+        if not diffs:
+            return Changes()
+        with write_transaction():
+            Claim.update(
+                start=anchor.start, end=anchor.end, exact=anchor.exact, prefix=anchor.prefix, suffix=anchor.suffix,
+                document_sha256=sha, updated_at=utcnow(), **values,
+            ).where(Claim.id == claim_id).execute()
+            if terms_changed:
+                ClaimTerm.delete().where(ClaimTerm.claim == claim_id).execute()
+                self._write_terms(claim_id, terms)
+            changelog.record("update", "claim", claim_id, diffs, self.session.reviewer_id)
+        return Changes(documents=frozenset({old.document_id}), claims=frozenset({claim_id}))
+
+    def delete(self, claim_id: int) -> tuple[ClaimRecord, Changes]:
+        """Delete a claim; return the snapshot that restore() puts back."""
+        old = self.get(claim_id)
+        with write_transaction():
+            ClaimTerm.delete().where(ClaimTerm.claim == claim_id).execute()
+            Claim.delete().where(Claim.id == claim_id).execute()
+            diffs = [("quote", old.anchor.exact, None)] + [(k, v, None) for k, v in old.values.items() if v not in (None, "")]
+            if old.terms:
+                diffs.append(("terms", format_terms(old.terms), None))
+            changelog.record("delete", "claim", claim_id, diffs, self.session.reviewer_id)
+        return old, Changes(documents=frozenset({old.document_id}), claims=frozenset({claim_id}))
+
+    def restore(self, record: ClaimRecord) -> Changes:
+        """Put a deleted claim back exactly as it was: same id, reviewer, anchor and timestamps."""
+        if Claim.get_or_none(Claim.id == record.id) is not None:
+            raise ValidationError(f"claim {record.id} already exists")
+        if Document.get_or_none(Document.id == record.document_id) is None:
+            raise NotFoundError("the claim's document no longer exists")
+        terms = tuple(
+            t if t.term_id is None or Term.get_or_none(Term.id == t.term_id) else TermRef(t.role, t.label, t.identifier, None)
+            for t in record.terms
+        )
+        a = record.anchor
+        with write_transaction():
+            Claim.insert(
+                id=record.id, document=record.document_id, reviewer=record.reviewer_id,
+                start=a.start, end=a.end, exact=a.exact, prefix=a.prefix, suffix=a.suffix,
+                document_sha256=record.document_sha256, created_at=record.created_at, updated_at=record.updated_at,
+                **record.values,
+            ).execute()
+            self._write_terms(record.id, terms)
+            diffs = [("quote", None, a.exact)] + [(k, None, v) for k, v in record.values.items() if v not in (None, "")]
+            changelog.record("create", "claim", record.id, diffs, self.session.reviewer_id)
+        return Changes(documents=frozenset({record.document_id}), claims=frozenset({record.id}))
+
+    @staticmethod
+    def _write_terms(claim_id: int, terms: tuple[TermRef, ...]) -> None:
+        if terms:
+            ClaimTerm.insert_many(
+                [
+                    {"claim": claim_id, "term": t.term_id, "role": t.role, "label": t.label, "identifier": t.identifier, "position": i}
+                    for i, t in enumerate(terms)
+                ]
+            ).execute()

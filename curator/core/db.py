@@ -1,0 +1,72 @@
+"""Open the project database late, with the same pragmas on every connection."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import peewee
+from playhouse.db_url import connect as connect_url
+
+# Every model binds to this proxy; the real database is chosen at run time (peewee's diary example).
+database = peewee.DatabaseProxy()
+
+# Per connection: WAL + FULL survives power loss, foreign keys are off unless asked for, and a busy
+# timeout lets two processes share the file (../shared/notes/reliability.md).
+SQLITE_PRAGMAS = {
+    "journal_mode": "wal",
+    "synchronous": 2,  # FULL
+    "foreign_keys": 1,
+    "busy_timeout": 5000,
+}
+
+APPLICATION_ID = 0x43555241  # "CURA", tells our files from foreign SQLite files
+
+
+class DatabaseOpenError(Exception):
+    """The database named by the user cannot be opened."""
+
+
+def is_url(target: str) -> bool:
+    return "://" in target
+
+
+def make_database(target: str | os.PathLike) -> peewee.Database:
+    """Return an unconnected database for a file path or a database URL."""
+    target = str(target)
+    if is_url(target):
+        try:
+            db = connect_url(target)
+        except Exception as exc:  # peewee raises a bare RuntimeError for unknown schemes
+            raise DatabaseOpenError(f"cannot use database URL {target!r}: {exc}") from exc
+        if isinstance(db, peewee.SqliteDatabase):
+            db = peewee.SqliteDatabase(db.database, pragmas=SQLITE_PRAGMAS)
+        return db
+    path = Path(target).expanduser()
+    if path.is_dir():
+        raise DatabaseOpenError(f"{path} is a folder; give a database file name such as {path / 'curator.sqlite3'}")
+    if not path.parent.exists():
+        raise DatabaseOpenError(f"folder {path.parent} does not exist")
+    return peewee.SqliteDatabase(str(path), pragmas=SQLITE_PRAGMAS)
+
+
+def bind(db: peewee.Database) -> peewee.Database:
+    database.initialize(db)
+    return db
+
+
+def is_sqlite(db: peewee.Database | None = None) -> bool:
+    db = db if db is not None else database.obj
+    return isinstance(db, peewee.SqliteDatabase)
+
+
+def write_transaction():
+    """Begin a transaction that may write; on SQLite it takes the write lock at once.
+
+    A deferred transaction that upgrades to a writer gets SQLITE_BUSY immediately under WAL,
+    whatever the busy timeout, so every writing transaction begins IMMEDIATE.
+    """
+    db = database.obj
+    if is_sqlite(db):
+        return db.atomic("IMMEDIATE")
+    return db.atomic()

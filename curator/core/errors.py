@@ -1,0 +1,38 @@
+"""Errors the services raise with a message meant for the reviewer."""
+
+
+class CuratorError(Exception):
+    """Base for errors whose message can be shown to a reviewer as it is."""
+
+
+class ValidationError(CuratorError):
+    """Input that cannot be saved; the message names the field and what to do."""
+
+
+class NotFoundError(CuratorError):
+    """The row asked for no longer exists (deleted elsewhere, or by undo)."""
+
+
+def user_message(exc: BaseException) -> str:
+    """Words for the reviewer, walking chained errors to the real cause.
+
+    peewee 4 reports a full disk inside atomic() as "cannot rollback - no transaction is active";
+    the real error is in __context__.
+    """
+    seen, chain = set(), []
+    while exc is not None and id(exc) not in seen:
+        seen.add(id(exc))
+        chain.append(exc)
+        exc = exc.__cause__ or exc.__context__
+    for e in chain:
+        if isinstance(e, CuratorError):
+            return str(e)
+    text = " | ".join(str(e) for e in chain).lower()
+    if "database or disk is full" in text or "no space left" in text:
+        return "The disk is full, so nothing was saved. Free some space and try again; your input is kept."
+    if "readonly" in text or "read-only" in text:
+        return "The database is read-only, so nothing was saved. Check the file's permissions."
+    if "database is locked" in text:
+        return "Another program kept the database busy for too long. Try again in a moment; your input is kept."
+    root = chain[-1] if chain else None
+    return f"{type(root).__name__}: {root}" if root else "Unknown error"

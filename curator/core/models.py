@@ -1,0 +1,132 @@
+"""The schema. Field types are the portable subset of SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import peewee
+
+from curator.core.db import database
+
+
+def utcnow() -> dt.datetime:
+    """Naive UTC: portable across SQLite text and PostgreSQL timestamp columns."""
+    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None, microsecond=0)
+
+
+class BaseModel(peewee.Model):
+    class Meta:
+        database = database
+        legacy_table_names = False
+
+
+class SchemaInfo(BaseModel):
+    """Key/value facts about the database itself (schema version, creation time)."""
+
+    key = peewee.CharField(primary_key=True, max_length=64)
+    value = peewee.TextField()
+
+
+class Reviewer(BaseModel):
+    name = peewee.CharField(max_length=200, unique=True)
+    initials = peewee.CharField(max_length=10)
+    created_at = peewee.DateTimeField(default=utcnow)
+
+
+class Document(BaseModel):
+    title = peewee.TextField()
+    source_kind = peewee.CharField(max_length=32, default="other")
+    authors = peewee.TextField(default="")
+    venue = peewee.TextField(default="")
+    published = peewee.CharField(max_length=32, default="")  # as precise as the source: 2026, 2026-02, 2026-02-05
+    doi = peewee.CharField(max_length=255, default="")
+    url = peewee.TextField(default="")
+    file_name = peewee.TextField(default="")
+    sha256 = peewee.CharField(max_length=64, unique=True)
+    text = peewee.TextField()
+    format = peewee.CharField(max_length=16, default="text")
+    reading_status = peewee.CharField(max_length=16, default="unread", index=True)
+    notes = peewee.TextField(default="")
+    imported_at = peewee.DateTimeField(default=utcnow)
+
+
+class Vocabulary(BaseModel):
+    key = peewee.CharField(max_length=64, unique=True)
+    name = peewee.CharField(max_length=200)
+    roles = peewee.TextField(default="")  # space-separated role keys
+
+
+class Term(BaseModel):
+    vocabulary = peewee.ForeignKeyField(Vocabulary, backref="terms", on_delete="CASCADE")
+    label = peewee.CharField(max_length=300)
+    identifier = peewee.CharField(max_length=100, default="", index=True)
+    synonyms = peewee.TextField(default="")  # "; "-joined
+    description = peewee.TextField(default="")
+    added_by = peewee.ForeignKeyField(Reviewer, null=True, on_delete="SET NULL")  # None: from the codebook
+
+    class Meta:
+        indexes = ((("vocabulary", "label"), True),)
+
+
+class Claim(BaseModel):
+    document = peewee.ForeignKeyField(Document, backref="claims", on_delete="RESTRICT", index=True)
+    reviewer = peewee.ForeignKeyField(Reviewer, null=True, on_delete="SET NULL")
+    # Anchor: W3C TextPositionSelector (code points) + TextQuoteSelector, and the text it was made on.
+    start = peewee.IntegerField()
+    end = peewee.IntegerField()
+    exact = peewee.TextField()
+    prefix = peewee.TextField(default="")
+    suffix = peewee.TextField(default="")
+    document_sha256 = peewee.CharField(max_length=64, default="")
+    statement = peewee.TextField(default="")
+    claim_type = peewee.CharField(max_length=64, default="", index=True)
+    population = peewee.CharField(max_length=64, default="")
+    study_design = peewee.CharField(max_length=64, default="")
+    direction = peewee.CharField(max_length=64, default="")
+    effect_measure = peewee.CharField(max_length=64, default="")
+    effect_value = peewee.DoubleField(null=True)
+    ci_low = peewee.DoubleField(null=True)
+    ci_high = peewee.DoubleField(null=True)
+    p_value = peewee.DoubleField(null=True)
+    n_studies = peewee.IntegerField(null=True)
+    n_participants = peewee.IntegerField(null=True)
+    source_certainty = peewee.CharField(max_length=64, default="")
+    reviewer_certainty = peewee.CharField(max_length=64, default="")
+    status = peewee.CharField(max_length=64, default="draft", index=True)
+    notes = peewee.TextField(default="")
+    created_at = peewee.DateTimeField(default=utcnow)
+    updated_at = peewee.DateTimeField(default=utcnow)
+
+
+class ClaimTerm(BaseModel):
+    """A term on a claim. Label and identifier are kept so deleting a term never loses the tag."""
+
+    claim = peewee.ForeignKeyField(Claim, backref="claim_terms", on_delete="CASCADE", index=True)
+    term = peewee.ForeignKeyField(Term, null=True, on_delete="SET NULL", index=True)
+    role = peewee.CharField(max_length=64)
+    label = peewee.CharField(max_length=300)
+    identifier = peewee.CharField(max_length=100, default="")
+    position = peewee.IntegerField(default=0)
+
+
+class ChangeLog(BaseModel):
+    reviewer = peewee.ForeignKeyField(Reviewer, null=True, on_delete="SET NULL")
+    at = peewee.DateTimeField(default=utcnow, index=True)
+    action = peewee.CharField(max_length=16)  # create | update | delete
+    entity = peewee.CharField(max_length=32)
+    entity_id = peewee.IntegerField(index=True)
+    field = peewee.CharField(max_length=64, default="")
+    old = peewee.TextField(null=True)
+    new = peewee.TextField(null=True)
+
+
+ALL_MODELS = [SchemaInfo, Reviewer, Document, Vocabulary, Term, Claim, ClaimTerm, ChangeLog]
+
+# The claim columns a codebook field may name (kind text/longtext/choice/number/integer).
+CLAIM_FIELD_COLUMNS = {
+    name: field
+    for name, field in Claim._meta.fields.items()
+    if name
+    not in {"id", "document", "reviewer", "start", "end", "exact", "prefix", "suffix",
+            "document_sha256", "created_at", "updated_at"}
+}

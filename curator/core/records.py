@@ -1,0 +1,134 @@
+"""Plain values the services return and take. The UI sees these, never ORM objects."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from curator.core.anchoring import Anchor
+
+SOURCE_KINDS = {
+    "peer_reviewed": "Peer-reviewed article / review",
+    "news_summary": "News summary",
+    "web_article": "Web article or blog",
+    "other": "Other",
+}
+READING_STATUSES = {"unread": "Unread", "in_progress": "In progress", "done": "Done"}
+
+
+@dataclass(frozen=True)
+class ReviewerInfo:
+    id: int
+    name: str
+    initials: str
+
+
+@dataclass(frozen=True)
+class DocumentSummary:
+    id: int
+    title: str
+    source_kind: str
+    reading_status: str
+    claim_count: int
+
+
+@dataclass(frozen=True)
+class DocumentInfo:
+    id: int
+    title: str
+    source_kind: str
+    authors: str
+    venue: str
+    published: str
+    doi: str
+    url: str
+    file_name: str
+    sha256: str
+    text: str
+    format: str
+    reading_status: str
+    notes: str
+    imported_at: dt.datetime | None = None
+
+
+@dataclass(frozen=True)
+class TermInfo:
+    id: int
+    vocabulary_key: str
+    vocabulary_name: str
+    roles: tuple[str, ...]
+    label: str
+    identifier: str
+    synonyms: tuple[str, ...]
+    description: str
+
+
+@dataclass(frozen=True)
+class TermRef:
+    """A term as placed on a claim: term_id is None once the vocabulary term was deleted."""
+
+    role: str
+    label: str
+    identifier: str = ""
+    term_id: int | None = None
+
+
+@dataclass(frozen=True)
+class ClaimDraft:
+    """What the form holds: the selection, the field values and the terms."""
+
+    document_id: int
+    start: int
+    end: int
+    values: dict[str, Any] = field(default_factory=dict)
+    terms: tuple[TermRef, ...] = ()
+
+
+@dataclass(frozen=True)
+class ClaimRecord:
+    id: int
+    document_id: int
+    reviewer_id: int | None
+    reviewer_name: str
+    anchor: Anchor
+    document_sha256: str
+    values: dict[str, Any]
+    terms: tuple[TermRef, ...]
+    created_at: dt.datetime
+    updated_at: dt.datetime
+
+    def as_draft(self) -> ClaimDraft:
+        return ClaimDraft(self.document_id, self.anchor.start, self.anchor.end, dict(self.values), self.terms)
+
+    def terms_for(self, role: str) -> tuple[TermRef, ...]:
+        return tuple(t for t in self.terms if t.role == role)
+
+
+@dataclass(frozen=True)
+class Changes:
+    """What an operation changed, so each view refreshes only what it shows (Anki's OpChanges)."""
+
+    documents: frozenset[int] = frozenset()
+    claims: frozenset[int] = frozenset()
+    vocabulary: bool = False
+
+    def __or__(self, other: Changes) -> Changes:
+        return Changes(self.documents | other.documents, self.claims | other.claims, self.vocabulary or other.vocabulary)
+
+
+@dataclass(frozen=True)
+class NewDocument:
+    """A document read from a file, ready to be stored."""
+
+    title: str
+    text: str
+    sha256: str
+    file_name: str = ""
+    format: str = "text"
+    source_kind: str = "other"
+    authors: str = ""
+    venue: str = ""
+    published: str = ""
+    doi: str = ""
+    url: str = ""

@@ -1,0 +1,117 @@
+"""Vocabulary terms: list, add, delete and merge — never at the cost of a claim."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from curator.core import changelog
+from curator.core.codebook import Codebook
+from curator.core.db import write_transaction
+from curator.core.errors import NotFoundError, ValidationError
+from curator.core.models import ClaimTerm, Term, Vocabulary
+from curator.core.records import Changes, TermInfo
+
+if TYPE_CHECKING:
+    from curator.core.session import Session
+
+
+def _split(synonyms: str) -> tuple[str, ...]:
+    return tuple(s for s in (p.strip() for p in synonyms.split(";")) if s)
+
+
+class TermService:
+    def __init__(self, session: Session):
+        self.session = session
+
+    def all(self) -> list[TermInfo]:
+        query = (
+            Term.select(Term, Vocabulary.key, Vocabulary.name, Vocabulary.roles)
+            .join(Vocabulary)
+            .order_by(Vocabulary.id, Term.label)
+            .dicts()
+        )
+        return [
+            TermInfo(r["id"], r["key"], r["name"], tuple(r["roles"].split()), r["label"], r["identifier"], _split(r["synonyms"]), r["description"])
+            for r in query
+        ]
+
+    def for_role(self, role: str) -> list[TermInfo]:
+        """Terms a picker for `role` offers: every vocabulary serving it (all, for 'any' roles)."""
+        any_vocabulary = self.session.codebook.role(role).any_vocabulary
+        return [t for t in self.all() if any_vocabulary or role in t.roles]
+
+    def vocabularies_for_role(self, role: str) -> list[tuple[str, str]]:
+        """(key, name) of vocabularies a new term for `role` may go into."""
+        any_vocabulary = self.session.codebook.role(role).any_vocabulary
+        return [
+            (v.key, v.name)
+            for v in Vocabulary.select().order_by(Vocabulary.id)
+            if any_vocabulary or role in v.roles.split()
+        ]
+
+    def add(self, vocabulary_key: str, label: str, identifier: str = "", synonyms: tuple[str, ...] = (), description: str = "") -> tuple[TermInfo, Changes]:
+        label = label.strip()
+        if not label:
+            raise ValidationError("a new term needs a label")
+        vocabulary = Vocabulary.get_or_none(Vocabulary.key == vocabulary_key)
+        if vocabulary is None:
+            raise NotFoundError(f"vocabulary '{vocabulary_key}' does not exist")
+        clash = [t for t in vocabulary.terms if t.label.casefold() == label.casefold()]
+        if clash:
+            raise ValidationError(f"'{label}' is already in {vocabulary.name}")
+        with write_transaction():
+            term = Term.create(
+                vocabulary=vocabulary, label=label, identifier=identifier.strip(), synonyms="; ".join(synonyms),
+                description=description, added_by=self.session.reviewer_id,
+            )
+            changelog.record("create", "term", term.id, [("label", None, label), ("identifier", None, identifier)], self.session.reviewer_id)
+        info = next(t for t in self.all() if t.id == term.id)
+        return info, Changes(vocabulary=True)
+
+    def delete(self, term_id: int) -> Changes:
+        """Remove a term from its vocabulary; claims keep it as text (label and identifier)."""
+        term = Term.get_or_none(Term.id == term_id)
+        if term is None:
+            raise NotFoundError(f"term {term_id} no longer exists")
+        claims = {ct.claim_id for ct in ClaimTerm.select(ClaimTerm.claim).where(ClaimTerm.term == term_id)}
+        with write_transaction():
+            ClaimTerm.update(term=None).where(ClaimTerm.term == term_id).execute()
+            term.delete_instance()
+            changelog.record("delete", "term", term_id, [("label", term.label, None)], self.session.reviewer_id)
+        return Changes(claims=frozenset(claims), vocabulary=True)
+
+    def merge(self, source_id: int, target_id: int) -> Changes:
+        """Fold `source` into `target`: its claims take the target term, then it is deleted."""
+        source, target = Term.get_or_none(Term.id == source_id), Term.get_or_none(Term.id == target_id)
+        if source is None or target is None:
+            raise NotFoundError("a term to merge no longer exists")
+        if source_id == target_id:
+            raise ValidationError("a term cannot be merged into itself")
+        claims = {ct.claim_id for ct in ClaimTerm.select(ClaimTerm.claim).where(ClaimTerm.term == source_id)}
+        with write_transaction():
+            ClaimTerm.update(term=target_id, label=target.label, identifier=target.identifier).where(ClaimTerm.term == source_id).execute()
+            source.delete_instance()
+            changelog.record("update", "term", source_id, [("merged_into", None, f"{target.label} ({target_id})")], self.session.reviewer_id)
+        return Changes(claims=frozenset(claims), vocabulary=True)
+
+    def sync_codebook(self, codebook: Codebook) -> int:
+        """Add the codebook's vocabularies and terms the database lacks; return how many terms were added."""
+        added = 0
+        with write_transaction():
+            for cv in codebook.vocabularies:
+                vocabulary, _ = Vocabulary.get_or_create(key=cv.key, defaults={"name": cv.name, "roles": " ".join(cv.roles)})
+                if (vocabulary.name, vocabulary.roles) != (cv.name, " ".join(cv.roles)):
+                    Vocabulary.update(name=cv.name, roles=" ".join(cv.roles)).where(Vocabulary.id == vocabulary.id).execute()
+                existing = {t.label.casefold(): t for t in Term.select().where(Term.vocabulary == vocabulary)}
+                rows = []
+                for ct in cv.terms:
+                    term = existing.get(ct.label.casefold())
+                    fields = {"identifier": ct.identifier, "synonyms": "; ".join(ct.synonyms), "description": ct.description}
+                    if term is None:
+                        rows.append({"vocabulary": vocabulary.id, "label": ct.label, **fields})
+                    elif term.added_by_id is None and any(getattr(term, k) != v for k, v in fields.items()):
+                        Term.update(**fields).where(Term.id == term.id).execute()
+                if rows:
+                    Term.insert_many(rows).execute()
+                    added += len(rows)
+        return added

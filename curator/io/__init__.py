@@ -1,0 +1,1 @@
+"""Importers and exporters. Never imports Qt (tests/test_layering.py)."""
