@@ -6,10 +6,12 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from curator.core.errors import CuratorError
+
 FIELD_KINDS = {"text", "longtext", "choice", "number", "integer", "terms"}
 
 
-class CodebookError(ValueError):
+class CodebookError(CuratorError):
     """The codebook file is unreadable or inconsistent; the message names the place."""
 
 

@@ -8,6 +8,8 @@ from pathlib import Path
 import peewee
 from playhouse.db_url import connect as connect_url
 
+from curator.core.errors import CuratorError
+
 # Every model binds to this proxy; the real database is chosen at run time (peewee's diary example).
 database = peewee.DatabaseProxy()
 
@@ -23,7 +25,7 @@ SQLITE_PRAGMAS = {
 APPLICATION_ID = 0x43555241  # "CURA", tells our files from foreign SQLite files
 
 
-class DatabaseOpenError(Exception):
+class DatabaseOpenError(CuratorError):
     """The database named by the user cannot be opened."""
 
 

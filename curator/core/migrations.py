@@ -7,12 +7,13 @@ from collections.abc import Callable
 import peewee
 
 from curator.core import db as dbmod
+from curator.core.errors import CuratorError
 from curator.core.models import ALL_MODELS, SchemaInfo
 
 SCHEMA_VERSION_KEY = "schema_version"
 
 
-class SchemaError(Exception):
+class SchemaError(CuratorError):
     """The database's schema cannot be used by this version of Curator."""
 
 

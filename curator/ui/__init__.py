@@ -1,0 +1,1 @@
+"""All PySide6 code lives here and nowhere else."""

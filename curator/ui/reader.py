@@ -1,0 +1,209 @@
+"""The reader: the canonical text, read-only, with every claim highlighted.
+
+Qt counts positions in UTF-16 code units; claims store code points. Every position crossing this
+widget's boundary goes through Utf16Map, and quotes are always sliced from the canonical text,
+never from Qt's toPlainText() (which turns NBSP into a space).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QColor, QFont, QSyntaxHighlighter, QTextBlockFormat, QTextCharFormat, QTextCursor
+from PySide6.QtWidgets import QTextEdit
+
+from curator.core.textpos import Utf16Map
+
+READING_WIDTH_CHARS = 78
+
+# One colour per claim type, in codebook order; types added to the codebook reuse the cycle.
+TYPE_COLOURS = ["#ffe08a", "#b9e3ff", "#c8f0c0", "#ffc6c6", "#e3d1ff", "#e6e6e6", "#ffd8b0", "#c0f0ec"]
+
+
+def type_colour(index: int) -> QColor:
+    return QColor(TYPE_COLOURS[index % len(TYPE_COLOURS)]) if index >= 0 else QColor("#dddddd")
+
+
+@dataclass(frozen=True)
+class Highlight:
+    claim_id: int
+    start: int  # code points
+    end: int
+    colour: QColor
+
+
+class ClaimHighlighter(QSyntaxHighlighter):
+    """Paints claim spans block by block, from an index built once per set of claims."""
+
+    def __init__(self, document):
+        super().__init__(document)
+        self.by_block: dict[int, list[tuple[int, int, int, QColor]]] = {}
+        self.selected: int | None = None
+
+    def highlightBlock(self, text: str) -> None:  # noqa: N802 (Qt override)
+        block = self.currentBlock()
+        spans = self.by_block.get(block.blockNumber())
+        if not spans:
+            return
+        base = block.position()
+        length = block.length()
+        selected_span = None
+        for claim_id, start, end, colour in spans:
+            lo, hi = max(start - base, 0), min(end - base, length)
+            if hi <= lo:
+                continue
+            if claim_id == self.selected:
+                selected_span = (lo, hi, colour)
+                continue
+            fmt = QTextCharFormat()
+            fmt.setBackground(colour)
+            self.setFormat(lo, hi - lo, fmt)
+        if selected_span:
+            lo, hi, colour = selected_span
+            fmt = QTextCharFormat()
+            fmt.setBackground(colour.darker(125))
+            fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.SingleUnderline)
+            fmt.setUnderlineColor(QColor("#1f3b57"))
+            fmt.setFontUnderline(True)
+            self.setFormat(lo, hi - lo, fmt)
+
+
+class ReaderView(QTextEdit):
+    claimClicked = Signal(int)
+    selectionRangeChanged = Signal(bool)  # True when a non-empty passage is selected
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setReadOnly(True)
+        self.setAcceptRichText(False)
+        self.setUndoRedoEnabled(False)
+        self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse | Qt.TextInteractionFlag.TextSelectableByKeyboard)
+        self.setLineWrapMode(QTextEdit.LineWrapMode.WidgetWidth)
+        font = QFont()
+        font.setFamilies(["Charter", "Georgia", "Noto Serif", "DejaVu Serif", "serif"])
+        font.setPointSizeF(12.5)
+        self.document().setDefaultFont(font)
+        self.document().setDocumentMargin(24)
+        self.text = ""
+        self._map = Utf16Map("")
+        self._highlights: dict[int, Highlight] = {}
+        self._highlighter = ClaimHighlighter(self.document())
+        self.selectionChanged.connect(lambda: self.selectionRangeChanged.emit(self.selection_range() is not None))
+
+    # -- text ---------------------------------------------------------------------------------
+    def set_text(self, text: str) -> None:
+        self.text = text
+        self._map = Utf16Map(text)
+        self._highlighter.by_block = {}
+        self.setPlainText(text)  # plain text only: source markup never reaches Qt's rich-text engine
+        cursor = QTextCursor(self.document())
+        cursor.select(QTextCursor.SelectionType.Document)
+        block = QTextBlockFormat()
+        block.setLineHeight(150, QTextBlockFormat.LineHeightTypes.ProportionalHeight.value)
+        block.setBottomMargin(6)
+        cursor.mergeBlockFormat(block)
+        self.moveCursor(QTextCursor.MoveOperation.Start)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802
+        # Keep lines near a comfortable reading length however wide the pane is.
+        measure = self.fontMetrics().horizontalAdvance("x" * READING_WIDTH_CHARS) * 1.15
+        spare = self.viewport().width() + self.viewportMargins().left() + self.viewportMargins().right() - measure
+        side = int(max(0, spare / 2))
+        self.setViewportMargins(side, 0, side, 0)
+        super().resizeEvent(event)
+
+    # -- positions ----------------------------------------------------------------------------
+    def selection_range(self) -> tuple[int, int] | None:
+        """The selected passage in code points, or None."""
+        cursor = self.textCursor()
+        if not cursor.hasSelection():
+            return None
+        start = self._map.from_utf16(cursor.selectionStart())
+        end = self._map.from_utf16(cursor.selectionEnd())
+        return (start, end) if end > start else None
+
+    def select_range(self, start: int, end: int) -> None:
+        cursor = self.textCursor()
+        cursor.setPosition(self._map.to_utf16(start))
+        cursor.setPosition(self._map.to_utf16(end), QTextCursor.MoveMode.KeepAnchor)
+        self.setTextCursor(cursor)
+
+    def rect_for_offset(self, offset: int):
+        cursor = QTextCursor(self.document())
+        cursor.setPosition(self._map.to_utf16(offset))
+        return self.cursorRect(cursor)
+
+    # -- highlights ---------------------------------------------------------------------------
+    def set_highlights(self, highlights: list[Highlight]) -> None:
+        self._highlights = {h.claim_id: h for h in highlights}
+        by_block: dict[int, list] = defaultdict(list)
+        document = self.document()
+        # longest first, so a claim nested inside another stays visible on top
+        for h in sorted(highlights, key=lambda h: h.start - h.end):
+            u_start, u_end = self._map.to_utf16(h.start), self._map.to_utf16(h.end)
+            first = document.findBlock(u_start).blockNumber()
+            last = document.findBlock(max(u_start, u_end - 1)).blockNumber()
+            for number in range(first, last + 1):
+                by_block[number].append((h.claim_id, u_start, u_end, h.colour))
+        self._highlighter.by_block = dict(by_block)
+        self._highlighter.rehighlight()
+
+    def highlight_ids(self) -> set[int]:
+        return set(self._highlights)
+
+    def highlight_format_at(self, offset: int) -> QTextCharFormat:
+        """The character format painted at a code-point offset (for tests and checks)."""
+        u = self._map.to_utf16(offset)
+        block = self.document().findBlock(u)
+        for fr in block.layout().formats():
+            if fr.start <= u - block.position() < fr.start + fr.length:
+                return fr.format
+        return QTextCharFormat()
+
+    def selected_claim(self) -> int | None:
+        return self._highlighter.selected
+
+    def select_claim(self, claim_id: int | None, scroll: bool = True) -> None:
+        previous = self._highlighter.selected
+        self._highlighter.selected = claim_id
+        for cid in (previous, claim_id):
+            h = self._highlights.get(cid) if cid is not None else None
+            if h is not None:
+                self._rehighlight_range(h.start, h.end)
+        h = self._highlights.get(claim_id) if claim_id is not None else None
+        if h is not None and scroll:
+            self.scroll_to(h.start)
+
+    def scroll_to(self, offset: int) -> None:
+        """Put `offset` a third of the way down the view, where the eye expects it."""
+        cursor = self.textCursor()
+        cursor.setPosition(self._map.to_utf16(offset))
+        self.setTextCursor(cursor)
+        bar = self.verticalScrollBar()
+        bar.setValue(bar.value() + self.cursorRect().top() - self.viewport().height() // 3)
+
+    def _rehighlight_range(self, start: int, end: int) -> None:
+        document = self.document()
+        block = document.findBlock(self._map.to_utf16(start))
+        last = document.findBlock(self._map.to_utf16(end)).blockNumber()
+        while block.isValid() and block.blockNumber() <= last:
+            self._highlighter.rehighlightBlock(block)
+            block = block.next()
+
+    def claims_at(self, offset: int) -> list[int]:
+        """Claims covering `offset`, shortest first."""
+        hits = [h for h in self._highlights.values() if h.start <= offset < h.end]
+        return [h.claim_id for h in sorted(hits, key=lambda h: h.end - h.start)]
+
+    def mouseReleaseEvent(self, event) -> None:  # noqa: N802
+        super().mouseReleaseEvent(event)
+        if event.button() == Qt.MouseButton.LeftButton and not self.textCursor().hasSelection():
+            position = self.cursorForPosition(event.position().toPoint()).position()
+            hits = self.claims_at(self._map.from_utf16(position))
+            if hits:
+                self.claimClicked.emit(hits[0])
+
+
+__all__ = ["ReaderView", "Highlight", "type_colour"]

@@ -1,0 +1,46 @@
+"""Adapt core do/undo commands to QUndoCommand, routing every failure to one error path."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtGui import QUndoCommand, QUndoStack
+
+from curator.core.commands import Command
+from curator.core.errors import user_message
+from curator.core.records import Changes
+
+
+class CommandAdapter(QUndoCommand):
+    def __init__(self, command: Command, on_changes: Callable[[Changes], None], on_error: Callable[[str], None]):
+        super().__init__(command.text)
+        self.command = command
+        self.on_changes = on_changes
+        self.on_error = on_error
+
+    def _run(self, step: Callable[[], Changes]) -> None:
+        try:
+            changes = step()
+        except Exception as exc:  # shown to the reviewer in words; the stack drops the command
+            self.setObsolete(True)
+            self.on_error(user_message(exc))
+            return
+        self.on_changes(changes)
+
+    def redo(self) -> None:
+        self._run(self.command.do)
+
+    def undo(self) -> None:
+        self._run(self.command.undo)
+
+
+def run_command(stack: QUndoStack, command: Command, on_changes: Callable[[Changes], None], on_error: Callable[[str], None]) -> bool:
+    """Do `command` through the undo stack; return whether it succeeded."""
+    failed: list[str] = []
+
+    def record_error(message: str) -> None:
+        failed.append(message)
+        on_error(message)
+
+    stack.push(CommandAdapter(command, on_changes, record_error))
+    return not failed

@@ -1,0 +1,120 @@
+"""Menus, toolbar and shortcuts of the main window, and the commands behind File."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QApplication, QProgressDialog, QToolBar
+
+from curator import __version__
+from curator.core.errors import user_message
+from curator.core.records import READING_STATUSES
+
+if TYPE_CHECKING:
+    from curator.ui.main_window import MainWindow
+
+
+def _action(window, text: str, slot, shortcuts=(), tip: str = "") -> QAction:
+    action = QAction(text, window)
+    if shortcuts:
+        action.setShortcuts([QKeySequence(s) for s in shortcuts])
+        action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+    if tip:
+        keys = ", ".join(QKeySequence(s).toString(QKeySequence.SequenceFormat.NativeText) for s in shortcuts)
+        action.setToolTip(f"{tip} ({keys})" if keys else tip)
+        action.setStatusTip(tip)
+    action.triggered.connect(slot)
+    return action
+
+
+def build_menus(window: MainWindow) -> dict[str, QAction]:
+    a: dict[str, QAction] = {}
+    a["new_claim"] = _action(window, "&New claim from selection", window.new_claim, ("Ctrl+N",), "Turn the selected passage into a claim")
+    a["save_claim"] = _action(window, "&Save claim", window.save_claim, ("Ctrl+S", "Ctrl+Return", "Ctrl+Enter"), "Save the claim in the form")
+    a["delete_claim"] = _action(window, "&Delete claim", window.delete_claim, ("Ctrl+Delete",), "Delete the selected claim (undoable)")
+    a["undo"] = window.undo_stack.createUndoAction(window, "&Undo")
+    a["undo"].setShortcuts([QKeySequence("Ctrl+Z")])
+    a["redo"] = window.undo_stack.createRedoAction(window, "&Redo")
+    a["redo"].setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
+    a["find"] = _action(window, "&Find in document…", window.find_bar.open_bar, ("Ctrl+F",), "Find text in the open document")
+    a["find_next"] = _action(window, "Find &next", window.find_bar.find_next, ("F3",))
+    a["find_previous"] = _action(window, "Find &previous", window.find_bar.find_previous, ("Shift+F3",))
+    a["export"] = _action(window, "&Export to Excel…", lambda: export_to_excel(window), ("Ctrl+Shift+E",), "Export every claim to an Excel workbook")
+    a["quit"] = _action(window, "&Quit", window.close, ("Ctrl+Q",))
+    a["about"] = _action(window, "&About Curator", lambda: show_about(window))
+    for status, label in READING_STATUSES.items():
+        a[f"status_{status}"] = _action(window, f"Mark as {label.lower()}", lambda _=False, s=status: window.set_reading_status(s))
+
+    bar = window.menuBar()
+    file_menu = bar.addMenu("&File")
+    file_menu.addAction(a["export"])
+    file_menu.addSeparator()
+    file_menu.addAction(a["quit"])
+    edit_menu = bar.addMenu("&Edit")
+    for key in ("undo", "redo", None, "find", "find_next", "find_previous"):
+        edit_menu.addSeparator() if key is None else edit_menu.addAction(a[key])
+    claim_menu = bar.addMenu("&Claim")
+    for key in ("new_claim", "save_claim", "delete_claim"):
+        claim_menu.addAction(a[key])
+    document_menu = bar.addMenu("&Document")
+    for status in READING_STATUSES:
+        document_menu.addAction(a[f"status_{status}"])
+    bar.addMenu("&Help").addAction(a["about"])
+
+    toolbar = QToolBar("Main")
+    toolbar.setObjectName("mainToolbar")
+    toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+    for key in ("new_claim", "save_claim", "delete_claim", None, "undo", "redo", None, "find", "export"):
+        toolbar.addSeparator() if key is None else toolbar.addAction(a[key])
+    window.addToolBar(toolbar)
+    return a
+
+
+def show_about(window: MainWindow) -> None:
+    window.interaction.show_info(
+        window, "About Curator",
+        f"Curator {__version__}\nDatabase: {window.session.target}\n\n"
+        "Select a passage, press Ctrl+N, fill the form, press Ctrl+S.\n"
+        "Ctrl+Z / Ctrl+Shift+Z undo and redo; Ctrl+F finds; Ctrl+Shift+E exports to Excel.",
+    )
+
+
+def export_to_excel(window: MainWindow) -> None:
+    from curator.io.xlsx_export import ExportCancelled, export_xlsx
+
+    if not window.resolve_unsaved():
+        return
+    suggested = str(Path.home() / "curator-claims.xlsx")
+    path = window.interaction.ask_save_path(window, "Export to Excel", suggested, "Excel workbook (*.xlsx)")
+    if not path:
+        return
+    if not path.lower().endswith(".xlsx"):
+        path += ".xlsx"
+    progress = QProgressDialog("Exporting claims…", "Cancel", 0, 100, window)
+    progress.setWindowModality(Qt.WindowModality.WindowModal)
+    progress.setMinimumDuration(400)
+
+    def report(done: int, total: int) -> bool:
+        progress.setMaximum(max(total, 1))
+        progress.setValue(done)
+        QApplication.processEvents()
+        return not progress.wasCanceled()
+
+    try:
+        result = export_xlsx(window.session, path, report)
+    except ExportCancelled:
+        window.statusBar().showMessage("Export cancelled; no file was written.", 5000)
+        return
+    except Exception as exc:
+        window.show_error(f"The export failed: {user_message(exc)}")
+        return
+    finally:
+        progress.close()
+    message = f"Exported {result.claims} claims and {result.documents} documents to {result.path}."
+    problems = result.repaired + result.truncated
+    if problems:
+        window.interaction.show_info(window, "Export finished with warnings", message + "\n\n" + "\n".join(problems[:20]))
+    window.statusBar().showMessage(message, 8000)
