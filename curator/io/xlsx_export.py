@@ -158,6 +158,8 @@ def export_xlsx(session: Session, path: str | os.PathLike, progress: Callable[[i
     for i, claim in enumerate(claims, 1):
         sheet.append([c.value(claim) for c in columns], f"claim {claim.id}")
         if progress and i % 500 == 0 and progress(i, total) is False:
+            for open_sheet in workbook.worksheets:
+                open_sheet.close()  # end the sheet's XML stream; openpyxl removes its temp file at exit
             raise ExportCancelled("export cancelled; nothing was written")
 
     doc_headers = ["Document ID", "Title", "Kind of source", "Authors", "Venue", "Published", "DOI", "URL",

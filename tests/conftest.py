@@ -1,0 +1,86 @@
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # before any Qt import: tests never need a screen
+
+from pathlib import Path  # noqa: E402
+
+import pytest  # noqa: E402
+
+from curator.core.paths import SEEDS  # noqa: E402
+from curator.core.session import open_session  # noqa: E402
+from curator.io.seeds import seed_new_project  # noqa: E402
+
+
+@pytest.fixture
+def db_path(tmp_path) -> Path:
+    return tmp_path / "project.sqlite3"
+
+
+@pytest.fixture
+def session(db_path):
+    """A fresh project with the five seed documents and a current reviewer."""
+    s = open_session(db_path)
+    seed_new_project(s, SEEDS)
+    s.use_reviewer("Test Reviewer", "TR")
+    yield s
+    s.close()
+
+
+def doc_id_by_file(session, prefix: str) -> int:
+    from curator.core.models import Document
+
+    return Document.get(Document.file_name.startswith(prefix)).id
+
+
+class FakeInteraction:
+    """Answers the window's questions the way a test says, and records what was asked."""
+
+    def __init__(self):
+        self.unsaved_answer = "cancel"
+        self.new_term = None
+        self.save_path = None
+        self.errors: list[str] = []
+        self.infos: list[str] = []
+        self.asked: list[str] = []
+
+    def ask_unsaved(self, parent, what="this claim"):
+        self.asked.append("unsaved")
+        return self.unsaved_answer
+
+    def show_error(self, parent, message, title="Curator"):
+        self.errors.append(message)
+
+    def show_info(self, parent, title, message):
+        self.infos.append(message)
+
+    def ask_save_path(self, parent, title, suggested, filter_):
+        return self.save_path
+
+    def ask_new_term(self, parent, role_label, text, vocabularies):
+        self.asked.append(f"new_term:{text}")
+        return self.new_term
+
+
+@pytest.fixture
+def interaction():
+    return FakeInteraction()
+
+
+@pytest.fixture
+def settings(tmp_path):
+    """Settings in a throwaway file: tests never touch the developer's own."""
+    from PySide6.QtCore import QSettings
+
+    return QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+
+
+@pytest.fixture
+def window(qtbot, session, settings, interaction):
+    from curator.ui.main_window import MainWindow
+
+    w = MainWindow(session, settings, interaction)
+    qtbot.addWidget(w)
+    w.resize(1400, 900)
+    w.show()
+    qtbot.waitExposed(w)
+    return w

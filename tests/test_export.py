@@ -1,0 +1,100 @@
+import datetime as dt
+
+import openpyxl
+import pytest
+
+from curator.core.records import ClaimDraft, TermRef
+from curator.io.xlsx_export import EXCEL_CELL_LIMIT, ExportCancelled, ExportError, export_xlsx
+from tests.conftest import doc_id_by_file
+
+HOSTILE = ["=1+1", "+x", "-3", "@SUM(A1)", "#N/A", "'quoted", "tab\there", "line\r\nbreak", "emoji 🙂", "=HYPERLINK(\"http://x\")"]
+
+
+def make_claim(session, quote, values, terms=()):
+    doc_id = doc_id_by_file(session, "002")
+    text = session.documents.get(doc_id).text
+    start = text.index(quote)
+    return session.claims.create(ClaimDraft(doc_id, start, start + len(quote), values, terms))[0]
+
+
+def read_claims(path):
+    wb = openpyxl.load_workbook(path)
+    sheet = wb["Claims"]
+    rows = list(sheet.iter_rows(values_only=True))
+    return wb, rows[0], [dict(zip(rows[0], r)) for r in rows[1:]]
+
+
+def test_claims_sheet_holds_every_field(session, tmp_path):
+    ms = next(t for t in session.terms.all() if t.label == "Multiple sclerosis")
+    fa = next(t for t in session.terms.all() if t.label == "Faecalibacterium")
+    record = make_claim(
+        session, "Pilot trials report modest reductions in relapse rate (RR\u00a0≈\u00a00.85)",
+        {"statement": "Pilot trials cut relapses.", "claim_type": "intervention_effect", "direction": "benefit",
+         "effect_measure": "rr", "effect_value": "0.85", "ci_low": "0.7", "ci_high": "0.99", "p_value": "0.04",
+         "n_studies": "2", "n_participants": "120", "status": "confirmed", "source_certainty": "hedged"},
+        (TermRef("condition", ms.label, ms.identifier, ms.id), TermRef("taxon", fa.label, fa.identifier, fa.id)),
+    )
+    report = export_xlsx(session, tmp_path / "out.xlsx")
+    assert (report.claims, report.documents) == (1, 5)
+    wb, header, rows = read_claims(tmp_path / "out.xlsx")
+    assert header[:8] == ("Claim ID", "Document", "Quote", "Statement", "Reviewer", "Status", "Created", "Updated")
+    assert header[-3:] == ("Start", "End", "Document SHA-256")
+    row = rows[0]
+    assert row["Claim ID"] == record.id
+    assert row["Quote"] == record.anchor.exact  # NBSP survives
+    assert row["Document"].startswith("Modulating the Gut Microbiome")
+    assert row["Reviewer"] == "Test Reviewer" and row["Status"] == "Confirmed"
+    assert row["Claim type"] == "Intervention effect" and row["Direction"] == "Benefit"
+    assert row["Effect measure"] == "Risk ratio (RR)"
+    assert (row["Effect value"], row["95% CI, lower"], row["95% CI, upper"], row["p-value"]) == (0.85, 0.7, 0.99, 0.04)
+    assert (row["Number of studies"], row["Participants"]) == (2, 120)
+    assert row["Conditions"] == "Multiple sclerosis" and row["Conditions IDs"] == "MESH:D009103"
+    assert row["Taxa"] == "Faecalibacterium" and row["Taxa IDs"] == "NCBITaxon:216851"
+    assert row["Certainty as worded"] == "Hedged"
+    assert isinstance(row["Created"], dt.datetime)
+    assert (row["Start"], row["End"], row["Document SHA-256"]) == (record.anchor.start, record.anchor.end, record.document_sha256)
+    sheet = wb["Claims"]
+    assert sheet.freeze_panes == "B2" and sheet.auto_filter.ref.startswith("A1:")
+    docs = list(wb["Documents"].iter_rows(values_only=True))
+    assert len(docs) == 6 and docs[0][:2] == ("Document ID", "Title")
+
+
+def test_no_user_text_becomes_a_formula_or_an_error_cell(session, tmp_path):
+    for i, text in enumerate(HOSTILE):
+        make_claim(session, "Roseburia", {"statement": text, "notes": text})
+    export_xlsx(session, tmp_path / "hostile.xlsx")
+    wb = openpyxl.load_workbook(tmp_path / "hostile.xlsx")
+    cells = [c for row in wb["Claims"].iter_rows(min_row=2) for c in row]
+    assert all(c.data_type in ("s", "n", "d") for c in cells if c.value is not None)
+    statements = [r["Statement"] for r in read_claims(tmp_path / "hostile.xlsx")[2]]
+    assert statements == HOSTILE
+
+
+def test_illegal_characters_are_replaced_and_reported_long_text_is_reported(session, tmp_path):
+    bad = make_claim(session, "Roseburia", {"notes": "bell\x07 and \ufffe here"})
+    long = make_claim(session, "Faecalibacterium", {"notes": "x" * 40_000})
+    report = export_xlsx(session, tmp_path / "out.xlsx")
+    assert report.repaired == [f"claim {bad.id}, Notes: 2 character(s) not allowed in Excel replaced with �"]
+    assert report.truncated and f"claim {long.id}, Notes" in report.truncated[0]
+    rows = {r["Claim ID"]: r for r in read_claims(tmp_path / "out.xlsx")[2]}
+    assert rows[bad.id]["Notes"] == "bell\ufffd and \ufffd here"
+    assert len(rows[long.id]["Notes"]) == EXCEL_CELL_LIMIT
+
+
+def test_a_failed_or_cancelled_export_leaves_the_previous_file_intact(session, tmp_path):
+    target = tmp_path / "out.xlsx"
+    target.write_bytes(b"previous export")
+    make_claim(session, "Roseburia", {})
+    with pytest.raises(ExportCancelled):
+        for _ in range(600):
+            make_claim(session, "Faecalibacterium", {})
+        export_xlsx(session, target, progress=lambda done, total: False)
+    assert target.read_bytes() == b"previous export"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.xlsx", "project.sqlite3", "project.sqlite3-shm", "project.sqlite3-wal"]
+
+
+def test_export_refuses_a_wrong_extension_or_missing_folder(session, tmp_path):
+    with pytest.raises(ExportError, match="ending in .xlsx"):
+        export_xlsx(session, tmp_path / "out.csv")
+    with pytest.raises(ExportError, match="does not exist"):
+        export_xlsx(session, tmp_path / "missing" / "out.xlsx")

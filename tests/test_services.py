@@ -1,0 +1,190 @@
+import sqlite3
+
+import peewee
+import pytest
+
+from curator.core import changelog
+from curator.core.commands import CreateClaim, DeleteClaim, EditClaim
+from curator.core.db import APPLICATION_ID
+from curator.core.errors import NotFoundError, ValidationError, user_message
+from curator.core.migrations import LATEST_VERSION, SchemaError, current_version, migrate
+from curator.core.models import Claim, ClaimTerm, SchemaInfo
+from curator.core.records import ClaimDraft, TermRef
+from curator.core.session import open_session
+from tests.conftest import doc_id_by_file
+
+
+def term(session, label):
+    t = next(t for t in session.terms.all() if t.label == label)
+    return t
+
+
+def ref(session, role, label):
+    t = term(session, label)
+    return TermRef(role, t.label, t.identifier, t.id)
+
+
+def draft_for(session, doc_id, quote, values=None, terms=()):
+    text = session.documents.get(doc_id).text
+    start = text.index(quote)
+    return ClaimDraft(doc_id, start, start + len(quote), values or {}, terms)
+
+
+@pytest.fixture
+def ms_doc(session):
+    return doc_id_by_file(session, "002")
+
+
+def test_create_stores_anchor_values_terms_and_logs_each_field(session, ms_doc):
+    d = draft_for(session, ms_doc, "Pilot trials report modest reductions in relapse rate (RR\u00a0≈\u00a00.85)",
+                  {"statement": "  Pilot trials cut relapses.  ", "claim_type": "intervention_effect", "effect_value": "0.85", "n_studies": "3"},
+                  (ref(session, "condition", "Multiple sclerosis"), ref(session, "outcome", "Relapse rate")))
+    record, changes = session.claims.create(d)
+    text = session.documents.get(ms_doc).text
+    assert record.anchor.exact == text[record.anchor.start : record.anchor.end]
+    assert record.anchor.prefix == text[record.anchor.start - 32 : record.anchor.start]
+    assert record.document_sha256 == session.documents.get(ms_doc).sha256
+    assert record.values["statement"] == "Pilot trials cut relapses."
+    assert record.values["effect_value"] == 0.85 and record.values["n_studies"] == 3
+    assert record.values["status"] == "draft"  # codebook default
+    assert [(t.role, t.identifier) for t in record.terms] == [("condition", "MESH:D009103"), ("outcome", "")]
+    assert record.reviewer_name == "Test Reviewer"
+    assert changes.documents == {ms_doc} and changes.claims == {record.id}
+    logged = {row["field"]: row for row in changelog.history("claim", record.id)}
+    assert logged["claim_type"]["new"] == "intervention_effect" and logged["claim_type"]["action"] == "create"
+    assert logged["terms"]["new"].startswith("condition: Multiple sclerosis (MESH:D009103)")
+    assert all(row["reviewer"] == session.reviewer_id for row in logged.values())
+
+
+def test_update_logs_old_and_new_per_field_and_nothing_when_unchanged(session, ms_doc):
+    record, _ = session.claims.create(draft_for(session, ms_doc, "Akkermansia muciniphila", {"claim_type": "association"}))
+    changed = session.claims.update(record.id, draft_for(session, ms_doc, "Akkermansia muciniphila", {"claim_type": "mechanism", "direction": "unclear"}))
+    assert changed.claims == {record.id}
+    rows = [r for r in changelog.history("claim", record.id) if r["action"] == "update"]
+    assert {(r["field"], r["old"], r["new"]) for r in rows} == {("claim_type", "association", "mechanism"), ("direction", "", "unclear")}
+    assert session.claims.update(record.id, draft_for(session, ms_doc, "Akkermansia muciniphila", {"claim_type": "mechanism", "direction": "unclear"})).claims == frozenset()
+
+
+@pytest.mark.parametrize(
+    "values,message",
+    [
+        ({"claim_type": "rumour"}, "Claim type: 'rumour' is not one of"),
+        ({"effect_value": "big"}, "Effect value: 'big' is not a number"),
+        ({"n_participants": "-4"}, "Participants: a count cannot be negative"),
+        ({"p_value": "1.5"}, "p-value: must lie between 0 and 1"),
+        ({"ci_low": "2", "ci_high": "1"}, "lower bound is above the upper bound"),
+        ({"colour": "red"}, "unknown claim field(s): colour"),
+    ],
+)
+def test_invalid_values_are_refused_naming_the_field_and_nothing_is_written(session, ms_doc, values, message):
+    before = Claim.select().count()
+    with pytest.raises(ValidationError, match=message.replace("(", r"\(").replace(")", r"\)")):
+        session.claims.create(draft_for(session, ms_doc, "Roseburia", values))
+    assert Claim.select().count() == before
+
+
+def test_commands_undo_and_redo_keep_the_claim_id(session, ms_doc):
+    create = CreateClaim(session.claims, draft_for(session, ms_doc, "Faecalibacterium", {"claim_type": "association"}, (ref(session, "taxon", "Faecalibacterium"),)))
+    create.do()
+    claim_id = create.claim_id
+    create.undo()
+    assert Claim.get_or_none(Claim.id == claim_id) is None and ClaimTerm.select().where(ClaimTerm.claim == claim_id).count() == 0
+    create.do()
+    restored = session.claims.get(claim_id)
+    assert restored.terms[0].label == "Faecalibacterium" and restored.values["claim_type"] == "association"
+
+    edit = EditClaim(session.claims, claim_id, draft_for(session, ms_doc, "Faecalibacterium", {"claim_type": "background"}))
+    edit.do()
+    assert session.claims.get(claim_id).values["claim_type"] == "background"
+    edit.undo()
+    assert session.claims.get(claim_id).values["claim_type"] == "association"
+    assert session.claims.get(claim_id).terms == restored.terms
+
+    delete = DeleteClaim(session.claims, claim_id)
+    delete.do()
+    with pytest.raises(NotFoundError):
+        session.claims.get(claim_id)
+    delete.undo()
+    assert session.claims.get(claim_id) == restored.__class__(**{**restored.__dict__, "updated_at": session.claims.get(claim_id).updated_at})
+    actions = [r["action"] for r in changelog.history("claim", claim_id) if r["field"] == "quote"]
+    assert actions == ["create", "delete", "create", "delete", "create"]
+
+
+def test_deleting_or_merging_a_term_never_deletes_a_claim(session, ms_doc):
+    added, _ = session.terms.add("outcomes", "Walking speed", "")
+    other, _ = session.terms.add("outcomes", "Gait velocity", "")
+    record, _ = session.claims.create(draft_for(session, ms_doc, "fatigue", {}, (TermRef("outcome", added.label, "", added.id),)))
+    second, _ = session.claims.create(draft_for(session, ms_doc, "relapse rates", {}, (TermRef("outcome", other.label, "", other.id),)))
+    session.terms.merge(other.id, added.id)
+    assert session.claims.get(second.id).terms == (TermRef("outcome", "Walking speed", "", added.id),)
+    session.terms.delete(added.id)
+    assert session.claims.get(record.id).terms == (TermRef("outcome", "Walking speed", "", None),)
+    assert session.claims.get(second.id).terms[0].label == "Walking speed"
+    assert Claim.select().count() == 2
+
+
+def test_document_list_counts_claims_and_reading_status_is_logged(session, ms_doc):
+    session.claims.create(draft_for(session, ms_doc, "Roseburia"))
+    counts = {d.id: d.claim_count for d in session.documents.summaries()}
+    assert counts[ms_doc] == 1 and sum(counts.values()) == 1
+    session.documents.set_reading_status(ms_doc, "done")
+    assert session.documents.get(ms_doc).reading_status == "done"
+    with pytest.raises(ValidationError):
+        session.documents.set_reading_status(ms_doc, "skimmed")
+
+
+def test_every_connection_gets_the_pragmas(session, db_path):
+    db = session.database
+    assert db.execute_sql("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert db.execute_sql("PRAGMA synchronous").fetchone()[0] == 2
+    assert db.execute_sql("PRAGMA foreign_keys").fetchone()[0] == 1
+    db.close()
+    db.connect()  # a fresh connection
+    assert db.execute_sql("PRAGMA foreign_keys").fetchone()[0] == 1
+    assert db.execute_sql("PRAGMA busy_timeout").fetchone()[0] == 5000
+    assert db.execute_sql("PRAGMA application_id").fetchone()[0] == APPLICATION_ID
+
+
+def test_schema_version_is_recorded_and_a_newer_database_is_refused(session, db_path):
+    assert current_version(session.database) == LATEST_VERSION
+    SchemaInfo.update(value=str(LATEST_VERSION + 1)).where(SchemaInfo.key == "schema_version").execute()
+    session.close()
+    with pytest.raises(SchemaError, match="newer than this Curator"):
+        open_session(db_path)
+
+
+def test_migration_runner_applies_new_steps_in_one_transaction_each(session):
+    def v2(db):
+        db.execute_sql('CREATE TABLE "extra" (id INTEGER PRIMARY KEY)')
+
+    def v3_fails(db):
+        db.execute_sql('CREATE TABLE "half_done" (id INTEGER PRIMARY KEY)')
+        raise RuntimeError("step 3 broke")
+
+    from curator.core.migrations import MIGRATIONS
+
+    assert migrate(session.database, {**MIGRATIONS, 2: v2}) == [2]
+    with pytest.raises(RuntimeError):
+        migrate(session.database, {**MIGRATIONS, 2: v2, 3: v3_fails})
+    assert current_version(session.database) == 2
+    assert not session.database.table_exists("half_done")
+
+
+def test_a_foreign_sqlite_file_is_refused(tmp_path):
+    path = tmp_path / "other.db"
+    con = sqlite3.connect(path)
+    con.execute("CREATE TABLE invoices (id INTEGER)")
+    con.commit()
+    con.close()
+    with pytest.raises(SchemaError, match="another program"):
+        open_session(path)
+
+
+def test_disk_full_is_reported_in_words():
+    try:
+        try:
+            raise peewee.OperationalError("database or disk is full")
+        finally:
+            raise peewee.OperationalError("cannot rollback - no transaction is active")
+    except peewee.OperationalError as exc:
+        assert "disk is full" in user_message(exc)
