@@ -159,7 +159,7 @@ class ReaderView(QTextEdit):
         block = self.document().findBlock(u)
         for fr in block.layout().formats():
             if fr.start <= u - block.position() < fr.start + fr.length:
-                return fr.format
+                return QTextCharFormat(fr.format)  # the range is a temporary: keep a copy
         return QTextCharFormat()
 
     def selected_claim(self) -> int | None:
