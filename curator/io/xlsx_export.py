@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import re
 import tempfile
@@ -19,9 +18,14 @@ EXCEL_CELL_LIMIT = 32_767
 # Characters outside XML 1.0's Char production: openpyxl refuses some and writes others into a file
 # that no longer opens (U+FFFE, U+FFFF, lone surrogates).
 _ILLEGAL_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-DATE_FORMAT = "yyyy-mm-dd hh:mm"
 WIDE_COLUMNS = {"Quote": 60, "Statement": 45, "Notes": 40, "Title": 60}
 WRAPPED_COLUMNS = {"Quote", "Statement", "Notes", "Title"}
+
+
+def _error_codes() -> frozenset[str]:
+    from openpyxl.cell.cell import ERROR_CODES
+
+    return frozenset(ERROR_CODES)
 
 
 class ExportError(CuratorError):
@@ -101,8 +105,8 @@ class _SheetWriter:
         self.sheet = workbook.create_sheet(title)
         self.report = report
         self.headers = headers
+        self.error_codes = _error_codes()
         self.wrap = Alignment(wrap_text=True, vertical="top")
-        self.top = Alignment(vertical="top")
         for i, header in enumerate(headers, 1):
             self.sheet.column_dimensions[get_column_letter(i)].width = WIDE_COLUMNS.get(header, max(12, min(28, len(header) + 4)))
         self.sheet.freeze_panes = "B2"
@@ -116,20 +120,22 @@ class _SheetWriter:
         self.sheet.append(header_cells)
 
     def append(self, values: list[Any], row_label: str) -> None:
-        cells = []
+        # A styled cell object costs ~10× a plain value, so only cells that need one get one:
+        # wrapped long text, and text openpyxl would otherwise store as a formula or an error.
+        cells: list[Any] = []
         for header, value in zip(self.headers, values):
-            if isinstance(value, str):
-                cell = self.cell_type(self.sheet, value=safe_text(value, f"{row_label}, {header}", self.report))
-                cell.data_type = "s"  # text stays text: never a formula or an error value
-                cell.alignment = self.wrap if header in WRAPPED_COLUMNS else self.top
-            elif isinstance(value, dt.datetime):
-                cell = self.cell_type(self.sheet, value=value)
-                cell.number_format = DATE_FORMAT
-                cell.alignment = self.top
-            else:
-                cell = self.cell_type(self.sheet, value=value)
-                cell.alignment = self.top
-            cells.append(cell)
+            if value == "":
+                value = None  # an empty cell, not an empty string: smaller and faster
+            elif isinstance(value, str):
+                value = safe_text(value, f"{row_label}, {header}", self.report)
+                wrapped = header in WRAPPED_COLUMNS
+                if wrapped or value.startswith("=") or value in self.error_codes:
+                    cell = self.cell_type(self.sheet, value=value)
+                    cell.data_type = "s"  # text stays text: never a formula or an error value
+                    if wrapped:
+                        cell.alignment = self.wrap
+                    value = cell
+            cells.append(value)
         self.sheet.append(cells)
 
 

@@ -1,0 +1,64 @@
+"""Render the main window with claims on seed 002 to a PNG (the README's screenshot).
+
+    QT_QPA_PLATFORM=offscreen .venv/bin/python -m tests.screenshot resources/screenshot.png
+"""
+
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from PySide6.QtCore import QSettings  # noqa: E402
+from PySide6.QtWidgets import QApplication  # noqa: E402
+
+from curator.core.paths import RESOURCES, SEEDS  # noqa: E402
+from curator.core.records import ClaimDraft, TermRef  # noqa: E402
+from curator.core.session import open_session  # noqa: E402
+from curator.io.seeds import seed_new_project  # noqa: E402
+from curator.ui.main_window import MainWindow  # noqa: E402
+
+CLAIMS = [
+    ("There has been a consistent depletion of beneficial genera such as Faecalibacterium and Roseburia",
+     {"statement": "People with MS carry fewer Faecalibacterium and Roseburia.", "claim_type": "association",
+      "direction": "negative_association", "population": "adults", "study_design": "narrative_review", "status": "confirmed"},
+     [("condition", "Multiple sclerosis"), ("taxon", "Faecalibacterium"), ("taxon", "Roseburia")]),
+    ("Pilot trials report modest reductions in relapse rate (RR\u00a0≈\u00a00.85)",
+     {"statement": "Pilot trials of microbiome therapies reduce MS relapses modestly.", "claim_type": "intervention_effect",
+      "direction": "benefit", "study_design": "pilot_trial", "effect_measure": "rr", "effect_value": 0.85,
+      "source_certainty": "hedged", "reviewer_certainty": "low"},
+     [("condition", "Multiple sclerosis"), ("intervention", "Probiotics"), ("intervention", "Fecal microbiota transplantation"), ("outcome", "Relapse rate")]),
+    ("several double‑blind RCTs showed no significant benefit", {"claim_type": "null_finding", "direction": "no_effect", "study_design": "rct"},
+     [("condition", "Multiple sclerosis")]),
+    ("Larger, longer‐term randomized trials are required to confirm clinical efficacy", {"claim_type": "evidence_gap"}, []),
+]
+
+
+def main(out: str) -> None:
+    app = QApplication(sys.argv[:1])
+    app.setStyleSheet((RESOURCES / "style.qss").read_text(encoding="utf-8"))
+    with tempfile.TemporaryDirectory() as tmp:
+        session = open_session(Path(tmp) / "demo.sqlite3")
+        seed_new_project(session, SEEDS)
+        session.use_reviewer("Ada Lovelace")
+        terms = {t.label: t for t in session.terms.all()}
+        doc_id = next(d.id for d in session.documents.summaries() if d.source_kind == "peer_reviewed")
+        text = session.documents.get(doc_id).text
+        ids = []
+        for quote, values, refs in CLAIMS:
+            start = text.index(quote)
+            terms_ = tuple(TermRef(role, label, terms[label].identifier, terms[label].id) for role, label in refs)
+            ids.append(session.claims.create(ClaimDraft(doc_id, start, start + len(quote), values, terms_))[0].id)
+        window = MainWindow(session, QSettings(str(Path(tmp) / "s.ini"), QSettings.Format.IniFormat))
+        window.resize(1500, 920)
+        window.show()
+        window.open_document(doc_id)
+        window.select_claim(ids[1])
+        app.processEvents()
+        window.grab().save(out)
+        session.close()
+
+
+if __name__ == "__main__":
+    main(sys.argv[1] if len(sys.argv) > 1 else "screenshot.png")
