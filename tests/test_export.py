@@ -60,7 +60,7 @@ def test_claims_sheet_holds_every_field(session, tmp_path):
 
 
 def test_no_user_text_becomes_a_formula_or_an_error_cell(session, tmp_path):
-    for i, text in enumerate(HOSTILE):
+    for text in HOSTILE:
         make_claim(session, "Roseburia", {"statement": text, "notes": text})
     export_xlsx(session, tmp_path / "hostile.xlsx")
     wb = openpyxl.load_workbook(tmp_path / "hostile.xlsx")

@@ -1,7 +1,7 @@
 import pytest
 
-from curator.core.paths import SEEDS
 from curator.core.errors import ValidationError
+from curator.core.paths import SEEDS
 from curator.io.metadata import find_title
 from curator.io.seeds import seed_new_project
 from curator.io.text_import import read_text_document

@@ -10,7 +10,14 @@ from curator.core import changelog
 from curator.core.db import write_transaction
 from curator.core.errors import NotFoundError, ValidationError
 from curator.core.models import Claim, Document
-from curator.core.records import READING_STATUSES, SOURCE_KINDS, Changes, DocumentInfo, DocumentSummary, NewDocument
+from curator.core.records import (
+    READING_STATUSES,
+    SOURCE_KINDS,
+    Changes,
+    DocumentInfo,
+    DocumentSummary,
+    NewDocument,
+)
 
 if TYPE_CHECKING:
     from curator.core.session import Session

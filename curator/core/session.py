@@ -17,6 +17,7 @@ from curator.core.paths import CODEBOOK
 from curator.core.records import ReviewerInfo
 from curator.core.terms import TermService
 
+
 class Session:
     def __init__(self, database: peewee.Database, codebook: Codebook, target: str = ""):
         self.database = database
