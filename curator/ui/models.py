@@ -11,7 +11,25 @@ from curator.core.records import READING_STATUSES, ClaimRecord, DocumentSummary
 from curator.ui.reader import type_colour
 
 
-class DocumentListModel(QAbstractTableModel):
+class PlainRowsModel(QAbstractTableModel):
+    """A flat table over a list of plain values, with fixed column headers."""
+
+    HEADERS: tuple[str, ...] = ()
+    rows: list
+
+    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: N802
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: N802
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal and 0 <= section < len(self.HEADERS):
+            return self.HEADERS[section]
+        return None
+
+
+class DocumentListModel(PlainRowsModel):
     HEADERS = ("Title", "Status", "Claims")
 
     def __init__(self, parent=None):
@@ -34,17 +52,6 @@ class DocumentListModel(QAbstractTableModel):
 
     def row_of(self, document_id: int) -> int:
         return next((i for i, r in enumerate(self.rows) if r.id == document_id), -1)
-
-    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: N802
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: N802
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal and 0 <= section < len(self.HEADERS):
-            return self.HEADERS[section]
-        return None
 
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
         if not index.isValid() or not 0 <= index.row() < len(self.rows):
@@ -95,7 +102,7 @@ def claim_row(record: ClaimRecord, codebook: Codebook) -> ClaimRow:
     )
 
 
-class ClaimTableModel(QAbstractTableModel):
+class ClaimTableModel(PlainRowsModel):
     HEADERS = ("#", "Quote", "Statement", "Type", "Direction", "Status", "Terms")
 
     def __init__(self, codebook: Codebook, parent=None):
@@ -113,17 +120,6 @@ class ClaimTableModel(QAbstractTableModel):
 
     def record_at(self, row: int) -> ClaimRecord | None:
         return self.rows[row].record if 0 <= row < len(self.rows) else None
-
-    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: N802
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: N802
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal and 0 <= section < len(self.HEADERS):
-            return self.HEADERS[section]
-        return None
 
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
         if not index.isValid() or not 0 <= index.row() < len(self.rows):
