@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 from curator.core.records import TermInfo, TermRef
 
 REF_ROLE = Qt.ItemDataRole.UserRole
+MAX_VISIBLE_CHIPS = 4
 
 
 def completion_text(term: TermInfo, synonym: str = "") -> str:
@@ -49,11 +50,8 @@ class TermPicker(QWidget):
         self.completer.activated[str].connect(self._on_completion)
         self.edit.returnPressed.connect(self._on_return)
         self.chips = QListWidget()
-        self.chips.setFlow(QListView.Flow.LeftToRight)
-        self.chips.setWrapping(True)
-        self.chips.setResizeMode(QListView.ResizeMode.Adjust)
-        self.chips.setSpacing(2)
-        self.chips.setMaximumHeight(58)
+        self.chips.setFlow(QListView.Flow.TopToBottom)
+        self.chips.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.chips.setToolTip("Double-click or press Delete to remove a term")
         self.chips.itemDoubleClicked.connect(self._remove_item)
         self.chips.hide()
@@ -109,7 +107,12 @@ class TermPicker(QWidget):
         super().keyPressEvent(event)
 
     def _update_visibility(self) -> None:
-        self.chips.setVisible(self.chips.count() > 0)
+        count = self.chips.count()
+        self.chips.setVisible(count > 0)
+        if count:
+            # as tall as its terms, up to four; more scroll
+            row = self.chips.sizeHintForRow(0)
+            self.chips.setFixedHeight(row * min(count, MAX_VISIBLE_CHIPS) + 2 * self.chips.frameWidth() + 2)
 
     def _on_completion(self, text: str) -> None:
         term = self._by_completion.get(text)
