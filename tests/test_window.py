@@ -315,3 +315,16 @@ def test_models_pass_the_qt_model_tester(qtmodeltester, session):
     claims = ClaimTableModel(session.codebook)
     claims.set_records(session.claims.for_document(doc_id))
     qtmodeltester.check(claims)
+
+
+def test_undo_that_removes_the_edited_claim_keeps_the_unsaved_input(qtbot, window, session):
+    window.open_document(doc_id_by_file(session, "002"))
+    select_quote(qtbot, window, "Roseburia")
+    window.actions["new_claim"].trigger()
+    window.actions["save_claim"].trigger()
+    qtbot.keyClicks(window.form.widgets["statement"], "typed after saving")
+    window.actions["undo"].trigger()  # the toolbar's Undo removes the claim being edited
+    assert session.claims.count() == 0
+    assert window.form.mode == "new" and window.form.widgets["statement"].text() == "typed after saving"
+    window.actions["save_claim"].trigger()
+    assert session.claims.all()[0].values["statement"] == "typed after saving"

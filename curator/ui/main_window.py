@@ -257,11 +257,21 @@ class MainWindow(QMainWindow):
             self._reload_claims()
         if self.form.mode == "edit" and self.form.claim_id in changes.claims:
             if self.claims.row_of(self.form.claim_id) < 0:
-                self.form.clear()
+                self._keep_orphaned_form_input()
             elif not self.form.is_dirty():
                 self.form.load_record(self.claims.record_at(self.claims.row_of(self.form.claim_id)))
         self._update_status()
         self._update_actions()
+
+    def _keep_orphaned_form_input(self) -> None:
+        """The form's claim is gone (undo, delete): unsaved input stays, as a new claim."""
+        if not self.form.is_dirty():
+            self.form.clear()
+            return
+        draft = self.form.draft()
+        self.form.load_new(draft.document_id, draft.start, draft.end, self.reader.text[draft.start : draft.end])
+        self.form.set_values(draft.values, draft.terms)
+        self.statusBar().showMessage("That claim no longer exists; your unsaved input is kept as a new claim.", 8000)
 
     def _refresh_vocabulary(self) -> None:
         self.form.set_vocabulary({f.key: self.session.terms.for_role(f.key) for f in self.session.codebook.term_fields})
