@@ -40,10 +40,16 @@ class DocumentService:
         return [DocumentSummary(r["id"], r["title"], r["source_kind"], r["reading_status"], r["n"]) for r in query.dicts()]
 
     def get(self, document_id: int) -> DocumentInfo:
-        row = Document.select().where(Document.id == document_id).dicts().first()
-        if row is None:
+        found = self.infos(Document.id == document_id)
+        if not found:
             raise NotFoundError(f"document {document_id} no longer exists")
-        return DocumentInfo(**{k: row[k] for k in DocumentInfo.__dataclass_fields__})
+        return found[0]
+
+    def infos(self, where=None) -> list[DocumentInfo]:
+        query = Document.select().order_by(Document.id)
+        if where is not None:
+            query = query.where(where)
+        return [DocumentInfo(**{k: row[k] for k in DocumentInfo.__dataclass_fields__}) for row in query.dicts()]
 
     def count(self) -> int:
         return Document.select().count()

@@ -37,8 +37,16 @@ class TermService:
 
     def for_role(self, role: str) -> list[TermInfo]:
         """Terms a picker for `role` offers: every vocabulary serving it (all, for 'any' roles)."""
-        any_vocabulary = self.session.codebook.role(role).any_vocabulary
-        return [t for t in self.all() if any_vocabulary or role in t.roles]
+        return self.by_role([role])[role]
+
+    def by_role(self, roles: list[str]) -> dict[str, list[TermInfo]]:
+        """for_role() for several roles, from one query."""
+        terms = self.all()
+        out = {}
+        for role in roles:
+            any_vocabulary = self.session.codebook.role(role).any_vocabulary
+            out[role] = [t for t in terms if any_vocabulary or role in t.roles]
+        return out
 
     def vocabularies_for_role(self, role: str) -> list[tuple[str, str]]:
         """(key, name) of vocabularies a new term for `role` may go into."""

@@ -171,11 +171,11 @@ def export_xlsx(session: Session, path: str | os.PathLike, progress: Callable[[i
     doc_headers = ["Document ID", "Title", "Kind of source", "Authors", "Venue", "Published", "DOI", "URL",
                    "File name", "SHA-256", "Reading status", "Claims", "Imported at"]
     sheet = _SheetWriter(workbook, "Documents", doc_headers, len(documents), report)
-    for summary in documents:
-        d = session.documents.get(summary.id)
+    counts = {d.id: d.claim_count for d in documents}
+    for d in session.documents.infos():
         sheet.append(
             [d.id, d.title, SOURCE_KINDS.get(d.source_kind, d.source_kind), d.authors, d.venue, d.published, d.doi, d.url,
-             d.file_name, d.sha256, READING_STATUSES.get(d.reading_status, d.reading_status), summary.claim_count, d.imported_at],
+             d.file_name, d.sha256, READING_STATUSES.get(d.reading_status, d.reading_status), counts.get(d.id, 0), d.imported_at],
             f"document {d.id}",
         )
     report.claims, report.documents = len(claims), len(documents)

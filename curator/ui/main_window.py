@@ -274,7 +274,7 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage("That claim no longer exists; your unsaved input is kept as a new claim.", 8000)
 
     def _refresh_vocabulary(self) -> None:
-        self.form.set_vocabulary({f.key: self.session.terms.for_role(f.key) for f in self.session.codebook.term_fields})
+        self.form.set_vocabulary(self.session.terms.by_role([f.key for f in self.session.codebook.term_fields]))
 
     def _add_term(self, role: str, text: str) -> None:
         vocabularies = self.session.terms.vocabularies_for_role(role)
@@ -292,9 +292,9 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(f"“{term.label}” added to the vocabulary.", 5000)
 
     def _refresh_vocabulary_except(self, role: str) -> None:
-        for f in self.session.codebook.term_fields:
-            if f.key != role:
-                self.form.pickers[f.key].set_terms(self.session.terms.for_role(f.key))
+        others = [f.key for f in self.session.codebook.term_fields if f.key != role]
+        for key, terms in self.session.terms.by_role(others).items():
+            self.form.pickers[key].set_terms(terms)
 
     def _run_service(self, call) -> None:
         try:
