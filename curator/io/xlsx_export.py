@@ -18,8 +18,10 @@ EXCEL_CELL_LIMIT = 32_767
 # Characters outside XML 1.0's Char production: openpyxl refuses some and writes others into a file
 # that no longer opens (U+FFFE, U+FFFF, lone surrogates).
 _ILLEGAL_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-WIDE_COLUMNS = {"Quote": 60, "Statement": 45, "Notes": 40, "Title": 60}
-WRAPPED_COLUMNS = {"Quote", "Statement", "Notes", "Title"}
+WIDE_COLUMNS = {"Quote": 60, "Statement": 45, "Notes": 40, "Title": 60, "Document": 36}
+WRAPPED_COLUMNS = {"Quote", "Statement", "Notes", "Title", "Document"}
+LINE_HEIGHT_POINTS = 15
+MAX_ROW_POINTS = 409  # Excel's limit
 
 
 def _error_codes() -> frozenset[str]:
@@ -106,7 +108,8 @@ class _SheetWriter:
         self.report = report
         self.headers = headers
         self.error_codes = _error_codes()
-        self.wrap = Alignment(wrap_text=True, vertical="top")
+        # bottom, like every unstyled cell, so a row reads level (openpyxl cannot restyle the default)
+        self.wrap = Alignment(wrap_text=True)
         for i, header in enumerate(headers, 1):
             self.sheet.column_dimensions[get_column_letter(i)].width = WIDE_COLUMNS.get(header, max(12, min(28, len(header) + 4)))
         self.sheet.freeze_panes = "B2"
@@ -118,6 +121,16 @@ class _SheetWriter:
             cell.font, cell.fill = bold, fill
             header_cells.append(cell)
         self.sheet.append(header_cells)
+        self.row = 1
+
+    def _row_height(self, values: list[Any]) -> float | None:
+        """Points for the row's tallest wrapped cell: spreadsheet programs do not grow rows on open."""
+        lines = 1
+        for header, value in zip(self.headers, values):
+            if header in WRAPPED_COLUMNS and isinstance(value, str) and value:
+                per_line = max(1, int(WIDE_COLUMNS.get(header, 12) * 1.1))
+                lines = max(lines, sum(-(-max(len(part), 1) // per_line) for part in value.split("\n")))
+        return min(lines * LINE_HEIGHT_POINTS, MAX_ROW_POINTS) if lines > 1 else None
 
     def append(self, values: list[Any], row_label: str) -> None:
         # A styled cell object costs ~10× a plain value, so only cells that need one get one:
@@ -136,6 +149,10 @@ class _SheetWriter:
                         cell.alignment = self.wrap
                     value = cell
             cells.append(value)
+        self.row += 1
+        height = self._row_height(values)
+        if height:
+            self.sheet.row_dimensions[self.row].height = height
         self.sheet.append(cells)
 
 
