@@ -25,7 +25,8 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _open(args):
+def open_project(args):
+    """Open (creating and seeding if new) the project the arguments name, as their reviewer."""
     from curator.core.paths import SEEDS, default_database
     from curator.core.session import open_session
     from curator.io.seeds import seed_new_project
@@ -40,7 +41,7 @@ def _open(args):
 def run_export(args) -> int:
     from curator.io.xlsx_export import export_xlsx
 
-    session = _open(args)
+    session = open_project(args)
     try:
         report = export_xlsx(session, args.out)
     finally:

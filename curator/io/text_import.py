@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 from pathlib import Path
 
@@ -37,9 +38,7 @@ def read_text_document(path: Path) -> NewDocument:
     text = canonical_text(raw, path.name)
     if not text.strip():
         raise ValidationError(f"{path.name}: the file is empty")
-    found = find_metadata(text)
     return NewDocument(
-        title=found.title, text=text, sha256=hashlib.sha256(raw).hexdigest(), file_name=path.name,
-        format="text", source_kind=found.source_kind, authors=found.authors, venue=found.venue,
-        published=found.published, doi=found.doi, url=found.url,
+        text=text, sha256=hashlib.sha256(raw).hexdigest(), file_name=path.name, format="text",
+        **dataclasses.asdict(find_metadata(text)),
     )

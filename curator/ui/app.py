@@ -30,7 +30,7 @@ def choose_reviewer(session, settings: QSettings, name: str | None) -> bool:
 
 
 def run_app(args) -> int:
-    from curator.cli import _open
+    from curator.cli import open_project
     from curator.ui.main_window import MainWindow
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
@@ -39,7 +39,7 @@ def run_app(args) -> int:
     style = RESOURCES / "style.qss"
     if style.exists():
         app.setStyleSheet(style.read_text(encoding="utf-8"))
-    session = _open(args)
+    session = open_project(args)
     settings = QSettings()
     if not choose_reviewer(session, settings, args.reviewer):
         session.close()

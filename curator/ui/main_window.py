@@ -283,18 +283,15 @@ class MainWindow(QMainWindow):
             return
         vocabulary_key, label, identifier = answer
         try:
-            term, changes = self.session.terms.add(vocabulary_key, label, identifier)
+            term, _ = self.session.terms.add(vocabulary_key, label, identifier)
         except Exception as exc:
             self.show_error(user_message(exc))
             return
-        self.form.pickers[role].accept_new_term(term)
-        self._refresh_vocabulary_except(role)
+        self._refresh_vocabulary()
+        picker = self.form.pickers[role]
+        picker.add_term(term)
+        picker.edit.clear()
         self.statusBar().showMessage(f"“{term.label}” added to the vocabulary.", 5000)
-
-    def _refresh_vocabulary_except(self, role: str) -> None:
-        others = [f.key for f in self.session.codebook.term_fields if f.key != role]
-        for key, terms in self.session.terms.by_role(others).items():
-            self.form.pickers[key].set_terms(terms)
 
     def _run_service(self, call) -> None:
         try:

@@ -28,6 +28,14 @@ class PlainRowsModel(QAbstractTableModel):
             return self.HEADERS[section]
         return None
 
+    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+        if not index.isValid() or not 0 <= index.row() < len(self.rows):
+            return None
+        return self.cell(self.rows[index.row()], index.column(), role)
+
+    def cell(self, row, column: int, role):
+        raise NotImplementedError
+
 
 class DocumentListModel(PlainRowsModel):
     HEADERS = ("Title", "Status", "Claims")
@@ -53,11 +61,7 @@ class DocumentListModel(PlainRowsModel):
     def row_of(self, document_id: int) -> int:
         return next((i for i, r in enumerate(self.rows) if r.id == document_id), -1)
 
-    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
-        if not index.isValid() or not 0 <= index.row() < len(self.rows):
-            return None
-        row = self.rows[index.row()]
-        column = index.column()
+    def cell(self, row, column: int, role):
         if role == Qt.ItemDataRole.DisplayRole:
             return (row.title, READING_STATUSES.get(row.reading_status, row.reading_status), row.claim_count)[column]
         if role == Qt.ItemDataRole.ToolTipRole and column == 0:
@@ -121,11 +125,7 @@ class ClaimTableModel(PlainRowsModel):
     def record_at(self, row: int) -> ClaimRecord | None:
         return self.rows[row].record if 0 <= row < len(self.rows) else None
 
-    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
-        if not index.isValid() or not 0 <= index.row() < len(self.rows):
-            return None
-        row = self.rows[index.row()]
-        column = index.column()
+    def cell(self, row, column: int, role):
         if role == Qt.ItemDataRole.DisplayRole:
             return (row.record.id, row.quote, row.statement, row.claim_type, row.direction, row.status, row.terms)[column]
         if role == Qt.ItemDataRole.ToolTipRole and column in (1, 2, 6):

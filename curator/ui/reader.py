@@ -157,9 +157,6 @@ class ReaderView(QTextEdit):
         self._highlighter.by_block = dict(by_block)
         self._highlighter.rehighlight()
 
-    def highlight_ids(self) -> set[int]:
-        return set(self._highlights)
-
     def highlight_format_at(self, offset: int) -> QTextCharFormat:
         """The character format painted at a code-point offset (for tests and checks)."""
         u = self._map.to_utf16(offset)

@@ -135,11 +135,5 @@ class TermPicker(QWidget):
         elif not self.completer.popup().isVisible():
             self.newTermRequested.emit(self.role, text)
 
-    def accept_new_term(self, term: TermInfo) -> None:
-        """A term the reviewer just added to a vocabulary: offer it from now on and place it."""
-        self.set_terms([*{t.id: t for t in self._by_completion.values()}.values(), term])
-        self.add_term(term)
-        self.edit.clear()
-
 
 __all__ = ["TermPicker"]
