@@ -20,6 +20,26 @@ if TYPE_CHECKING:
 ANCHOR_FIELDS = ("start", "end", "exact", "prefix", "suffix", "document_sha256")
 
 
+# kind -> (parse, what a valid entry is, check, what the check demands)
+_NUMBER_KINDS = {
+    "number": (float, "a number", math.isfinite, "enter a finite number"),
+    "integer": (int, "a whole number", lambda n: n >= 0, "a count cannot be negative"),
+}
+
+
+def _parse_number(f, value: Any) -> float | int | None:
+    if value in (None, ""):
+        return None
+    parse, noun, check, demand = _NUMBER_KINDS[f.kind]
+    try:
+        number = parse(value)
+    except (TypeError, ValueError):
+        raise ValidationError(f"{f.label}: '{value}' is not {noun}") from None
+    if not check(number):
+        raise ValidationError(f"{f.label}: {demand}")
+    return number
+
+
 def format_terms(terms: tuple[TermRef, ...]) -> str:
     return "; ".join(f"{t.role}: {t.label}" + (f" ({t.identifier})" if t.identifier else "") for t in terms)
 
@@ -94,28 +114,8 @@ class ClaimService:
                 if value and value not in {c.key for c in f.choices}:
                     raise ValidationError(f"{f.label}: '{value}' is not one of the codebook's choices")
                 cleaned[f.key] = value or ""
-            elif f.kind == "number":
-                if value in (None, ""):
-                    cleaned[f.key] = None
-                    continue
-                try:
-                    number = float(value)
-                except (TypeError, ValueError):
-                    raise ValidationError(f"{f.label}: '{value}' is not a number") from None
-                if not math.isfinite(number):
-                    raise ValidationError(f"{f.label}: enter a finite number")
-                cleaned[f.key] = number
-            elif f.kind == "integer":
-                if value in (None, ""):
-                    cleaned[f.key] = None
-                    continue
-                try:
-                    number = int(value)
-                except (TypeError, ValueError):
-                    raise ValidationError(f"{f.label}: '{value}' is not a whole number") from None
-                if number < 0:
-                    raise ValidationError(f"{f.label}: a count cannot be negative")
-                cleaned[f.key] = number
+            else:
+                cleaned[f.key] = _parse_number(f, value)
         p = cleaned.get("p_value")
         if p is not None and not 0 <= p <= 1:
             raise ValidationError("p-value: must lie between 0 and 1")
