@@ -13,7 +13,7 @@ def test_export_creates_the_project_with_seeds_and_writes_the_workbook(tmp_path,
     out = tmp_path / "claims.xlsx"
     assert main(["--db", str(db), "export", str(out)]) == 0
     assert "Exported 0 claims and 5 documents" in capsys.readouterr().out
-    assert openpyxl.load_workbook(out).sheetnames == ["Claims", "Documents"]
+    assert openpyxl.load_workbook(out).sheetnames == ["Claims", "Claim terms", "Documents", "Codebook", "Evidence map", "About", "Lists"]
     session = open_session(db)
     assert session.documents.count() == 5
     session.close()

@@ -4,7 +4,8 @@ import openpyxl
 import pytest
 
 from curator.core.records import ClaimDraft, TermRef
-from curator.io.xlsx_export import EXCEL_CELL_LIMIT, ExportCancelled, ExportError, export_xlsx
+from curator.io.xlsx_export import ExportCancelled, ExportError, export_xlsx
+from curator.io.xlsx_sheets import EXCEL_CELL_LIMIT
 from tests.conftest import doc_id_by_file
 
 HOSTILE = ["=1+1", "+x", "-3", "@SUM(A1)", "#N/A", "'quoted", "tab\there", "line\r\nbreak", "emoji 🙂", "=HYPERLINK(\"http://x\")"]
@@ -74,11 +75,16 @@ def test_illegal_characters_are_replaced_and_reported_long_text_is_reported(sess
     bad = make_claim(session, "Roseburia", {"notes": "bell\x07 and \ufffe here"})
     long = make_claim(session, "Faecalibacterium", {"notes": "x" * 40_000})
     report = export_xlsx(session, tmp_path / "out.xlsx")
-    assert report.repaired == [f"claim {bad.id}, Notes: 2 character(s) not allowed in Excel replaced with �"]
-    assert report.truncated and f"claim {long.id}, Notes" in report.truncated[0]
-    rows = {r["Claim ID"]: r for r in read_claims(tmp_path / "out.xlsx")[2]}
+    assert report.repaired == [f"Claims, claim {bad.id}, Notes: 2 character(s) not allowed in Excel replaced with �"]
+    assert report.truncated and f"Claims, claim {long.id}, Notes" in report.truncated[0]
+    wb, _, claim_rows = read_claims(tmp_path / "out.xlsx")
+    rows = {r["Claim ID"]: r for r in claim_rows}
     assert rows[bad.id]["Notes"] == "bell\ufffd and \ufffd here"
-    assert len(rows[long.id]["Notes"]) == EXCEL_CELL_LIMIT
+    cut = rows[long.id]["Notes"]
+    assert len(cut) == EXCEL_CELL_LIMIT and cut.endswith("[…cut: 40,000 characters in Curator]")
+    about = [r for r in wb["About"].iter_rows(values_only=True)]
+    warnings = [r[2] for r in about if r and len(r) > 2 and str(r[2]).startswith("Claims, claim")]
+    assert len(warnings) == 2  # the repair and the cut are both written into the workbook, not only reported
 
 
 def test_a_failed_or_cancelled_export_leaves_the_previous_file_intact(session, tmp_path):

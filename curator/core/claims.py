@@ -64,6 +64,12 @@ class ClaimService:
     def count(self) -> int:
         return Claim.select().count()
 
+    def status_counts(self) -> dict[tuple[int, str], int]:
+        """(document id, status) -> number of claims."""
+        n = peewee.fn.COUNT(Claim.id)
+        query = Claim.select(Claim.document, Claim.status, n).group_by(Claim.document, Claim.status).tuples()
+        return {(doc, status): count for doc, status, count in query}
+
     def _records(self, where) -> list[ClaimRecord]:
         value_keys = [f.key for f in self.session.codebook.value_fields]
         query = Claim.select(Claim, Reviewer.name).join(Reviewer, peewee.JOIN.LEFT_OUTER).order_by(Claim.start, Claim.id)

@@ -33,6 +33,21 @@ def is_url(target: str) -> bool:
     return "://" in target
 
 
+def describe_target(target: str | os.PathLike) -> str:
+    """The database as it may be shown or written into an export: a URL without its password."""
+    target = str(target)
+    if not is_url(target):
+        return str(Path(target).expanduser().resolve())
+    from urllib.parse import urlsplit, urlunsplit
+
+    parts = urlsplit(target)
+    if parts.password is None:
+        return target
+    host = parts.hostname or ""
+    netloc = f"{parts.username}:***@{host}" + (f":{parts.port}" if parts.port else "")
+    return urlunsplit(parts._replace(netloc=netloc))
+
+
 def make_database(target: str | os.PathLike) -> peewee.Database:
     """Return an unconnected database for a file path or a database URL."""
     target = str(target)

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import peewee
+
 from curator.core import changelog
 from curator.core.codebook import Codebook
 from curator.core.db import write_transaction
 from curator.core.errors import NotFoundError, ValidationError
-from curator.core.models import ClaimTerm, Term, Vocabulary
+from curator.core.models import ClaimTerm, Reviewer, Term, Vocabulary
 from curator.core.records import Changes, TermInfo
 
 if TYPE_CHECKING:
@@ -34,6 +36,29 @@ class TermService:
             TermInfo(r["id"], r["key"], r["name"], tuple(r["roles"].split()), r["label"], r["identifier"], _split(r["synonyms"]), r["description"])
             for r in query
         ]
+
+    def usage_counts(self) -> dict[int, int]:
+        """term id -> number of claims tagged with it."""
+        n = peewee.fn.COUNT(peewee.fn.DISTINCT(ClaimTerm.claim))
+        query = ClaimTerm.select(ClaimTerm.term, n).where(ClaimTerm.term.is_null(False)).group_by(ClaimTerm.term).tuples()
+        return dict(query)
+
+    def added_by_names(self) -> dict[int, str]:
+        """term id -> name of the reviewer who added it (terms from the codebook are absent)."""
+        query = Term.select(Term.id, Reviewer.name).join(Reviewer, on=(Term.added_by == Reviewer.id)).tuples()
+        return dict(query)
+
+    def kept_as_text(self) -> list[tuple[str, str, str, int]]:
+        """(role, label, identifier, claims) of tags whose vocabulary term was deleted."""
+        n = peewee.fn.COUNT(peewee.fn.DISTINCT(ClaimTerm.claim))
+        query = (
+            ClaimTerm.select(ClaimTerm.role, ClaimTerm.label, ClaimTerm.identifier, n)
+            .where(ClaimTerm.term.is_null())
+            .group_by(ClaimTerm.role, ClaimTerm.label, ClaimTerm.identifier)
+            .order_by(ClaimTerm.role, ClaimTerm.label)
+            .tuples()
+        )
+        return list(query)
 
     def for_role(self, role: str) -> list[TermInfo]:
         """Terms a picker for `role` offers: every vocabulary serving it (all, for 'any' roles)."""

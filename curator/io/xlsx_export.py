@@ -1,163 +1,78 @@
-"""Export claims and documents to an Excel workbook that no cell can turn into a formula."""
+"""Export the project to an Excel workbook reviewers can analyse, edit and import back.
+
+Sheets: Claims (one row per claim), Claim terms (long format, for pivots), Documents, Codebook,
+Evidence map, About (with a data dictionary), and a hidden Lists sheet the dropdowns refer to.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 import os
-import re
-import tempfile
+from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
-from curator.core.errors import CuratorError
-from curator.core.records import READING_STATUSES, SOURCE_KINDS, ClaimRecord
+from curator.core.records import READING_STATUSES, SOURCE_KINDS
 from curator.core.session import Session
+from curator.io.claim_table import claim_columns
+from curator.io.xlsx_sheets import (
+    ExportCancelled,
+    ExportError,
+    ExportReport,
+    SheetLayout,
+    TableSheet,
+    check_target,
+    close_all,
+    write_atomically,
+)
+from curator.io.xlsx_summary_sheets import (
+    DataDictionary,
+    add_dropdowns,
+    write_about,
+    write_codebook,
+    write_evidence_map,
+    write_lists,
+)
 
-EXCEL_CELL_LIMIT = 32_767
-# Characters outside XML 1.0's Char production: openpyxl refuses some and writes others into a file
-# that no longer opens (U+FFFE, U+FFFF, lone surrogates).
-_ILLEGAL_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-WIDE_COLUMNS = {"Quote": 60, "Statement": 45, "Notes": 40, "Title": 60, "Document": 36}
-WRAPPED_COLUMNS = {"Quote", "Statement", "Notes", "Title", "Document"}
-LINE_HEIGHT_POINTS = 15
-MAX_ROW_POINTS = 409  # Excel's limit
+__all__ = ["ExportCancelled", "ExportError", "ExportReport", "export_xlsx"]
 
-
-def _error_codes() -> frozenset[str]:
-    from openpyxl.cell.cell import ERROR_CODES
-
-    return frozenset(ERROR_CODES)
-
-
-class ExportError(CuratorError):
-    pass
-
-
-class ExportCancelled(ExportError):
-    pass
-
-
-@dataclass
-class ExportReport:
-    path: Path
-    claims: int = 0
-    documents: int = 0
-    repaired: list[str] = field(default_factory=list)  # "claim 12, Notes: 2 illegal characters replaced"
-    truncated: list[str] = field(default_factory=list)
-
-
-@dataclass(frozen=True)
-class Column:
-    header: str
-    value: Callable[[ClaimRecord], Any]
-
-
-def claim_columns(session: Session, document_titles: dict[int, str]) -> list[Column]:
-    """Fixed leading columns, codebook fields in form order, anchor columns last."""
-    codebook = session.codebook
-    status = codebook.field("status") if any(f.key == "status" for f in codebook.fields) else None
-    columns = [
-        Column("Claim ID", lambda c: c.id),
-        Column("Document", lambda c: document_titles.get(c.document_id, "")),
-        Column("Quote", lambda c: c.anchor.exact),
-        Column("Statement", lambda c: c.values.get("statement", "")),
-        Column("Reviewer", lambda c: c.reviewer_name),
-        Column("Status", lambda c: status.choice_label(c.values.get("status", "")) if status else ""),
-        Column("Created", lambda c: c.created_at),
-        Column("Updated", lambda c: c.updated_at),
-    ]
-    for f in codebook.fields:
-        if f.key in ("statement", "status"):
-            continue
-        if f.kind == "terms":
-            columns.append(Column(f.label, lambda c, role=f.key: "; ".join(t.label for t in c.terms_for(role))))
-            columns.append(Column(f"{f.label} IDs", lambda c, role=f.key: "; ".join(t.identifier for t in c.terms_for(role))))
-        elif f.kind == "choice":
-            columns.append(Column(f.label, lambda c, f=f: f.choice_label(c.values.get(f.key) or "") if c.values.get(f.key) else ""))
-        else:
-            columns.append(Column(f.label, lambda c, key=f.key: c.values.get(key)))
-    columns += [
-        Column("Start", lambda c: c.anchor.start),
-        Column("End", lambda c: c.anchor.end),
-        Column("Document SHA-256", lambda c: c.document_sha256),
-    ]
-    return columns
-
-
-def safe_text(text: str, where: str, report: ExportReport) -> str:
-    cleaned, replaced = _ILLEGAL_XML.subn("\ufffd", text)
-    if replaced:
-        report.repaired.append(f"{where}: {replaced} character(s) not allowed in Excel replaced with �")
-    if len(cleaned) > EXCEL_CELL_LIMIT:
-        report.truncated.append(f"{where}: {len(cleaned):,} characters, cut to Excel's limit of {EXCEL_CELL_LIMIT:,}")
-        cleaned = cleaned[:EXCEL_CELL_LIMIT]
-    return cleaned
-
-
-class _SheetWriter:
-    """Write-only sheet with a styled, frozen, filtered header and typed cells."""
-
-    def __init__(self, workbook, title: str, headers: list[str], rows: int, report: ExportReport):
-        from openpyxl.cell import WriteOnlyCell
-        from openpyxl.styles import Alignment, Font, PatternFill
-        from openpyxl.utils import get_column_letter
-
-        self.cell_type = WriteOnlyCell
-        self.sheet = workbook.create_sheet(title)
-        self.report = report
-        self.headers = headers
-        self.error_codes = _error_codes()
-        # bottom, like every unstyled cell, so a row reads level (openpyxl cannot restyle the default)
-        self.wrap = Alignment(wrap_text=True)
-        for i, header in enumerate(headers, 1):
-            self.sheet.column_dimensions[get_column_letter(i)].width = WIDE_COLUMNS.get(header, max(12, min(28, len(header) + 4)))
-        self.sheet.freeze_panes = "B2"
-        self.sheet.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{rows + 1}"
-        bold, fill = Font(bold=True, color="FFFFFF"), PatternFill("solid", fgColor="2F5D7C")
-        header_cells = []
-        for header in headers:
-            cell = self.cell_type(self.sheet, value=header)
-            cell.font, cell.fill = bold, fill
-            header_cells.append(cell)
-        self.sheet.append(header_cells)
-        self.row = 1
-
-    def _row_height(self, values: list[Any]) -> float | None:
-        """Points for the row's tallest wrapped cell: spreadsheet programs do not grow rows on open."""
-        lines = 1
-        for header, value in zip(self.headers, values):
-            if header in WRAPPED_COLUMNS and isinstance(value, str) and value:
-                per_line = max(1, int(WIDE_COLUMNS.get(header, 12) * 1.1))
-                lines = max(lines, sum(-(-max(len(part), 1) // per_line) for part in value.split("\n")))
-        return min(lines * LINE_HEIGHT_POINTS, MAX_ROW_POINTS) if lines > 1 else None
-
-    def append(self, values: list[Any], row_label: str) -> None:
-        # A styled cell object costs ~10× a plain value, so only cells that need one get one:
-        # wrapped long text, and text openpyxl would otherwise store as a formula or an error.
-        cells: list[Any] = []
-        for header, value in zip(self.headers, values):
-            if value == "":
-                value = None  # an empty cell, not an empty string: smaller and faster
-            elif isinstance(value, str):
-                value = safe_text(value, f"{row_label}, {header}", self.report)
-                wrapped = header in WRAPPED_COLUMNS
-                if wrapped or value.startswith("=") or value in self.error_codes:
-                    cell = self.cell_type(self.sheet, value=value)
-                    cell.data_type = "s"  # text stays text: never a formula or an error value
-                    if wrapped:
-                        cell.alignment = self.wrap
-                    value = cell
-            cells.append(value)
-        self.row += 1
-        height = self._row_height(values)
-        if height:
-            self.sheet.row_dimensions[self.row].height = height
-        self.sheet.append(cells)
+CLAIMS_LAYOUT = SheetLayout(
+    widths={"Quote": 60, "Statement": 45, "Notes": 40, "Document": 36, "Document SHA-256": 20},
+    wrapped=frozenset({"Quote", "Statement", "Notes", "Document"}),
+)
+CLAIM_TERMS_HEADERS = {
+    "Claim ID": "The claim (see Claims).",
+    "Document": "Title of the claim's document.",
+    "Role": "Which form field the term fills (Conditions, Interventions, …).",
+    "Term": "The term's label as placed on the claim.",
+    "Identifier": "The term's identifier (MeSH, NCBI Taxonomy, PubChem …), if it has one.",
+    "In vocabulary": "Yes, or No when the term has since been deleted from the vocabulary (the claim keeps it as text).",
+    "Status": "The claim's status.",
+    "Claim type": "The claim's type.",
+    "Direction": "The claim's direction of effect.",
+}
+DOCUMENT_HEADERS = {
+    "Document ID": "Curator's id of the document (an import may name the document by it).",
+    "Title": "Title found in or given to the document.",
+    "Kind of source": "Peer-reviewed article, news summary, web article, …",
+    "Authors": "Authors, where found.",
+    "Venue": "Journal or site.",
+    "Published": "Publication date as found in the source.",
+    "DOI": "Digital Object Identifier.",
+    "URL": "Where the source came from.",
+    "File name": "The file it was imported from.",
+    "SHA-256": "SHA-256 of the document's canonical text; every claim records it.",
+    "Reading status": "Unread, In progress or Done.",
+    "Claims": "Number of claims on the document.",
+    "Imported at": "When the document was imported (UTC).",
+}
+DOCUMENTS_LAYOUT = SheetLayout(widths={"Title": 60, "Authors": 30, "URL": 30, "SHA-256": 20}, wrapped=frozenset({"Title"}), fit_width=True)
+CLAIM_TERMS_LAYOUT = SheetLayout(widths={"Document": 36, "Term": 32}, freeze="A2", fit_width=True)
+PROGRESS_EVERY = 500
 
 
 def export_xlsx(session: Session, path: str | os.PathLike, progress: Callable[[int, int], bool] | None = None) -> ExportReport:
-    """Write the Claims and Documents sheets to `path` atomically.
+    """Write the workbook to `path` atomically.
 
     `progress(done, total)` is called now and then; returning False cancels, leaving any previous
     file at `path` untouched.
@@ -165,54 +80,87 @@ def export_xlsx(session: Session, path: str | os.PathLike, progress: Callable[[i
     from openpyxl import Workbook
 
     path = Path(path)
-    if path.suffix.lower() != ".xlsx":
-        raise ExportError(f"{path.name}: an Excel export needs a file name ending in .xlsx")
-    if not path.parent.is_dir():
-        raise ExportError(f"folder {path.parent} does not exist")
+    check_target(path, ".xlsx", "an Excel export")
     report = ExportReport(path)
-    documents = session.documents.summaries()
+    documents = session.documents.infos()
     titles = {d.id: d.title for d in documents}
     claims = session.claims.all()
-    total = len(claims) + len(documents)
+    term_rows = sum(len(c.terms) for c in claims)
+    total = len(claims) + term_rows + len(documents)
+    done = 0
 
-    workbook = Workbook(write_only=True)
-    columns = claim_columns(session, titles)
-    sheet = _SheetWriter(workbook, "Claims", [c.header for c in columns], len(claims), report)
-    for i, claim in enumerate(claims, 1):
-        sheet.append([c.value(claim) for c in columns], f"claim {claim.id}")
-        if progress and i % 500 == 0 and progress(i, total) is False:
-            for open_sheet in workbook.worksheets:
-                open_sheet.close()  # end the sheet's XML stream; openpyxl removes its temp file at exit
+    def tick(n: int = 1) -> None:
+        nonlocal done
+        done += n
+        if progress and done % PROGRESS_EVERY == 0 and progress(done, total) is False:
+            close_all(workbook)
             raise ExportCancelled("export cancelled; nothing was written")
 
-    doc_headers = ["Document ID", "Title", "Kind of source", "Authors", "Venue", "Published", "DOI", "URL",
-                   "File name", "SHA-256", "Reading status", "Claims", "Imported at"]
-    sheet = _SheetWriter(workbook, "Documents", doc_headers, len(documents), report)
-    counts = {d.id: d.claim_count for d in documents}
-    for d in session.documents.infos():
+    workbook = Workbook(write_only=True)
+    dictionary = DataDictionary()
+    exported_at = dt.datetime.now(dt.timezone.utc).replace(microsecond=0, tzinfo=None)
+
+    # Claims
+    columns = claim_columns(session, titles)
+    claims_sheet = TableSheet(workbook, "Claims", [c.header for c in columns], len(claims), report, CLAIMS_LAYOUT)
+    dictionary.add("Claims", [(c.header, c.description) for c in columns])
+    for claim in claims:
+        claims_sheet.append([c.value(claim) for c in columns], f"Claims, claim {claim.id}")
+        tick()
+
+    # Claim terms (long format)
+    codebook = session.codebook
+    role_labels = {r.key: r.label for r in codebook.roles}
+    choice = {k: (codebook.field(k) if any(f.key == k for f in codebook.fields) else None) for k in ("status", "claim_type", "direction")}
+
+    def label(key: str, claim) -> str:
+        f = choice[key]
+        value = claim.values.get(key) or ""
+        return f.choice_label(value) if f and value else value
+
+    sheet = TableSheet(workbook, "Claim terms", list(CLAIM_TERMS_HEADERS), term_rows, report, CLAIM_TERMS_LAYOUT)
+    dictionary.add("Claim terms", CLAIM_TERMS_HEADERS.items())
+    for claim in claims:
+        status, kind, direction = label("status", claim), label("claim_type", claim), label("direction", claim)
+        for t in claim.terms:
+            sheet.append(
+                [claim.id, titles.get(claim.document_id, ""), role_labels.get(t.role, t.role), t.label, t.identifier,
+                 "Yes" if t.term_id is not None else "No", status, kind, direction],
+                f"Claim terms, claim {claim.id}",
+            )
+        tick(len(claim.terms))
+
+    # Documents, with claim counts by status
+    status_field = choice["status"]
+    statuses = [(c.key, c.label) for c in status_field.choices] if status_field else []
+    headers = list(DOCUMENT_HEADERS)
+    descriptions = dict(DOCUMENT_HEADERS)
+    for _, status_label in statuses:
+        headers.append(f"Claims: {status_label}")
+        descriptions[f"Claims: {status_label}"] = f"Number of the document's claims whose status is {status_label}."
+    sheet = TableSheet(workbook, "Documents", headers, len(documents), report, DOCUMENTS_LAYOUT)
+    dictionary.add("Documents", [(h, descriptions[h]) for h in headers])
+    by_status = session.claims.status_counts()
+    per_document = Counter()
+    for (document_id, _), n in by_status.items():
+        per_document[document_id] += n
+    for d in documents:
+        counts = [by_status.get((d.id, key), 0) for key, _ in statuses]
         sheet.append(
             [d.id, d.title, SOURCE_KINDS.get(d.source_kind, d.source_kind), d.authors, d.venue, d.published, d.doi, d.url,
-             d.file_name, d.sha256, READING_STATUSES.get(d.reading_status, d.reading_status), counts.get(d.id, 0), d.imported_at],
-            f"document {d.id}",
+             d.file_name, d.sha256, READING_STATUSES.get(d.reading_status, d.reading_status), per_document[d.id], d.imported_at, *counts],
+            f"Documents, document {d.id}",
         )
+        tick()
+
+    write_codebook(workbook, session, report, dictionary)
+    write_evidence_map(workbook, session, report, dictionary)
+    about = workbook.create_sheet("About")
+    lists = write_lists(workbook, columns, [d.title for d in documents], report)
+    add_dropdowns(claims_sheet, lists)
     report.claims, report.documents = len(claims), len(documents)
+    write_about(about, session, report, dictionary, exported_at, term_rows)
     write_atomically(workbook.save, path)
     if progress:
         progress(total, total)
     return report
-
-
-def write_atomically(save: Callable[[str], None], path: Path) -> None:
-    """Save to a temporary file beside `path`, then move it into place: a failure leaves the old file."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=path.suffix, dir=path.parent)
-    os.close(fd)
-    try:
-        save(tmp)
-        with open(tmp, "rb") as f:
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except OSError as exc:
-        raise ExportError(f"cannot write {path}: {exc.strerror or exc}") from exc
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)

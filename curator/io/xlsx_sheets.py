@@ -1,0 +1,210 @@
+"""Write-only sheets whose cells never turn into formulas, and atomic saving.
+
+openpyxl's write-only mode streams rows to disk, so memory stays flat at 100,000 claims; styles,
+validation, conditional formats and freeze panes are still available there.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from curator.core.errors import CuratorError
+
+EXCEL_CELL_LIMIT = 32_767
+CUT_MARK = " […cut: {total:,} characters in Curator]"
+# Characters outside XML 1.0's Char production: openpyxl refuses some and writes others into a file
+# that no longer opens (U+FFFE, U+FFFF, lone surrogates).
+_ILLEGAL_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+LINE_HEIGHT_POINTS = 15
+MAX_ROW_POINTS = 409  # Excel's limit
+HEADER_FILL = "2F5D7C"
+
+
+class ExportError(CuratorError):
+    pass
+
+
+class ExportCancelled(ExportError):
+    pass
+
+
+@dataclass
+class ExportReport:
+    path: Path
+    claims: int = 0
+    documents: int = 0
+    repaired: list[str] = field(default_factory=list)  # "claim 12, Notes: 2 illegal characters replaced"
+    truncated: list[str] = field(default_factory=list)
+
+    @property
+    def warnings(self) -> list[str]:
+        return self.repaired + self.truncated
+
+
+def cut_text(text: str) -> str:
+    """Text over Excel's cell limit, cut with a visible mark that says so (and the importer knows)."""
+    mark = CUT_MARK.format(total=len(text))
+    return text[: EXCEL_CELL_LIMIT - len(mark)] + mark
+
+
+def safe_text(text: str, where: str, report: ExportReport) -> str:
+    cleaned, replaced = _ILLEGAL_XML.subn("\ufffd", text)
+    if replaced:
+        report.repaired.append(f"{where}: {replaced} character(s) not allowed in Excel replaced with �")
+    if len(cleaned) > EXCEL_CELL_LIMIT:
+        report.truncated.append(
+            f"{where}: {len(cleaned):,} characters, more than an Excel cell holds; the cell shows the first "
+            f"{EXCEL_CELL_LIMIT - len(CUT_MARK.format(total=len(cleaned))):,} and says it was cut (the CSV and JSON-LD exports hold all of it)"
+        )
+        cleaned = cut_text(cleaned)
+    return cleaned
+
+
+def error_codes() -> frozenset[str]:
+    from openpyxl.cell.cell import ERROR_CODES
+
+    return frozenset(ERROR_CODES)
+
+
+@dataclass(frozen=True)
+class SheetLayout:
+    widths: dict[str, float] = field(default_factory=dict)
+    wrapped: frozenset[str] = frozenset()
+    freeze: str = "B2"
+    default_width: tuple[int, int] = (12, 28)
+    fit_width: bool = False  # print on one page wide (small sheets only: a wide one becomes unreadable)
+
+
+class TableSheet:
+    """A write-only sheet: styled, frozen, filtered header, then rows of typed cells."""
+
+    def __init__(self, workbook, title: str, headers: list[str], rows: int, report: ExportReport, layout: SheetLayout):
+        from openpyxl.cell import WriteOnlyCell
+        from openpyxl.styles import Alignment, Font, PatternFill
+        from openpyxl.utils import get_column_letter
+
+        self.cell_type = WriteOnlyCell
+        self.sheet = workbook.create_sheet(title)
+        self.report = report
+        self.headers = headers
+        self.layout = layout
+        self.error_codes = error_codes()
+        # bottom, like every unstyled cell, so a row reads level (openpyxl cannot restyle the default)
+        self.wrap = Alignment(wrap_text=True)
+        low, high = layout.default_width
+        for i, header in enumerate(headers, 1):
+            width = layout.widths.get(header, max(low, min(high, len(header) + 4)))
+            self.sheet.column_dimensions[get_column_letter(i)].width = width
+        self.sheet.freeze_panes = layout.freeze
+        self.last_column = get_column_letter(len(headers))
+        self.sheet.auto_filter.ref = f"A1:{self.last_column}{rows + 1}"
+        self.sheet.print_title_rows = "1:1"
+        landscape(self.sheet, fit_width=layout.fit_width)
+        bold, fill = Font(bold=True, color="FFFFFF"), PatternFill("solid", fgColor=HEADER_FILL)
+        header_cells = []
+        for header in headers:
+            cell = self.cell_type(self.sheet, value=header)
+            cell.font, cell.fill, cell.alignment = bold, fill, self.wrap
+            header_cells.append(cell)
+        self.sheet.append(header_cells)
+        self.row = 1
+        self._wrapped_width = [
+            (i, max(1, int(self.sheet.column_dimensions[get_column_letter(i + 1)].width * 1.1)))
+            for i, h in enumerate(headers) if h in layout.wrapped
+        ]
+
+    def column_letter(self, header: str) -> str:
+        from openpyxl.utils import get_column_letter
+
+        return get_column_letter(self.headers.index(header) + 1)
+
+    def _row_height(self, values: list[Any]) -> float | None:
+        """Points for the row's tallest wrapped cell: spreadsheet programs do not grow rows on open."""
+        lines = 1
+        for i, per_line in self._wrapped_width:
+            value = values[i]
+            if isinstance(value, str) and value:
+                lines = max(lines, sum(-(-max(len(part), 1) // per_line) for part in value.split("\n")))
+        return min(lines * LINE_HEIGHT_POINTS, MAX_ROW_POINTS) if lines > 1 else None
+
+    def append(self, values: list[Any], row_label: str) -> None:
+        # A styled cell object costs ~10× a plain value, so only cells that need one get one:
+        # wrapped long text, and text openpyxl would otherwise store as a formula or an error.
+        cells: list[Any] = []
+        wrapped = self.layout.wrapped
+        for header, value in zip(self.headers, values):
+            if value == "":
+                value = None  # an empty cell, not an empty string: smaller and faster
+            elif isinstance(value, str):
+                value = safe_text(value, f"{row_label}, {header}", self.report)
+                wrap = header in wrapped
+                if wrap or value[0] == "=" or value in self.error_codes:
+                    cell = self.cell_type(self.sheet, value=value)
+                    cell.data_type = "s"  # text stays text: never a formula or an error value
+                    if wrap:
+                        cell.alignment = self.wrap
+                    value = cell
+            cells.append(value)
+        self.row += 1
+        height = self._row_height(values)
+        if height:
+            self.sheet.row_dimensions[self.row].height = height
+        self.sheet.append(cells)
+
+    def append_all(self, rows: Iterable[tuple[list[Any], str]]) -> None:
+        for values, label in rows:
+            self.append(values, label)
+
+
+def styled(sheet, value: Any, **style) -> Any:
+    """One cell with a style (font, fill, alignment, number_format); text stays text."""
+    from openpyxl.cell import WriteOnlyCell
+
+    cell = WriteOnlyCell(sheet, value=value)
+    if isinstance(value, str):
+        cell.data_type = "s"
+    for name, v in style.items():
+        setattr(cell, name, v)
+    return cell
+
+
+def landscape(sheet, fit_width: bool) -> None:
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = "9"  # A4
+    if fit_width:
+        sheet.sheet_properties.pageSetUpPr.fitToPage = True
+        sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
+
+
+def close_all(workbook) -> None:
+    for open_sheet in workbook.worksheets:
+        open_sheet.close()  # end the sheet's XML stream; openpyxl removes its temp file at exit
+
+
+def write_atomically(save: Callable[[str], None], path: Path) -> None:
+    """Save to a temporary file beside `path`, then move it into place: a failure leaves the old file."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=path.suffix, dir=path.parent)
+    os.close(fd)
+    try:
+        save(tmp)
+        with open(tmp, "rb") as f:
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except OSError as exc:
+        raise ExportError(f"cannot write {path}: {exc.strerror or exc}") from exc
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+
+
+def check_target(path: Path, suffix: str, what: str) -> None:
+    if path.suffix.lower() != suffix:
+        raise ExportError(f"{path.name}: {what} needs a file name ending in {suffix}")
+    if not path.parent.is_dir():
+        raise ExportError(f"folder {path.parent} does not exist")
