@@ -1,0 +1,123 @@
+"""Write an import in one transaction: new terms, many new claims at once, and field-by-field updates.
+
+New claims go in through SQL that peewee builds once and the driver runs with executemany: per-row
+ORM inserts cost ~20× raw SQL (../shared/notes/performance.md), which at 100,000 rows is minutes.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import peewee
+
+from curator.core.anchoring import AnchorError, make_anchor
+from curator.core.db import database, is_sqlite, write_transaction
+from curator.core.errors import NotFoundError, ValidationError
+from curator.core.models import ChangeLog, Claim, ClaimTerm, Document, Term, Vocabulary, utcnow
+from curator.core.records import Changes, ClaimDraft, TermRef
+
+if TYPE_CHECKING:
+    from curator.core.session import Session
+
+BATCH = 2000
+
+
+def _insert_rows(model: type[peewee.Model], rows: list[dict]) -> None:
+    """INSERT every row (all with the same keys) through one prepared statement."""
+    if not rows:
+        return
+    # peewee orders an INSERT's columns by field definition, whatever the dict's order
+    fields = sorted((model._meta.fields[name] for name in rows[0]), key=lambda f: f._sort_key)
+    sql, first_params = model.insert(rows[0]).sql()
+    params = [[f.db_value(row[f.name]) for f in fields] for row in rows[:1]]
+    if params[0] != list(first_params):
+        raise RuntimeError(f"bulk insert into {model.__name__}: parameter order differs from peewee's")
+    cursor = database.obj.cursor()
+    for i in range(0, len(rows), BATCH):
+        cursor.executemany(sql, [[f.db_value(row[f.name]) for f in fields] for row in rows[i : i + BATCH]])
+
+
+def _next_ids(model: type[peewee.Model], n: int) -> list[int] | None:
+    """Ids for n new rows: on SQLite (writer lock held) max+1…; elsewhere None (the server assigns)."""
+    if not is_sqlite():
+        return None
+    top = model.select(peewee.fn.MAX(model.id)).scalar() or 0
+    return list(range(top + 1, top + 1 + n))
+
+
+def _add_terms(session: Session, new_terms: list[tuple[str, str]]) -> dict[tuple[str, str], tuple[int, str]]:
+    """Add each (role, label) to the first vocabulary serving the role; return their ids."""
+    out = {}
+    for role, label in new_terms:
+        vocabularies = session.terms.vocabularies_for_role(role)
+        if not vocabularies:
+            raise ValidationError(f"no vocabulary takes {role} terms; add '{label}' to the codebook instead")
+        key = vocabularies[0][0]
+        vocabulary = Vocabulary.get(Vocabulary.key == key)
+        term = Term.get_or_none((Term.vocabulary == vocabulary) & (peewee.fn.LOWER(Term.label) == label.lower()))
+        if term is None:
+            term = Term.create(vocabulary=vocabulary, label=label, added_by=session.reviewer_id)
+        out[(role, label.casefold())] = (term.id, term.identifier)
+    return out
+
+
+def _with_term_ids(terms: tuple[TermRef, ...], added: dict) -> tuple[TermRef, ...]:
+    return tuple(
+        TermRef(t.role, t.label, added[(t.role, t.label.casefold())][1], added[(t.role, t.label.casefold())][0])
+        if t.term_id is None and (t.role, t.label.casefold()) in added else t
+        for t in terms
+    )
+
+
+def import_rows(session: Session, creates: list[tuple[ClaimDraft, str]], updates: list[tuple[int, ClaimDraft]],
+                new_terms: list[tuple[str, str]]) -> Changes:
+    """Create and update claims all or nothing; `creates` pairs each draft with where it came from."""
+    reviewer = session.reviewer_id
+    documents, claims = set(), set()
+    texts: dict[int, tuple[str, str]] = {}
+    with write_transaction():
+        added = _add_terms(session, new_terms)
+        now = utcnow()
+        rows, sources = [], []
+        for draft, source in creates:
+            if draft.document_id not in texts:
+                doc = Document.get_or_none(Document.id == draft.document_id)
+                if doc is None:
+                    raise NotFoundError(f"{source}: document {draft.document_id} no longer exists")
+                texts[draft.document_id] = (doc.text, doc.sha256)
+            text, sha = texts[draft.document_id]
+            try:
+                a = make_anchor(text, draft.start, draft.end)
+            except AnchorError as exc:
+                raise ValidationError(f"{source}: {exc}") from None
+            rows.append({
+                "document": draft.document_id, "reviewer": reviewer, "start": a.start, "end": a.end, "exact": a.exact,
+                "prefix": a.prefix, "suffix": a.suffix, "document_sha256": sha, "created_at": now, "updated_at": now,
+                **draft.values,
+            })
+            sources.append(source)
+        ids = _next_ids(Claim, len(rows))
+        if ids is not None:
+            for row, claim_id in zip(rows, ids):
+                row["id"] = claim_id
+            _insert_rows(Claim, rows)
+        else:
+            ids = []
+            for i in range(0, len(rows), BATCH):
+                ids += [r[0] for r in Claim.insert_many(rows[i : i + BATCH]).returning(Claim.id).tuples().execute()]
+        term_rows, log_rows = [], []
+        for claim_id, (draft, source) in zip(ids, creates):
+            for position, t in enumerate(_with_term_ids(draft.terms, added)):
+                term_rows.append({"claim": claim_id, "term": t.term_id, "role": t.role, "label": t.label, "identifier": t.identifier, "position": position})
+            log_rows.append({"reviewer": reviewer, "at": now, "action": "create", "entity": "claim", "entity_id": claim_id,
+                             "field": "import", "old": None, "new": source})
+            documents.add(draft.document_id)
+            claims.add(claim_id)
+        _insert_rows(ClaimTerm, term_rows)
+        _insert_rows(ChangeLog, log_rows)
+        for claim_id, draft in updates:
+            draft = ClaimDraft(draft.document_id, draft.start, draft.end, draft.values, _with_term_ids(draft.terms, added))
+            changes = session.claims.update(claim_id, draft)
+            documents |= changes.documents
+            claims |= changes.claims
+    return Changes(frozenset(documents), frozenset(claims), vocabulary=bool(added))

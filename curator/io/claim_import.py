@@ -1,0 +1,411 @@
+"""Bring an edited Claims sheet back: plan every row first, show the plan, then write it in one go.
+
+A row with a Claim ID updates that claim field by field; a row without one becomes a new claim,
+its Quote located in the named document. Nothing is written while any row has a problem.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from curator.core.bulk_claims import import_rows
+from curator.core.errors import CuratorError
+from curator.core.quote_search import FoldedText, same_quote
+from curator.core.records import Changes, ClaimDraft, ClaimRecord, TermRef
+from curator.core.session import Session
+from curator.io.claim_table import ClaimColumn, claim_columns, find_column
+from curator.io.import_terms import TermMatcher
+from curator.io.xlsx_read import CELL_LIMIT, SheetTable, read_sheet
+from curator.io.xlsx_sheets import CUT_MARK
+
+_CUT = re.compile(re.escape(CUT_MARK).replace(r"\{total:,\}", r"[\d,]+") + r"$")
+
+
+@dataclass(frozen=True)
+class Problem:
+    row: int | None
+    column: str
+    message: str
+
+    def __str__(self) -> str:
+        where = ", ".join(p for p in (f"row {self.row}" if self.row else "", self.column) if p)
+        return f"{where}: {self.message}" if where else self.message
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    field: str
+    old: str
+    new: str
+
+
+@dataclass
+class RowPlan:
+    row: int
+    claim_id: int | None  # None: a new claim
+    document: str
+    draft: ClaimDraft
+    changes: list[FieldChange] = field(default_factory=list)
+
+
+@dataclass
+class ImportPlan:
+    source: Path
+    sheet: str
+    new: list[RowPlan] = field(default_factory=list)
+    changed: list[RowPlan] = field(default_factory=list)
+    unchanged: int = 0
+    problems: list[Problem] = field(default_factory=list)
+    ignored_columns: list[str] = field(default_factory=list)
+    new_terms: list[tuple[str, str]] = field(default_factory=list)  # (role, label) to add to a vocabulary
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    @property
+    def has_changes(self) -> bool:
+        return bool(self.new or self.changed)
+
+    def summary(self) -> str:
+        text = f"{len(self.new)} new, {len(self.changed)} changed, {self.unchanged} unchanged"
+        if self.new_terms:
+            text += f", {len(self.new_terms)} new vocabulary term(s)"
+        if self.problems:
+            text += f"; {len(self.problems)} problem(s): nothing will be written"
+        return text
+
+    def lines(self) -> list[str]:
+        """The preview as text: what `--dry-run` prints and the dialog lists."""
+        out = [f"{self.source.name}, sheet {self.sheet}: {self.summary()}"]
+        out += [f"  problem: {p}" for p in self.problems]
+        if self.ignored_columns:
+            out.append(f"  ignored column(s): {', '.join(self.ignored_columns)}")
+        for r in self.new:
+            out.append(f"  row {r.row}: new claim in “{_short(r.document)}”: “{_short(r.draft.values.get('statement') or '')}”")
+        for r in self.changed:
+            out.append(f"  row {r.row}: claim {r.claim_id}:")
+            out += [f"      {c.field}: {_short(c.old) or '(empty)'} → {_short(c.new) or '(empty)'}" for c in r.changes]
+        for role, label in self.new_terms:
+            out.append(f"  new term for {role}: {label}")
+        return out
+
+
+def _short(text: str, limit: int = 70) -> str:
+    text = " ".join(str(text).split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+class ClaimImportError(CuratorError):
+    pass
+
+
+def plan_import(session: Session, path: str | os.PathLike, add_unknown_terms: bool = False,
+                progress: Callable[[int, int], bool] | None = None) -> ImportPlan:
+    table = read_sheet(path)
+    return Planner(session, table, add_unknown_terms).plan(progress)
+
+
+class Planner:
+    def __init__(self, session: Session, table: SheetTable, add_unknown_terms: bool):
+        self.session = session
+        self.table = table
+        self.documents = session.documents.infos()
+        self.titles = {d.id: d.title for d in self.documents}
+        self.columns = claim_columns(session, self.titles)
+        self.terms = TermMatcher(session, add_unknown_terms)
+        self.plan_ = ImportPlan(table.path, table.sheet)
+        self.folded: dict[int, FoldedText] = {}
+
+    # -- set-up -------------------------------------------------------------------------------
+    def _map_header(self) -> dict[int, ClaimColumn]:
+        mapped: dict[int, ClaimColumn] = {}
+        seen: dict[str, int] = {}
+        for i, header in enumerate(self.table.header):
+            if not header:
+                continue
+            column = find_column(self.columns, header)
+            if column is None:
+                self.plan_.ignored_columns.append(header)
+            elif column.header in seen:
+                self.problem(None, header, "this column appears twice; keep one")
+            else:
+                seen[column.header] = i
+                mapped[i] = column
+        for required in ("Document", "Quote"):
+            if required not in seen:
+                self.problem(None, required, f"the sheet has no {required} column (headers are read from row 1; found: {', '.join(h for h in self.table.header if h) or 'none'})")
+        return mapped
+
+    def _document_index(self) -> dict[str, list[int]]:
+        index: dict[str, list[int]] = {}
+        for d in self.documents:
+            for key in {str(d.id), d.title.casefold().strip(), d.file_name.casefold()}:
+                if key:
+                    index.setdefault(key, []).append(d.id)
+        return index
+
+    def problem(self, row: int | None, column: str, message: str) -> None:
+        self.plan_.problems.append(Problem(row, column, message))
+
+    # -- rows ---------------------------------------------------------------------------------
+    def plan(self, progress: Callable[[int, int], bool] | None = None) -> ImportPlan:
+        mapped = self._map_header()
+        if self.plan_.problems:
+            return self.plan_
+        self.doc_index = self._document_index()
+        existing = {c.id: c for c in self.session.claims.all()}
+        self.by_span = {(c.document_id, c.anchor.start, c.anchor.end): c for c in existing.values()}
+        self.has_labels = {c.role for c in mapped.values() if c.kind == "terms"}
+        seen_ids: dict[int, int] = {}
+        planned_new: set = set()
+        total = len(self.table.rows)
+        for n, (row, cells) in enumerate(self.table.rows, 1):
+            cells_by = {column.header: (column, cells[i] if i < len(cells) else None) for i, column in mapped.items()}
+            self._plan_row(row, cells_by, existing, seen_ids, planned_new)
+            if progress and n % 1000 == 0 and progress(n, total) is False:
+                raise ClaimImportError("import cancelled; nothing was written")
+        self.plan_.new_terms = self.terms.new_terms()
+        return self.plan_
+
+    def _plan_row(self, row: int, cells: dict[str, tuple[ClaimColumn, Any]], existing: dict[int, ClaimRecord],
+                  seen_ids: dict[int, int], planned_new: set) -> None:
+        errors_before = len(self.plan_.problems)
+        for header, (column, value) in cells.items():
+            if isinstance(value, str) and len(value) > CELL_LIMIT:
+                self.problem(row, header, f"{len(value):,} characters, more than a spreadsheet cell holds ({CELL_LIMIT:,}); this file was not written by a spreadsheet program")
+        if len(self.plan_.problems) > errors_before:
+            return
+        claim_id = self._claim_id(row, cells)
+        old = None
+        if claim_id is not None:
+            if claim_id in seen_ids:
+                return self.problem(row, "Claim ID", f"claim {claim_id} is also on row {seen_ids[claim_id]}; keep one row per claim")
+            seen_ids[claim_id] = row
+            old = existing.get(claim_id)
+            if old is None:
+                return self.problem(row, "Claim ID", f"claim {claim_id} is not in this project (deleted, or a workbook from another project?); "
+                                    "clear the Claim ID to add the row as a new claim")
+        document_id = self._document(row, cells, old)
+        if document_id is None:
+            return
+        span = self._quote(row, cells, document_id, old)
+        if span is None:
+            return
+        values = self._values(row, cells, old)
+        terms = self._terms(row, cells, old)
+        if values is None or terms is None:
+            return
+        draft = ClaimDraft(document_id, span[0], span[1], values, terms)
+        try:
+            cleaned = self.session.claims.clean_values(values)
+        except CuratorError as exc:
+            return self.problem(row, "", str(exc))
+        draft = ClaimDraft(document_id, span[0], span[1], cleaned, terms)
+        title = self.titles[document_id]
+        if old is not None:
+            changes = self._diff(old, draft)
+            if changes:
+                self.plan_.changed.append(RowPlan(row, claim_id, title, draft, changes))
+            else:
+                self.plan_.unchanged += 1
+            return
+        # A new row already imported once (same passage, same content) is not added again.
+        twin = self.by_span.get((document_id, span[0], span[1]))
+        key = (document_id, span, tuple(sorted(cleaned.items(), key=lambda kv: kv[0])), self._term_key(terms))
+        if (twin is not None and not self._diff(twin, draft)) or key in planned_new:
+            self.plan_.unchanged += 1
+            return
+        planned_new.add(key)
+        self.plan_.new.append(RowPlan(row, None, title, draft))
+
+    def _claim_id(self, row: int, cells) -> int | None:
+        value = cells.get("Claim ID", (None, None))[1]
+        if value in (None, ""):
+            return None
+        try:
+            number = float(value)
+        except (TypeError, ValueError):
+            number = -1.0
+        if number != int(number) or number <= 0:
+            self.problem(row, "Claim ID", f"'{value}' is not a claim id; ids are whole numbers (clear it for a new claim)")
+            return None
+        return int(number)
+
+    def _document(self, row: int, cells, old: ClaimRecord | None) -> int | None:
+        value = cells["Document"][1]
+        if value in (None, ""):
+            if old is not None:
+                return old.document_id
+            self.problem(row, "Document", "empty; name the document by title, file name or Document ID")
+            return None
+        key = str(int(value)) if isinstance(value, float) and value.is_integer() else " ".join(str(value).split()).casefold()
+        found = self.doc_index.get(key) or self.doc_index.get(str(value).strip().casefold())
+        if not found:
+            self.problem(row, "Document", f"no document is called '{_short(value)}'; use a title, file name or id from the Documents sheet")
+            return None
+        if len(set(found)) > 1:
+            self.problem(row, "Document", f"'{_short(value)}' names {len(set(found))} documents; use the Document ID instead")
+            return None
+        if old is not None and found[0] != old.document_id:
+            self.problem(row, "Document", f"claim {old.id} belongs to “{_short(self.titles[old.document_id])}”; a claim cannot move to another document")
+            return None
+        return found[0]
+
+    def _quote(self, row: int, cells, document_id: int, old: ClaimRecord | None) -> tuple[int, int] | None:
+        value = cells["Quote"][1]
+        quote = "" if value is None else str(value)
+        if old is not None and (not quote.strip() or same_quote(quote, old.anchor.exact) or self._is_cut_of(quote, old.anchor.exact)):
+            return old.anchor.start, old.anchor.end
+        if not quote.strip():
+            self.problem(row, "Quote", "empty; paste the passage that makes the claim")
+            return None
+        if document_id not in self.folded:
+            self.folded[document_id] = FoldedText(self.session.documents.get(document_id).text)
+        start_hint = cells.get("Start", (None, None))[1]
+        near = int(start_hint) if isinstance(start_hint, (int, float)) and float(start_hint).is_integer() else None
+        match = self.folded[document_id].find(quote, near)
+        if match.kind == "not_found":
+            self.problem(row, "Quote", f"“{_short(quote, 60)}” is not in “{_short(self.titles[document_id], 50)}”; copy the passage from the document again")
+            return None
+        if match.kind == "ambiguous":
+            self.problem(row, "Quote", f"“{_short(quote, 60)}” occurs {match.count} times in the document; quote more words so it is found once, or give its Start")
+            return None
+        return match.start, match.end
+
+    @staticmethod
+    def _is_cut_of(cell: str, full: str) -> bool:
+        """The cell is this export's cut of a text too long for Excel."""
+        mark = _CUT.search(cell)
+        return bool(mark) and full.startswith(cell[: mark.start()]) and len(full) > CELL_LIMIT - 60
+
+    def _values(self, row: int, cells, old: ClaimRecord | None) -> dict[str, Any] | None:
+        values = dict(old.values) if old else {}
+        ok = True
+        for header, (column, value) in cells.items():
+            if column.kind != "value":
+                continue
+            f = column.field
+            if isinstance(value, str) and old is not None and self._is_cut_of(value, str(old.values.get(f.key) or "")):
+                continue  # unchanged: the full text stays in Curator
+            if isinstance(value, str) and _CUT.search(value):
+                self.problem(row, header, "this text was cut to fit Excel and then edited; edit long text in Curator instead")
+                ok = False
+                continue
+            if f.kind == "choice":
+                text = "" if value is None else str(value).strip()
+                if not text:
+                    values[f.key] = ""
+                    continue
+                key = next((c.key for c in f.choices if text.casefold() in (c.label.casefold(), c.key.casefold())), None)
+                if key is None:
+                    self.problem(row, header, f"'{_short(text)}' is not one of: {'; '.join(c.label for c in f.choices)}")
+                    ok = False
+                values[f.key] = key or ""
+            elif f.kind in ("number", "integer"):
+                if isinstance(value, bool):
+                    value = None
+                if isinstance(value, float) and f.kind == "integer" and value.is_integer():
+                    value = int(value)
+                values[f.key] = value.strip() if isinstance(value, str) else value
+            else:
+                values[f.key] = _as_text(value)
+        return values if ok else None
+
+    def _terms(self, row: int, cells, old: ClaimRecord | None) -> tuple[TermRef, ...] | None:
+        current = list(old.terms) if old else []
+        result: list[TermRef] = []
+        ok = True
+        for role in self.terms.roles:
+            kept = [t for t in current if t.role == role]
+            labels_column = next(((c, v) for c, v in cells.values() if c.kind == "terms" and c.role == role), None)
+            ids_column = next(((c, v) for c, v in cells.values() if c.kind == "term_ids" and c.role == role), None)
+            if labels_column is not None:
+                column, value = labels_column
+                wanted = _split(value)
+                if [w.casefold() for w in wanted] == [t.label.casefold() for t in kept]:
+                    result += kept
+                    continue
+                by_label = {t.label.casefold(): t for t in kept}
+                for label in wanted:
+                    ref = by_label.get(label.casefold()) or self.terms.match(role, label)
+                    if ref is None:
+                        self.problem(row, column.header, self.terms.unknown_message(role, label))
+                        ok = False
+                    else:
+                        result.append(ref)
+            elif ids_column is not None and role not in self.has_labels:
+                column, value = ids_column
+                wanted = _split(value)
+                if wanted == [t.identifier for t in kept]:
+                    result += kept
+                    continue
+                for identifier in wanted:
+                    ref = self.terms.match(role, identifier, by_identifier_only=True)
+                    if ref is None:
+                        self.problem(row, column.header, f"no {role} term has the identifier '{identifier}'")
+                        ok = False
+                    else:
+                        result.append(ref)
+            else:
+                result += kept
+        return tuple(result) if ok else None
+
+    @staticmethod
+    def _term_key(terms: tuple[TermRef, ...]) -> tuple:
+        return tuple((t.role, t.label.casefold(), t.term_id) for t in terms)
+
+    def _diff(self, old: ClaimRecord, draft: ClaimDraft) -> list[FieldChange]:
+        changes = []
+        if (draft.start, draft.end) != (old.anchor.start, old.anchor.end):
+            text = self.session.documents.get(old.document_id).text if old.document_id not in self.folded else self.folded[old.document_id].text
+            changes.append(FieldChange("Quote", old.anchor.exact, text[draft.start : draft.end]))
+        for f in self.session.codebook.value_fields:
+            before, after = old.values.get(f.key), draft.values.get(f.key)
+            if before != after and not (before in (None, "") and after in (None, "")):
+                changes.append(FieldChange(f.label, _display(f, before), _display(f, after)))
+        for f in self.session.codebook.term_fields:
+            before = [t.label for t in old.terms_for(f.key)]
+            after = [t.label for t in draft.terms if t.role == f.key]
+            if [b.casefold() for b in before] != [a.casefold() for a in after]:
+                changes.append(FieldChange(f.label, "; ".join(before), "; ".join(after)))
+        return changes
+
+
+def _display(f, value: Any) -> str:
+    if value in (None, ""):
+        return ""
+    if f.kind == "choice":
+        return f.choice_label(value)
+    return str(value)
+
+
+def _as_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _split(value: Any) -> list[str]:
+    if value in (None, ""):
+        return []
+    return [p.strip() for p in str(value).split(";") if p.strip()]
+
+
+def apply_import(session: Session, plan: ImportPlan) -> Changes:
+    """Write the plan in one transaction; refuse a plan with problems."""
+    if not plan.ok:
+        raise ClaimImportError(f"{plan.source.name}: {len(plan.problems)} problem(s); nothing was written. First: {plan.problems[0]}")
+    return import_rows(
+        session,
+        creates=[(r.draft, f"{plan.source.name} row {r.row}") for r in plan.new],
+        updates=[(r.claim_id, r.draft) for r in plan.changed],
+        new_terms=plan.new_terms,
+    )

@@ -1,0 +1,124 @@
+"""Read one sheet of a workbook someone else may have made, within budgets checked before parsing.
+
+An .xlsx file is a zip of XML. A hostile one can declare gigabytes inside a few kilobytes (a
+decompression bomb), claim a sheet of 16,384 × 1,048,576 cells in its <dimension>, or declare XML
+entities that expand a billionfold. The zip's own directory is checked first; then the sheet is read
+by python-calamine, which does not trust <dimension> and refuses entity declarations.
+"""
+
+from __future__ import annotations
+
+import os
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from curator.core.errors import CuratorError
+
+MAX_FILE_BYTES = 200 * 1024**2
+MAX_UNCOMPRESSED_BYTES = 1024**3  # a 100,000-claim export unpacks to ~250 MB (bench/RESULTS.md)
+MAX_RATIO = 100  # real sheets compress 5–20×; zeros or repeated text far more
+RATIO_CHECK_FROM = 10 * 1024**2  # small parts may compress well; only large ones are checked
+MAX_ROWS = 1_048_576  # Excel's own limit
+MAX_COLUMNS = 500
+CELL_LIMIT = 32_767
+
+
+class WorkbookError(CuratorError):
+    """The workbook cannot be read; the message names the file and what to do."""
+
+
+@dataclass
+class SheetTable:
+    """The rows of one sheet as plain values: header texts, then (row number, cells) pairs."""
+
+    path: Path
+    sheet: str
+    header: list[str]
+    rows: list[tuple[int, list[Any]]] = field(default_factory=list)
+
+
+def check_zip(path: Path) -> None:
+    """Refuse anything that is not a plausible .xlsx before a parser sees it."""
+    name = path.name
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise WorkbookError(f"cannot read {name}: {exc.strerror or exc}") from exc
+    if size > MAX_FILE_BYTES:
+        raise WorkbookError(f"{name} is {size / 1024**2:,.0f} MB; workbooks up to {MAX_FILE_BYTES // 1024**2} MB can be imported")
+    if not zipfile.is_zipfile(path):
+        raise WorkbookError(f"{name} is not an Excel workbook (.xlsx); in your spreadsheet program use Save As → Excel 2007-365 (.xlsx)")
+    try:
+        with zipfile.ZipFile(path) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise WorkbookError(f"{name} is damaged ({exc}); save it again from your spreadsheet program") from exc
+    names = {m.filename for m in members}
+    if "xl/workbook.xml" not in names:
+        raise WorkbookError(f"{name} is a zip file but not an Excel workbook (.xlsx)")
+    total = sum(m.file_size for m in members)
+    if total > MAX_UNCOMPRESSED_BYTES:
+        raise WorkbookError(
+            f"{name} unpacks to {total / 1024**2:,.0f} MB, more than the {MAX_UNCOMPRESSED_BYTES // 1024**2:,} MB Curator reads; "
+            "it is either far larger than a claims export or built to exhaust memory"
+        )
+    for m in members:
+        if m.file_size > RATIO_CHECK_FROM and m.file_size > MAX_RATIO * max(m.compress_size, 1):
+            raise WorkbookError(
+                f"{name}: part {m.filename} expands {m.file_size // max(m.compress_size, 1):,}-fold "
+                f"({m.file_size / 1024**2:,.0f} MB); that is a decompression bomb, not a spreadsheet"
+            )
+
+
+def read_sheet(path: str | os.PathLike, preferred: str = "Claims") -> SheetTable:
+    """The `preferred` sheet (any case), else the first; header is its first non-empty row."""
+    from python_calamine import CalamineError, CalamineWorkbook
+
+    path = Path(path)
+    check_zip(path)
+    try:
+        workbook = CalamineWorkbook.from_path(str(path))
+        names = workbook.sheet_names
+        if not names:
+            raise WorkbookError(f"{path.name} has no sheets")
+        sheet_name = next((n for n in names if n.casefold() == preferred.casefold()), names[0])
+        sheet = workbook.get_sheet_by_name(sheet_name)
+        rows = sheet.iter_rows()
+        table: SheetTable | None = None
+        row_number = sheet.start[0] if sheet.start else 0
+        for cells in rows:
+            row_number += 1
+            if row_number > MAX_ROWS:
+                raise WorkbookError(f"{path.name}, sheet {sheet_name}: more than {MAX_ROWS:,} rows")
+            if table is None:
+                if any(_present(c) for c in cells):
+                    header = [str(c).strip() if _present(c) else "" for c in cells]
+                    while header and not header[-1]:
+                        header.pop()
+                    if len(header) > MAX_COLUMNS:
+                        raise WorkbookError(f"{path.name}, sheet {sheet_name}: {len(header):,} columns; a claims sheet has fewer than {MAX_COLUMNS}")
+                    table = SheetTable(path, sheet_name, header)
+                continue
+            cells = list(cells[: len(table.header)])
+            if any(_present(c) for c in cells):
+                table.rows.append((row_number, cells))
+    except CalamineError as exc:
+        raise WorkbookError(f"{path.name} cannot be read as a workbook ({_reason(exc)}); open it in your spreadsheet program and save it again as .xlsx") from exc
+    except (ValueError, OSError) as exc:  # python-calamine raises these for unreadable parts
+        raise WorkbookError(f"{path.name} cannot be read as a workbook ({_reason(exc)})") from exc
+    if table is None:
+        raise WorkbookError(f"{path.name}, sheet {sheet_name} is empty")
+    return table
+
+
+def _present(value: Any) -> bool:
+    return value is not None and value != ""
+
+
+def _reason(exc: Exception) -> str:
+    text = str(exc)
+    if "entity" in text.lower():
+        return "it declares XML entities, which no spreadsheet program writes"
+    return text[:200]
