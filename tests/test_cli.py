@@ -43,3 +43,54 @@ def test_version_and_help(capsys):
             assert exit_.code == 0
     out = capsys.readouterr().out
     assert f"curator {__version__}" in out and "export" in out
+
+
+def test_import_claims_dry_run_previews_and_writes_nothing_then_imports(tmp_path, capsys):
+    from curator.core.records import ClaimDraft
+
+    db = tmp_path / "p.sqlite3"
+    assert main(["--db", str(db), "--reviewer", "Ann", "export", str(tmp_path / "empty.xlsx")]) == 0
+    session = open_session(db)
+    session.use_reviewer("Ann")
+    doc = session.documents.infos()[2]
+    quote = doc.text[doc.text.index("gut"):][:40]
+    start = doc.text.index(quote)
+    claim, _ = session.claims.create(ClaimDraft(doc.id, start, start + len(quote), {"statement": "before"}))
+    session.close()
+    assert main(["--db", str(db), "export", str(tmp_path / "out.xlsx")]) == 0
+    wb = openpyxl.load_workbook(tmp_path / "out.xlsx")
+    header = [c.value for c in wb["Claims"][1]]
+    wb["Claims"].cell(2, header.index("Statement") + 1, "after")
+    wb.save(tmp_path / "edited.xlsx")
+    capsys.readouterr()
+
+    assert main(["--db", str(db), "--reviewer", "Ann", "import-claims", str(tmp_path / "edited.xlsx"), "--dry-run"]) == 0
+    out = capsys.readouterr().out
+    assert "0 new, 1 changed, 0 unchanged" in out and "Statement: before → after" in out and "dry run: nothing was written" in out
+    session = open_session(db)
+    assert session.claims.get(claim.id).values["statement"] == "before"
+    session.close()
+
+    assert main(["--db", str(db), "--reviewer", "Ann", "import-claims", str(tmp_path / "edited.xlsx")]) == 0
+    assert "imported: 0 new, 1 changed" in capsys.readouterr().out
+    session = open_session(db)
+    assert session.claims.get(claim.id).values["statement"] == "after"
+    session.close()
+
+
+def test_import_claims_with_problems_exits_non_zero_naming_the_row(tmp_path, capsys):
+    wb = openpyxl.Workbook()
+    wb.active.append(["Document", "Quote"])
+    wb.active.append(["No such document", "text"])
+    wb.save(tmp_path / "bad.xlsx")
+    assert main(["--db", str(tmp_path / "p.sqlite3"), "--reviewer", "Ann", "import-claims", str(tmp_path / "bad.xlsx")]) == 1
+    captured = capsys.readouterr()
+    assert "problem: row 2, Document: no document is called 'No such document'" in captured.out
+    assert "nothing was written" in captured.err and "Traceback" not in captured.err
+
+
+def test_import_claims_refuses_a_file_that_is_not_a_workbook(tmp_path, capsys):
+    (tmp_path / "x.xlsx").write_text("not a workbook")
+    assert main(["--db", str(tmp_path / "p.sqlite3"), "--reviewer", "Ann", "import-claims", str(tmp_path / "x.xlsx")]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("curator: error: x.xlsx is not an Excel workbook (.xlsx)") and err.count("\n") == 1

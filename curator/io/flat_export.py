@@ -1,0 +1,157 @@
+"""Claims as CSV (RFC 4180) and as W3C Web Annotations in JSON-LD."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+from curator import __version__
+from curator.core.records import ClaimRecord
+from curator.core.session import Session
+from curator.io.claim_table import claim_columns
+from curator.io.xlsx_sheets import ExportReport, check_target, write_atomically
+
+# A leading = + - @ tab or CR makes a spreadsheet program evaluate the field as a formula
+# (CSV injection); a leading apostrophe makes it plain text and is what the programs themselves use.
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+# Identifier prefixes -> resolvable IRIs, so JSON-LD consumers can follow a term to its source.
+IDENTIFIER_IRIS = {
+    "MESH": "http://id.nlm.nih.gov/mesh/{}",
+    "NCBITAXON": "http://purl.obolibrary.org/obo/NCBITaxon_{}",
+    "PUBCHEM": "https://pubchem.ncbi.nlm.nih.gov/compound/{}",
+    "MONDO": "http://purl.obolibrary.org/obo/MONDO_{}",
+    "CHEBI": "http://purl.obolibrary.org/obo/CHEBI_{}",
+    "NCBIGENE": "https://www.ncbi.nlm.nih.gov/gene/{}",
+}
+CONTEXT = [
+    "http://www.w3.org/ns/anno.jsonld",
+    {
+        "curator": "urn:curator:vocab#",
+        "fields": {"@id": "curator:fields", "@type": "@json"},
+        "documentSha256": "curator:documentSha256",
+        "identifier": "curator:identifier",
+        "role": "curator:role",
+    },
+]
+
+
+def neutralise(value: Any) -> Any:
+    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def _csv_value(value: Any) -> Any:
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        return value.replace(microsecond=0).isoformat(sep=" ")
+    return neutralise(value)
+
+
+def export_csv(session: Session, path: str | os.PathLike) -> ExportReport:
+    """The Claims sheet as CSV: UTF-8 with a BOM (so Excel reads it as UTF-8), CRLF rows, every text whole."""
+    path = Path(path)
+    check_target(path, ".csv", "a CSV export")
+    documents = session.documents.infos()
+    columns = claim_columns(session, {d.id: d.title for d in documents})
+    claims = session.claims.all()
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow([c.header for c in columns])
+    for claim in claims:
+        writer.writerow([_csv_value(c.value(claim)) for c in columns])
+
+    def save(tmp: str) -> None:
+        with open(tmp, "w", encoding="utf-8-sig", newline="") as f:
+            f.write(buffer.getvalue())
+
+    write_atomically(save, path)
+    return ExportReport(path, claims=len(claims), documents=len(documents))
+
+
+def identifier_iri(identifier: str) -> str | None:
+    prefix, _, local = identifier.partition(":")
+    template = IDENTIFIER_IRIS.get(prefix.upper().replace(".", "").replace("_", ""))
+    return template.format(local.strip()) if template and local.strip() else None
+
+
+def _iso(value: dt.datetime | None) -> str | None:
+    return value.replace(microsecond=0).isoformat() + "Z" if value else None
+
+
+def annotation(session: Session, claim: ClaimRecord, documents: dict) -> dict:
+    codebook = session.codebook
+    document = documents[claim.document_id]
+    fields = {}
+    for f in codebook.value_fields:
+        value = claim.values.get(f.key)
+        if value in (None, "") or f.key == "statement":
+            continue
+        fields[f.key] = f.choice_label(value) if f.kind == "choice" else value
+    body: list[dict] = []
+    if claim.values.get("statement"):
+        body.append({"type": "TextualBody", "purpose": "describing", "value": claim.values["statement"], "format": "text/plain"})
+    for t in claim.terms:
+        tag = {"type": "TextualBody", "purpose": "tagging", "value": t.label, "role": t.role}
+        iri = identifier_iri(t.identifier) if t.identifier else None
+        if t.identifier:
+            tag["identifier"] = t.identifier
+        if iri:
+            tag = {"type": "SpecificResource", "purpose": "classifying", "source": iri, "value": t.label,
+                   "role": t.role, "identifier": t.identifier}
+        body.append(tag)
+    body.append({"type": "curator:Extraction", "purpose": "describing", "fields": fields})
+    source = document.url or f"urn:curator:document:{document.id}"
+    return {
+        "id": f"urn:curator:claim:{claim.id}",
+        "type": "Annotation",
+        "motivation": "describing",
+        "creator": {"type": "Person", "name": claim.reviewer_name} if claim.reviewer_name else None,
+        "created": _iso(claim.created_at),
+        "modified": _iso(claim.updated_at),
+        "body": body,
+        "target": {
+            "source": source,
+            "documentSha256": claim.document_sha256,
+            "selector": [
+                {"type": "TextQuoteSelector", "exact": claim.anchor.exact, "prefix": claim.anchor.prefix, "suffix": claim.anchor.suffix},
+                {"type": "TextPositionSelector", "start": claim.anchor.start, "end": claim.anchor.end},
+            ],
+        },
+    }
+
+
+def export_jsonld(session: Session, path: str | os.PathLike) -> ExportReport:
+    """Every claim as a W3C Web Annotation in one AnnotationCollection."""
+    path = Path(path)
+    check_target(path, ".jsonld", "a JSON-LD export")
+    documents = {d.id: d for d in session.documents.infos()}
+    claims = session.claims.all()
+    items = []
+    for claim in claims:
+        item = annotation(session, claim, documents)
+        items.append({k: v for k, v in item.items() if v is not None})
+    collection = {
+        "@context": CONTEXT,
+        "id": f"urn:curator:export:{dt.datetime.now(dt.timezone.utc):%Y%m%dT%H%M%SZ}",
+        "type": "AnnotationCollection",
+        "label": "Curator claims",
+        "total": len(items),
+        "generator": {"type": "Software", "name": f"Curator {__version__}"},
+        "generated": dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z"),
+        "first": {"type": "AnnotationPage", "startIndex": 0, "items": items},
+    }
+
+    def save(tmp: str) -> None:
+        with open(tmp, "w", encoding="utf-8") as f:
+            json.dump(collection, f, ensure_ascii=False, indent=1)
+
+    write_atomically(save, path)
+    return ExportReport(path, claims=len(claims), documents=len(documents))
