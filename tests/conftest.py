@@ -39,6 +39,9 @@ class FakeInteraction:
         self.unsaved_answer = "cancel"
         self.new_term = None
         self.save_path = None
+        self.open_path = None
+        self.import_answer = "accept"  # or "cancel", or "add_terms" (tick the box, then accept)
+        self.previews = []
         self.errors: list[str] = []
         self.infos: list[str] = []
         self.asked: list[str] = []
@@ -55,6 +58,16 @@ class FakeInteraction:
 
     def ask_save_path(self, parent, title, suggested, filter_):
         return self.save_path
+
+    def ask_open_path(self, parent, title, directory, filter_):
+        return self.open_path
+
+    def review_import(self, parent, plan, replan):
+        self.previews.append(plan)
+        if self.import_answer == "add_terms":
+            plan = replan(True)
+            self.previews.append(plan)
+        return None if self.import_answer == "cancel" else plan
 
     def ask_new_term(self, parent, role_label, text, vocabularies):
         self.asked.append(f"new_term:{text}")

@@ -2,8 +2,15 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+from curator.core.bulk_claims import import_rows
 from curator.core.claims import ClaimService
+from curator.core.db import write_transaction
 from curator.core.records import Changes, ClaimDraft, ClaimRecord
+
+if TYPE_CHECKING:
+    from curator.core.session import Session
 
 
 class Command:
@@ -74,3 +81,46 @@ class DeleteClaim(Command):
     def undo(self) -> Changes:
         assert self.record is not None
         return self.claims.restore(self.record)
+
+
+class ImportClaims(Command):
+    """A whole import as one step: undo deletes the claims it created and puts changed fields back.
+
+    Terms the import added to a vocabulary stay there after an undo; they harm nothing unused.
+    """
+
+    def __init__(self, session: Session, creates: list[tuple[ClaimDraft, str]], updates: list[tuple[int, ClaimDraft]],
+                 new_terms: list[tuple[str, str]], source: str):
+        self.session = session
+        self.creates, self.updates, self.new_terms = creates, updates, new_terms
+        self.text = f"Import claims from {source}"
+        self.created: list[ClaimRecord] | None = None
+        self.before: dict[int, ClaimDraft] = {}
+        self.after: dict[int, ClaimDraft] = {}
+
+    def do(self) -> Changes:
+        claims = self.session.claims
+        if self.created is None:
+            self.before = {r.id: r.as_draft() for r in claims.get_many([claim_id for claim_id, _ in self.updates])}
+            changes = import_rows(self.session, self.creates, self.updates, self.new_terms)
+            self.created = claims.get_many(sorted(changes.claims - set(self.before)))
+            self.after = {r.id: r.as_draft() for r in claims.get_many(list(self.before))}
+            return changes
+        changes = Changes()
+        with write_transaction():
+            for record in self.created:
+                changes |= claims.restore(record)
+            for claim_id, draft in self.after.items():
+                changes |= claims.update(claim_id, draft)
+        return changes
+
+    def undo(self) -> Changes:
+        assert self.created is not None
+        claims = self.session.claims
+        changes = Changes()
+        with write_transaction():
+            for record in self.created:
+                changes |= claims.delete(record.id)[1]
+            for claim_id, draft in self.before.items():
+                changes |= claims.update(claim_id, draft)
+        return changes

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from curator.core.bulk_claims import import_rows
+from curator.core.commands import ImportClaims
 from curator.core.errors import CuratorError
 from curator.core.quote_search import FoldedText, same_quote
 from curator.core.records import Changes, ClaimDraft, ClaimRecord, TermRef
@@ -51,6 +51,7 @@ class RowPlan:
     document: str
     draft: ClaimDraft
     changes: list[FieldChange] = field(default_factory=list)
+    quote: str = ""  # the document's own text at the located passage
 
 
 @dataclass
@@ -63,6 +64,7 @@ class ImportPlan:
     problems: list[Problem] = field(default_factory=list)
     ignored_columns: list[str] = field(default_factory=list)
     new_terms: list[tuple[str, str]] = field(default_factory=list)  # (role, label) to add to a vocabulary
+    role_labels: dict[str, str] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -92,7 +94,7 @@ class ImportPlan:
             out.append(f"  row {r.row}: claim {r.claim_id}:")
             out += [f"      {c.field}: {_short(c.old) or '(empty)'} → {_short(c.new) or '(empty)'}" for c in r.changes]
         for role, label in self.new_terms:
-            out.append(f"  new term for {role}: {label}")
+            out.append(f"  new term for {self.role_labels.get(role, role)}: {label}")
         return out
 
 
@@ -119,7 +121,7 @@ class Planner:
         self.titles = {d.id: d.title for d in self.documents}
         self.columns = claim_columns(session, self.titles)
         self.terms = TermMatcher(session, add_unknown_terms)
-        self.plan_ = ImportPlan(table.path, table.sheet)
+        self.plan_ = ImportPlan(table.path, table.sheet, role_labels={r.key: r.label for r in session.codebook.roles})
         self.folded: dict[int, FoldedText] = {}
 
     # -- set-up -------------------------------------------------------------------------------
@@ -222,7 +224,7 @@ class Planner:
             self.plan_.unchanged += 1
             return
         planned_new.add(key)
-        self.plan_.new.append(RowPlan(row, None, title, draft))
+        self.plan_.new.append(RowPlan(row, None, title, draft, quote=self.folded[document_id].text[span[0] : span[1]]))
 
     def _claim_id(self, row: int, cells) -> int | None:
         value = cells.get("Claim ID", (None, None))[1]
@@ -399,13 +401,19 @@ def _split(value: Any) -> list[str]:
     return [p.strip() for p in str(value).split(";") if p.strip()]
 
 
-def apply_import(session: Session, plan: ImportPlan) -> Changes:
-    """Write the plan in one transaction; refuse a plan with problems."""
+def import_command(session: Session, plan: ImportPlan) -> ImportClaims:
+    """The plan as an undoable command; refuse a plan with problems."""
     if not plan.ok:
         raise ClaimImportError(f"{plan.source.name}: {len(plan.problems)} problem(s); nothing was written. First: {plan.problems[0]}")
-    return import_rows(
+    return ImportClaims(
         session,
         creates=[(r.draft, f"{plan.source.name} row {r.row}") for r in plan.new],
         updates=[(r.claim_id, r.draft) for r in plan.changed],
         new_terms=plan.new_terms,
+        source=plan.source.name,
     )
+
+
+def apply_import(session: Session, plan: ImportPlan) -> Changes:
+    """Write the plan in one transaction (all or nothing)."""
+    return import_command(session, plan).do()

@@ -43,6 +43,17 @@ class Interaction:
         path, _ = QFileDialog.getSaveFileName(parent, title, suggested, filter_)
         return path or None
 
+    def ask_open_path(self, parent: QWidget, title: str, directory: str, filter_: str) -> str | None:
+        path, _ = QFileDialog.getOpenFileName(parent, title, directory, filter_)
+        return path or None
+
+    def review_import(self, parent: QWidget, plan, replan):
+        """The plan the reviewer accepts after the preview (maybe re-planned), or None."""
+        from curator.ui.import_dialog import ImportPreviewDialog
+
+        dialog = ImportPreviewDialog(plan, replan, parent)
+        return dialog.plan if dialog.exec() == QDialog.DialogCode.Accepted else None
+
     def ask_new_term(self, parent: QWidget, role_label: str, text: str, vocabularies: list[tuple[str, str]]):
         """(vocabulary key, label, identifier) for a term the vocabularies lack, or None."""
         dialog = QDialog(parent)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -12,6 +13,7 @@ from PySide6.QtWidgets import QApplication, QProgressDialog, QToolBar
 from curator import __version__
 from curator.core.errors import user_message
 from curator.core.records import READING_STATUSES
+from curator.ui.undo import run_command
 
 if TYPE_CHECKING:
     from curator.ui.main_window import MainWindow
@@ -42,14 +44,20 @@ def build_menus(window: MainWindow) -> dict[str, QAction]:
     a["find"] = _action(window, "&Find in document…", window.find_bar.open_bar, ("Ctrl+F",), "Find text in the open document")
     a["find_next"] = _action(window, "Find &next", window.find_bar.find_next, ("F3",))
     a["find_previous"] = _action(window, "Find &previous", window.find_bar.find_previous, ("Shift+F3",))
-    a["export"] = _action(window, "&Export to Excel…", lambda: export_to_excel(window), ("Ctrl+Shift+E",), "Export every claim to an Excel workbook")
+    a["export"] = _action(window, "&Export…", lambda: export_claims(window), ("Ctrl+Shift+E",),
+                          "Export every claim: Excel workbook, CSV or W3C Web Annotations")
+    a["import_claims"] = _action(window, "&Import claims from a workbook…", lambda: import_claims(window), ("Ctrl+Shift+I",),
+                                 "Bring back claims edited in a spreadsheet: preview first, then all or nothing")
     a["quit"] = _action(window, "&Quit", window.close, ("Ctrl+Q",))
     a["about"] = _action(window, "&About Curator", lambda: show_about(window))
+    a["export"].setIconText("Export…")
+    a["import_claims"].setIconText("Import claims…")
     for status, label in READING_STATUSES.items():
         a[f"status_{status}"] = _action(window, f"Mark as {label.lower()}", lambda _=False, s=status: window.set_reading_status(s))
 
     bar = window.menuBar()
     file_menu = bar.addMenu("&File")
+    file_menu.addAction(a["import_claims"])
     file_menu.addAction(a["export"])
     file_menu.addSeparator()
     file_menu.addAction(a["quit"])
@@ -67,7 +75,7 @@ def build_menus(window: MainWindow) -> dict[str, QAction]:
     toolbar = QToolBar("Main")
     toolbar.setObjectName("mainToolbar")
     toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
-    for key in ("new_claim", "save_claim", "delete_claim", None, "undo", "redo", None, "find", "export"):
+    for key in ("new_claim", "save_claim", "delete_claim", None, "undo", "redo", None, "find", "import_claims", "export"):
         toolbar.addSeparator() if key is None else toolbar.addAction(a[key])
     window.addToolBar(toolbar)
     return a
@@ -78,22 +86,19 @@ def show_about(window: MainWindow) -> None:
         window, "About Curator",
         f"Curator {__version__}\nDatabase: {window.session.target}\n\n"
         "Select a passage, press Ctrl+N, fill the form, press Ctrl+S.\n"
-        "Ctrl+Z / Ctrl+Shift+Z undo and redo; Ctrl+F finds; Ctrl+Shift+E exports to Excel.",
+        "Ctrl+Z / Ctrl+Shift+Z undo and redo; Ctrl+F finds; Ctrl+Shift+E exports; Ctrl+Shift+I imports claims.",
     )
 
 
-def export_to_excel(window: MainWindow) -> None:
-    from curator.io.xlsx_export import ExportCancelled, export_xlsx
+EXPORT_FORMATS = {
+    ".xlsx": "Excel workbook, every sheet (*.xlsx)",
+    ".csv": "CSV, the Claims sheet (*.csv)",
+    ".jsonld": "W3C Web Annotations, JSON-LD (*.jsonld)",
+}
 
-    if not window.resolve_unsaved():
-        return
-    suggested = str(Path.home() / "curator-claims.xlsx")
-    path = window.interaction.ask_save_path(window, "Export to Excel", suggested, "Excel workbook (*.xlsx)")
-    if not path:
-        return
-    if not path.lower().endswith(".xlsx"):
-        path += ".xlsx"
-    progress = QProgressDialog("Exporting claims…", "Cancel", 0, 100, window)
+
+def _progress_dialog(window: MainWindow, label: str) -> tuple[QProgressDialog, Callable[[int, int], bool]]:
+    progress = QProgressDialog(label, "Cancel", 0, 100, window)
     progress.setWindowModality(Qt.WindowModality.WindowModal)
     progress.setMinimumDuration(400)
 
@@ -103,8 +108,28 @@ def export_to_excel(window: MainWindow) -> None:
         QApplication.processEvents()
         return not progress.wasCanceled()
 
+    return progress, report
+
+
+def export_claims(window: MainWindow) -> None:
+    from curator.io.flat_export import export_csv, export_jsonld
+    from curator.io.xlsx_export import ExportCancelled, export_xlsx
+
+    if not window.resolve_unsaved():
+        return
+    suggested = str(Path.home() / "curator-claims.xlsx")
+    path = window.interaction.ask_save_path(window, "Export claims", suggested, ";;".join(EXPORT_FORMATS.values()))
+    if not path:
+        return
+    suffix = Path(path).suffix.lower()
+    if suffix not in EXPORT_FORMATS:
+        path, suffix = path + ".xlsx", ".xlsx"
+    progress, report = _progress_dialog(window, "Exporting claims…")
     try:
-        result = export_xlsx(window.session, path, report)
+        if suffix == ".xlsx":
+            result = export_xlsx(window.session, path, report)
+        else:
+            result = {".csv": export_csv, ".jsonld": export_jsonld}[suffix](window.session, path)
     except ExportCancelled:
         window.statusBar().showMessage("Export cancelled; no file was written.", 5000)
         return
@@ -114,7 +139,43 @@ def export_to_excel(window: MainWindow) -> None:
     finally:
         progress.close()
     message = f"Exported {result.claims} claims and {result.documents} documents to {result.path}."
-    problems = result.repaired + result.truncated
-    if problems:
-        window.interaction.show_info(window, "Export finished with warnings", message + "\n\n" + "\n".join(problems[:20]))
+    if result.warnings:
+        window.interaction.show_info(window, "Export finished with warnings", message + "\n\n" + "\n".join(result.warnings[:20]))
     window.statusBar().showMessage(message, 8000)
+
+
+def import_claims(window: MainWindow) -> None:
+    from curator.io.claim_import import import_command, plan_import
+
+    if not window.resolve_unsaved():
+        return
+    path = window.interaction.ask_open_path(window, "Import claims", str(Path.home()), "Excel workbook (*.xlsx)")
+    if not path:
+        return
+    progress, report = _progress_dialog(window, f"Reading {Path(path).name}…")
+
+    def replan(add_terms: bool):
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            return plan_import(window.session, path, add_unknown_terms=add_terms, progress=report)
+        finally:
+            QApplication.restoreOverrideCursor()
+
+    try:
+        plan = replan(False)
+    except Exception as exc:
+        window.show_error(f"The workbook cannot be imported: {user_message(exc)}")
+        return
+    finally:
+        progress.close()
+    plan = window.interaction.review_import(window, plan, replan)
+    if plan is None or not plan.has_changes:
+        window.statusBar().showMessage("Import cancelled; nothing was written.", 5000)
+        return
+    try:
+        command = import_command(window.session, plan)
+    except Exception as exc:
+        window.show_error(user_message(exc))
+        return
+    if run_command(window.undo_stack, command, window.apply_changes, window.show_error):
+        window.statusBar().showMessage(f"Imported from {plan.source.name}: {len(plan.new)} new, {len(plan.changed)} changed. Ctrl+Z undoes it.", 10000)
