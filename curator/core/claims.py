@@ -121,7 +121,9 @@ class ClaimService:
         for f in codebook.value_fields:
             value = values.get(f.key)
             if f.kind in ("text", "longtext"):
-                cleaned[f.key] = (value or "").strip() if f.kind == "text" else (value or "")
+                # one newline convention, fixed once on the way in: spreadsheets turn CRLF into LF
+                text = str(value or "").replace("\r\n", "\n").replace("\r", "\n")
+                cleaned[f.key] = text.strip() if f.kind == "text" else text
             elif f.kind == "choice":
                 value = value or f.default
                 if value and value not in {c.key for c in f.choices}:
