@@ -199,3 +199,17 @@ def test_a_missing_required_column_is_named(session, tmp_path):
     plan = plan_import(session, tmp_path / "noquote.xlsx")
     assert [str(p) for p in plan.problems][0].startswith("Document: the sheet has no Document column")
     assert any(p.column == "Quote" for p in plan.problems)
+
+
+def test_a_label_in_two_vocabularies_is_told_apart_by_its_identifier_or_taken_once(session, tmp_path):
+    # Dysbiosis is both a condition and a mechanism (same MeSH id); "Other terms" may take either
+    wb = openpyxl.Workbook()
+    wb.active.append(["Document", "Quote", "Other terms", "Other terms IDs"])
+    title = session.documents.get(doc_id_by_file(session, "002")).title
+    wb.active.append([title, "highlighting variable effect sizes", "Dysbiosis; Probiotics", "MESH:D064806; MESH:D019936"])
+    wb.save(tmp_path / "two.xlsx")
+    plan = plan_import(session, tmp_path / "two.xlsx")
+    assert plan.ok, plan.problems
+    terms = plan.new[0].draft.terms
+    assert [(t.label, t.identifier) for t in terms] == [("Dysbiosis", "MESH:D064806"), ("Probiotics", "MESH:D019936")]
+    assert all(t.term_id is not None for t in terms)

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from curator.core.session import Session
 
 BATCH = 2000
+_PLAIN_FIELDS = (peewee.IntegerField, peewee.FloatField, peewee.TextField, peewee.CharField)
 
 
 def _insert_rows(model: type[peewee.Model], rows: list[dict]) -> None:
@@ -32,9 +33,16 @@ def _insert_rows(model: type[peewee.Model], rows: list[dict]) -> None:
     params = [[f.db_value(row[f.name]) for f in fields] for row in rows[:1]]
     if params[0] != list(first_params):
         raise RuntimeError(f"bulk insert into {model.__name__}: parameter order differs from peewee's")
+    # The driver takes ints, floats, texts and None as they are; only other fields need peewee's
+    # conversion (foreign keys, dates), which costs a Python call per cell.
+    convert = [None if isinstance(f, _PLAIN_FIELDS) else f.db_value for f in fields]
+    names = [f.name for f in fields]
     cursor = database.obj.cursor()
     for i in range(0, len(rows), BATCH):
-        cursor.executemany(sql, [[f.db_value(row[f.name]) for f in fields] for row in rows[i : i + BATCH]])
+        cursor.executemany(sql, [
+            [value if fn is None else fn(value) for fn, value in zip(convert, (row[n] for n in names))]
+            for row in rows[i : i + BATCH]
+        ])
 
 
 def _next_ids(model: type[peewee.Model], n: int) -> list[int] | None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import tomllib
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from curator.core.errors import CuratorError
@@ -70,12 +71,12 @@ class Codebook:
                 return f
         raise KeyError(key)
 
-    @property
+    @cached_property
     def value_fields(self) -> tuple[FormField, ...]:
         """Fields stored as claim columns (everything but term pickers)."""
         return tuple(f for f in self.fields if f.kind != "terms")
 
-    @property
+    @cached_property
     def term_fields(self) -> tuple[FormField, ...]:
         return tuple(f for f in self.fields if f.kind == "terms")
 

@@ -87,6 +87,7 @@ class ImportClaims(Command):
     """A whole import as one step: undo deletes the claims it created and puts changed fields back.
 
     Terms the import added to a vocabulary stay there after an undo; they harm nothing unused.
+    The created claims are read back only when undone (for the redo), not on every import.
     """
 
     def __init__(self, session: Session, creates: list[tuple[ClaimDraft, str]], updates: list[tuple[int, ClaimDraft]],
@@ -94,32 +95,34 @@ class ImportClaims(Command):
         self.session = session
         self.creates, self.updates, self.new_terms = creates, updates, new_terms
         self.text = f"Import claims from {source}"
-        self.created: list[ClaimRecord] | None = None
+        self.created_ids: list[int] | None = None
+        self.deleted: list[ClaimRecord] = []
         self.before: dict[int, ClaimDraft] = {}
         self.after: dict[int, ClaimDraft] = {}
 
     def do(self) -> Changes:
         claims = self.session.claims
-        if self.created is None:
+        if self.created_ids is None:
             self.before = {r.id: r.as_draft() for r in claims.get_many([claim_id for claim_id, _ in self.updates])}
             changes = import_rows(self.session, self.creates, self.updates, self.new_terms)
-            self.created = claims.get_many(sorted(changes.claims - set(self.before)))
+            self.created_ids = sorted(changes.claims - set(self.before))
             self.after = {r.id: r.as_draft() for r in claims.get_many(list(self.before))}
             return changes
         changes = Changes()
         with write_transaction():
-            for record in self.created:
+            for record in self.deleted:
                 changes |= claims.restore(record)
             for claim_id, draft in self.after.items():
                 changes |= claims.update(claim_id, draft)
         return changes
 
     def undo(self) -> Changes:
-        assert self.created is not None
+        assert self.created_ids is not None
         claims = self.session.claims
         changes = Changes()
         with write_transaction():
-            for record in self.created:
+            self.deleted = claims.get_many(self.created_ids)
+            for record in self.deleted:
                 changes |= claims.delete(record.id)[1]
             for claim_id, draft in self.before.items():
                 changes |= claims.update(claim_id, draft)

@@ -163,7 +163,11 @@ class Planner:
         self.doc_index = self._document_index()
         existing = {c.id: c for c in self.session.claims.all()}
         self.by_span = {(c.document_id, c.anchor.start, c.anchor.end): c for c in existing.values()}
-        self.has_labels = {c.role for c in mapped.values() if c.kind == "terms"}
+        self.term_columns = {
+            role: tuple(next((c.header for c in mapped.values() if c.kind == kind and c.role == role), None) for kind in ("terms", "term_ids"))
+            for role in self.terms.roles
+        }
+        self.value_columns = [c.header for c in mapped.values() if c.kind == "value"]
         seen_ids: dict[int, int] = {}
         planned_new: set = set()
         total = len(self.table.rows)
@@ -271,6 +275,8 @@ class Planner:
             self.folded[document_id] = FoldedText(self.session.documents.get(document_id).text)
         start_hint = cells.get("Start", (None, None))[1]
         near = int(start_hint) if isinstance(start_hint, (int, float)) and float(start_hint).is_integer() else None
+        if near is not None:
+            near += len(quote) - len(quote.lstrip())  # a match starts at the first non-space character
         match = self.folded[document_id].find(quote, near)
         if match.kind == "not_found":
             self.problem(row, "Quote", f"“{_short(quote, 60)}” is not in “{_short(self.titles[document_id], 50)}”; copy the passage from the document again")
@@ -289,9 +295,8 @@ class Planner:
     def _values(self, row: int, cells, old: ClaimRecord | None) -> dict[str, Any] | None:
         values = dict(old.values) if old else {}
         ok = True
-        for header, (column, value) in cells.items():
-            if column.kind != "value":
-                continue
+        for header in self.value_columns:
+            column, value = cells[header]
             f = column.field
             if isinstance(value, str) and old is not None and self._is_cut_of(value, str(old.values.get(f.key) or "")):
                 continue  # unchanged: the full text stays in Curator
@@ -323,10 +328,10 @@ class Planner:
         current = list(old.terms) if old else []
         result: list[TermRef] = []
         ok = True
-        for role in self.terms.roles:
+        for role, (labels_header, ids_header) in self.term_columns.items():
             kept = [t for t in current if t.role == role]
-            labels_column = next(((c, v) for c, v in cells.values() if c.kind == "terms" and c.role == role), None)
-            ids_column = next(((c, v) for c, v in cells.values() if c.kind == "term_ids" and c.role == role), None)
+            labels_column = cells[labels_header] if labels_header else None
+            ids_column = cells[ids_header] if ids_header else None
             if labels_column is not None:
                 column, value = labels_column
                 wanted = _split(value)
@@ -334,14 +339,16 @@ class Planner:
                     result += kept
                     continue
                 by_label = {t.label.casefold(): t for t in kept}
-                for label in wanted:
-                    ref = by_label.get(label.casefold()) or self.terms.match(role, label)
+                hints = [h.strip() for h in str(ids_column[1]).split(";")] if ids_column is not None and ids_column[1] else []
+                hints = hints if len(hints) == len(wanted) else [""] * len(wanted)
+                for label, hint in zip(wanted, hints):
+                    ref = by_label.get(label.casefold()) or self.terms.match(role, label, identifier_hint=hint)
                     if ref is None:
                         self.problem(row, column.header, self.terms.unknown_message(role, label))
                         ok = False
                     else:
                         result.append(ref)
-            elif ids_column is not None and role not in self.has_labels:
+            elif ids_column is not None:
                 column, value = ids_column
                 wanted = _split(value)
                 if wanted == [t.identifier for t in kept]:

@@ -26,19 +26,25 @@ class TermMatcher:
         self.added: dict[tuple[str, str], str] = {}  # (role, folded label) -> label as first written
         self.ambiguous: dict[tuple[str, str], list[TermInfo]] = {}
 
-    def match(self, role: str, name: str, by_identifier_only: bool = False) -> TermRef | None:
-        """The term `name` stands for, a new term to be added (if allowed), or None."""
+    def match(self, role: str, name: str, by_identifier_only: bool = False, identifier_hint: str = "") -> TermRef | None:
+        """The term `name` stands for, a new term to be added (if allowed), or None.
+
+        A name found in two vocabularies (Dysbiosis is a condition and a mechanism) is told apart by
+        `identifier_hint`, the identifier written beside it; the same label with the same identifier
+        in two vocabularies is one concept, and the first vocabulary's term is taken.
+        """
         folded = name.strip().casefold()
         ranks = self.index.get(role, {}).get(folded, {})
         if by_identifier_only:
             ranks = {r: ts for r, ts in ranks.items() if r == _IDENTIFIER}
         if ranks:
-            best = ranks[min(ranks)]
-            distinct = {t.id: t for t in best}
-            if len(distinct) == 1:
+            best = list({t.id: t for t in ranks[min(ranks)]}.values())
+            if len(best) > 1 and identifier_hint:
+                best = [t for t in best if t.identifier.casefold() == identifier_hint.strip().casefold()] or best
+            if len({(t.label.casefold(), t.identifier.casefold()) for t in best}) == 1:
                 t = best[0]
                 return TermRef(role, t.label, t.identifier, t.id)
-            self.ambiguous[(role, folded)] = list(distinct.values())
+            self.ambiguous[(role, folded)] = best
             return None
         if self.add_unknown and not by_identifier_only:
             label = self.added.setdefault((role, folded), " ".join(name.split()))

@@ -1,0 +1,214 @@
+"""Excel benchmarks at 100,000 claims: export and import, each against baselines in the same run.
+
+Every variant runs in its own process, so its peak memory (VmHWM) is its own.
+"""
+
+from __future__ import annotations
+
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def make_claims(session, count: int) -> None:
+    """Bulk-insert synthetic claims spread over the seed documents, two terms each."""
+    from curator.core.db import write_transaction
+    from curator.core.models import Claim, ClaimTerm, utcnow
+
+    docs = [session.documents.get(d.id) for d in session.documents.summaries()]
+    terms = session.terms.all()
+    now = utcnow()
+    rows, links = [], []
+    for i in range(count):
+        doc = docs[i % len(docs)]
+        start = (i * 37) % (len(doc.text) - 80)
+        rows.append({
+            "id": i + 1, "document": doc.id, "reviewer": session.reviewer_id, "start": start, "end": start + 60,
+            "exact": doc.text[start : start + 60], "prefix": doc.text[max(0, start - 32) : start],
+            "suffix": doc.text[start + 60 : start + 92], "document_sha256": doc.sha256,
+            "statement": f"Synthetic statement number {i} about the gut–brain axis.", "claim_type": "association",
+            "direction": "benefit", "effect_value": 0.5 + i % 7 / 10, "n_participants": 20 + i % 300, "status": "draft",
+            "notes": "", "created_at": now, "updated_at": now,
+        })
+        for k in range(2):
+            t = terms[(i + k * 11) % len(terms)]
+            links.append({"claim": i + 1, "term": t.id, "role": "other", "label": t.label, "identifier": t.identifier, "position": k})
+    with write_transaction():
+        for n in range(0, len(rows), 1000):
+            Claim.insert_many(rows[n : n + 1000]).execute()
+        for n in range(0, len(links), 1000):
+            ClaimTerm.insert_many(links[n : n + 1000]).execute()
+
+
+def open_project(db: str, seeded_only: bool = False):
+    from curator.core.paths import SEEDS
+    from curator.core.session import open_session
+    from curator.io.seeds import seed_new_project
+
+    session = open_session(db)
+    seed_new_project(session, SEEDS)
+    session.use_reviewer("Bench")
+    return session
+
+
+def table_rows(session):
+    """The Claims and Claim terms tables as plain values, as the export writes them."""
+    from curator.io.claim_table import claim_columns
+
+    titles = {d.id: d.title for d in session.documents.infos()}
+    columns = claim_columns(session, titles)
+    claims = session.claims.all()
+    claim_rows = [[c.value(r) for c in columns] for r in claims]
+    term_rows = [
+        [r.id, titles[r.document_id], t.role, t.label, t.identifier, "Yes", r.values["status"], r.values["claim_type"], r.values["direction"]]
+        for r in claims for t in r.terms
+    ]
+    return [c.header for c in columns], claim_rows, term_rows
+
+
+TERM_HEADERS = ["Claim ID", "Document", "Role", "Term", "Identifier", "In vocabulary", "Status", "Claim type", "Direction"]
+
+
+# -- workers: each runs in a child process ------------------------------------------------------
+def worker_export_curator(db: str, out: str) -> None:
+    from curator.io.xlsx_export import export_xlsx
+
+    export_xlsx(open_project(db), out)
+
+
+def worker_export_openpyxl(db: str, out: str) -> None:
+    from openpyxl import Workbook
+
+    header, claim_rows, term_rows = table_rows(open_project(db))
+    wb = Workbook(write_only=True)
+    for title, head, rows in (("Claims", header, claim_rows), ("Claim terms", TERM_HEADERS, term_rows)):
+        ws = wb.create_sheet(title)
+        ws.append(head)
+        for row in rows:
+            ws.append(row)
+    wb.save(out)
+
+
+def worker_export_pandas(db: str, out: str) -> None:
+    import pandas as pd
+
+    header, claim_rows, term_rows = table_rows(open_project(db))
+    with pd.ExcelWriter(out, engine="openpyxl") as writer:
+        pd.DataFrame(claim_rows, columns=header).to_excel(writer, sheet_name="Claims", index=False)
+        pd.DataFrame(term_rows, columns=TERM_HEADERS).to_excel(writer, sheet_name="Claim terms", index=False)
+
+
+def worker_import_curator(db: str, workbook: str) -> None:
+    from curator.io.claim_import import apply_import, plan_import
+
+    session = open_project(db)
+    plan = plan_import(session, workbook)
+    if not plan.ok:
+        raise SystemExit(f"{len(plan.problems)} problems, first: {plan.problems[0]}")
+    apply_import(session, plan)
+    print(f"rows new={len(plan.new)} changed={len(plan.changed)} unchanged={plan.unchanged}", file=sys.stderr)
+
+
+def worker_import_calamine(db: str, workbook: str) -> None:
+    """The floor: calamine reads the sheet, and the rows go straight into the claim table."""
+    from python_calamine import CalamineWorkbook
+
+    from curator.core.models import CLAIM_FIELD_COLUMNS, Claim, utcnow
+
+    session = open_project(db)
+    rows = CalamineWorkbook.from_path(workbook).get_sheet_by_name("Claims").to_python()
+    col = {h: i for i, h in enumerate(rows[0])}
+    docs = {d.title: d.id for d in session.documents.infos()}
+    now = utcnow()
+    template = {"document": 0, "start": 0, "end": 0, "exact": "", "prefix": "", "suffix": "", "document_sha256": "",
+                "created_at": now, "updated_at": now, **{name: f.default for name, f in CLAIM_FIELD_COLUMNS.items()}}
+    sql, params = Claim.insert(template).sql()
+    names = list(template)
+    fields = sorted((Claim._meta.fields[n] for n in names), key=lambda f: f._sort_key)
+    db_ = session.database
+    with db_.atomic():
+        batch = []
+        for r in rows[1:]:
+            row = dict(template, document=docs[r[col["Document"]]], start=int(r[col["Start"]]), end=int(r[col["End"]]),
+                       exact=r[col["Quote"]], statement=r[col["Statement"]])
+            batch.append([f.db_value(row[f.name]) for f in fields])
+        db_.cursor().executemany(sql, batch)
+    assert Claim.select().count() == len(rows) - 1
+
+
+WORKERS = {name[len("worker_"):]: fn for name, fn in globals().items() if name.startswith("worker_")}
+
+
+def run_worker(name: str, *args: str) -> tuple[float, int]:
+    """(seconds, peak MiB) of one worker in a fresh process."""
+    code = (
+        "import sys, re, time; sys.path.insert(0, %r); from bench.excel import WORKERS; "
+        "t = time.perf_counter(); WORKERS[%r](*sys.argv[1:]); t = time.perf_counter() - t; "
+        "peak = int(re.search(r'VmHWM:\\s+(\\d+)', open('/proc/self/status').read()).group(1)) // 1024; "
+        "print(f'RESULT {t} {peak}')"
+    ) % (str(ROOT), name)
+    out = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, cwd=ROOT)
+    found = re.search(r"RESULT (\S+) (\d+)", out.stdout)
+    if not found:
+        raise RuntimeError(f"{name} failed:\n{out.stderr[-3000:]}")
+    return float(found.group(1)), int(found.group(2))
+
+
+def _report(title: str, results: dict[str, list[tuple[float, int]]], base: str) -> None:
+    print(title)
+    b = statistics.median(t for t, _ in results[base])
+    for name, runs in results.items():
+        t = statistics.median(x for x, _ in runs)
+        peak = max(m for _, m in runs)
+        print(f"  {name:<28} {t:7.2f} s  peak {peak:5d} MiB   {t / b:5.2f}× {base}")
+
+
+def bench_export(count: int = 100_000, runs: int = 3) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        db = str(Path(tmp) / "bench.sqlite3")
+        session = open_project(db)
+        make_claims(session, count)
+        session.close()
+        results: dict[str, list] = {"export_openpyxl": [], "export_curator": [], "export_pandas": []}
+        for _ in range(runs):  # interleaved, so machine noise hits all alike
+            for name in results:
+                results[name].append(run_worker(name, db, str(Path(tmp) / f"{name}.xlsx")))
+    _report(f"export of {count:,} claims ({2 * count:,} claim terms), median of {runs}, each in its own process "
+            "(includes opening the project)", results, "export_openpyxl")
+
+
+def bench_import(count: int = 100_000, runs: int = 3) -> None:
+    """Import the export's Claims sheet, Claim IDs removed (all rows new), into a project without claims."""
+    import shutil
+
+    from openpyxl import Workbook
+    from python_calamine import CalamineWorkbook
+
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        source = str(tmp / "source.sqlite3")
+        session = open_project(source)
+        make_claims(session, count)
+        session.close()
+        run_worker("export_curator", source, str(tmp / "export.xlsx"))
+        rows = CalamineWorkbook.from_path(str(tmp / "export.xlsx")).get_sheet_by_name("Claims").to_python()
+        wb = Workbook(write_only=True)
+        ws = wb.create_sheet("Claims")
+        for row in rows:
+            ws.append(row[1:])  # without Claim ID: every row is a new claim to locate and create
+        wb.save(tmp / "new-claims.xlsx")
+        empty = str(tmp / "empty.sqlite3")
+        open_project(empty).close()
+        results: dict[str, list] = {"import_calamine": [], "import_curator": []}
+        for i in range(runs):
+            for name in results:
+                db = str(tmp / f"{name}-{i}.sqlite3")
+                shutil.copy(empty, db)
+                results[name].append(run_worker(name, db, str(tmp / "new-claims.xlsx")))
+    _report(f"import of {count:,} new claims from xlsx, median of {runs}, each in its own process", results, "import_calamine")
