@@ -104,3 +104,90 @@ def test_export_refuses_a_wrong_extension_or_missing_folder(session, tmp_path):
         export_xlsx(session, tmp_path / "out.csv")
     with pytest.raises(ExportError, match="does not exist"):
         export_xlsx(session, tmp_path / "missing" / "out.xlsx")
+
+
+def test_every_sheet_name_is_valid_and_the_lists_sheet_is_hidden_behind_dropdowns(session, tmp_path):
+    make_claim(session, "Roseburia", {"status": "confirmed"})
+    export_xlsx(session, tmp_path / "out.xlsx")
+    wb = openpyxl.load_workbook(tmp_path / "out.xlsx")
+    for name in wb.sheetnames:
+        assert len(name) <= 31 and not set(name) & set("\\/?*:[]") and name.casefold() != "history" and name[0] != "'"
+    assert wb["Lists"].sheet_state == "hidden" and all(wb[n].sheet_state == "visible" for n in wb.sheetnames if n != "Lists")
+    claims, lists = wb["Claims"], wb["Lists"]
+    header = [c.value for c in claims[1]]
+    validations = {str(dv.sqref).split(":")[0]: dv for dv in claims.data_validations.dataValidation}
+    lists_header = [c.value for c in lists[1]]
+    for name in ("Status", "Claim type", "Direction", "Document"):
+        letter = openpyxl.utils.get_column_letter(header.index(name) + 1)
+        dv = validations[f"{letter}2"]
+        assert dv.type == "list" and dv.formula1.startswith("Lists!$")  # a range, not an inline list
+        list_letter = openpyxl.utils.get_column_letter(lists_header.index(name) + 1)
+        values = [c.value for c in lists[list_letter][1:] if c.value is not None]
+        assert dv.formula1 == f"Lists!${list_letter}$2:${list_letter}${len(values) + 1}"
+    status_letter = openpyxl.utils.get_column_letter(lists_header.index("Status") + 1)
+    assert [c.value for c in lists[status_letter][1:] if c.value] == ["Draft", "Confirmed", "Rejected", "Needs discussion"]
+    assert len([c.value for c in lists["A"][1:] if c.value]) == 5  # every document title
+
+
+def test_evidence_map_counts_claims_per_condition_and_intervention_by_direction(session, tmp_path):
+    from tests.test_import import term
+
+    ms, migraine = term(session, "Multiple sclerosis"), term(session, "Migraine")
+    probiotics, fmt = term(session, "Probiotics"), term(session, "Fecal microbiota transplantation")
+    make_claim(session, "Roseburia", {"direction": "benefit"}, (ms, probiotics))
+    make_claim(session, "Faecalibacterium", {"direction": "benefit"}, (ms, probiotics, fmt))
+    make_claim(session, "butyrate", {"direction": "harm"}, (migraine, probiotics))
+    make_claim(session, "propionate", {"direction": "unclear"}, (ms, fmt))
+    make_claim(session, "Akkermansia", {"direction": "benefit"}, (ms,))  # no intervention: not on the map
+    export_xlsx(session, tmp_path / "out.xlsx")
+    sheet = openpyxl.load_workbook(tmp_path / "out.xlsx")["Evidence map"]
+    rows = list(sheet.iter_rows(values_only=True))
+    interventions, directions = rows[2], rows[3]
+    assert interventions[2] == "Probiotics\nMESH:D019936" and interventions[7].startswith("Fecal microbiota transplantation")
+    assert directions[2:7] == ("Benefit", "No effect", "Harm", "Mixed", "Other")
+    cells = {row[0]: row[2:] for row in rows[4:]}
+    assert list(cells) == ["Multiple sclerosis", "Migraine"]  # most claims first
+    assert cells["Multiple sclerosis"] == (2, 0, 0, 0, 0, 1, 0, 0, 0, 1)
+    assert cells["Migraine"] == (0, 0, 1, 0, 0, 0, 0, 0, 0, 0)
+    assert rows[4][1] == "MESH:D009103"
+    assert len(sheet.conditional_formatting) == 5  # one colour scale per direction
+    assert "C3:G3" in {str(r) for r in sheet.merged_cells.ranges}
+
+
+def test_about_sheet_describes_every_column_of_every_sheet(session, tmp_path):
+    make_claim(session, "Roseburia", {})
+    export_xlsx(session, tmp_path / "out.xlsx")
+    wb = openpyxl.load_workbook(tmp_path / "out.xlsx")
+    about = list(wb["About"].iter_rows(values_only=True))
+    end = next(i for i, r in enumerate(about) if r and r[0] == "Warnings")
+    facts = {r[0]: r[1] for r in about[1:end] if r and r[0]}
+    assert about[end][1] == "None"
+    assert facts["Claims"] == 1 and facts["Documents"] == 5 and facts["Schema version"] == 1
+    assert facts["Exported by"] == "Test Reviewer" and facts["Curator version"]
+    assert isinstance(facts["Exported at (UTC)"], dt.datetime)
+    assert facts["Database"].endswith("project.sqlite3")
+    start = next(i for i, r in enumerate(about) if r and r[0] == "Sheet")
+    described = {(r[0], r[1]) for r in about[start + 1 :] if r and r[2]}
+    for name in ("Claims", "Claim terms", "Documents", "Codebook"):
+        header = [c.value for c in wb[name][1]]
+        missing = [h for h in header if (name, h) not in described]
+        assert not missing, (name, missing)
+
+
+def test_documents_and_codebook_sheets_count_claims(session, tmp_path):
+    from tests.test_import import term
+
+    ms = term(session, "Multiple sclerosis")
+    make_claim(session, "Roseburia", {"status": "confirmed"}, (ms,))
+    make_claim(session, "Faecalibacterium", {"status": "draft"}, (ms,))
+    export_xlsx(session, tmp_path / "out.xlsx")
+    wb = openpyxl.load_workbook(tmp_path / "out.xlsx")
+    docs = [dict(zip([c.value for c in wb["Documents"][1]], r)) for r in wb["Documents"].iter_rows(min_row=2, values_only=True)]
+    ms_review = next(d for d in docs if d["File name"].startswith("002"))
+    assert (ms_review["Claims"], ms_review["Claims: Confirmed"], ms_review["Claims: Draft"], ms_review["Claims: Rejected"]) == (2, 1, 1, 0)
+    terms = [dict(zip([c.value for c in wb["Codebook"][1]], r)) for r in wb["Codebook"].iter_rows(min_row=2, values_only=True)]
+    row = next(t for t in terms if t["Term"] == "Multiple sclerosis")
+    assert (row["Identifier"], row["Claims"], row["Added by"], row["Vocabulary"]) == ("MESH:D009103", 2, "Codebook", "Conditions")
+    long = [dict(zip([c.value for c in wb["Claim terms"][1]], r)) for r in wb["Claim terms"].iter_rows(min_row=2, values_only=True)]
+    assert sorted((r["Role"], r["Term"], r["Identifier"], r["Status"]) for r in long) == [
+        ("Conditions", "Multiple sclerosis", "MESH:D009103", s) for s in ("Confirmed", "Draft")]

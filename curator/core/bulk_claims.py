@@ -20,7 +20,9 @@ if TYPE_CHECKING:
     from curator.core.session import Session
 
 BATCH = 2000
-_PLAIN_FIELDS = (peewee.IntegerField, peewee.FloatField, peewee.TextField, peewee.CharField)
+# Rows hold plain values (ints for foreign keys, datetimes for dates), which the driver takes as
+# they are; peewee's per-cell conversion would cost a Python call per cell.
+_PLAIN_FIELDS = (peewee.IntegerField, peewee.FloatField, peewee.TextField, peewee.CharField, peewee.DateTimeField, peewee.ForeignKeyField)
 
 
 def _insert_rows(model: type[peewee.Model], rows: list[dict]) -> None:
@@ -33,8 +35,6 @@ def _insert_rows(model: type[peewee.Model], rows: list[dict]) -> None:
     params = [[f.db_value(row[f.name]) for f in fields] for row in rows[:1]]
     if params[0] != list(first_params):
         raise RuntimeError(f"bulk insert into {model.__name__}: parameter order differs from peewee's")
-    # The driver takes ints, floats, texts and None as they are; only other fields need peewee's
-    # conversion (foreign keys, dates), which costs a Python call per cell.
     convert = [None if isinstance(f, _PLAIN_FIELDS) else f.db_value for f in fields]
     names = [f.name for f in fields]
     cursor = database.obj.cursor()

@@ -126,7 +126,7 @@ class ClaimService:
                 cleaned[f.key] = text.strip() if f.kind == "text" else text
             elif f.kind == "choice":
                 value = value or f.default
-                if value and value not in {c.key for c in f.choices}:
+                if value and value not in f.choice_keys:
                     raise ValidationError(f"{f.label}: '{value}' is not one of the codebook's choices")
                 cleaned[f.key] = value or ""
             else:

@@ -34,6 +34,20 @@ class FormField:
     def choice_label(self, key: str) -> str:
         return next((c.label for c in self.choices if c.key == key), key)
 
+    @cached_property
+    def choice_keys(self) -> frozenset[str]:
+        return frozenset(c.key for c in self.choices)
+
+    @cached_property
+    def _choice_by_name(self) -> dict[str, str]:
+        names = {c.key.casefold(): c.key for c in self.choices}
+        names.update({c.label.casefold(): c.key for c in self.choices})
+        return names
+
+    def choice_key_for(self, text: str) -> str | None:
+        """The key of the choice `text` names by label or key, in any case; None if none does."""
+        return self._choice_by_name.get(text.strip().casefold())
+
 
 @dataclass(frozen=True)
 class Role:

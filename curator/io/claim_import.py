@@ -223,7 +223,7 @@ class Planner:
             return
         # A new row already imported once (same passage, same content) is not added again.
         twin = self.by_span.get((document_id, span[0], span[1]))
-        key = (document_id, span, tuple(sorted(cleaned.items(), key=lambda kv: kv[0])), self._term_key(terms))
+        key = (document_id, span, tuple(cleaned.items()), self._term_key(terms))
         if (twin is not None and not self._diff(twin, draft)) or key in planned_new:
             self.plan_.unchanged += 1
             return
@@ -275,6 +275,8 @@ class Planner:
             self.folded[document_id] = FoldedText(self.session.documents.get(document_id).text)
         start_hint = cells.get("Start", (None, None))[1]
         near = int(start_hint) if isinstance(start_hint, (int, float)) and float(start_hint).is_integer() else None
+        if near is not None and self.folded[document_id].text[near : near + len(quote)] == quote:
+            return near, near + len(quote)  # exactly where its Start says: an exported row, unedited
         if near is not None:
             near += len(quote) - len(quote.lstrip())  # a match starts at the first non-space character
         match = self.folded[document_id].find(quote, near)
@@ -309,7 +311,7 @@ class Planner:
                 if not text:
                     values[f.key] = ""
                     continue
-                key = next((c.key for c in f.choices if text.casefold() in (c.label.casefold(), c.key.casefold())), None)
+                key = f.choice_key_for(text)
                 if key is None:
                     self.problem(row, header, f"'{_short(text)}' is not one of: {'; '.join(c.label for c in f.choices)}")
                     ok = False

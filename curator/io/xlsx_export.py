@@ -37,8 +37,8 @@ from curator.io.xlsx_summary_sheets import (
 __all__ = ["ExportCancelled", "ExportError", "ExportReport", "export_xlsx"]
 
 CLAIMS_LAYOUT = SheetLayout(
-    widths={"Quote": 60, "Statement": 45, "Notes": 40, "Document": 36, "Document SHA-256": 20},
-    wrapped=frozenset({"Quote", "Statement", "Notes", "Document"}),
+    widths={"Quote": 60, "Statement": 45, "Notes": 40, "Document": 36, "Document SHA-256": 20, "Created": 18, "Updated": 18},
+    wrapped=frozenset({"Quote", "Statement", "Notes"}),  # not Document: the same title on every row
 )
 CLAIM_TERMS_HEADERS = {
     "Claim ID": "The claim (see Claims).",
@@ -66,7 +66,7 @@ DOCUMENT_HEADERS = {
     "Claims": "Number of claims on the document.",
     "Imported at": "When the document was imported (UTC).",
 }
-DOCUMENTS_LAYOUT = SheetLayout(widths={"Title": 60, "Authors": 30, "URL": 30, "SHA-256": 20}, wrapped=frozenset({"Title"}), fit_width=True)
+DOCUMENTS_LAYOUT = SheetLayout(widths={"Title": 60, "Authors": 30, "URL": 30, "SHA-256": 20, "Imported at": 18}, wrapped=frozenset({"Title"}), fit_width=True)
 CLAIM_TERMS_LAYOUT = SheetLayout(widths={"Document": 36, "Term": 32}, freeze="A2", fit_width=True)
 PROGRESS_EVERY = 500
 
@@ -84,7 +84,7 @@ def export_xlsx(session: Session, path: str | os.PathLike, progress: Callable[[i
     report = ExportReport(path)
     documents = session.documents.infos()
     titles = {d.id: d.title for d in documents}
-    claims = session.claims.all()
+    claims = sorted(session.claims.all(), key=lambda c: (c.document_id, c.anchor.start, c.id))  # reading order
     term_rows = sum(len(c.terms) for c in claims)
     total = len(claims) + term_rows + len(documents)
     done = 0

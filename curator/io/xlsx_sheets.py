@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import re
+from copy import copy
 import tempfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -54,6 +55,8 @@ def cut_text(text: str) -> str:
 
 
 def safe_text(text: str, where: str, report: ExportReport) -> str:
+    if len(text) <= EXCEL_CELL_LIMIT and not _ILLEGAL_XML.search(text):
+        return text
     cleaned, replaced = _ILLEGAL_XML.subn("\ufffd", text)
     if replaced:
         report.repaired.append(f"{where}: {replaced} character(s) not allowed in Excel replaced with �")
@@ -114,6 +117,11 @@ class TableSheet:
             header_cells.append(cell)
         self.sheet.append(header_cells)
         self.row = 1
+        # Copying a finished style is ~3× cheaper than assigning an Alignment per cell (which looks
+        # the style up in the workbook's tables every time); 400,000 wrapped cells at 100k claims.
+        template = self.cell_type(self.sheet, value="")
+        template.alignment = self.wrap
+        self._wrapped_style = template._style
         self._wrapped_width = [
             (i, max(1, int(self.sheet.column_dimensions[get_column_letter(i + 1)].width * 1.1)))
             for i, h in enumerate(headers) if h in layout.wrapped
@@ -148,7 +156,7 @@ class TableSheet:
                     cell = self.cell_type(self.sheet, value=value)
                     cell.data_type = "s"  # text stays text: never a formula or an error value
                     if wrap:
-                        cell.alignment = self.wrap
+                        cell._style = copy(self._wrapped_style)
                     value = cell
             cells.append(value)
         self.row += 1
