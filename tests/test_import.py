@@ -61,7 +61,7 @@ def fill_new_row(sheet, header, row, values):
 
 
 def test_edited_workbook_previews_field_by_field_imports_once_and_reimports_as_unchanged(session, tmp_path):
-    ms, probiotics = term(session, "Multiple sclerosis"), term(session, "Probiotics")
+    ms = term(session, "Multiple sclerosis")
     first = make_claim(session, "002", MS_QUOTE, {"statement": "Relapses fall a little", "status": "draft", "effect_value": "0.85"}, [ms])
     second = make_claim(session, "004", "Probiot", {"statement": "untouched"})
     export_xlsx(session, tmp_path / "out.xlsx")

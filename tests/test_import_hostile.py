@@ -110,3 +110,19 @@ def test_an_empty_sheet_is_named(tmp_path):
     write_xlsx(tmp_path / "empty.xlsx", [])
     with pytest.raises(WorkbookError, match="empty"):
         read_sheet(tmp_path / "empty.xlsx")
+
+
+def test_a_part_that_unpacks_past_its_declared_size_is_refused(tmp_path):
+    import re
+    import struct
+
+    path = tmp_path / "lying-zip.xlsx"
+    write_xlsx(path, [["Quote"]] + [["x" * 100] for _ in range(20_000)])
+    real = zipfile.ZipFile(path).getinfo("xl/worksheets/sheet1.xml").file_size
+    data = bytearray(path.read_bytes())
+    for found in re.finditer(re.escape(struct.pack("<I", real)), bytes(data)):  # local header and directory
+        data[found.start() : found.start() + 4] = struct.pack("<I", 1000)
+    path.write_bytes(bytes(data))
+    assert zipfile.ZipFile(path).getinfo("xl/worksheets/sheet1.xml").file_size == 1000
+    with pytest.raises(WorkbookError, match="unpacks larger than the file declares"):
+        read_sheet(path)

@@ -56,3 +56,12 @@ def test_layering_check_would_catch_a_qt_import(tmp_path):
     bad = tmp_path / "bad.py"
     bad.write_text("from PySide6.QtCore import QObject\n")
     assert "PySide6.QtCore" in imported_modules(bad)
+
+
+def test_core_never_imports_io_or_ui():
+    offenders = [
+        str(path.relative_to(PACKAGE))
+        for path in (PACKAGE / "core").rglob("*.py")
+        if any(name.startswith(("curator.io", "curator.ui")) for name in imported_modules(path))
+    ]
+    assert offenders == []

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from curator.core.bulk_claims import no_cyclic_gc
 from curator.core.commands import ImportClaims
 from curator.core.errors import CuratorError
 from curator.core.quote_search import FoldedText, same_quote
@@ -109,8 +110,9 @@ class ClaimImportError(CuratorError):
 
 def plan_import(session: Session, path: str | os.PathLike, add_unknown_terms: bool = False,
                 progress: Callable[[int, int], bool] | None = None) -> ImportPlan:
-    table = read_sheet(path)
-    return Planner(session, table, add_unknown_terms).plan(progress)
+    with no_cyclic_gc():
+        table = read_sheet(path)
+        return Planner(session, table, add_unknown_terms).plan(progress)
 
 
 class Planner:
@@ -182,7 +184,7 @@ class Planner:
     def _plan_row(self, row: int, cells: dict[str, tuple[ClaimColumn, Any]], existing: dict[int, ClaimRecord],
                   seen_ids: dict[int, int], planned_new: set) -> None:
         errors_before = len(self.plan_.problems)
-        for header, (column, value) in cells.items():
+        for header, (_, value) in cells.items():
             if isinstance(value, str) and len(value) > CELL_LIMIT:
                 self.problem(row, header, f"{len(value):,} characters, more than a spreadsheet cell holds ({CELL_LIMIT:,}); this file was not written by a spreadsheet program")
         if len(self.plan_.problems) > errors_before:

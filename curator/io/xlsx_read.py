@@ -121,4 +121,6 @@ def _reason(exc: Exception) -> str:
     text = str(exc)
     if "entity" in text.lower():
         return "it declares XML entities, which no spreadsheet program writes"
+    if "larger than its declared" in text:
+        return "a part unpacks larger than the file declares: it is damaged or built to exhaust memory"
     return text[:200]

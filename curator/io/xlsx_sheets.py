@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import os
 import re
-from copy import copy
 import tempfile
 from collections.abc import Callable, Iterable
+from copy import copy
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any

@@ -11,7 +11,15 @@ from curator.core.evidence import MAP_DIRECTIONS, OTHER, evidence_map
 from curator.core.migrations import current_version
 from curator.core.session import Session
 from curator.io.claim_table import ClaimColumn
-from curator.io.xlsx_sheets import HEADER_FILL, ExportReport, SheetLayout, TableSheet, landscape, safe_text, styled
+from curator.io.xlsx_sheets import (
+    HEADER_FILL,
+    ExportReport,
+    SheetLayout,
+    TableSheet,
+    landscape,
+    safe_text,
+    styled,
+)
 
 LISTS_SHEET = "Lists"
 # Direction columns of the evidence map: label, colour of the fullest cell.
@@ -126,7 +134,7 @@ def write_evidence_map(workbook, session: Session, report: ExportReport, diction
     sheet.append(header_row)
     sheet.append(sub_row)
     count_format = "0;-0;;@"  # zero shows as an empty cell, yet stays a number for sums
-    for r, row in enumerate(emap.rows):
+    for row in emap.rows:
         values = [styled(sheet, safe_text(row.label, "Evidence map", report), font=bold, alignment=wrap), row.identifier or None]
         for column in emap.columns:
             for d in directions:
