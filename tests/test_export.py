@@ -191,3 +191,10 @@ def test_documents_and_codebook_sheets_count_claims(session, tmp_path):
     long = [dict(zip([c.value for c in wb["Claim terms"][1]], r)) for r in wb["Claim terms"].iter_rows(min_row=2, values_only=True)]
     assert sorted((r["Role"], r["Term"], r["Identifier"], r["Status"]) for r in long) == [
         ("Conditions", "Multiple sclerosis", "MESH:D009103", s) for s in ("Confirmed", "Draft")]
+
+
+def test_the_about_sheet_never_shows_a_database_password():
+    from curator.core.db import describe_target
+
+    assert describe_target("postgresql://ann:s3cret@db.local:5432/curator") == "postgresql://ann:***@db.local:5432/curator"
+    assert describe_target("postgresql://db.local/curator") == "postgresql://db.local/curator"
