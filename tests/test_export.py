@@ -3,6 +3,7 @@ import datetime as dt
 import openpyxl
 import pytest
 
+from curator.core.migrations import LATEST_VERSION
 from curator.core.records import ClaimDraft, TermRef
 from curator.io.xlsx_export import ExportCancelled, ExportError, export_xlsx
 from curator.io.xlsx_sheets import EXCEL_CELL_LIMIT
@@ -162,7 +163,7 @@ def test_about_sheet_describes_every_column_of_every_sheet(session, tmp_path):
     end = next(i for i, r in enumerate(about) if r and r[0] == "Warnings")
     facts = {r[0]: r[1] for r in about[1:end] if r and r[0]}
     assert about[end][1] == "None"
-    assert facts["Claims"] == 1 and facts["Documents"] == 5 and facts["Schema version"] == 1
+    assert facts["Claims"] == 1 and facts["Documents"] == 5 and facts["Schema version"] == LATEST_VERSION
     assert facts["Exported by"] == "Test Reviewer" and facts["Curator version"]
     assert isinstance(facts["Exported at (UTC)"], dt.datetime)
     assert facts["Database"].endswith("project.sqlite3")

@@ -7,8 +7,8 @@ from curator.core import changelog
 from curator.core.commands import CreateClaim, DeleteClaim, EditClaim
 from curator.core.db import APPLICATION_ID
 from curator.core.errors import NotFoundError, ValidationError, user_message
-from curator.core.migrations import LATEST_VERSION, SchemaError, current_version, migrate
-from curator.core.models import Claim, ClaimTerm, SchemaInfo
+from curator.core.migrations import SchemaError
+from curator.core.models import Claim, ClaimTerm
 from curator.core.records import ClaimDraft, TermRef
 from curator.core.session import open_session
 from tests.conftest import doc_id_by_file
@@ -123,6 +123,22 @@ def test_deleting_or_merging_a_term_never_deletes_a_claim(session, ms_doc):
     assert Claim.select().count() == 2
 
 
+def test_a_deleted_codebook_term_stays_deleted_when_the_project_reopens(session, ms_doc, db_path):
+    ms = next(t for t in session.terms.all() if t.label == "Multiple sclerosis")
+    fatigue = next(t for t in session.terms.all() if t.label == "Fatigue")
+    record, _ = session.claims.create(draft_for(session, ms_doc, "fatigue", {}, (TermRef("condition", ms.label, ms.identifier, ms.id),)))
+    session.terms.delete(ms.id)
+    session.terms.merge(fatigue.id, next(t for t in session.terms.all() if t.label == "Relapse rate").id)
+    session.close()
+    again = open_session(db_path)
+    labels = {t.label for t in again.terms.all()}
+    assert "Multiple sclerosis" not in labels and "Fatigue" not in labels
+    assert again.claims.get(record.id).terms == (TermRef("condition", "Multiple sclerosis", ms.identifier, None),)
+    again.terms.add(ms.vocabulary_key, "Multiple sclerosis", ms.identifier)  # a reviewer may bring it back
+    again.close()
+    assert "Multiple sclerosis" in {t.label for t in open_session(db_path).terms.all()}
+
+
 def test_document_list_counts_claims_and_reading_status_is_logged(session, ms_doc):
     session.claims.create(draft_for(session, ms_doc, "Roseburia"))
     counts = {d.id: d.claim_count for d in session.documents.summaries()}
@@ -143,31 +159,6 @@ def test_every_connection_gets_the_pragmas(session, db_path):
     assert db.execute_sql("PRAGMA foreign_keys").fetchone()[0] == 1
     assert db.execute_sql("PRAGMA busy_timeout").fetchone()[0] == 5000
     assert db.execute_sql("PRAGMA application_id").fetchone()[0] == APPLICATION_ID
-
-
-def test_schema_version_is_recorded_and_a_newer_database_is_refused(session, db_path):
-    assert current_version(session.database) == LATEST_VERSION
-    SchemaInfo.update(value=str(LATEST_VERSION + 1)).where(SchemaInfo.key == "schema_version").execute()
-    session.close()
-    with pytest.raises(SchemaError, match="newer than this Curator"):
-        open_session(db_path)
-
-
-def test_migration_runner_applies_new_steps_in_one_transaction_each(session):
-    def v2(db):
-        db.execute_sql('CREATE TABLE "extra" (id INTEGER PRIMARY KEY)')
-
-    def v3_fails(db):
-        db.execute_sql('CREATE TABLE "half_done" (id INTEGER PRIMARY KEY)')
-        raise RuntimeError("step 3 broke")
-
-    from curator.core.migrations import MIGRATIONS
-
-    assert migrate(session.database, {**MIGRATIONS, 2: v2}) == [2]
-    with pytest.raises(RuntimeError):
-        migrate(session.database, {**MIGRATIONS, 2: v2, 3: v3_fails})
-    assert current_version(session.database) == 2
-    assert not session.database.table_exists("half_done")
 
 
 def test_a_foreign_sqlite_file_is_refused(tmp_path):

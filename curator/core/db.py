@@ -29,6 +29,20 @@ class DatabaseOpenError(CuratorError):
     """The database named by the user cannot be opened."""
 
 
+class ReadOnlyError(CuratorError):
+    """The project is open read-only; the message says why."""
+
+
+def mark_read_only(db: peewee.Database, reason: str) -> None:
+    """Every later write_transaction on `db` refuses with `reason`, before SQL is sent."""
+    db.curator_read_only = reason
+
+
+def read_only_reason(db: peewee.Database | None = None) -> str | None:
+    db = db if db is not None else database.obj
+    return getattr(db, "curator_read_only", None)
+
+
 def is_url(target: str) -> bool:
     return "://" in target
 
@@ -84,6 +98,9 @@ def write_transaction():
     whatever the busy timeout, so every writing transaction begins IMMEDIATE.
     """
     db = database.obj
+    reason = read_only_reason(db)
+    if reason:
+        raise ReadOnlyError(f"Nothing was saved: this project is open read-only ({reason}).")
     if is_sqlite(db):
         return db.atomic("IMMEDIATE")
     return db.atomic()

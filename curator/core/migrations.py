@@ -1,30 +1,80 @@
-"""Schema versions and the migration runner: one transaction per step, version bumped inside it."""
+"""Schema versions and the migration runner.
+
+A new database gets the current schema in one step. An older one is brought forward step by step:
+a backup first, then each step in its own transaction with foreign-key enforcement switched off
+*outside* it (SQLite ignores the pragma inside a transaction, and with enforcement on, rebuilding a
+parent table silently deletes its children), `foreign_key_check` before commit, and the version
+bumped in the same transaction. A failed step leaves schema, data and version as they were.
+PostgreSQL databases are migrated only by `curator migrate`, under an advisory lock.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 import peewee
 
 from curator.core import db as dbmod
 from curator.core.errors import CuratorError
-from curator.core.models import ALL_MODELS, SchemaInfo
+from curator.core.models import ALL_MODELS, Document, Reviewer, SchemaInfo
 
 SCHEMA_VERSION_KEY = "schema_version"
+PG_MIGRATION_LOCK = 0x43555241  # an arbitrary, fixed advisory-lock key: "CURA"
 
 
 class SchemaError(CuratorError):
     """The database's schema cannot be used by this version of Curator."""
 
 
-def _v1_initial(db: peewee.Database) -> None:
-    db.create_tables(ALL_MODELS)
+class NewerSchemaError(SchemaError):
+    """The database was written by a newer Curator; it can be read, not changed."""
 
 
-# version -> step that brings the database from version-1 to version. Append; never edit a step
-# that has shipped.
+class MigrationError(CuratorError):
+    """A migration step failed and was rolled back."""
+
+
+def _v2_drafts_and_retired_terms(db: peewee.Database) -> None:
+    """v2: the claim form's autosaved drafts, and terms retired by reviewers.
+
+    The tables' shapes are frozen here as they shipped. Terms deleted under v1 are retired from
+    every vocabulary, as v1 did not record which vocabulary they were in (merges under v1 recorded
+    no label and cannot be recovered).
+    """
+
+    class FormDraft(peewee.Model):
+        reviewer = peewee.ForeignKeyField(Reviewer, null=True, on_delete="CASCADE")
+        document = peewee.ForeignKeyField(Document, on_delete="CASCADE")
+        claim_id = peewee.IntegerField(null=True)
+        payload = peewee.TextField()
+        saved_at = peewee.DateTimeField()
+
+        class Meta:
+            database = db
+            legacy_table_names = False  # form_draft, as the live model names it
+            indexes = ((("reviewer",), True),)
+
+    class RetiredTerm(peewee.Model):
+        vocabulary_key = peewee.CharField(max_length=64)
+        label = peewee.CharField(max_length=300)
+
+        class Meta:
+            database = db
+            legacy_table_names = False
+            indexes = ((("vocabulary_key", "label"), True),)
+
+    db.create_tables([FormDraft, RetiredTerm])
+    db.execute_sql(
+        'INSERT INTO "retired_term" ("vocabulary_key", "label") SELECT DISTINCT \'*\', "old" FROM "change_log" '
+        'WHERE "action" = \'delete\' AND "entity" = \'term\' AND "field" = \'label\' AND "old" IS NOT NULL'
+    )
+
+
+# version -> the step that brings a database from version-1 to version. Append; never edit a step
+# that has shipped. Version 1 is the first release's schema (tests/fixtures/schema_v1.sqlite3).
 MIGRATIONS: dict[int, Callable[[peewee.Database], None]] = {
-    1: _v1_initial,
+    2: _v2_drafts_and_retired_terms,
 }
 LATEST_VERSION = max(MIGRATIONS)
 
@@ -36,6 +86,19 @@ def current_version(db: peewee.Database) -> int:
     return int(row.value) if row else 0
 
 
+def pending(db: peewee.Database, migrations: dict[int, Callable] | None = None) -> list[int]:
+    """The steps this database still needs (all of them, as one, for a new database)."""
+    migrations = migrations or MIGRATIONS
+    latest = max(migrations)
+    version = current_version(db)
+    if version > latest:
+        raise NewerSchemaError(
+            f"this database has schema version {version}, newer than this Curator understands ({latest}); "
+            "it is opened read-only: update Curator to edit it"
+        )
+    return list(range(version + 1, latest + 1))
+
+
 def _check_foreign(db: peewee.Database) -> None:
     """Refuse an SQLite file that holds somebody else's tables."""
     if not dbmod.is_sqlite(db):
@@ -45,26 +108,88 @@ def _check_foreign(db: peewee.Database) -> None:
         raise SchemaError("this file is an SQLite database of another program, not a Curator project")
 
 
-def migrate(db: peewee.Database, migrations: dict[int, Callable] | None = None) -> list[int]:
-    """Bring the database to the latest schema; return the versions applied."""
-    migrations = migrations or MIGRATIONS
-    latest = max(migrations)
-    version = current_version(db)
-    if version > latest:
-        raise SchemaError(
-            f"this database has schema version {version}, newer than this Curator understands ({latest}); "
-            "update Curator to open it"
-        )
-    if version == 0:
-        _check_foreign(db)
-    applied = []
-    for step in range(version + 1, latest + 1):
-        with dbmod.write_transaction():
-            migrations[step](db)
-            SchemaInfo.insert(key=SCHEMA_VERSION_KEY, value=str(step)).on_conflict(
-                conflict_target=[SchemaInfo.key], update={SchemaInfo.value: str(step)}
-            ).execute()
-        applied.append(step)
-    if applied and version == 0 and dbmod.is_sqlite(db):
+def _set_version(version: int) -> None:
+    SchemaInfo.insert(key=SCHEMA_VERSION_KEY, value=str(version)).on_conflict(
+        conflict_target=[SchemaInfo.key], update={SchemaInfo.value: str(version)}
+    ).execute()
+
+
+def _transaction(db: peewee.Database):
+    return db.atomic("IMMEDIATE") if dbmod.is_sqlite(db) else db.atomic()
+
+
+def _create_new(db: peewee.Database) -> None:
+    _check_foreign(db)
+    with _transaction(db):
+        db.create_tables(ALL_MODELS)
+        _set_version(LATEST_VERSION)
+    if dbmod.is_sqlite(db):
         db.execute_sql(f"PRAGMA application_id = {dbmod.APPLICATION_ID}")
-    return applied
+
+
+def _run_step(db: peewee.Database, step: int, fn: Callable[[peewee.Database], None]) -> None:
+    sqlite = dbmod.is_sqlite(db)
+    if sqlite:
+        db.execute_sql("PRAGMA foreign_keys = OFF")
+    try:
+        with _transaction(db):
+            fn(db)
+            if sqlite:
+                broken = db.execute_sql("PRAGMA foreign_key_check").fetchall()
+                if broken:
+                    table, rowid, parent = broken[0][:3]
+                    raise MigrationError(
+                        f"step {step} would leave {len(broken)} rows pointing at missing rows "
+                        f"(first: {table} row {rowid} → {parent})"
+                    )
+            _set_version(step)
+    finally:
+        if sqlite:
+            db.execute_sql("PRAGMA foreign_keys = ON")
+
+
+def migrate(
+    db: peewee.Database,
+    migrations: dict[int, Callable] | None = None,
+    backup: Callable[[], Path | None] | None = None,
+) -> list[int]:
+    """Bring the database to the latest schema; return the versions applied.
+
+    `backup` is called once before the first step of an existing database; its result is named
+    in the error if a step fails.
+    """
+    migrations = migrations or MIGRATIONS
+    locked = not dbmod.is_sqlite(db) and _pg_lock(db)
+    try:
+        steps = pending(db, migrations)
+        if not steps:
+            return []
+        applied: list[int] = []
+        if current_version(db) == 0:
+            _create_new(db)
+            applied.append(LATEST_VERSION)
+            steps = [s for s in steps if s > LATEST_VERSION]
+            if not steps:
+                return applied
+        saved = backup() if backup else None
+        for step in steps:
+            try:
+                _run_step(db, step, migrations[step])
+            except Exception as exc:
+                where = f"; the backup made before migrating is {saved}" if saved else ""
+                raise MigrationError(
+                    f"upgrading the database to schema version {step} failed and was undone ({exc}). "
+                    f"The project is unchanged at version {step - 1}{where}"
+                ) from exc
+            applied.append(step)
+        return applied
+    finally:
+        if locked:
+            db.execute_sql("SELECT pg_advisory_unlock(%s)", (PG_MIGRATION_LOCK,))
+
+
+def _pg_lock(db: peewee.Database) -> bool:
+    got = db.execute_sql("SELECT pg_try_advisory_lock(%s)", (PG_MIGRATION_LOCK,)).fetchone()[0]
+    if not got:
+        raise MigrationError("another Curator is migrating this database right now; try again when it has finished")
+    return True

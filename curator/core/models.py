@@ -120,7 +120,34 @@ class ChangeLog(BaseModel):
     new = peewee.TextField(null=True)
 
 
-ALL_MODELS = [SchemaInfo, Reviewer, Document, Vocabulary, Term, Claim, ClaimTerm, ChangeLog]
+class FormDraft(BaseModel):
+    """What a reviewer typed into the claim form and has not saved yet (autosaved; schema v2).
+
+    claim_id is not a foreign key: if the claim is deleted meanwhile, the input survives as a new claim.
+    """
+
+    reviewer = peewee.ForeignKeyField(Reviewer, null=True, on_delete="CASCADE")
+    document = peewee.ForeignKeyField(Document, on_delete="CASCADE")
+    claim_id = peewee.IntegerField(null=True)
+    payload = peewee.TextField()  # JSON: start, end, values, terms
+    saved_at = peewee.DateTimeField(default=utcnow)
+
+    class Meta:
+        indexes = ((("reviewer",), True),)
+
+
+class RetiredTerm(BaseModel):
+    """A term a reviewer deleted or merged away, so opening the project never brings it back from
+    the codebook (schema v2). vocabulary_key "*" matches every vocabulary."""
+
+    vocabulary_key = peewee.CharField(max_length=64)
+    label = peewee.CharField(max_length=300)
+
+    class Meta:
+        indexes = ((("vocabulary_key", "label"), True),)
+
+
+ALL_MODELS = [SchemaInfo, Reviewer, Document, Vocabulary, Term, Claim, ClaimTerm, ChangeLog, FormDraft, RetiredTerm]
 
 # The claim columns a codebook field may name (kind text/longtext/choice/number/integer).
 CLAIM_FIELD_COLUMNS = {

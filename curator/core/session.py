@@ -6,12 +6,13 @@ from pathlib import Path
 
 import peewee
 
+from curator.core import backups, storage
 from curator.core import db as dbmod
 from curator.core.claims import ClaimService
 from curator.core.codebook import Codebook, load_codebook
 from curator.core.documents import DocumentService
 from curator.core.errors import ValidationError
-from curator.core.migrations import migrate
+from curator.core.migrations import NewerSchemaError, SchemaError, current_version, migrate, pending
 from curator.core.models import CLAIM_FIELD_COLUMNS, Reviewer
 from curator.core.paths import CODEBOOK
 from curator.core.records import ReviewerInfo
@@ -19,11 +20,15 @@ from curator.core.terms import TermService
 
 
 class Session:
-    def __init__(self, database: peewee.Database, codebook: Codebook, target: str = ""):
+    def __init__(self, database: peewee.Database, codebook: Codebook, target: str = "", path: Path | None = None):
         self.database = database
         self.codebook = codebook
         self.target = target
+        self.path = path  # the SQLite file, or None for a server database
         self.reviewer: ReviewerInfo | None = None
+        self.read_only: str | None = None  # why the project cannot be changed, or None
+        self.warnings: list[str] = []  # shown once to the reviewer (e.g. a cloud-synced folder)
+        self.last_backup: Path | None = None
         self.documents = DocumentService(self)
         self.claims = ClaimService(self)
         self.terms = TermService(self)
@@ -31,6 +36,28 @@ class Session:
     @property
     def reviewer_id(self) -> int | None:
         return self.reviewer.id if self.reviewer else None
+
+    def set_read_only(self, reason: str) -> None:
+        self.read_only = reason
+        dbmod.mark_read_only(self.database, reason)
+
+    # -- backups ------------------------------------------------------------------------------
+    def backup_now(self, reason: str = "manual", folder: Path | None = None) -> Path:
+        """A complete copy of the project through SQLite's online backup API."""
+        if self.path is None:
+            raise backups.BackupError(
+                "a shared PostgreSQL database is backed up on its server (pg_dump), not by Curator"
+            )
+        self.last_backup = backups.backup_connection(self.database.connection(), self.path, reason, folder)
+        return self.last_backup
+
+    def rolling_backup(self) -> None:
+        """The backup taken on every open; a failure is a warning, not a reason to stop working."""
+        try:
+            self.backup_now(backups.ON_OPEN)
+            backups.prune(self.path)
+        except backups.BackupError as exc:
+            self.warnings.append(f"No backup was made when this project opened: {exc}")
 
     # -- reviewers ----------------------------------------------------------------------------
     def reviewers(self) -> list[ReviewerInfo]:
@@ -42,6 +69,10 @@ class Session:
         if not name:
             raise ValidationError("Reviewer: enter your name")
         initials = initials.strip() or "".join(part[0] for part in name.split()[:3]).upper()
+        if self.read_only is not None:  # look up, never create
+            row = Reviewer.get_or_none(Reviewer.name == name)
+            self.reviewer = ReviewerInfo(row.id, row.name, row.initials) if row else ReviewerInfo(0, name, initials[:10])
+            return self.reviewer
         with dbmod.write_transaction():
             row, _ = Reviewer.get_or_create(name=name, defaults={"initials": initials[:10]})
         self.reviewer = ReviewerInfo(row.id, row.name, row.initials)
@@ -57,19 +88,99 @@ class Session:
             self.database.close()
 
 
-def open_session(target: str | Path, codebook_path: Path = CODEBOOK) -> Session:
-    """Open (creating and migrating if needed) the project at `target`, a path or database URL."""
+def open_session(target: str | Path, codebook_path: Path = CODEBOOK, *, backup_on_open: bool = True) -> Session:
+    """Open (creating and migrating if needed) the project at `target`, a path or database URL.
+
+    An SQLite file is checked before anything is written: a foreign or damaged file is refused
+    (naming the newest intact backup), a read-only file or a newer schema opens read-only, and an
+    existing project is backed up (before a migration, or a rolling backup on every open).
+    """
     codebook = load_codebook(codebook_path, set(CLAIM_FIELD_COLUMNS))
-    database = dbmod.make_database(target)
+    opener = _open_url if dbmod.is_url(str(target)) else _open_file
+    session = opener(str(target), codebook, backup_on_open)
+    try:
+        if session.read_only is None:
+            session.terms.sync_codebook(codebook)
+    except Exception:
+        session.close()
+        raise
+    return session
+
+
+def _connect(database: peewee.Database, target: str) -> None:
     dbmod.bind(database)
     try:
         database.connect(reuse_if_open=True)
-    except peewee.OperationalError as exc:
-        raise dbmod.DatabaseOpenError(f"cannot open database {target}: {exc}") from exc
-    session = Session(database, codebook, str(target))
+    except peewee.DatabaseError as exc:
+        raise dbmod.DatabaseOpenError(f"cannot open database {dbmod.describe_target(target)}: {exc}") from exc
+
+
+def _open_url(target: str, codebook: Codebook, backup_on_open: bool) -> Session:
+    database = dbmod.make_database(target)
+    _connect(database, target)
+    session = Session(database, codebook, target)
     try:
-        migrate(database)
-        session.terms.sync_codebook(codebook)
+        if dbmod.is_sqlite(database):  # sqlite:/// URLs behave like files, minus the file checks
+            migrate(database)
+            return session
+        steps = pending(database)
+    except NewerSchemaError as exc:
+        database.execute_sql("SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY")
+        session.set_read_only(str(exc))
+        return session
+    except Exception:
+        database.close()
+        raise
+    if steps:
+        database.close()
+        what = "has no Curator tables yet" if current_version(database) == 0 else "uses an older schema"
+        raise SchemaError(
+            f"this PostgreSQL database {what}. Shared databases are only changed on request: one person runs "
+            f"`curator --db {dbmod.describe_target(target)} migrate` (every client can then open it)"
+        )
+    return session
+
+
+def _open_file(target: str, codebook: Codebook, backup_on_open: bool) -> Session:
+    path = Path(target).expanduser()
+    dbmod.make_database(path)  # checks the folder; the connection is made below
+    state = storage.inspect_file(path)
+    if state.read_only_reason:
+        database = storage.read_only_database(path, dbmod.SQLITE_PRAGMAS)
+        dbmod.bind(database)
+    else:
+        database = dbmod.make_database(path)
+        try:
+            _connect(database, target)
+        except dbmod.DatabaseOpenError as exc:
+            raise storage.CorruptDatabaseError(path, str(exc.__cause__ or exc), backups.newest_intact_backup(path)) from exc
+    session = Session(database, codebook, target, path)
+    try:
+        damage = storage.quick_check(database) if state.exists else None
+        if damage:
+            raise storage.CorruptDatabaseError(path, damage, backups.newest_intact_backup(path))
+        if state.read_only_reason:
+            session.set_read_only(state.read_only_reason)
+        warning = storage.location_warning(path)
+        if warning:
+            session.warnings.append(warning)
+        try:
+            steps = pending(database)
+        except NewerSchemaError as exc:
+            database.close()
+            database = storage.read_only_database(path, dbmod.SQLITE_PRAGMAS)
+            dbmod.bind(database)
+            session.database = database
+            session.set_read_only(str(exc))
+            return session
+        if session.read_only is not None:
+            return session
+        if steps and current_version(database) > 0:
+            migrate(database, backup=lambda: session.backup_now(f"before-migration-to-v{steps[-1]}"))
+        elif steps:
+            migrate(database)
+        elif backup_on_open:
+            session.rolling_backup()
     except Exception:
         database.close()
         raise

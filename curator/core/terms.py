@@ -10,7 +10,7 @@ from curator.core import changelog
 from curator.core.codebook import Codebook
 from curator.core.db import write_transaction
 from curator.core.errors import NotFoundError, ValidationError
-from curator.core.models import ClaimTerm, Reviewer, Term, Vocabulary
+from curator.core.models import ClaimTerm, RetiredTerm, Reviewer, Term, Vocabulary
 from curator.core.records import Changes, TermInfo
 
 if TYPE_CHECKING:
@@ -97,6 +97,7 @@ class TermService:
                 vocabulary=vocabulary, label=label, identifier=identifier.strip(), synonyms="; ".join(synonyms),
                 description=description, added_by=self.session.reviewer_id,
             )
+            RetiredTerm.delete().where(RetiredTerm.vocabulary_key == vocabulary_key, RetiredTerm.label == label.casefold()).execute()
             changelog.record("create", "term", term.id, [("label", None, label), ("identifier", None, identifier)], self.session.reviewer_id)
         info = next(t for t in self.all() if t.id == term.id)
         return info, Changes(vocabulary=True)
@@ -109,6 +110,7 @@ class TermService:
         claims = {ct.claim_id for ct in ClaimTerm.select(ClaimTerm.claim).where(ClaimTerm.term == term_id)}
         with write_transaction():
             ClaimTerm.update(term=None).where(ClaimTerm.term == term_id).execute()
+            self._retire(term)
             term.delete_instance()
             changelog.record("delete", "term", term_id, [("label", term.label, None)], self.session.reviewer_id)
         return Changes(claims=frozenset(claims), vocabulary=True)
@@ -123,13 +125,20 @@ class TermService:
         claims = {ct.claim_id for ct in ClaimTerm.select(ClaimTerm.claim).where(ClaimTerm.term == source_id)}
         with write_transaction():
             ClaimTerm.update(term=target_id, label=target.label, identifier=target.identifier).where(ClaimTerm.term == source_id).execute()
+            self._retire(source)
             source.delete_instance()
             changelog.record("update", "term", source_id, [("merged_into", None, f"{target.label} ({target_id})")], self.session.reviewer_id)
         return Changes(claims=frozenset(claims), vocabulary=True)
 
+    @staticmethod
+    def _retire(term: Term) -> None:
+        """Remember the term is gone, so the codebook does not bring it back at the next open."""
+        RetiredTerm.insert(vocabulary_key=term.vocabulary.key, label=term.label.casefold()).on_conflict_ignore().execute()
+
     def sync_codebook(self, codebook: Codebook) -> int:
         """Add the codebook's vocabularies and terms the database lacks; return how many terms were added."""
         added = 0
+        retired = {(r.vocabulary_key, r.label.casefold()) for r in RetiredTerm.select()}
         with write_transaction():
             for cv in codebook.vocabularies:
                 vocabulary, _ = Vocabulary.get_or_create(key=cv.key, defaults={"name": cv.name, "roles": " ".join(cv.roles)})
@@ -141,6 +150,8 @@ class TermService:
                     term = existing.get(ct.label.casefold())
                     fields = {"identifier": ct.identifier, "synonyms": "; ".join(ct.synonyms), "description": ct.description}
                     if term is None:
+                        if (cv.key, ct.label.casefold()) in retired or ("*", ct.label.casefold()) in retired:
+                            continue
                         rows.append({"vocabulary": vocabulary.id, "label": ct.label, **fields})
                     elif term.added_by_id is None and any(getattr(term, k) != v for k, v in fields.items()):
                         Term.update(**fields).where(Term.id == term.id).execute()

@@ -14,6 +14,8 @@ SEEDED_KEY = "seeded"
 
 def seed_new_project(session: Session, folder: Path) -> list[int]:
     """Import the seed documents once per project; later calls do nothing."""
+    if session.read_only is not None:
+        return []
     if SchemaInfo.get_or_none(SchemaInfo.key == SEEDED_KEY) is not None:
         return []
     documents = [read_text_document(path) for path in sorted(Path(folder).glob("*.txt"))]

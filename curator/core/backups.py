@@ -1,0 +1,206 @@
+"""Backups through SQLite's online backup API only, never a file copy of the live database.
+
+A copy of the file can miss everything still in the -wal file; the backup API gives a complete,
+consistent copy even while another process writes (../shared/notes/reliability.md).
+
+Backups live in `backups/` beside the project file and are never overwritten: each is written
+under a temporary name and then linked to a name no other file has. Only the rolling backups
+taken when a project opens are pruned; those taken before a migration, before a restore or on
+demand are kept until the reviewer deletes them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+
+from curator.core.errors import CuratorError
+
+DEFAULT_KEEP = 10
+ON_OPEN = "on-open"
+BACKUP_NAME = re.compile(r"^(?P<stem>.+)-(?P<stamp>\d{8}-\d{6})(?:-(?P<n>\d+))?-(?P<reason>[a-z0-9-]+)\.sqlite3$")
+
+
+class BackupError(CuratorError):
+    """A backup could not be made, read or restored."""
+
+
+@dataclass(frozen=True)
+class BackupInfo:
+    path: Path
+    taken_at: dt.datetime
+    reason: str
+    size: int
+
+
+def backup_folder(db_path: Path) -> Path:
+    return db_path.parent / "backups"
+
+
+def keep_count() -> int:
+    """How many on-open backups to keep: $CURATOR_BACKUPS_KEEP, else 10."""
+    try:
+        return max(1, int(os.environ.get("CURATOR_BACKUPS_KEEP", DEFAULT_KEEP)))
+    except ValueError:
+        return DEFAULT_KEEP
+
+
+def _stamp(now: dt.datetime | None = None) -> str:
+    return (now or dt.datetime.now()).strftime("%Y%m%d-%H%M%S")
+
+
+def _free_name(folder: Path, stem: str, reason: str) -> Path:
+    stamp = _stamp()
+    for n in range(1, 1000):
+        suffix = "" if n == 1 else f"-{n}"
+        candidate = folder / f"{stem}-{stamp}{suffix}-{reason}.sqlite3"
+        if not candidate.exists():
+            return candidate
+    raise BackupError(f"too many backups named {stem}-{stamp}… in {folder}")
+
+
+def backup_connection(source: sqlite3.Connection, db_path: Path, reason: str, folder: Path | None = None) -> Path:
+    """Copy the open database `source` into a new backup file; return its path."""
+    folder = folder or backup_folder(db_path)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise BackupError(f"cannot create the backup folder {folder}: {exc.strerror or exc}") from exc
+    reason = re.sub(r"[^a-z0-9-]+", "-", reason.lower()).strip("-") or "backup"
+    partial = folder / f".{db_path.stem}-{os.getpid()}-{_stamp()}.partial"
+    try:
+        target = sqlite3.connect(partial)
+        try:
+            source.backup(target)
+            # The copy is one self-contained file: no -wal beside it.
+            target.execute("PRAGMA journal_mode=DELETE").fetchone()
+        finally:
+            target.close()
+        while True:
+            final = _free_name(folder, db_path.stem, reason)
+            try:
+                os.link(partial, final)  # fails if the name exists: a backup is never overwritten
+                break
+            except FileExistsError:
+                continue
+    except sqlite3.Error as exc:
+        raise BackupError(f"the backup to {folder} failed: {exc}") from exc
+    except OSError as exc:
+        raise BackupError(f"the backup to {folder} failed: {exc.strerror or exc}") from exc
+    finally:
+        partial.unlink(missing_ok=True)
+    return final
+
+
+def list_backups(db_path: Path, folder: Path | None = None) -> list[BackupInfo]:
+    """Backups of this project, newest first."""
+    folder = folder or backup_folder(db_path)
+    found = []
+    if not folder.is_dir():
+        return found
+    for path in folder.iterdir():
+        m = BACKUP_NAME.match(path.name)
+        if not m or m["stem"] != db_path.stem:
+            continue
+        taken = dt.datetime.strptime(m["stamp"], "%Y%m%d-%H%M%S")
+        found.append(BackupInfo(path, taken, m["reason"], path.stat().st_size))
+    found.sort(key=lambda b: (b.taken_at, b.path.stat().st_mtime_ns, b.path.name), reverse=True)
+    return found
+
+
+def prune(db_path: Path, keep: int | None = None, folder: Path | None = None) -> list[Path]:
+    """Delete the oldest on-open backups beyond `keep`; no other kind is ever deleted."""
+    keep = keep if keep is not None else keep_count()
+    rolling = [b for b in list_backups(db_path, folder) if b.reason == ON_OPEN]
+    removed = []
+    for old in rolling[keep:]:
+        try:
+            old.path.unlink()
+            removed.append(old.path)
+        except OSError:
+            pass  # a backup we cannot delete is merely kept
+    return removed
+
+
+def check_backup(path: Path) -> str | None:
+    """None if `path` is an intact Curator database, else why not."""
+    from curator.core.db import APPLICATION_ID
+
+    if not path.is_file():
+        return f"{path} does not exist"
+    try:
+        con = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    except sqlite3.Error as exc:
+        return f"{path.name} cannot be opened: {exc}"
+    try:
+        if con.execute("PRAGMA application_id").fetchone()[0] != APPLICATION_ID:
+            return f"{path.name} is not a Curator project"
+        result = [r[0] for r in con.execute("PRAGMA quick_check").fetchall()]
+        if result != ["ok"]:
+            return f"{path.name} is damaged ({result[0]})"
+    except sqlite3.Error as exc:
+        return f"{path.name} is not a readable database ({exc})"
+    finally:
+        con.close()
+    return None
+
+
+def newest_intact_backup(db_path: Path) -> Path | None:
+    return next((b.path for b in list_backups(db_path) if check_backup(b.path) is None), None)
+
+
+@dataclass(frozen=True)
+class RestoreReport:
+    restored_from: Path
+    previous_kept_as: Path | None  # the project as it was before the restore
+
+
+def _set_aside(db_path: Path) -> Path:
+    """Rename a damaged project (and its -wal/-shm) out of the way; it is never deleted."""
+    aside = db_path.with_name(f"{db_path.name}.damaged-{_stamp()}")
+    n = 1
+    while aside.exists():
+        n += 1
+        aside = db_path.with_name(f"{db_path.name}.damaged-{_stamp()}-{n}")
+    for suffix in ("-wal", "-shm"):
+        companion = Path(f"{db_path}{suffix}")
+        if companion.exists():
+            companion.rename(Path(f"{aside}{suffix}"))
+    db_path.rename(aside)
+    return aside
+
+
+def restore_backup(backup: Path, db_path: Path) -> RestoreReport:
+    """Make the project at `db_path` a copy of `backup`. The project must not be open.
+
+    The current project is first backed up (or, if it is damaged, renamed aside), so a restore
+    can itself be undone by restoring that copy.
+    """
+    problem = check_backup(backup)
+    if problem:
+        raise BackupError(f"cannot restore: {problem}")
+    previous = None
+    if db_path.exists():
+        if check_backup(db_path) is None:
+            con = sqlite3.connect(db_path)
+            try:
+                previous = backup_connection(con, db_path, "before-restore")
+            finally:
+                con.close()
+        else:
+            previous = _set_aside(db_path)
+    source = sqlite3.connect(f"{backup.resolve().as_uri()}?mode=ro", uri=True)
+    target = sqlite3.connect(db_path)
+    try:
+        source.backup(target)
+        target.execute("PRAGMA journal_mode=wal").fetchone()
+    except sqlite3.Error as exc:
+        raise BackupError(f"the restore into {db_path} failed: {exc}; the previous project is at {previous}") from exc
+    finally:
+        target.close()
+        source.close()
+    return RestoreReport(backup, previous)

@@ -1,0 +1,138 @@
+"""Opening an SQLite project file safely: what kind of file it is, whether it may be written,
+whether it is intact, and whether it lives somewhere SQLite is not safe.
+
+The facts behind each check are in ../shared/notes/reliability.md.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+
+import peewee
+
+from curator.core.errors import CuratorError
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+
+# Folders that sync files one by one: they tear a database from its -wal/-shm files.
+SYNCED_FOLDER_NAMES = ("dropbox", "onedrive", "google drive", "googledrive", "icloud drive", "mobile documents",
+                       "icloud~", "box sync", "pcloud", "nextcloud", "owncloud", "syncthing")
+NETWORK_FILESYSTEMS = {"nfs", "nfs4", "cifs", "smb3", "smbfs", "afs", "9p", "fuse.sshfs", "sshfs", "davfs",
+                       "fuse.davfs2", "glusterfs", "ceph", "fuse.rclone", "lustre", "gpfs"}
+
+
+class NotAProjectError(CuratorError):
+    """The file is not a Curator project (not SQLite, or another program's SQLite)."""
+
+
+class CorruptDatabaseError(CuratorError):
+    """The project file is damaged. `backup` is the newest intact backup, if there is one."""
+
+    def __init__(self, path: Path, detail: str, backup: Path | None):
+        self.path, self.detail, self.backup = path, detail, backup
+        if backup:
+            advice = f"The newest backup is {backup}; restore it with: curator restore \"{backup}\""
+        else:
+            advice = "No backup of it was found. Keep the file: a specialist may recover some of it."
+        super().__init__(f"The project file {path} is damaged ({detail}). {advice}")
+
+
+@dataclass(frozen=True)
+class FileState:
+    """What opening a project file found before any write."""
+
+    path: Path
+    exists: bool
+    read_only_reason: str | None  # why the file cannot be written, or None
+
+
+def inspect_file(path: Path) -> FileState:
+    """Classify an SQLite project path without changing anything on disk."""
+    if not path.exists():
+        folder = path.parent
+        if not os.access(folder, os.W_OK):
+            raise CuratorError(f"cannot create a project in {folder}: the folder is read-only. Choose another folder.")
+        return FileState(path, False, None)
+    if not path.is_file():
+        raise NotAProjectError(f"{path} is not a file")
+    if path.stat().st_size:
+        try:
+            with open(path, "rb") as f:  # a read-only peek; the file is not open in SQLite yet
+                header = f.read(len(SQLITE_HEADER))
+        except PermissionError:
+            raise CuratorError(f"{path} cannot be read: you have no permission to read it") from None
+        if header != SQLITE_HEADER:
+            raise NotAProjectError(f"{path} is not a Curator project (it is not an SQLite database)")
+    reason = None
+    if not os.access(path, os.W_OK):
+        reason = f"the file {path.name} is read-only"
+    elif not os.access(path.parent, os.W_OK):
+        # SQLite needs to create its -wal and -shm files beside the database to write.
+        reason = f"the folder {path.parent} is read-only"
+    return FileState(path, True, reason)
+
+
+def read_only_database(path: Path, pragmas: dict) -> peewee.SqliteDatabase:
+    """A connection that cannot write, usable even where SQLite could not create its -shm file."""
+    safe = {k: v for k, v in pragmas.items() if k not in ("journal_mode", "synchronous")}
+    uri = path.resolve().as_uri()
+    db = peewee.SqliteDatabase(f"{uri}?mode=ro", uri=True, pragmas=safe)
+    try:
+        db.connect()
+        db.execute_sql("SELECT count(*) FROM sqlite_master").fetchone()
+        return db
+    except peewee.OperationalError:
+        db.close()
+    # A WAL database in a read-only folder has no -shm and cannot get one; nobody can write it
+    # there either, so reading it as immutable is safe.
+    db = peewee.SqliteDatabase(f"{uri}?mode=ro&immutable=1", uri=True, pragmas=safe)
+    db.connect()
+    return db
+
+
+def quick_check(db: peewee.Database) -> str | None:
+    """None if SQLite's quick_check passes, else what it (or the attempt) reported."""
+    try:
+        rows = [r[0] for r in db.execute_sql("PRAGMA quick_check").fetchall()]
+    except (peewee.DatabaseError, sqlite3.DatabaseError) as exc:
+        return str(exc)
+    if rows == ["ok"]:
+        return None
+    return "; ".join(rows[:3]) + (f" and {len(rows) - 3} more problems" if len(rows) > 3 else "")
+
+
+def _mount_type(path: Path) -> str | None:
+    """The filesystem type of the mount holding `path` (Linux only; None elsewhere)."""
+    try:
+        mounts = Path("/proc/mounts").read_text(encoding="utf-8", errors="replace").splitlines()
+    except OSError:
+        return None
+    target = str(path.resolve())
+    best, best_type = "", None
+    for line in mounts:
+        parts = line.split()
+        if len(parts) < 3:
+            continue
+        mount_point = parts[1].replace("\\040", " ")
+        inside = target == mount_point or target.startswith(mount_point.rstrip("/") + "/")
+        if inside and len(mount_point) >= len(best):
+            best, best_type = mount_point, parts[2]
+    return best_type
+
+
+def location_warning(path: Path) -> str | None:
+    """A warning when the project lives on a network or cloud-synced folder, else None."""
+    lowered = str(path.resolve()).lower()
+    synced = next((name for name in SYNCED_FOLDER_NAMES if name in lowered), None)
+    if synced:
+        where = f"a cloud-synced folder ({synced.title()})"
+    else:
+        fs = _mount_type(path.parent)
+        if fs not in NETWORK_FILESYSTEMS:
+            return None
+        where = f"a network drive ({fs})"
+    return (f"This project is on {where}. Syncing or sharing an open database file can damage it. "
+            "Keep the project on a local disk, or let the team share a PostgreSQL server (--db postgresql://…).")
