@@ -30,6 +30,16 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("workbook", metavar="FILE.xlsx", type=Path)
     imp.add_argument("--dry-run", action="store_true", help="show the preview and write nothing")
     imp.add_argument("--add-terms", action="store_true", help="add terms the vocabulary lacks instead of refusing the rows")
+    backup = sub.add_parser("backup", help="copy the project, safely even while it is open elsewhere (SQLite projects)")
+    backup.add_argument("out", metavar="OUT.sqlite3", type=Path, nargs="?",
+                        help="where to write the copy (default: a new file in the backups folder beside the project)")
+    sub.add_parser("backups", help="list the project's backups, newest first")
+    restore = sub.add_parser(
+        "restore", help="make the project a copy of a backup; the project as it was is kept as another backup"
+    )
+    restore.add_argument("backup", metavar="BACKUP.sqlite3", type=Path)
+    sub.add_parser("migrate", help="upgrade the database's schema (needed for shared PostgreSQL databases)")
+    sub.add_parser("check", help="run integrity and foreign-key checks and report inconsistent rows")
     return parser
 
 
@@ -40,6 +50,10 @@ def open_project(args):
     from curator.io.seeds import seed_new_project
 
     session = open_session(args.db or default_database())
+    for warning in session.warnings:
+        print(f"curator: warning: {warning}", file=sys.stderr)
+    if session.read_only:
+        print(f"curator: read-only: {session.read_only}", file=sys.stderr)
     seed_new_project(session, SEEDS)
     if args.reviewer:
         session.use_reviewer(args.reviewer)
@@ -91,15 +105,105 @@ def run_import_claims(args) -> int:
     return 0
 
 
+def project_file(args) -> Path:
+    from curator.core.db import is_url
+    from curator.core.errors import ValidationError
+    from curator.core.paths import default_database
+
+    target = args.db or str(default_database())
+    if is_url(target):
+        raise ValidationError("backups and restores of a shared PostgreSQL database are made on its server (pg_dump, pg_restore)")
+    return Path(target).expanduser().absolute()
+
+
+def run_backup(args) -> int:
+    from curator.core.backups import backup_to_file
+
+    session = open_project(args)
+    try:
+        path = backup_to_file(session.database.connection(), args.out) if args.out else session.backup_now("manual")
+    finally:
+        session.close()
+    print(f"backed up to {path}")
+    return 0
+
+
+def run_backups(args) -> int:
+    from curator.core.backups import backup_folder, list_backups
+
+    db_path = project_file(args)
+    found = list_backups(db_path)
+    if not found:
+        print(f"no backups of {db_path.name} in {backup_folder(db_path)}")
+    for b in found:
+        print(f"{b.taken_at:%Y-%m-%d %H:%M:%S}  {b.reason:<28} {b.size / 1024:>8.0f} KB  {b.path}")
+    return 0
+
+
+def run_restore(args) -> int:
+    from curator.core.backups import restore_backup
+
+    db_path = project_file(args)
+    report = restore_backup(args.backup, db_path)
+    print(f"restored {db_path} from {report.restored_from}")
+    if report.previous_kept_as:
+        print(f"the project as it was is kept at {report.previous_kept_as}")
+    return 0
+
+
+def run_migrate(args) -> int:
+    from curator.core import db as dbmod
+    from curator.core.migrations import current_version, migrate
+    from curator.core.paths import default_database
+
+    target = args.db or str(default_database())
+    if not dbmod.is_url(target):  # opening an SQLite project backs it up and migrates it
+        session = open_project(args)
+        print(f"schema version {current_version(session.database)}")
+        session.close()
+        return 0
+    database = dbmod.bind(dbmod.make_database(target))
+    database.connect()
+    try:
+        applied = migrate(database)
+        version = current_version(database)
+    finally:
+        database.close()
+    print(f"applied schema versions {', '.join(map(str, applied))}" if applied else "nothing to do")
+    print(f"schema version {version}")
+    return 0
+
+
+def run_check(args) -> int:
+    from curator.core.checks import check_project
+
+    session = open_project(args)
+    try:
+        report = check_project(session)
+    finally:
+        session.close()
+    print("\n".join(report.lines()))
+    return 0 if report.ok else 1
+
+
+COMMANDS = {
+    "export": run_export,
+    "import-claims": run_import_claims,
+    "backup": run_backup,
+    "backups": run_backups,
+    "restore": run_restore,
+    "migrate": run_migrate,
+    "check": run_check,
+}
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     from curator.core.errors import user_message
 
     try:
-        if args.command == "export":
-            return run_export(args)
-        if args.command == "import-claims":
-            return run_import_claims(args)
+        if args.command in COMMANDS:
+            return COMMANDS[args.command](args)
         from curator.ui.app import run_app  # Qt is loaded only for the window
 
         return run_app(args)

@@ -94,3 +94,33 @@ def test_import_claims_refuses_a_file_that_is_not_a_workbook(tmp_path, capsys):
     assert main(["--db", str(tmp_path / "p.sqlite3"), "--reviewer", "Ann", "import-claims", str(tmp_path / "x.xlsx")]) == 1
     err = capsys.readouterr().err
     assert err.startswith("curator: error: x.xlsx is not an Excel workbook (.xlsx)") and err.count("\n") == 1
+
+
+def test_backup_restore_and_check_from_the_command_line(tmp_path, capsys):
+    from curator.core.records import ClaimDraft
+
+    db = tmp_path / "p.sqlite3"
+    copy = tmp_path / "before.sqlite3"
+    assert main(["--db", str(db), "backup", str(copy)]) == 0
+    assert main(["--db", str(db), "backup", str(copy)]) == 1  # never overwrites
+    assert "already exists" in capsys.readouterr().err
+    session = open_session(db)
+    session.use_reviewer("R")
+    doc = session.documents.summaries()[0]
+    text = session.documents.get(doc.id).text
+    claim, _ = session.claims.create(ClaimDraft(doc.id, 0, 20, {"statement": text[:20]}))
+    session.database.execute_sql('UPDATE "claim" SET "start" = 5 WHERE "id" = ?', (claim.id,))  # an anchor gone wrong
+    session.close()
+
+    assert main(["--db", str(db), "check"]) == 1
+    out = capsys.readouterr().out
+    assert f"problem: anchor: claim {claim.id}" in out and "its quote is no longer at 5–20" in out
+
+    assert main(["--db", str(db), "restore", str(copy)]) == 0
+    out = capsys.readouterr().out
+    assert "restored" in out and "before-restore" in out
+    assert main(["--db", str(db), "check"]) == 0
+    assert "ok: no problems found" in capsys.readouterr().out
+    assert main(["--db", str(db), "backups"]) == 0
+    listing = capsys.readouterr().out
+    assert "before-restore" in listing and "on-open" in listing

@@ -63,15 +63,9 @@ def _free_name(folder: Path, stem: str, reason: str) -> Path:
     raise BackupError(f"too many backups named {stem}-{stamp}… in {folder}")
 
 
-def backup_connection(source: sqlite3.Connection, db_path: Path, reason: str, folder: Path | None = None) -> Path:
-    """Copy the open database `source` into a new backup file; return its path."""
-    folder = folder or backup_folder(db_path)
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise BackupError(f"cannot create the backup folder {folder}: {exc.strerror or exc}") from exc
-    reason = re.sub(r"[^a-z0-9-]+", "-", reason.lower()).strip("-") or "backup"
-    partial = folder / f".{db_path.stem}-{os.getpid()}-{_stamp()}.partial"
+def _copy_then_link(source: sqlite3.Connection, folder: Path, stem: str, final_name) -> Path:
+    """Copy `source` under a temporary name, then link it to final_name(); never overwrites."""
+    partial = folder / f".{stem}-{os.getpid()}-{_stamp()}.partial"
     try:
         target = sqlite3.connect(partial)
         try:
@@ -81,19 +75,44 @@ def backup_connection(source: sqlite3.Connection, db_path: Path, reason: str, fo
         finally:
             target.close()
         while True:
-            final = _free_name(folder, db_path.stem, reason)
+            final = final_name()
             try:
                 os.link(partial, final)  # fails if the name exists: a backup is never overwritten
-                break
+                return final
             except FileExistsError:
-                continue
+                if getattr(final_name, "fixed", False):
+                    raise BackupError(f"{final} already exists; choose another name (backups never overwrite a file)") from None
     except sqlite3.Error as exc:
         raise BackupError(f"the backup to {folder} failed: {exc}") from exc
     except OSError as exc:
         raise BackupError(f"the backup to {folder} failed: {exc.strerror or exc}") from exc
     finally:
         partial.unlink(missing_ok=True)
-    return final
+
+
+def backup_connection(source: sqlite3.Connection, db_path: Path, reason: str, folder: Path | None = None) -> Path:
+    """Copy the open database `source` into a new file in the backup folder; return its path."""
+    folder = folder or backup_folder(db_path)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise BackupError(f"cannot create the backup folder {folder}: {exc.strerror or exc}") from exc
+    reason = re.sub(r"[^a-z0-9-]+", "-", reason.lower()).strip("-") or "backup"
+    return _copy_then_link(source, folder, db_path.stem, lambda: _free_name(folder, db_path.stem, reason))
+
+
+def backup_to_file(source: sqlite3.Connection, out: Path) -> Path:
+    """Copy the open database to exactly `out`, which must not exist yet."""
+    if out.exists():
+        raise BackupError(f"{out} already exists; choose another name (backups never overwrite a file)")
+    if not out.parent.is_dir():
+        raise BackupError(f"folder {out.parent} does not exist")
+
+    def name() -> Path:
+        return out
+
+    name.fixed = True
+    return _copy_then_link(source, out.parent, out.stem, name)
 
 
 def list_backups(db_path: Path, folder: Path | None = None) -> list[BackupInfo]:

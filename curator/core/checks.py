@@ -1,0 +1,87 @@
+"""`curator check`: the database's own integrity checks, then Curator's rules about its rows."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from curator.core.db import is_sqlite
+from curator.core.models import Claim, ClaimTerm, Document, FormDraft, Term
+
+if TYPE_CHECKING:
+    from curator.core.session import Session
+
+SHOWN_PER_KIND = 20
+
+
+@dataclass
+class CheckReport:
+    problems: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # facts worth knowing that are not damage
+    checked: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def lines(self) -> list[str]:
+        out = [f"checked: {', '.join(self.checked)}"]
+        out += [f"problem: {p}" for p in self.problems]
+        out += [f"note: {n}" for n in self.notes]
+        out.append("ok: no problems found" if self.ok else f"{len(self.problems)} problem(s) found")
+        return out
+
+
+def _listed(kind: str, items: list[str]) -> list[str]:
+    shown = [f"{kind}: {item}" for item in items[:SHOWN_PER_KIND]]
+    if len(items) > SHOWN_PER_KIND:
+        shown.append(f"{kind}: … and {len(items) - SHOWN_PER_KIND} more")
+    return shown
+
+
+def check_project(session: Session) -> CheckReport:
+    report = CheckReport()
+    db = session.database
+    if is_sqlite(db):
+        report.checked.append("integrity")
+        rows = [r[0] for r in db.execute_sql("PRAGMA integrity_check").fetchall()]
+        if rows != ["ok"]:
+            report.problems += _listed("integrity", rows)
+        report.checked.append("foreign keys")
+        broken = db.execute_sql("PRAGMA foreign_key_check").fetchall()
+        report.problems += _listed(
+            "foreign key", [f"{table} row {rowid} points at a missing {parent} row" for table, rowid, parent, *_ in broken]
+        )
+    else:
+        report.checked.append("foreign keys (enforced by the server)")
+
+    report.checked.append("anchors")
+    texts = {d.id: (d.text, d.sha256, d.title) for d in Document.select(Document.id, Document.text, Document.sha256, Document.title)}
+    wrong_quote, other_version = [], []
+    for c in Claim.select(Claim.id, Claim.document, Claim.start, Claim.end, Claim.exact, Claim.document_sha256).iterator():
+        text, sha, title = texts[c.document_id]
+        if not (0 <= c.start <= c.end <= len(text)) or text[c.start : c.end] != c.exact:
+            wrong_quote.append(f"claim {c.id} in “{title[:60]}”: its quote is no longer at {c.start}–{c.end}")
+        elif c.document_sha256 and c.document_sha256 != sha:
+            other_version.append(f"claim {c.id} was made on another version of “{title[:60]}” (its quote still matches)")
+    report.problems += _listed("anchor", wrong_quote)
+    report.notes += _listed("anchor", other_version)
+
+    report.checked.append("claim terms")
+    empty = [f"claim {ct.claim_id} has a {ct.role} term with no label" for ct in ClaimTerm.select().where(ClaimTerm.label == "")]
+    report.problems += _listed("term", empty)
+    mismatched = (
+        ClaimTerm.select(ClaimTerm.claim, ClaimTerm.label, Term.label.alias("term_label"))
+        .join(Term)
+        .where(ClaimTerm.label != Term.label)
+        .dicts()
+    )
+    report.notes += _listed(
+        "term", [f"claim {r['claim']} keeps “{r['label']}” for the term now called “{r['term_label']}”" for r in mismatched]
+    )
+
+    report.checked.append("drafts")
+    drafts = FormDraft.select().count()
+    if drafts:
+        report.notes.append(f"drafts: {drafts} unsaved claim form(s) waiting to be recovered when their reviewer opens Curator")
+    return report
