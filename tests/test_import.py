@@ -213,3 +213,23 @@ def test_a_label_in_two_vocabularies_is_told_apart_by_its_identifier_or_taken_on
     terms = plan.new[0].draft.terms
     assert [(t.label, t.identifier) for t in terms] == [("Dysbiosis", "MESH:D064806"), ("Probiotics", "MESH:D019936")]
     assert all(t.term_id is not None for t in terms)
+
+
+def test_two_new_claims_on_one_passage_import_once_each(session, tmp_path):
+    """Found by the fault suite: a re-import matched new rows to only one claim per passage."""
+    doc = doc_id_by_file(session, "002")
+    title = session.documents.get(doc).title
+    book = tmp_path / "same_passage.xlsx"
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Claims"
+    ws.append(["Document", "Quote", "Statement"])
+    ws.append([title, "microglial activation", "first finding"])
+    ws.append([title, "microglial activation", "second finding"])
+    wb.save(book)
+    first = plan_import(session, book)
+    assert len(first.new) == 2
+    apply_import(session, first)
+    again = plan_import(session, book)
+    assert (len(again.new), again.unchanged) == (0, 2)
+    assert Claim.select().count() == 2

@@ -12,7 +12,13 @@ from playhouse.migrate import migrate as peewee_migrate
 
 from curator.core import backups
 from curator.core.db import ReadOnlyError
-from curator.core.migrations import MIGRATIONS, LATEST_VERSION, MigrationError, current_version, migrate
+from curator.core.migrations import (
+    LATEST_VERSION,
+    MIGRATIONS,
+    MigrationError,
+    current_version,
+    migrate,
+)
 from curator.core.models import ClaimTerm, SchemaInfo
 from curator.core.session import open_session
 

@@ -10,11 +10,11 @@ import pytest
 
 from curator.core import backups
 from curator.core.db import ReadOnlyError
+from curator.core.paths import SEEDS
 from curator.core.records import ClaimDraft
 from curator.core.session import open_session
 from curator.core.storage import CorruptDatabaseError, NotAProjectError, location_warning
 from curator.io.seeds import seed_new_project
-from curator.core.paths import SEEDS
 from tests.childproc import NOBODY, run_in_child, running_as_root
 from tests.conftest import doc_id_by_file
 

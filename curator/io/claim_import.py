@@ -164,7 +164,10 @@ class Planner:
             return self.plan_
         self.doc_index = self._document_index()
         existing = {c.id: c for c in self.session.claims.all()}
-        self.by_span = {(c.document_id, c.anchor.start, c.anchor.end): c for c in existing.values()}
+        # Several claims may share one passage (one sentence, two findings): keep them all.
+        self.by_span: dict[tuple[int, int, int], list[ClaimRecord]] = {}
+        for c in existing.values():
+            self.by_span.setdefault((c.document_id, c.anchor.start, c.anchor.end), []).append(c)
         self.term_columns = {
             role: tuple(next((c.header for c in mapped.values() if c.kind == kind and c.role == role), None) for kind in ("terms", "term_ids"))
             for role in self.terms.roles
@@ -224,9 +227,9 @@ class Planner:
                 self.plan_.unchanged += 1
             return
         # A new row already imported once (same passage, same content) is not added again.
-        twin = self.by_span.get((document_id, span[0], span[1]))
+        twins = self.by_span.get((document_id, span[0], span[1]), ())
         key = (document_id, span, tuple(cleaned.items()), self._term_key(terms))
-        if (twin is not None and not self._diff(twin, draft)) or key in planned_new:
+        if any(not self._diff(twin, draft) for twin in twins) or key in planned_new:
             self.plan_.unchanged += 1
             return
         planned_new.add(key)

@@ -23,6 +23,7 @@ from curator.io.xlsx_sheets import (
     TableSheet,
     check_target,
     close_all,
+    disk_full_reported,
     write_atomically,
 )
 from curator.io.xlsx_summary_sheets import (
@@ -77,10 +78,16 @@ def export_xlsx(session: Session, path: str | os.PathLike, progress: Callable[[i
     `progress(done, total)` is called now and then; returning False cancels, leaving any previous
     file at `path` untouched.
     """
-    from openpyxl import Workbook
 
     path = Path(path)
     check_target(path, ".xlsx", "an Excel export")
+    with disk_full_reported(path):
+        return _write_workbook(session, path, progress)
+
+
+def _write_workbook(session: Session, path: Path, progress: Callable[[int, int], bool] | None) -> ExportReport:
+    from openpyxl import Workbook
+
     report = ExportReport(path)
     documents = session.documents.infos()
     titles = {d.id: d.title for d in documents}

@@ -6,10 +6,12 @@ validation, conditional formats and freeze panes are still available there.
 
 from __future__ import annotations
 
+import errno
 import os
 import re
 import tempfile
 from collections.abc import Callable, Iterable
+from contextlib import contextmanager
 from copy import copy
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -195,20 +197,44 @@ def close_all(workbook) -> None:
         open_sheet.close()  # end the sheet's XML stream; openpyxl removes its temp file at exit
 
 
+def _disk_full(exc: BaseException) -> bool:
+    # lxml reports a failed write as SerialisationError("IO_ENOSPC"), not as an OSError.
+    return getattr(exc, "errno", None) in (errno.ENOSPC, errno.EFBIG, errno.EDQUOT) or str(exc) in (
+        "IO_ENOSPC", "IO_EFBIG", "IO_EDQUOT")
+
+
+@contextmanager
+def disk_full_reported(path: Path):
+    """Turn a full disk anywhere inside the block into one ExportError that says so."""
+    existed = path.exists()
+    try:
+        yield
+    except ExportError:
+        raise
+    except Exception as exc:
+        if _disk_full(exc):
+            raise ExportError(
+                f"cannot write {path}: the disk is full (or the file is larger than this disk allows). "
+                f"{'The previous file is unchanged. ' if existed else ''}Free some space and export again."
+            ) from exc
+        if isinstance(exc, OSError) or type(exc).__name__ == "SerialisationError":
+            raise ExportError(f"cannot write {path}: {getattr(exc, 'strerror', None) or exc}") from exc
+        raise
+
+
 def write_atomically(save: Callable[[str], None], path: Path) -> None:
     """Save to a temporary file beside `path`, then move it into place: a failure leaves the old file."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=path.suffix, dir=path.parent)
-    os.close(fd)
-    try:
-        save(tmp)
-        with open(tmp, "rb") as f:
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except OSError as exc:
-        raise ExportError(f"cannot write {path}: {exc.strerror or exc}") from exc
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+    with disk_full_reported(path):
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=path.suffix, dir=path.parent)
+        os.close(fd)
+        try:
+            save(tmp)
+            with open(tmp, "rb") as f:
+                os.fsync(f.fileno())
+            os.replace(tmp, path)
+        finally:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
 
 
 def check_target(path: Path, suffix: str, what: str) -> None:
