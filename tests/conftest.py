@@ -40,6 +40,7 @@ class FakeInteraction:
         self.new_term = None
         self.save_path = None
         self.open_path = None
+        self.confirm_answer = True
         self.import_answer = "accept"  # or "cancel", or "add_terms" (tick the box, then accept)
         self.previews = []
         self.errors: list[str] = []
@@ -52,6 +53,10 @@ class FakeInteraction:
 
     def show_error(self, parent, message, title="Curator"):
         self.errors.append(message)
+
+    def confirm(self, parent, title, text, ok_label):
+        self.asked.append(f"confirm:{title}")
+        return self.confirm_answer
 
     def show_info(self, parent, title, message):
         self.infos.append(message)

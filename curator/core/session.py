@@ -11,6 +11,7 @@ from curator.core import db as dbmod
 from curator.core.claims import ClaimService
 from curator.core.codebook import Codebook, load_codebook
 from curator.core.documents import DocumentService
+from curator.core.drafts import DraftService
 from curator.core.errors import ValidationError
 from curator.core.migrations import NewerSchemaError, SchemaError, current_version, migrate, pending
 from curator.core.models import CLAIM_FIELD_COLUMNS, Reviewer
@@ -32,6 +33,7 @@ class Session:
         self.documents = DocumentService(self)
         self.claims = ClaimService(self)
         self.terms = TermService(self)
+        self.drafts = DraftService(self)
 
     @property
     def reviewer_id(self) -> int | None:

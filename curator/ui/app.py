@@ -29,8 +29,44 @@ def choose_reviewer(session, settings: QSettings, name: str | None) -> bool:
     return True
 
 
-def run_app(args) -> int:
+def open_or_recover(args, interaction, parent=None):
+    """Open the project; a damaged one offers its newest backup. None if nothing could be opened.
+
+    Every failure reaches the reviewer as a message box, never as a traceback on a console
+    they may not see.
+    """
     from curator.cli import open_project
+    from curator.core.backups import restore_backup
+    from curator.core.errors import user_message
+    from curator.core.storage import CorruptDatabaseError
+
+    try:
+        return open_project(args)
+    except CorruptDatabaseError as damaged:
+        if damaged.backup is None:
+            interaction.show_error(parent, str(damaged), "Project damaged")
+            return None
+        question = (f"The project file {damaged.path} is damaged ({damaged.detail}).\n\n"
+                    f"Restore the newest intact backup, {damaged.backup.name}? The damaged file is kept beside it, renamed.")
+        if not interaction.confirm(parent, "Project damaged", question, "Restore backup"):
+            return None
+        try:
+            report = restore_backup(damaged.backup, damaged.path)
+            session = open_project(args)
+        except Exception as exc:  # noqa: BLE001 - one error path: words in a box
+            interaction.show_error(parent, user_message(exc), "Curator")
+            return None
+        interaction.show_info(parent, "Backup restored",
+                              f"The project was restored from {damaged.backup.name}.\n"
+                              f"The damaged file is kept at {report.previous_kept_as}.")
+        return session
+    except Exception as exc:  # noqa: BLE001
+        interaction.show_error(parent, f"Curator cannot open the project.\n\n{user_message(exc)}", "Curator")
+        return None
+
+
+def run_app(args) -> int:
+    from curator.ui.interaction import Interaction
     from curator.ui.main_window import MainWindow
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
@@ -39,7 +75,9 @@ def run_app(args) -> int:
     style = RESOURCES / "style.qss"
     if style.exists():
         app.setStyleSheet(style.read_text(encoding="utf-8"))
-    session = open_project(args)
+    session = open_or_recover(args, Interaction())
+    if session is None:
+        return 1
     settings = QSettings()
     if not choose_reviewer(session, settings, args.reviewer):
         session.close()

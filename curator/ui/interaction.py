@@ -36,6 +36,16 @@ class Interaction:
     def show_error(self, parent: QWidget, message: str, title: str = "Curator") -> None:
         QMessageBox.warning(parent, title, message)
 
+    def confirm(self, parent: QWidget, title: str, text: str, ok_label: str) -> bool:
+        box = QMessageBox(parent)
+        box.setIcon(QMessageBox.Icon.Question)
+        box.setWindowTitle(title)
+        box.setText(text)
+        ok = box.addButton(ok_label, QMessageBox.ButtonRole.AcceptRole)
+        box.addButton(QMessageBox.StandardButton.Cancel)
+        box.exec()
+        return box.clickedButton() is ok
+
     def show_info(self, parent: QWidget, title: str, message: str) -> None:
         QMessageBox.information(parent, title, message)
 

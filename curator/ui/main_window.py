@@ -23,6 +23,7 @@ from curator.ui.claim_form import ClaimForm
 from curator.ui.find_bar import FindBar
 from curator.ui.interaction import Interaction
 from curator.ui.models import ClaimTableModel, DocumentListModel
+from curator.ui.project_safety import DraftKeeper, StorageBanner
 from curator.ui.reader import Highlight, ReaderView, type_colour
 from curator.ui.undo import run_command
 from curator.ui.window_actions import build_menus
@@ -74,7 +75,15 @@ class MainWindow(QMainWindow):
         self.main.addWidget(self.form)
         self.main.setStretchFactor(1, 3)
         self.main.setSizes([330, 720, 400])
-        self.setCentralWidget(self.main)
+        self.banner = StorageBanner()
+        central = QWidget()
+        central_layout = QVBoxLayout(central)
+        central_layout.setContentsMargins(0, 0, 0, 0)
+        central_layout.setSpacing(0)
+        central_layout.addWidget(self.banner)
+        central_layout.addWidget(self.main, 1)
+        self.setCentralWidget(central)
+        self.drafts = DraftKeeper(self)
 
         self.status_counts = QLabel()
         self.statusBar().addPermanentWidget(self.status_counts)
@@ -93,6 +102,27 @@ class MainWindow(QMainWindow):
         self._refresh_vocabulary()
         self.documents.set_rows(session.documents.summaries())
         self._restore_layout()
+        self._show_storage_state()
+        self.drafts.recover()
+        self._update_status()
+        self._update_actions()
+
+    def _show_storage_state(self) -> None:
+        self.banner.show_state(self.session.read_only, self.session.warnings)
+        self.form.setEnabled(self.session.read_only is None)
+
+    def replace_session(self, session: Session) -> None:
+        """Show another session on the same window (after a restore); undo history does not carry over."""
+        self.session = session
+        self.undo_stack.clear()
+        self.document_id = None
+        self.form.clear()
+        self._refresh_vocabulary()
+        self.documents.set_rows(session.documents.summaries())
+        ids = [d.id for d in self.documents.rows]
+        if ids:
+            self.open_document(ids[0])
+        self._show_storage_state()
         self._update_status()
         self._update_actions()
 
@@ -315,11 +345,15 @@ class MainWindow(QMainWindow):
 
     def _update_actions(self) -> None:
         a = self.actions
-        a["new_claim"].setEnabled(self.reader.selection_range() is not None)
-        a["save_claim"].setEnabled(self.form.is_dirty())
-        a["delete_claim"].setEnabled(self.form.mode == "edit")
+        editable = self.session.read_only is None
+        a["new_claim"].setEnabled(editable and self.reader.selection_range() is not None)
+        a["save_claim"].setEnabled(editable and self.form.is_dirty())
+        a["delete_claim"].setEnabled(editable and self.form.mode == "edit")
+        a["import_claims"].setEnabled(editable)
+        a["restore"].setEnabled(self.session.path is not None)
+        a["backup"].setEnabled(self.session.path is not None)
         for status in READING_STATUSES:
-            a[f"status_{status}"].setEnabled(self.document_id is not None)
+            a[f"status_{status}"].setEnabled(editable and self.document_id is not None)
 
     def _restore_layout(self) -> None:
         s = self.settings

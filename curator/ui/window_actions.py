@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QApplication, QProgressDialog, QToolBar
 from curator import __version__
 from curator.core.errors import user_message
 from curator.core.records import READING_STATUSES
+from curator.ui.project_safety import back_up_now, restore_from_backup
 from curator.ui.undo import run_command
 
 if TYPE_CHECKING:
@@ -48,6 +49,10 @@ def build_menus(window: MainWindow) -> dict[str, QAction]:
                           "Export every claim: Excel workbook, CSV or W3C Web Annotations")
     a["import_claims"] = _action(window, "&Import claims from a workbook…", lambda: import_claims(window), ("Ctrl+Shift+I",),
                                  "Bring back claims edited in a spreadsheet: preview first, then all or nothing")
+    a["backup"] = _action(window, "&Back up now…", lambda: back_up_now(window), ("Ctrl+Shift+B",),
+                          "Copy the whole project into its backups folder")
+    a["restore"] = _action(window, "&Restore from backup…", lambda: restore_from_backup(window), (),
+                           "Replace the project by a backup (the current state is kept as another backup)")
     a["quit"] = _action(window, "&Quit", window.close, ("Ctrl+Q",))
     a["about"] = _action(window, "&About Curator", lambda: show_about(window))
     a["export"].setIconText("Export…")
@@ -59,6 +64,9 @@ def build_menus(window: MainWindow) -> dict[str, QAction]:
     file_menu = bar.addMenu("&File")
     file_menu.addAction(a["import_claims"])
     file_menu.addAction(a["export"])
+    file_menu.addSeparator()
+    file_menu.addAction(a["backup"])
+    file_menu.addAction(a["restore"])
     file_menu.addSeparator()
     file_menu.addAction(a["quit"])
     edit_menu = bar.addMenu("&Edit")
