@@ -1,11 +1,13 @@
-"""The same services on PostgreSQL. Runs when CURATOR_TEST_POSTGRES_URL names an empty database
-(and psycopg2 is installed); skipped otherwise, since CI does not run a server yet."""
+"""The same services on PostgreSQL. Runs when CURATOR_TEST_POSTGRES_URL names a throwaway database
+(its contents are dropped; psycopg2 must be installed); skipped otherwise, since CI does not run a
+server yet."""
 
 import os
 
 import pytest
 
 from curator.core.commands import CreateClaim, DeleteClaim
+from curator.core.migrations import SchemaError
 from curator.core.paths import SEEDS
 from curator.core.records import ClaimDraft, TermRef
 from curator.core.session import open_session
@@ -16,7 +18,42 @@ URL = os.environ.get("CURATOR_TEST_POSTGRES_URL")
 pytestmark = pytest.mark.skipif(not URL, reason="set CURATOR_TEST_POSTGRES_URL to run against PostgreSQL")
 
 
-def test_claim_lifecycle_and_export_on_postgresql(tmp_path):
+@pytest.fixture(scope="module")
+def fresh_database():
+    """An empty database, created by `curator migrate` as a team would."""
+    from curator.cli import main
+    from curator.core.db import make_database
+
+    db = make_database(URL)
+    db.connect()
+    db.execute_sql("DROP SCHEMA public CASCADE")
+    db.execute_sql("CREATE SCHEMA public")
+    db.close()
+    with pytest.raises(SchemaError, match="no Curator tables yet.*curator --db .* migrate"):
+        open_session(URL)
+    assert main(["--db", URL, "migrate"]) == 0
+    return URL
+
+
+def test_only_one_client_migrates_at_a_time(fresh_database):
+    import psycopg2
+
+    from curator.core.db import make_database
+    from curator.core.migrations import PG_MIGRATION_LOCK, MigrationError, migrate
+
+    other = psycopg2.connect(URL)
+    other.cursor().execute("SELECT pg_advisory_lock(%s)", (PG_MIGRATION_LOCK,))
+    db = make_database(URL)
+    db.connect()
+    try:
+        with pytest.raises(MigrationError, match="another Curator is migrating"):
+            migrate(db)
+    finally:
+        other.close()
+        db.close()
+
+
+def test_claim_lifecycle_and_export_on_postgresql(fresh_database, tmp_path):
     session = open_session(URL)
     try:
         seed_new_project(session, SEEDS)
@@ -38,5 +75,11 @@ def test_claim_lifecycle_and_export_on_postgresql(tmp_path):
         delete.undo()
         assert session.claims.get(record.id).terms == record.terms
         assert export_xlsx(session, tmp_path / "pg.xlsx").claims == session.claims.count()
+        session.drafts.save(record.id, record.as_draft())
+        assert session.drafts.load().draft == record.as_draft()
+        session.drafts.discard()
+        assert session.drafts.load() is None
+        session.terms.delete(ms.id)  # retired: not brought back by the codebook
+        assert session.terms.sync_codebook(session.codebook) == 0
     finally:
         session.close()

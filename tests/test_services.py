@@ -179,3 +179,21 @@ def test_disk_full_is_reported_in_words():
             raise peewee.OperationalError("cannot rollback - no transaction is active")
     except peewee.OperationalError as exc:
         assert "disk is full" in user_message(exc)
+
+
+def test_a_connection_made_in_another_thread_gets_the_same_pragmas(session):
+    import threading
+
+    seen = {}
+
+    def probe():
+        db = session.database
+        db.connect(reuse_if_open=True)  # peewee keeps one connection per thread
+        seen.update({name: db.execute_sql(f"PRAGMA {name}").fetchone()[0]
+                     for name in ("journal_mode", "synchronous", "foreign_keys", "busy_timeout")})
+        db.close()
+
+    thread = threading.Thread(target=probe)
+    thread.start()
+    thread.join()
+    assert seen == {"journal_mode": "wal", "synchronous": 2, "foreign_keys": 1, "busy_timeout": 5000}

@@ -145,6 +145,16 @@ def prune(db_path: Path, keep: int | None = None, folder: Path | None = None) ->
     return removed
 
 
+def changed_since_last_rolling_backup(db_path: Path) -> bool:
+    newest = next((b for b in list_backups(db_path) if b.reason == ON_OPEN), None)
+    if newest is None:
+        return True
+    # An empty -wal is the one this open just created; only one holding frames means writes.
+    files = [db_path] + [p for p in (Path(f"{db_path}-wal"),) if p.exists() and p.stat().st_size]
+    written = max(p.stat().st_mtime_ns for p in files)
+    return written >= newest.path.stat().st_mtime_ns
+
+
 def check_backup(path: Path) -> str | None:
     """None if `path` is an intact Curator database, else why not."""
     from curator.core.db import APPLICATION_ID

@@ -54,7 +54,13 @@ class Session:
         return self.last_backup
 
     def rolling_backup(self) -> None:
-        """The backup taken on every open; a failure is a warning, not a reason to stop working."""
+        """The backup taken on every open; a failure is a warning, not a reason to stop working.
+
+        An open that finds nothing written since the newest rolling backup makes none: ten opens
+        of an unchanged project would otherwise prune away ten older, different states.
+        """
+        if not backups.changed_since_last_rolling_backup(self.path):
+            return
         try:
             self.backup_now(backups.ON_OPEN)
             backups.prune(self.path)
