@@ -1,7 +1,7 @@
 """Curator benchmarks: each result is a ratio against a baseline measured in the same run.
 
     python bench/run.py            # all benchmarks
-    python bench/run.py export     # one of: startup, export, import
+    python bench/run.py export     # one of: startup, export, import, open
     python bench/run.py export 10000   # a smaller count for a quick look (default 100,000)
 
 pandas is needed only for the export baseline: .venv/bin/python -m pip install -e ".[bench]"
@@ -81,8 +81,9 @@ def bench_startup(runs: int = 7) -> None:
 
 
 from bench.excel import bench_export, bench_import  # noqa: E402
+from bench.storage import bench_open  # noqa: E402
 
-BENCHMARKS = {"startup": bench_startup, "export": bench_export, "import": bench_import}
+BENCHMARKS = {"startup": bench_startup, "export": bench_export, "import": bench_import, "open": bench_open}
 
 if __name__ == "__main__":
     names = [a for a in sys.argv[1:] if not a.isdigit()] or list(BENCHMARKS)
