@@ -30,6 +30,10 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("workbook", metavar="FILE.xlsx", type=Path)
     imp.add_argument("--dry-run", action="store_true", help="show the preview and write nothing")
     imp.add_argument("--add-terms", action="store_true", help="add terms the vocabulary lacks instead of refusing the rows")
+    docs = sub.add_parser("import", help="import documents: .txt, .md, .html, .docx files or whole folders")
+    docs.add_argument("paths", metavar="PATH", type=Path, nargs="+")
+    docs.add_argument("--encoding", metavar="NAME",
+                      help="the encoding of files that are not UTF-8 and have no BOM, e.g. cp1252 (recorded with each document)")
     backup = sub.add_parser("backup", help="copy the project, safely even while it is open elsewhere (SQLite projects)")
     backup.add_argument("out", metavar="OUT.sqlite3", type=Path, nargs="?",
                         help="where to write the copy (default: a new file in the backups folder beside the project)")
@@ -186,7 +190,20 @@ def run_check(args) -> int:
     return 0 if report.ok else 1
 
 
+def run_import_documents(args) -> int:
+    from curator.io.document_files import import_documents
+
+    session = open_project(args)
+    try:
+        summary = import_documents(session, args.paths, encoding=args.encoding)
+    finally:
+        session.close()
+    print("\n".join(summary.lines()))
+    return 1 if summary.refused else 0
+
+
 COMMANDS = {
+    "import": run_import_documents,
     "export": run_export,
     "import-claims": run_import_claims,
     "backup": run_backup,

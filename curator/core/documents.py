@@ -2,20 +2,23 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import TYPE_CHECKING
 
 import peewee
 
 from curator.core import changelog
+from curator.core import styles as style_ranges
 from curator.core.db import write_transaction
 from curator.core.errors import NotFoundError, ValidationError
-from curator.core.models import Claim, Document
+from curator.core.models import Claim, Document, DocumentEntity
 from curator.core.records import (
     READING_STATUSES,
     SOURCE_KINDS,
     Changes,
     DocumentInfo,
     DocumentSummary,
+    EntityMention,
     NewDocument,
 )
 
@@ -65,10 +68,26 @@ class DocumentService:
             return existing, False
         if new.source_kind not in SOURCE_KINDS:
             raise ValidationError(f"{new.file_name or new.title}: unknown kind of source '{new.source_kind}'")
+        columns = {k: getattr(new, k) for k in NewDocument.__dataclass_fields__ if k not in ("styles", "entities")}
         with write_transaction():
-            doc = Document.create(**{k: getattr(new, k) for k in NewDocument.__dataclass_fields__})
+            doc = Document.create(**columns, styles=style_ranges.dumps(new.styles))
+            if new.entities:
+                DocumentEntity.insert_many([{"document": doc.id, **dataclasses.asdict(e)} for e in new.entities]).execute()
             changelog.record("create", "document", doc.id, [("title", None, new.title), ("sha256", None, new.sha256)], self.session.reviewer_id)
         return doc.id, True
+
+    def styles(self, document_id: int) -> list[style_ranges.StyleRange]:
+        """How the reader styles the text: stored at import, or found in place for plain text and Markdown."""
+        row = Document.select(Document.styles, Document.format, Document.text).where(Document.id == document_id).first()
+        if row is None:
+            raise NotFoundError(f"document {document_id} no longer exists")
+        if row.styles:
+            return style_ranges.loads(row.styles)
+        return style_ranges.text_styles(row.text) if row.format in ("text", "markdown") else []
+
+    def entities(self, document_id: int) -> list[EntityMention]:
+        query = DocumentEntity.select().where(DocumentEntity.document == document_id).order_by(DocumentEntity.id)
+        return [EntityMention(e.section, e.kind, e.label, e.identifier, e.start, e.end) for e in query]
 
     def set_reading_status(self, document_id: int, status: str) -> Changes:
         if status not in READING_STATUSES:

@@ -71,10 +71,35 @@ def _v2_drafts_and_retired_terms(db: peewee.Database) -> None:
     )
 
 
+def _v3_document_styles_and_entities(db: peewee.Database) -> None:
+    """v3: how a document was decoded, its style ranges, and the entities it lists.
+
+    Columns are added with plain SQL that SQLite and PostgreSQL both accept, so SQLite does not
+    rebuild the document table."""
+    for column, sql_type in (("encoding", "VARCHAR(32)"), ("styles", "TEXT")):
+        db.execute_sql(f'ALTER TABLE "document" ADD COLUMN "{column}" {sql_type} NOT NULL DEFAULT \'\'')
+
+    class DocumentEntity(peewee.Model):
+        document = peewee.ForeignKeyField(Document, on_delete="CASCADE", index=True)
+        section = peewee.CharField(max_length=64)
+        kind = peewee.CharField(max_length=64)
+        label = peewee.TextField()
+        identifier = peewee.CharField(max_length=100)
+        start = peewee.IntegerField(null=True)
+        end = peewee.IntegerField(null=True)
+
+        class Meta:
+            database = db
+            legacy_table_names = False
+
+    db.create_tables([DocumentEntity])
+
+
 # version -> the step that brings a database from version-1 to version. Append; never edit a step
 # that has shipped. Version 1 is the first release's schema (tests/fixtures/schema_v1.sqlite3).
 MIGRATIONS: dict[int, Callable[[peewee.Database], None]] = {
     2: _v2_drafts_and_retired_terms,
+    3: _v3_document_styles_and_entities,
 }
 LATEST_VERSION = max(MIGRATIONS)
 

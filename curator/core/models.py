@@ -48,6 +48,22 @@ class Document(BaseModel):
     reading_status = peewee.CharField(max_length=16, default="unread", index=True)
     notes = peewee.TextField(default="")
     imported_at = peewee.DateTimeField(default=utcnow)
+    encoding = peewee.CharField(max_length=32, default="")  # as read, e.g. utf-8, cp1252 (confirmed by the reviewer); v3
+    styles = peewee.TextField(default="")  # JSON [[start, end, kind, data], …] over `text`; v3
+
+
+class DocumentEntity(BaseModel):
+    """An entity a source lists with its identifier (seed 002's "Linked entities"); schema v3.
+
+    start/end locate the mention in the document's text, when it is there."""
+
+    document = peewee.ForeignKeyField(Document, backref="entities", on_delete="CASCADE", index=True)
+    section = peewee.CharField(max_length=64)  # e.g. "Linked entities"
+    kind = peewee.CharField(max_length=64)  # e.g. "Chemicals"
+    label = peewee.TextField()
+    identifier = peewee.CharField(max_length=100, default="")
+    start = peewee.IntegerField(null=True)
+    end = peewee.IntegerField(null=True)
 
 
 class Vocabulary(BaseModel):
@@ -147,7 +163,7 @@ class RetiredTerm(BaseModel):
         indexes = ((("vocabulary_key", "label"), True),)
 
 
-ALL_MODELS = [SchemaInfo, Reviewer, Document, Vocabulary, Term, Claim, ClaimTerm, ChangeLog, FormDraft, RetiredTerm]
+ALL_MODELS = [SchemaInfo, Reviewer, Document, DocumentEntity, Vocabulary, Term, Claim, ClaimTerm, ChangeLog, FormDraft, RetiredTerm]
 
 # The claim columns a codebook field may name (kind text/longtext/choice/number/integer).
 CLAIM_FIELD_COLUMNS = {

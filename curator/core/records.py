@@ -50,6 +50,7 @@ class DocumentInfo:
     reading_status: str
     notes: str
     imported_at: dt.datetime | None = None
+    encoding: str = ""
 
 
 @dataclass(frozen=True)
@@ -118,6 +119,18 @@ class Changes:
 
 
 @dataclass(frozen=True)
+class EntityMention:
+    """An entity a document lists with its identifier; start/end locate it in the text."""
+
+    section: str
+    kind: str
+    label: str
+    identifier: str
+    start: int | None = None
+    end: int | None = None
+
+
+@dataclass(frozen=True)
 class NewDocument:
     """A document read from a file, ready to be stored."""
 
@@ -132,3 +145,6 @@ class NewDocument:
     published: str = ""
     doi: str = ""
     url: str = ""
+    encoding: str = ""
+    styles: tuple = ()  # StyleRange, …
+    entities: tuple = ()  # EntityMention, …

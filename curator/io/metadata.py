@@ -5,12 +5,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-# Lines that belong to a web page's frame rather than its content.
-CHROME_LINES = {
-    "advertisement", "register", "register for free", "top of page", "bottom of page", "home",
-    "skip to main content", "menu", "share", "print", "subscribe", "sign in", "log in",
-}
-_BREADCRUMB = re.compile(r"^\s*\d+\.\s+\S")
+from curator.core.styles import BREADCRUMB as _BREADCRUMB
+from curator.core.styles import is_chrome
+
 _DATE = re.compile(r"^\s*(\d{1,2})/(\d{1,2})/(\d{4})\s*$")
 _ISO_DATE = re.compile(r"\b(\d{4}-\d{2}-\d{2})\b")
 _DOI = re.compile(r"\bDOI:\s*(10\.\d{4,9}/\S+)", re.IGNORECASE)
@@ -28,11 +25,6 @@ class FoundMetadata:
     published: str = ""
     doi: str = ""
     url: str = ""
-
-
-def is_chrome(line: str) -> bool:
-    bare = line.strip().rstrip(".…").casefold()
-    return bare in CHROME_LINES or bool(_BREADCRUMB.match(line))
 
 
 def _clip(sentence: str, limit: int = 90) -> str:
