@@ -41,6 +41,8 @@ class FakeInteraction:
         self.save_path = None
         self.open_path = None
         self.confirm_answer = True
+        self.open_paths: list[str] = []
+        self.encoding_answer = None  # what ask_encoding returns
         self.import_answer = "accept"  # or "cancel", or "add_terms" (tick the box, then accept)
         self.previews = []
         self.errors: list[str] = []
@@ -66,6 +68,13 @@ class FakeInteraction:
 
     def ask_open_path(self, parent, title, directory, filter_):
         return self.open_path
+
+    def ask_open_paths(self, parent, title, directory, filter_):
+        return self.open_paths
+
+    def ask_encoding(self, parent, needed):
+        self.asked.append(f"encoding:{needed.name}")
+        return self.encoding_answer
 
     def review_import(self, parent, plan, replan):
         self.previews.append(plan)

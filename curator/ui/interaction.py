@@ -57,6 +57,17 @@ class Interaction:
         path, _ = QFileDialog.getOpenFileName(parent, title, directory, filter_)
         return path or None
 
+    def ask_open_paths(self, parent: QWidget, title: str, directory: str, filter_: str) -> list[str]:
+        paths, _ = QFileDialog.getOpenFileNames(parent, title, directory, filter_)
+        return paths
+
+    def ask_encoding(self, parent: QWidget, needed) -> str | None:
+        """The encoding the reviewer confirms for a file that is not UTF-8, or None to skip it."""
+        from curator.ui.document_import import EncodingDialog
+
+        dialog = EncodingDialog(needed, parent)
+        return dialog.chosen() if dialog.exec() == QDialog.DialogCode.Accepted else None
+
     def review_import(self, parent: QWidget, plan, replan):
         """The plan the reviewer accepts after the preview (maybe re-planned), or None."""
         from curator.ui.import_dialog import ImportPreviewDialog

@@ -38,6 +38,7 @@ class MainWindow(QMainWindow):
         self.undo_stack = QUndoStack(self)
         self.document_id: int | None = None
         self.setWindowTitle("Curator")
+        self.setAcceptDrops(True)
 
         self.documents = DocumentListModel(self)
         self.document_view = self._table(self.documents, "documents")
@@ -148,7 +149,7 @@ class MainWindow(QMainWindow):
             return False
         document = self.session.documents.get(document_id)
         self.document_id = document_id
-        self.reader.set_text(document.text)
+        self.reader.set_text(document.text, self.session.documents.styles(document_id))
         self.form.clear()
         self._reload_claims()
         row = self.documents.row_of(document_id)
@@ -350,6 +351,7 @@ class MainWindow(QMainWindow):
         a["save_claim"].setEnabled(editable and self.form.is_dirty())
         a["delete_claim"].setEnabled(editable and self.form.mode == "edit")
         a["import_claims"].setEnabled(editable)
+        a["import_documents"].setEnabled(editable)
         a["restore"].setEnabled(self.session.path is not None)
         a["backup"].setEnabled(self.session.path is not None)
         for status in READING_STATUSES:
@@ -380,6 +382,21 @@ class MainWindow(QMainWindow):
         if self.document_id is not None:
             s.setValue(f"last_document/{self.session.target}", self.document_id)
         s.sync()
+
+    # -- drag and drop ------------------------------------------------------------------------
+    def dragEnterEvent(self, event) -> None:  # noqa: N802
+        if event.mimeData().hasUrls() and any(u.isLocalFile() for u in event.mimeData().urls()):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event) -> None:  # noqa: N802
+        from pathlib import Path
+
+        from curator.ui.document_import import import_document_paths
+
+        paths = [Path(u.toLocalFile()) for u in event.mimeData().urls() if u.isLocalFile()]
+        if paths:
+            event.acceptProposedAction()
+            import_document_paths(self, paths)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
         if not self.resolve_unsaved():

@@ -21,6 +21,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QTextEdit
 
+from curator.core.styles import StyleRange
 from curator.core.textpos import Utf16Map
 
 READING_WIDTH_CHARS = 78
@@ -94,16 +95,22 @@ class ReaderView(QTextEdit):
         self.document().setDefaultFont(font)
         self.document().setDocumentMargin(24)
         self.text = ""
+        self._links: list[tuple[int, int, str]] = []
         self._map = Utf16Map("")
         self._highlights: dict[int, Highlight] = {}
         self._highlighter = ClaimHighlighter(self.document())
         self.selectionChanged.connect(lambda: self.selectionRangeChanged.emit(self.selection_range() is not None))
 
     # -- text ---------------------------------------------------------------------------------
-    def set_text(self, text: str) -> None:
+    def set_text(self, text: str, styles: list[StyleRange] | tuple = ()) -> None:
+        """Show the canonical text; `styles` (code points) only change how it looks, never what it says."""
         self.text = text
         self._map = Utf16Map(text)
+        self._links: list[tuple[int, int, str]] = []
         self._highlighter.by_block = {}
+        # setPlainText takes the cursor's current format: without a reset, the previous document's
+        # last style (a faint or bold run) would colour all of this one.
+        self.setCurrentCharFormat(QTextCharFormat())
         self.setPlainText(text)  # plain text only: source markup never reaches Qt's rich-text engine
         cursor = QTextCursor(self.document())
         cursor.select(QTextCursor.SelectionType.Document)
@@ -111,7 +118,60 @@ class ReaderView(QTextEdit):
         block.setLineHeight(150, QTextBlockFormat.LineHeightTypes.ProportionalHeight.value)
         block.setBottomMargin(6)
         cursor.mergeBlockFormat(block)
+        self._apply_styles(styles)
         self.moveCursor(QTextCursor.MoveOperation.Start)
+
+    def _style_formats(self) -> dict[str, QTextCharFormat]:
+        faint = QColor(self.palette().text().color())
+        faint.setAlphaF(0.38)
+        link = QColor(self.palette().link().color())
+        formats: dict[str, QTextCharFormat] = {}
+        base = self.document().defaultFont().pointSizeF()
+        for level, scale in zip(range(1, 7), (1.55, 1.3, 1.15, 1.05, 1.0, 1.0)):
+            f = QTextCharFormat()
+            f.setFontWeight(QFont.Weight.Bold)
+            f.setFontPointSize(base * scale)
+            formats[f"heading{level}"] = f
+        formats["bold"] = QTextCharFormat()
+        formats["bold"].setFontWeight(QFont.Weight.Bold)
+        formats["italic"] = QTextCharFormat()
+        formats["italic"].setFontItalic(True)
+        formats["quote"] = QTextCharFormat()
+        formats["quote"].setFontItalic(True)
+        formats["code"] = QTextCharFormat()
+        formats["code"].setFontFamilies(["DejaVu Sans Mono", "Menlo", "Consolas", "monospace"])
+        formats["code"].setFontPointSize(base * 0.9)
+        formats["link"] = QTextCharFormat()
+        formats["link"].setForeground(link)
+        formats["link"].setFontUnderline(True)
+        for kind in ("markup", "chrome"):
+            formats[kind] = QTextCharFormat()
+            formats[kind].setForeground(faint)
+        formats["chrome"].setFontPointSize(base * 0.85)
+        return formats
+
+    def _apply_styles(self, styles) -> None:
+        """Character formats from style ranges, set as the document's own formats (the claim
+        highlighter paints on top of them). Links get no anchor: nothing here can be followed."""
+        if not styles:
+            return
+        formats = self._style_formats()
+        cursor = QTextCursor(self.document())
+        indent = QTextBlockFormat()
+        indent.setLeftMargin(18)
+        for r in styles:
+            fmt = formats.get(r.kind)
+            if r.kind == "list_item":
+                cursor.setPosition(self._map.to_utf16(r.start))
+                cursor.mergeBlockFormat(indent)
+                continue
+            if fmt is None or r.end <= r.start:
+                continue
+            cursor.setPosition(self._map.to_utf16(r.start))
+            cursor.setPosition(self._map.to_utf16(min(r.end, len(self.text))), QTextCursor.MoveMode.KeepAnchor)
+            cursor.mergeCharFormat(fmt)
+            if r.kind == "link" and r.data:
+                self._links.append((r.start, r.end, r.data))
 
     def resizeEvent(self, event) -> None:  # noqa: N802
         # Keep lines near a comfortable reading length however wide the pane is.
@@ -195,6 +255,10 @@ class ReaderView(QTextEdit):
         while block.isValid() and block.blockNumber() <= last:
             self._highlighter.rehighlightBlock(block)
             block = block.next()
+
+    def link_at(self, offset: int) -> str | None:
+        """A link's target at `offset` (shown as a tooltip; links are never opened)."""
+        return next((target for start, end, target in self._links if start <= offset < end), None)
 
     def claims_at(self, offset: int) -> list[int]:
         """Claims covering `offset`, shortest first."""

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QApplication, QProgressDialog, QToolBar
 from curator import __version__
 from curator.core.errors import user_message
 from curator.core.records import READING_STATUSES
+from curator.ui.document_import import import_documents_dialog
 from curator.ui.project_safety import back_up_now, restore_from_backup
 from curator.ui.undo import run_command
 
@@ -47,6 +48,8 @@ def build_menus(window: MainWindow) -> dict[str, QAction]:
     a["find_previous"] = _action(window, "Find &previous", window.find_bar.find_previous, ("Shift+F3",))
     a["export"] = _action(window, "&Export…", lambda: export_claims(window), ("Ctrl+Shift+E",),
                           "Export every claim: Excel workbook, CSV or W3C Web Annotations")
+    a["import_documents"] = _action(window, "Import &documents…", lambda: import_documents_dialog(window), ("Ctrl+O",),
+                                    "Add .txt, .md, .html or .docx files to the project (or drop them on the window)")
     a["import_claims"] = _action(window, "&Import claims from a workbook…", lambda: import_claims(window), ("Ctrl+Shift+I",),
                                  "Bring back claims edited in a spreadsheet: preview first, then all or nothing")
     a["backup"] = _action(window, "&Back up now…", lambda: back_up_now(window), ("Ctrl+Shift+B",),
@@ -62,6 +65,7 @@ def build_menus(window: MainWindow) -> dict[str, QAction]:
 
     bar = window.menuBar()
     file_menu = bar.addMenu("&File")
+    file_menu.addAction(a["import_documents"])
     file_menu.addAction(a["import_claims"])
     file_menu.addAction(a["export"])
     file_menu.addSeparator()

@@ -1,0 +1,88 @@
+"""File → Import documents… and files dropped on the window: progress, an encoding question with a
+preview for files that are not UTF-8, and a summary of what was imported and what was refused."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QVBoxLayout,
+)
+
+from curator.core.errors import user_message
+from curator.core.records import Changes
+from curator.io.document_files import FORMATS
+
+if TYPE_CHECKING:
+    from curator.io.decode import EncodingNeeded
+    from curator.ui.main_window import MainWindow
+
+FILE_FILTER = f"Documents ({' '.join('*' + s for s in sorted(FORMATS))});;All files (*)"
+
+
+class EncodingDialog(QDialog):
+    """Which encoding a non-UTF-8 file uses: each candidate shows the same line decoded its way."""
+
+    def __init__(self, needed: EncodingNeeded, parent=None):
+        super().__init__(parent)
+        self.setWindowTitle(f"Encoding of {needed.name}")
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel(
+            f"<b>{needed.name}</b> is not UTF-8. Pick the encoding under which this line reads correctly; "
+            "the choice is recorded with the document."))
+        self.choices = QListWidget()
+        for encoding, preview in needed.previews().items():
+            item = QListWidgetItem(f"{encoding:<10}  {preview}")
+            item.setData(256, encoding)
+            self.choices.addItem(item)
+        self.choices.setCurrentRow(0)
+        self.choices.itemDoubleClicked.connect(lambda _: self.accept())
+        layout.addWidget(self.choices)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Skip this file")
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        self.resize(640, 260)
+
+    def chosen(self) -> str | None:
+        item = self.choices.currentItem()
+        return item.data(256) if item else None
+
+
+def import_document_paths(window: MainWindow, paths: list[Path]) -> None:
+    from curator.io.document_files import import_documents
+    from curator.ui.window_actions import _progress_dialog
+
+    if window.session.read_only:
+        window.show_error(f"Nothing was imported: this project is open read-only ({window.session.read_only}).")
+        return
+    progress, report = _progress_dialog(window, "Importing documents…")
+    try:
+        summary = import_documents(window.session, paths, progress=report,
+                                   choose_encoding=lambda needed: window.interaction.ask_encoding(window, needed))
+    except Exception as exc:  # noqa: BLE001 - one error path
+        window.show_error(f"The import stopped: {user_message(exc)}")
+        return
+    finally:
+        progress.close()
+    added = {doc_id for _, doc_id in summary.imported}
+    if added:
+        window.documents.set_rows(window.session.documents.summaries())
+        window.apply_changes(Changes(documents=frozenset(added)))
+        window.open_document(summary.imported[0][1])
+    window.statusBar().showMessage(summary.lines()[0].capitalize() + ".", 10000)
+    if summary.refused or summary.duplicates or len(paths) > 1:
+        window.interaction.show_info(window, "Documents imported", "\n".join(summary.lines()[:60]))
+
+
+def import_documents_dialog(window: MainWindow) -> None:
+    chosen = window.interaction.ask_open_paths(window, "Import documents", str(Path.home()), FILE_FILTER)
+    if chosen:
+        import_document_paths(window, [Path(p) for p in chosen])

@@ -1,0 +1,69 @@
+"""Documents in the window: import by menu and by drop, styled reading, nothing leaking between documents."""
+
+from pathlib import Path
+
+from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
+from PySide6.QtGui import QDropEvent, QFont, QTextCursor
+
+from tests.conftest import doc_id_by_file
+from tests.test_document_import import FIXTURES, make_docx
+
+
+def format_at(window, offset):
+    cursor = QTextCursor(window.reader.document())
+    cursor.setPosition(window.reader._map.to_utf16(offset) + 1)  # the format of the character before
+    return cursor.charFormat()
+
+
+def test_import_documents_from_the_menu_with_an_encoding_question(qtbot, window, session, interaction, tmp_path):
+    legacy = tmp_path / "legacy.txt"
+    legacy.write_bytes("Caf\xe9 staff and na\xefve mice\n".encode("latin-1"))
+    interaction.open_paths = [str(FIXTURES / "hostile.html"), str(legacy)]
+    interaction.encoding_answer = "cp1252"
+    window.actions["import_documents"].trigger()
+    assert "encoding:legacy.txt" in interaction.asked
+    titles = [d.title for d in window.documents.rows]
+    assert "Probiotics and mood: a hostile page" in titles and len(titles) == 7
+    assert window.windowTitle().startswith("Probiotics and mood")
+    text = window.reader.text
+    heading = text.index("Probiotics and mood\n")
+    assert format_at(window, heading).fontWeight() == QFont.Weight.Bold
+    assert format_at(window, heading).fontPointSize() > window.reader.document().defaultFont().pointSizeF()
+    link = text.index("local file")
+    assert window.reader.link_at(link) == "file:///etc/passwd"
+    assert not format_at(window, link).isAnchor()  # shown as a link, never followable
+    assert "imported 2, already there 0, refused 0" in interaction.infos[-1]
+
+
+def test_files_dropped_on_the_window_are_imported(qtbot, window, session, interaction, tmp_path):
+    make_docx(tmp_path / "fibre.docx")
+    (tmp_path / "notes.md").write_text("# Dropped notes\n\nA *short* note.\n", encoding="utf-8")
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(tmp_path / "fibre.docx")), QUrl.fromLocalFile(str(tmp_path / "notes.md"))])
+    event = QDropEvent(QPointF(200, 200), Qt.DropAction.CopyAction, mime, Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier)
+    window.dropEvent(event)
+    titles = {d.title for d in window.documents.rows}
+    assert {"Fibre and fatigue in MS", "Dropped notes"} <= titles
+    assert session.documents.count() == 7
+
+
+def test_styles_of_one_document_never_leak_into_the_next(qtbot, window, session):
+    news = doc_id_by_file(session, "000")
+    window.open_document(news)
+    chrome = window.reader.text.index("advertisement")
+    assert format_at(window, chrome).foreground().color().alpha() < 255  # site chrome is dimmed
+    window.open_document(doc_id_by_file(session, "003"))
+    body = len(window.reader.text) // 2
+    fmt = format_at(window, body)
+    assert fmt.foreground().style() == Qt.BrushStyle.NoBrush or fmt.foreground().color().alpha() == 255
+    assert fmt.fontWeight() != QFont.Weight.Bold
+
+
+def test_seed_002_reads_with_headings_and_dimmed_markup(qtbot, window, session, tmp_path):
+    window.open_document(doc_id_by_file(session, "002"))
+    text = window.reader.text
+    assert format_at(window, text.index("TL;DR")).fontWeight() == QFont.Weight.Bold
+    assert format_at(window, text.index("## TL;DR")).foreground().color().alpha() < 255
+    assert format_at(window, text.index("This review explores")).fontWeight() != QFont.Weight.Bold
+    window.grab().save(str(tmp_path / "seed_002.png"))
+    assert Path(tmp_path / "seed_002.png").stat().st_size > 10_000
