@@ -34,6 +34,10 @@ def build_parser() -> argparse.ArgumentParser:
     docs.add_argument("paths", metavar="PATH", type=Path, nargs="+")
     docs.add_argument("--encoding", metavar="NAME",
                       help="the encoding of files that are not UTF-8 and have no BOM, e.g. cp1252 (recorded with each document)")
+    docs.add_argument("--replace", metavar="DOCUMENT",
+                      help="the one PATH is a revised version of DOCUMENT (its id, title or file name): re-anchor its claims")
+    docs.add_argument("--accept-fuzzy", action="store_true",
+                      help="with --replace: move claims to passages that match closely but not exactly (otherwise they are kept as orphaned)")
     backup = sub.add_parser("backup", help="copy the project, safely even while it is open elsewhere (SQLite projects)")
     backup.add_argument("out", metavar="OUT.sqlite3", type=Path, nargs="?",
                         help="where to write the copy (default: a new file in the backups folder beside the project)")
@@ -190,9 +194,47 @@ def run_check(args) -> int:
     return 0 if report.ok else 1
 
 
+def find_document(session, wanted: str) -> int:
+    from curator.core.errors import ValidationError
+
+    infos = session.documents.infos()
+    for test in (lambda d: str(d.id) == wanted, lambda d: d.title == wanted, lambda d: d.file_name == wanted,
+                 lambda d: d.title.casefold().startswith(wanted.casefold())):
+        hits = [d for d in infos if test(d)]
+        if len(hits) == 1:
+            return hits[0].id
+        if len(hits) > 1:
+            raise ValidationError(f"'{wanted}' names {len(hits)} documents; give the id (curator export lists them)")
+    raise ValidationError(f"no document is called '{wanted}'; give its id, title or file name")
+
+
+def run_replace_document(args) -> int:
+    from curator.core.commands import ReplaceDocument
+    from curator.core.errors import ValidationError
+    from curator.core.revisions import plan_revision
+    from curator.io.document_files import read_document
+
+    if len(args.paths) != 1:
+        raise ValidationError("--replace takes exactly one file: the revised version")
+    session = open_project(args)
+    try:
+        plan = plan_revision(session, find_document(session, args.replace), read_document(args.paths[0], args.encoding))
+        print("\n".join(plan.lines()))
+        accepted = {r.claim_id for r in plan.relocations if r.status == "fuzzy"} if args.accept_fuzzy else set()
+        ReplaceDocument(session, plan, accepted).do()
+        orphaned = plan.counts()["orphaned"] + plan.counts()["fuzzy"] - len(accepted)
+        print(f"replaced; {orphaned} claim(s) kept as orphaned" + ("" if args.accept_fuzzy or not plan.counts()["fuzzy"]
+              else " (add --accept-fuzzy to move the fuzzy ones)"))
+    finally:
+        session.close()
+    return 0
+
+
 def run_import_documents(args) -> int:
     from curator.io.document_files import import_documents
 
+    if args.replace:
+        return run_replace_document(args)
     session = open_project(args)
     try:
         summary = import_documents(session, args.paths, encoding=args.encoding)

@@ -40,7 +40,7 @@ def test_claims_sheet_holds_every_field(session, tmp_path):
     assert (report.claims, report.documents) == (1, 5)
     wb, header, rows = read_claims(tmp_path / "out.xlsx")
     assert header[:8] == ("Claim ID", "Document", "Quote", "Statement", "Reviewer", "Status", "Created", "Updated")
-    assert header[-3:] == ("Start", "End", "Document SHA-256")
+    assert header[-4:] == ("Start", "End", "Document SHA-256", "Anchor")
     row = rows[0]
     assert row["Claim ID"] == record.id
     assert row["Quote"] == record.anchor.exact  # NBSP survives

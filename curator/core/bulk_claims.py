@@ -119,7 +119,8 @@ def import_rows(session: Session, creates: list[tuple[ClaimDraft, str]], updates
                 raise ValidationError(f"{source}: {exc}") from None
             rows.append({
                 "document": draft.document_id, "reviewer": reviewer, "start": a.start, "end": a.end, "exact": a.exact,
-                "prefix": a.prefix, "suffix": a.suffix, "document_sha256": sha, "created_at": stamp, "updated_at": stamp,
+                "prefix": a.prefix, "suffix": a.suffix, "document_sha256": sha, "anchor_status": "",
+                "created_at": stamp, "updated_at": stamp,
                 **draft.values,
             })
             sources.append(source)

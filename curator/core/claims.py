@@ -105,6 +105,7 @@ class ClaimService:
                 terms=tuple(terms[c["id"]]),
                 created_at=c["created_at"],
                 updated_at=c["updated_at"],
+                anchor_status=c["anchor_status"],
             )
             for c in claims
         ]
@@ -192,12 +193,19 @@ class ClaimService:
         old = self.get(claim_id)
         if draft.document_id != old.document_id:
             raise ValidationError("a claim cannot move to another document")
-        anchor, sha = self._anchor(draft)
+        if (draft.start, draft.end) == (old.anchor.start, old.anchor.end):
+            # The same selection keeps the stored anchor: an orphaned claim (whose positions refer to
+            # an earlier version) must never be re-bound to whatever the current text holds there.
+            anchor, sha, status = old.anchor, old.document_sha256, old.anchor_status
+        else:
+            (anchor, sha), status = self._anchor(draft), ""
         values = self.clean_values(draft.values)
         terms = self.clean_terms(draft.terms)
         diffs = [(k, old.values.get(k), v) for k, v in values.items() if old.values.get(k) != v]
         if (anchor.start, anchor.end) != (old.anchor.start, old.anchor.end):
             diffs += [("quote", old.anchor.exact, anchor.exact), ("start", old.anchor.start, anchor.start), ("end", old.anchor.end, anchor.end)]
+        if status != old.anchor_status:
+            diffs.append(("anchor_status", old.anchor_status, status))
         terms_changed = [(t.role, t.label, t.identifier, t.term_id) for t in terms] != [
             (t.role, t.label, t.identifier, t.term_id) for t in old.terms
         ]
@@ -208,7 +216,7 @@ class ClaimService:
         with write_transaction():
             Claim.update(
                 start=anchor.start, end=anchor.end, exact=anchor.exact, prefix=anchor.prefix, suffix=anchor.suffix,
-                document_sha256=sha, updated_at=utcnow(), **values,
+                document_sha256=sha, anchor_status=status, updated_at=utcnow(), **values,
             ).where(Claim.id == claim_id).execute()
             if terms_changed:
                 ClaimTerm.delete().where(ClaimTerm.claim == claim_id).execute()
@@ -243,8 +251,8 @@ class ClaimService:
             Claim.insert(
                 id=record.id, document=record.document_id, reviewer=record.reviewer_id,
                 start=a.start, end=a.end, exact=a.exact, prefix=a.prefix, suffix=a.suffix,
-                document_sha256=record.document_sha256, created_at=record.created_at, updated_at=record.updated_at,
-                **record.values,
+                document_sha256=record.document_sha256, anchor_status=record.anchor_status,
+                created_at=record.created_at, updated_at=record.updated_at, **record.values,
             ).execute()
             self._write_terms(record.id, terms)
             diffs = [("quote", None, a.exact)] + [(k, None, v) for k, v in record.values.items() if v not in (None, "")]

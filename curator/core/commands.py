@@ -127,3 +127,27 @@ class ImportClaims(Command):
             for claim_id, draft in self.before.items():
                 changes |= claims.update(claim_id, draft)
         return changes
+
+
+class ReplaceDocument(Command):
+    """Replace a document's text by a revised version; undo puts text and every anchor back."""
+
+    text = "Replace with revised version"
+
+    def __init__(self, session: Session, plan, accept_fuzzy: set[int]):
+        self.session = session
+        self.plan = plan
+        self.accept_fuzzy = set(accept_fuzzy)
+        self.undo_data = None
+
+    def do(self) -> Changes:
+        from curator.core.revisions import apply_revision
+
+        self.undo_data, changes = apply_revision(self.session, self.plan, self.accept_fuzzy)
+        return changes
+
+    def undo(self) -> Changes:
+        from curator.core.revisions import undo_revision
+
+        assert self.undo_data is not None
+        return undo_revision(self.session, self.undo_data)

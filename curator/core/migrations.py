@@ -71,13 +71,15 @@ def _v2_drafts_and_retired_terms(db: peewee.Database) -> None:
     )
 
 
-def _v3_document_styles_and_entities(db: peewee.Database) -> None:
-    """v3: how a document was decoded, its style ranges, and the entities it lists.
+def _v3_documents_and_anchors(db: peewee.Database) -> None:
+    """v3: how a document was decoded, its style ranges, the entities it lists, its earlier
+    versions, and whether each claim is still anchored in the current text.
 
     Columns are added with plain SQL that SQLite and PostgreSQL both accept, so SQLite does not
     rebuild the document table."""
-    for column, sql_type in (("encoding", "VARCHAR(32)"), ("styles", "TEXT")):
-        db.execute_sql(f'ALTER TABLE "document" ADD COLUMN "{column}" {sql_type} NOT NULL DEFAULT \'\'')
+    for table, column, sql_type in (("document", "encoding", "VARCHAR(32)"), ("document", "styles", "TEXT"),
+                                    ("claim", "anchor_status", "VARCHAR(16)")):
+        db.execute_sql(f'ALTER TABLE "{table}" ADD COLUMN "{column}" {sql_type} NOT NULL DEFAULT \'\'')
 
     class DocumentEntity(peewee.Model):
         document = peewee.ForeignKeyField(Document, on_delete="CASCADE", index=True)
@@ -92,14 +94,28 @@ def _v3_document_styles_and_entities(db: peewee.Database) -> None:
             database = db
             legacy_table_names = False
 
-    db.create_tables([DocumentEntity])
+    class DocumentVersion(peewee.Model):
+        document = peewee.ForeignKeyField(Document, on_delete="CASCADE", index=True)
+        sha256 = peewee.CharField(max_length=64, index=True)
+        text = peewee.TextField()
+        file_name = peewee.TextField()
+        format = peewee.CharField(max_length=16)
+        encoding = peewee.CharField(max_length=32)
+        styles = peewee.TextField()
+        replaced_at = peewee.DateTimeField()
+
+        class Meta:
+            database = db
+            legacy_table_names = False
+
+    db.create_tables([DocumentEntity, DocumentVersion])
 
 
 # version -> the step that brings a database from version-1 to version. Append; never edit a step
 # that has shipped. Version 1 is the first release's schema (tests/fixtures/schema_v1.sqlite3).
 MIGRATIONS: dict[int, Callable[[peewee.Database], None]] = {
     2: _v2_drafts_and_retired_terms,
-    3: _v3_document_styles_and_entities,
+    3: _v3_documents_and_anchors,
 }
 LATEST_VERSION = max(MIGRATIONS)
 

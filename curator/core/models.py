@@ -66,6 +66,20 @@ class DocumentEntity(BaseModel):
     end = peewee.IntegerField(null=True)
 
 
+class DocumentVersion(BaseModel):
+    """A text a document had before it was replaced by a revised version (schema v3): claims made
+    on it name it by SHA-256, so their quotes can always be shown in their original context."""
+
+    document = peewee.ForeignKeyField(Document, backref="versions", on_delete="CASCADE", index=True)
+    sha256 = peewee.CharField(max_length=64, index=True)
+    text = peewee.TextField()
+    file_name = peewee.TextField(default="")
+    format = peewee.CharField(max_length=16, default="text")
+    encoding = peewee.CharField(max_length=32, default="")
+    styles = peewee.TextField(default="")
+    replaced_at = peewee.DateTimeField(default=utcnow)
+
+
 class Vocabulary(BaseModel):
     key = peewee.CharField(max_length=64, unique=True)
     name = peewee.CharField(max_length=200)
@@ -94,6 +108,9 @@ class Claim(BaseModel):
     prefix = peewee.TextField(default="")
     suffix = peewee.TextField(default="")
     document_sha256 = peewee.CharField(max_length=64, default="")
+    # "" while the quote is at start–end of the current text; "orphaned" when a revised document no
+    # longer holds it (the claim keeps its quote and the position in the version it was made on); v3
+    anchor_status = peewee.CharField(max_length=16, default="")
     statement = peewee.TextField(default="")
     claim_type = peewee.CharField(max_length=64, default="", index=True)
     population = peewee.CharField(max_length=64, default="")
@@ -163,7 +180,7 @@ class RetiredTerm(BaseModel):
         indexes = ((("vocabulary_key", "label"), True),)
 
 
-ALL_MODELS = [SchemaInfo, Reviewer, Document, DocumentEntity, Vocabulary, Term, Claim, ClaimTerm, ChangeLog, FormDraft, RetiredTerm]
+ALL_MODELS = [SchemaInfo, Reviewer, Document, DocumentEntity, DocumentVersion, Vocabulary, Term, Claim, ClaimTerm, ChangeLog, FormDraft, RetiredTerm]
 
 # The claim columns a codebook field may name (kind text/longtext/choice/number/integer).
 CLAIM_FIELD_COLUMNS = {
@@ -171,5 +188,5 @@ CLAIM_FIELD_COLUMNS = {
     for name, field in Claim._meta.fields.items()
     if name
     not in {"id", "document", "reviewer", "start", "end", "exact", "prefix", "suffix",
-            "document_sha256", "created_at", "updated_at"}
+            "document_sha256", "anchor_status", "created_at", "updated_at"}
 }

@@ -98,6 +98,11 @@ class ClaimRecord:
     terms: tuple[TermRef, ...]
     created_at: dt.datetime
     updated_at: dt.datetime
+    anchor_status: str = ""  # "" anchored in the current text, or "orphaned"
+
+    @property
+    def orphaned(self) -> bool:
+        return self.anchor_status == "orphaned"
 
     def as_draft(self) -> ClaimDraft:
         return ClaimDraft(self.document_id, self.anchor.start, self.anchor.end, dict(self.values), self.terms)

@@ -16,7 +16,7 @@ from curator.core.records import ClaimRecord
 from curator.core.session import Session
 
 # What the importer does with a column, by kind.
-READ_ONLY_KINDS = {"reviewer", "created", "updated", "end", "sha256"}
+READ_ONLY_KINDS = {"reviewer", "created", "updated", "end", "sha256", "anchor_status"}
 
 
 @dataclass(frozen=True)
@@ -95,6 +95,9 @@ def claim_columns(session: Session, document_titles: dict[int, str]) -> list[Cla
         ClaimColumn("End", "end", "Where the quote ends (exclusive), in characters." + ro, lambda c: c.anchor.end),
         ClaimColumn("Document SHA-256", "sha256", "SHA-256 of the document text the quote was taken from: text[Start:End] of that text equals Quote." + ro,
                     lambda c: c.document_sha256),
+        ClaimColumn("Anchor", "anchor_status", "Empty when the quote is at Start–End of the document's current text; "
+                    "'orphaned' when a revised version of the document no longer holds it (Start, End and SHA-256 then "
+                    "refer to the version the claim was made on)." + ro, lambda c: c.anchor_status),
     ]
     return columns
 
