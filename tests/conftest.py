@@ -43,6 +43,8 @@ class FakeInteraction:
         self.confirm_answer = True
         self.open_paths: list[str] = []
         self.encoding_answer = None  # what ask_encoding returns
+        self.revision_answer = "keep"  # "keep" (fuzzy stay orphaned), "accept" (all fuzzy), "cancel"
+        self.revisions = []
         self.import_answer = "accept"  # or "cancel", or "add_terms" (tick the box, then accept)
         self.previews = []
         self.errors: list[str] = []
@@ -75,6 +77,17 @@ class FakeInteraction:
     def ask_encoding(self, parent, needed):
         self.asked.append(f"encoding:{needed.name}")
         return self.encoding_answer
+
+    def review_revision(self, parent, plan):
+        from curator.ui.revision_dialog import RevisionDialog
+
+        dialog = RevisionDialog(plan, parent)  # built for real, so its rows are checked too
+        self.revisions.append(dialog)
+        if self.revision_answer == "cancel":
+            return None
+        if self.revision_answer == "accept":
+            dialog.tick_all()
+        return dialog.accepted_fuzzy()
 
     def review_import(self, parent, plan, replan):
         self.previews.append(plan)

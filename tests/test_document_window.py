@@ -67,3 +67,47 @@ def test_seed_002_reads_with_headings_and_dimmed_markup(qtbot, window, session, 
     assert format_at(window, text.index("This review explores")).fontWeight() != QFont.Weight.Bold
     window.grab().save(str(tmp_path / "seed_002.png"))
     assert Path(tmp_path / "seed_002.png").stat().st_size > 10_000
+
+
+def test_replace_with_a_revised_version_then_reanchor_an_orphan(qtbot, window, session, interaction, tmp_path):
+    from tests.gui_helpers import select_in_reader
+    from tests.test_revisions import ORIGINAL, REVISED
+
+    (tmp_path / "v1.txt").write_text(ORIGINAL, encoding="utf-8")
+    (tmp_path / "v2.txt").write_text(REVISED, encoding="utf-8")
+    interaction.open_paths = [str(tmp_path / "v1.txt")]
+    window.actions["import_documents"].trigger()
+    doc_id = window.document_id
+    ids = []
+    for quote in ("Pilot trials report modest reductions in relapse rate and fatigue", "Butyrate-producing taxa were depleted"):
+        start = window.reader.text.index(quote)
+        select_in_reader(qtbot, window.reader, start, start + len(quote))
+        window.actions["new_claim"].trigger()
+        qtbot.keyClicks(window.form.widgets["statement"], quote[:10])
+        window.actions["save_claim"].trigger()
+        ids.append(window.form.claim_id)
+
+    interaction.open_path = str(tmp_path / "v2.txt")
+    window.actions["replace_document"].trigger()
+    dialog = interaction.revisions[-1]
+    assert dialog.table.rowCount() == 2 and set(dialog.rows) == {ids[0]}  # only the fuzzy one can be ticked
+    dialog.resize(1100, 400)
+    dialog.grab().save(str(tmp_path / "revision_dialog.png"))
+    assert window.reader.text == REVISED
+    assert [r.record.orphaned for r in window.claims.rows] == [True, True]
+    assert window.claims.data(window.claims.index(0, 1)).startswith("⚠ orphaned")
+    assert window.reader.claims_at(REVISED.index("Pilot")) == []  # orphans are not painted on other words
+
+    window.select_claim(ids[0])
+    assert window.form.heading.text().endswith("orphaned")
+    new_quote = "Pilot trials report modest but consistent reductions"
+    start = REVISED.index(new_quote)
+    select_in_reader(qtbot, window.reader, start, start + len(new_quote))
+    window.actions["reanchor"].trigger()
+    record = session.claims.get(ids[0])
+    assert not record.orphaned and record.anchor.exact == new_quote
+    window.undo_stack.undo()  # the re-anchoring
+    assert session.claims.get(ids[0]).orphaned
+    window.undo_stack.undo()  # the replacement
+    assert session.documents.get(doc_id).text == ORIGINAL and window.reader.text == ORIGINAL
+    assert not any(session.claims.get(i).orphaned for i in ids)

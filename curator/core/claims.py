@@ -189,11 +189,16 @@ class ClaimService:
             changelog.record("create", "claim", claim.id, diffs, reviewer_id)
         return self.get(claim.id), Changes(documents=frozenset({draft.document_id}), claims=frozenset({claim.id}))
 
-    def update(self, claim_id: int, draft: ClaimDraft) -> Changes:
+    def update(self, claim_id: int, draft: ClaimDraft, restore_anchor_of: ClaimRecord | None = None) -> Changes:
+        """Change a claim. `restore_anchor_of` (undo) puts that record's anchor back as it was stored,
+        instead of re-anchoring its positions in the current text, which may be another version."""
         old = self.get(claim_id)
         if draft.document_id != old.document_id:
             raise ValidationError("a claim cannot move to another document")
-        if (draft.start, draft.end) == (old.anchor.start, old.anchor.end):
+        if restore_anchor_of is not None:
+            r = restore_anchor_of
+            anchor, sha, status = r.anchor, r.document_sha256, r.anchor_status
+        elif (draft.start, draft.end) == (old.anchor.start, old.anchor.end):
             # The same selection keeps the stored anchor: an orphaned claim (whose positions refer to
             # an earlier version) must never be re-bound to whatever the current text holds there.
             anchor, sha, status = old.anchor, old.document_sha256, old.anchor_status

@@ -54,16 +54,16 @@ class EditClaim(Command):
         self.claims = claims
         self.claim_id = claim_id
         self.new = draft
-        self.old: ClaimDraft | None = None
+        self.old: ClaimRecord | None = None
 
     def do(self) -> Changes:
         if self.old is None:
-            self.old = self.claims.get(self.claim_id).as_draft()
+            self.old = self.claims.get(self.claim_id)
         return self.claims.update(self.claim_id, self.new)
 
     def undo(self) -> Changes:
         assert self.old is not None
-        return self.claims.update(self.claim_id, self.old)
+        return self.claims.update(self.claim_id, self.old.as_draft(), restore_anchor_of=self.old)
 
 
 class DeleteClaim(Command):

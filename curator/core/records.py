@@ -118,9 +118,11 @@ class Changes:
     documents: frozenset[int] = frozenset()
     claims: frozenset[int] = frozenset()
     vocabulary: bool = False
+    texts: frozenset[int] = frozenset()  # documents whose text itself changed (a revised version)
 
     def __or__(self, other: Changes) -> Changes:
-        return Changes(self.documents | other.documents, self.claims | other.claims, self.vocabulary or other.vocabulary)
+        return Changes(self.documents | other.documents, self.claims | other.claims, self.vocabulary or other.vocabulary,
+                       self.texts | other.texts)
 
 
 @dataclass(frozen=True)

@@ -149,7 +149,8 @@ def apply_revision(session: Session, plan: RevisionPlan, accept_fuzzy: set[int] 
                 label = f"{r.status} {r.score:.0%}" if r.status == "fuzzy" else r.status
                 changelog.record("update", "claim", r.claim_id, [("re-anchored", None, label), *diffs], reviewer)
     undo = RevisionUndo(plan.document_id, version.id, before, entities_before, anchors_before)
-    return undo, Changes(documents=frozenset({plan.document_id}), claims=frozenset(anchors_before))
+    return undo, Changes(documents=frozenset({plan.document_id}), claims=frozenset(anchors_before),
+                         texts=frozenset({plan.document_id}))
 
 
 def undo_revision(session: Session, undo: RevisionUndo) -> Changes:
@@ -164,4 +165,5 @@ def undo_revision(session: Session, undo: RevisionUndo) -> Changes:
             Claim.update(**anchor).where(Claim.id == claim_id).execute()
         changelog.record("update", "document", undo.document_id, [("sha256", None, undo.document_before["sha256"])],
                          session.reviewer_id)
-    return Changes(documents=frozenset({undo.document_id}), claims=frozenset(undo.anchors_before))
+    return Changes(documents=frozenset({undo.document_id}), claims=frozenset(undo.anchors_before),
+                   texts=frozenset({undo.document_id}))

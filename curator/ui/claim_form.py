@@ -206,6 +206,11 @@ class ClaimForm(QWidget):
     def load_record(self, record: ClaimRecord) -> None:
         self.claim_id = record.id
         self._load("edit", record.document_id, record.anchor.start, record.anchor.end, record.anchor.exact, record.values, record.terms)
+        if record.orphaned:
+            self.heading.setText(f"Claim {record.id} — orphaned")
+            self.quote.setText(
+                f"“{self.quote.text().strip('“”')}”\n\n⚠ Not in the current version of this document. Select the passage "
+                "in the reader and press Ctrl+Shift+R (Claim → Re-anchor to selection), or leave it orphaned.")
 
     def clear(self) -> None:
         self.claim_id = None

@@ -86,3 +86,40 @@ def import_documents_dialog(window: MainWindow) -> None:
     chosen = window.interaction.ask_open_paths(window, "Import documents", str(Path.home()), FILE_FILTER)
     if chosen:
         import_document_paths(window, [Path(p) for p in chosen])
+
+
+def replace_document(window: MainWindow) -> None:
+    """Document → Replace with revised version…: read, plan, review, then one undoable command."""
+    from curator.core.commands import ReplaceDocument
+    from curator.core.revisions import plan_revision
+    from curator.io.decode import EncodingNeeded
+    from curator.io.document_files import read_document
+    from curator.ui.undo import run_command
+
+    if window.document_id is None or not window.resolve_unsaved():
+        return
+    chosen = window.interaction.ask_open_path(window, "Revised version of this document", str(Path.home()), FILE_FILTER)
+    if not chosen:
+        return
+    try:
+        try:
+            new = read_document(Path(chosen))
+        except EncodingNeeded as needed:
+            encoding = window.interaction.ask_encoding(window, needed)
+            if not encoding:
+                return
+            new = read_document(Path(chosen), encoding)
+        plan = plan_revision(window.session, window.document_id, new)
+    except Exception as exc:  # noqa: BLE001 - one error path
+        window.show_error(f"The revised version cannot be used: {user_message(exc)}")
+        return
+    accepted = window.interaction.review_revision(window, plan)
+    if accepted is None:
+        window.statusBar().showMessage("Replacement cancelled; nothing changed.", 5000)
+        return
+    if run_command(window.undo_stack, ReplaceDocument(window.session, plan, accepted), window.apply_changes, window.show_error):
+        counts = plan.counts()
+        orphaned = counts["orphaned"] + counts["fuzzy"] - len(accepted)
+        window.statusBar().showMessage(
+            f"Replaced with {Path(chosen).name}: {counts['exact'] + counts['moved'] + len(accepted)} claims re-anchored, "
+            f"{orphaned} orphaned. Ctrl+Z undoes it.", 12000)

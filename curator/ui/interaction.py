@@ -68,6 +68,13 @@ class Interaction:
         dialog = EncodingDialog(needed, parent)
         return dialog.chosen() if dialog.exec() == QDialog.DialogCode.Accepted else None
 
+    def review_revision(self, parent: QWidget, plan) -> set[int] | None:
+        """The fuzzy matches the reviewer accepts for a revised document, or None to cancel."""
+        from curator.ui.revision_dialog import RevisionDialog
+
+        dialog = RevisionDialog(plan, parent)
+        return dialog.accepted_fuzzy() if dialog.exec() == QDialog.DialogCode.Accepted else None
+
     def review_import(self, parent: QWidget, plan, replan):
         """The plan the reviewer accepts after the preview (maybe re-planned), or None."""
         from curator.ui.import_dialog import ImportPreviewDialog

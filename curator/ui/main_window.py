@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 
 from curator.core.commands import CreateClaim, DeleteClaim, EditClaim
 from curator.core.errors import user_message
-from curator.core.records import READING_STATUSES, Changes
+from curator.core.records import READING_STATUSES, Changes, ClaimDraft
 from curator.core.session import Session
 from curator.ui.claim_form import ClaimForm
 from curator.ui.find_bar import FindBar
@@ -178,8 +178,9 @@ class MainWindow(QMainWindow):
         records = self.session.claims.for_document(self.document_id) if self.document_id else []
         selected = self.form.claim_id
         self.claims.set_records(records)
-        self.reader.set_highlights(
-            [Highlight(r.record.id, r.record.anchor.start, r.record.anchor.end, type_colour(r.type_index)) for r in self.claims.rows]
+        self.reader.set_highlights(  # an orphaned claim's positions belong to an earlier version: not shown here
+            [Highlight(r.record.id, r.record.anchor.start, r.record.anchor.end, type_colour(r.type_index))
+             for r in self.claims.rows if not r.record.orphaned]
         )
         if selected is not None and self.claims.row_of(selected) >= 0:
             self._select_claim_row(selected)
@@ -256,6 +257,24 @@ class MainWindow(QMainWindow):
         self._update_actions()
         return True
 
+    def reanchor_claim(self) -> None:
+        """Move the claim in the form (typically an orphaned one) onto the passage selected in the reader."""
+        selection = self.reader.selection_range()
+        if self.form.mode != "edit" or selection is None:
+            self.statusBar().showMessage("Select the passage in the reader, with the claim open in the form.", 6000)
+            return
+        record = self.session.claims.get(self.form.claim_id)
+        draft = record.as_draft()
+        values = self.form.values() if self.form.is_dirty() else draft.values
+        moved = ClaimDraft(record.document_id, selection[0], selection[1], values, self.form.terms())
+        command = EditClaim(self.session.claims, record.id, moved)
+        command.text = "Re-anchor claim"
+        if run_command(self.undo_stack, command, self.apply_changes, self.show_error):
+            self.form.load_record(self.session.claims.get(record.id))
+            self.reader.select_claim(record.id, scroll=False)
+            self.statusBar().showMessage(f"Claim {record.id} now quotes the selected passage. Ctrl+Z undoes it.", 8000)
+        self._update_actions()
+
     def delete_claim(self) -> None:
         if self.form.mode != "edit" or self.form.claim_id is None:
             return
@@ -284,6 +303,9 @@ class MainWindow(QMainWindow):
             self._refresh_vocabulary()
         if changes.documents:
             self.documents.update_rows(self.session.documents.summaries(set(changes.documents)))
+        if self.document_id in changes.texts:
+            self.reader.set_text(self.session.documents.get(self.document_id).text,
+                                 self.session.documents.styles(self.document_id))
         if self.document_id in changes.documents or changes.claims & {r.record.id for r in self.claims.rows}:
             self._reload_claims()
         if self.form.mode == "edit" and self.form.claim_id in changes.claims:
@@ -350,6 +372,8 @@ class MainWindow(QMainWindow):
         a["new_claim"].setEnabled(editable and self.reader.selection_range() is not None)
         a["save_claim"].setEnabled(editable and self.form.is_dirty())
         a["delete_claim"].setEnabled(editable and self.form.mode == "edit")
+        a["reanchor"].setEnabled(editable and self.form.mode == "edit" and self.reader.selection_range() is not None)
+        a["replace_document"].setEnabled(editable and self.document_id is not None)
         a["import_claims"].setEnabled(editable)
         a["import_documents"].setEnabled(editable)
         a["restore"].setEnabled(self.session.path is not None)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
+from PySide6.QtGui import QColor
 
 from curator.core.codebook import Codebook
 from curator.core.records import READING_STATUSES, ClaimRecord, DocumentSummary
@@ -127,7 +128,13 @@ class ClaimTableModel(PlainRowsModel):
 
     def cell(self, row, column: int, role):
         if role == Qt.ItemDataRole.DisplayRole:
-            return (row.record.id, row.quote, row.statement, row.claim_type, row.direction, row.status, row.terms)[column]
+            quote = f"⚠ orphaned: {row.quote}" if row.record.orphaned else row.quote
+            return (row.record.id, quote, row.statement, row.claim_type, row.direction, row.status, row.terms)[column]
+        if role == Qt.ItemDataRole.ForegroundRole and column == 1 and row.record.orphaned:
+            return QColor("#9a3412")
+        if role == Qt.ItemDataRole.ToolTipRole and column == 1 and row.record.orphaned:
+            return ("This quote is not in the current version of the document. Select the passage in the reader "
+                    "and use Claim → Re-anchor to selection, or keep it as it is.\n\n" + row.record.anchor.exact)
         if role == Qt.ItemDataRole.ToolTipRole and column in (1, 2, 6):
             return (None, row.record.anchor.exact, row.statement, None, None, None, row.terms)[column] or None
         if role == Qt.ItemDataRole.DecorationRole and column == 3:

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QApplication, QProgressDialog, QToolBar
 from curator import __version__
 from curator.core.errors import user_message
 from curator.core.records import READING_STATUSES
-from curator.ui.document_import import import_documents_dialog
+from curator.ui.document_import import import_documents_dialog, replace_document
 from curator.ui.project_safety import back_up_now, restore_from_backup
 from curator.ui.undo import run_command
 
@@ -39,6 +39,10 @@ def build_menus(window: MainWindow) -> dict[str, QAction]:
     a["new_claim"] = _action(window, "&New claim from selection", window.new_claim, ("Ctrl+N",), "Turn the selected passage into a claim")
     a["save_claim"] = _action(window, "&Save claim", window.save_claim, ("Ctrl+S", "Ctrl+Return", "Ctrl+Enter"), "Save the claim in the form")
     a["delete_claim"] = _action(window, "&Delete claim", window.delete_claim, ("Ctrl+Delete",), "Delete the selected claim (undoable)")
+    a["reanchor"] = _action(window, "&Re-anchor to selection", window.reanchor_claim, ("Ctrl+Shift+R",),
+                            "Make the claim in the form quote the passage selected in the reader (for orphaned claims)")
+    a["replace_document"] = _action(window, "&Replace with revised version…", lambda: replace_document(window), (),
+                                    "Import a new version of this document and re-anchor its claims")
     a["undo"] = window.undo_stack.createUndoAction(window, "&Undo")
     a["undo"].setShortcuts([QKeySequence("Ctrl+Z")])
     a["redo"] = window.undo_stack.createRedoAction(window, "&Redo")
@@ -77,9 +81,11 @@ def build_menus(window: MainWindow) -> dict[str, QAction]:
     for key in ("undo", "redo", None, "find", "find_next", "find_previous"):
         edit_menu.addSeparator() if key is None else edit_menu.addAction(a[key])
     claim_menu = bar.addMenu("&Claim")
-    for key in ("new_claim", "save_claim", "delete_claim"):
+    for key in ("new_claim", "save_claim", "delete_claim", "reanchor"):
         claim_menu.addAction(a[key])
     document_menu = bar.addMenu("&Document")
+    document_menu.addAction(a["replace_document"])
+    document_menu.addSeparator()
     for status in READING_STATUSES:
         document_menu.addAction(a[f"status_{status}"])
     bar.addMenu("&Help").addAction(a["about"])
