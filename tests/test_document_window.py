@@ -111,3 +111,18 @@ def test_replace_with_a_revised_version_then_reanchor_an_orphan(qtbot, window, s
     window.undo_stack.undo()  # the replacement
     assert session.documents.get(doc_id).text == ORIGINAL and window.reader.text == ORIGINAL
     assert not any(session.claims.get(i).orphaned for i in ids)
+
+
+def test_search_all_documents_and_jump_to_the_passage(qtbot, window, session):
+    window.open_document(doc_id_by_file(session, "000"))
+    window.actions["search_all"].trigger()
+    panel = window.search_panel
+    assert panel.isVisible()
+    qtbot.keyClicks(panel.query, "Akkermansia muciniphila")
+    qtbot.keyClick(panel.query, Qt.Key.Key_Return)
+    assert panel.results.count() >= 1 and "result" in panel.count.text()
+    qtbot.keyClick(panel.results, Qt.Key.Key_Return)
+    hit = panel.hits[0]
+    assert window.document_id == hit.document_id
+    start, end = window.reader.selection_range()
+    assert window.reader.text[start:end].casefold() in ("akkermansia", "muciniphila")

@@ -17,6 +17,7 @@ from curator.core.migrations import NewerSchemaError, SchemaError, current_versi
 from curator.core.models import CLAIM_FIELD_COLUMNS, Reviewer
 from curator.core.paths import CODEBOOK
 from curator.core.records import ReviewerInfo
+from curator.core.search import SearchService
 from curator.core.terms import TermService
 
 
@@ -34,6 +35,7 @@ class Session:
         self.claims = ClaimService(self)
         self.terms = TermService(self)
         self.drafts = DraftService(self)
+        self.search = SearchService(self)
 
     @property
     def reviewer_id(self) -> int | None:

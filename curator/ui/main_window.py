@@ -25,6 +25,7 @@ from curator.ui.interaction import Interaction
 from curator.ui.models import ClaimTableModel, DocumentListModel
 from curator.ui.project_safety import DraftKeeper, StorageBanner
 from curator.ui.reader import Highlight, ReaderView, type_colour
+from curator.ui.search_panel import SearchPanel
 from curator.ui.undo import run_command
 from curator.ui.window_actions import build_menus
 
@@ -85,6 +86,9 @@ class MainWindow(QMainWindow):
         central_layout.addWidget(self.main, 1)
         self.setCentralWidget(central)
         self.drafts = DraftKeeper(self)
+        self.search_panel = SearchPanel(self)
+        self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.search_panel)
+        self.search_panel.hide()
 
         self.status_counts = QLabel()
         self.statusBar().addPermanentWidget(self.status_counts)

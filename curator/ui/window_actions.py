@@ -48,6 +48,8 @@ def build_menus(window: MainWindow) -> dict[str, QAction]:
     a["redo"] = window.undo_stack.createRedoAction(window, "&Redo")
     a["redo"].setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
     a["find"] = _action(window, "&Find in document…", window.find_bar.open_bar, ("Ctrl+F",), "Find text in the open document")
+    a["search_all"] = _action(window, "&Search all documents…", window.search_panel.open_panel, ("Ctrl+Shift+F",),
+                              "Search every document and claim; Enter jumps to the passage")
     a["find_next"] = _action(window, "Find &next", window.find_bar.find_next, ("F3",))
     a["find_previous"] = _action(window, "Find &previous", window.find_bar.find_previous, ("Shift+F3",))
     a["export"] = _action(window, "&Export…", lambda: export_claims(window), ("Ctrl+Shift+E",),
@@ -78,7 +80,7 @@ def build_menus(window: MainWindow) -> dict[str, QAction]:
     file_menu.addSeparator()
     file_menu.addAction(a["quit"])
     edit_menu = bar.addMenu("&Edit")
-    for key in ("undo", "redo", None, "find", "find_next", "find_previous"):
+    for key in ("undo", "redo", None, "find", "find_next", "find_previous", "search_all"):
         edit_menu.addSeparator() if key is None else edit_menu.addAction(a[key])
     claim_menu = bar.addMenu("&Claim")
     for key in ("new_claim", "save_claim", "delete_claim", "reanchor"):

@@ -1,0 +1,54 @@
+"""Search across documents and claims: FTS5 on SQLite, the portable scan elsewhere, same answers."""
+
+import pytest
+
+from curator.core.records import ClaimDraft
+from curator.core.search import SearchService
+from tests.conftest import doc_id_by_file
+
+
+@pytest.fixture(params=["fts5", "scan"])
+def search(request, session, monkeypatch):
+    service = SearchService(session)
+    if request.param == "scan":
+        monkeypatch.setattr(service, "uses_fts", lambda: False)
+    else:
+        assert service.uses_fts()
+    return service
+
+
+def test_words_are_found_in_documents_with_exact_positions(session, search):
+    hits = search.search("Faecalibacterium Roseburia")
+    doc = doc_id_by_file(session, "002")
+    hit = next(h for h in hits if h.kind == "document" and h.document_id == doc)
+    text = session.documents.get(doc).text
+    assert text[hit.start : hit.end].casefold() in ("faecalibacterium", "roseburia")
+    assert "«" in hit.snippet and "\n" not in hit.snippet
+    assert search.search("zzzyzzx nothing") == []
+    assert search.search("   ") == []
+
+
+def test_claims_are_found_by_statement_and_the_index_follows_edits(session, search):
+    doc = doc_id_by_file(session, "002")
+    text = session.documents.get(doc).text
+    start = text.index("microglial activation")
+    claim, _ = session.claims.create(ClaimDraft(doc, start, start + 21, {"statement": "Glia respond to dysbiosis"}))
+    hit = next(h for h in search.search("glia respond") if h.kind == "claim")
+    assert (hit.claim_id, hit.start, hit.end) == (claim.id, start, start + 21)
+    draft = claim.as_draft()
+    draft.values["statement"] = "Astrocytes react"
+    session.claims.update(claim.id, draft)
+    assert not [h for h in search.search("glia respond") if h.kind == "claim"]
+    assert [h.claim_id for h in search.search("astrocytes") if h.kind == "claim"] == [claim.id]
+    session.claims.delete(claim.id)
+    assert not [h for h in search.search("astrocytes") if h.kind == "claim"]
+
+
+def test_newly_imported_documents_are_searchable(session, search, tmp_path):
+    from curator.io.document_files import import_documents
+
+    (tmp_path / "new.md").write_text("# Kombucha\n\nFermented tea and the vagus nerve.\n", encoding="utf-8")
+    search.search("anything")  # the index exists before the import
+    import_documents(session, [tmp_path / "new.md"])
+    hits = search.search("vagus kombucha")
+    assert [h.document_title for h in hits if h.kind == "document"] == ["Kombucha"]
