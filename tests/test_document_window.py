@@ -126,3 +126,29 @@ def test_search_all_documents_and_jump_to_the_passage(qtbot, window, session):
     assert window.document_id == hit.document_id
     start, end = window.reader.selection_range()
     assert window.reader.text[start:end].casefold() in ("akkermansia", "muciniphila")
+
+
+def test_reading_size_width_spacing_and_theme_are_adjustable_and_remembered(qtbot, window, session, settings, tmp_path):
+    from PySide6.QtWidgets import QApplication
+
+    window.open_document(doc_id_by_file(session, "002"))
+    before = window.reader.document().defaultFont().pointSizeF()
+    window.actions["zoom_in"].trigger()
+    window.actions["zoom_in"].trigger()
+    assert window.reader.document().defaultFont().pointSizeF() == before + 2
+    margin = window.reader.viewportMargins().left()
+    for _ in range(4):
+        window.actions["narrower"].trigger()
+    assert window.reading.width_chars == 50 and window.reader.viewportMargins().left() > margin
+    window.actions["spacing_airy"].trigger()
+    assert window.reader.document().firstBlock().blockFormat().lineHeight() == 180
+    window.actions["dim_chrome"].trigger()
+    assert window.reading.dim_chrome is False
+    window.actions["theme_dark"].trigger()
+    assert QApplication.instance().palette().base().color().lightness() < 60
+    assert "/* dark theme */" in QApplication.instance().styleSheet()
+    window.grab().save(str(tmp_path / "dark.png"))
+    assert float(settings.value("reading/font_pt")) == before + 2 and settings.value("reading/theme") == "dark"
+    window.actions["theme_light"].trigger()
+    assert QApplication.instance().palette().base().color().lightness() > 200
+    window.actions["zoom_reset"].trigger()

@@ -25,6 +25,7 @@ from curator.ui.interaction import Interaction
 from curator.ui.models import ClaimTableModel, DocumentListModel
 from curator.ui.project_safety import DraftKeeper, StorageBanner
 from curator.ui.reader import Highlight, ReaderView, type_colour
+from curator.ui.reading import ReadingSettings, build_view_menu
 from curator.ui.search_panel import SearchPanel
 from curator.ui.undo import run_command
 from curator.ui.window_actions import build_menus
@@ -93,6 +94,8 @@ class MainWindow(QMainWindow):
         self.status_counts = QLabel()
         self.statusBar().addPermanentWidget(self.status_counts)
         self.actions = build_menus(self)
+        self.reading = ReadingSettings(self)
+        build_view_menu(self, self.actions)
 
         self.document_view.selectionModel().currentRowChanged.connect(self._on_document_row)
         self.claim_view.selectionModel().currentRowChanged.connect(self._on_claim_row)
@@ -107,6 +110,7 @@ class MainWindow(QMainWindow):
         self._refresh_vocabulary()
         self.documents.set_rows(session.documents.summaries())
         self._restore_layout()
+        self.reading.apply_theme()
         self._show_storage_state()
         self.drafts.recover()
         self._update_status()

@@ -14,6 +14,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import (
     QColor,
     QFont,
+    QResizeEvent,
     QSyntaxHighlighter,
     QTextBlockFormat,
     QTextCharFormat,
@@ -25,6 +26,8 @@ from curator.core.styles import StyleRange
 from curator.core.textpos import Utf16Map
 
 READING_WIDTH_CHARS = 78
+DEFAULT_FONT_PT = 12.5
+DEFAULT_LINE_HEIGHT = 150  # percent
 
 # One colour per claim type, in codebook order; types added to the codebook reuse the cycle.
 TYPE_COLOURS = ["#ffe08a", "#b9e3ff", "#c8f0c0", "#ffc6c6", "#e3d1ff", "#e6e6e6", "#ffd8b0", "#c0f0ec"]
@@ -49,6 +52,7 @@ class ClaimHighlighter(QSyntaxHighlighter):
         super().__init__(document)
         self.by_block: dict[int, list[tuple[int, int, int, QColor]]] = {}
         self.selected: int | None = None
+        self.dark_text: QColor | None = None
 
     def highlightBlock(self, text: str) -> None:  # noqa: N802 (Qt override)
         block = self.currentBlock()
@@ -67,6 +71,8 @@ class ClaimHighlighter(QSyntaxHighlighter):
                 continue
             fmt = QTextCharFormat()
             fmt.setBackground(colour)
+            if self.dark_text is not None:
+                fmt.setForeground(self.dark_text)
             self.setFormat(lo, hi - lo, fmt)
         if selected_span:
             lo, hi, colour = selected_span
@@ -75,6 +81,8 @@ class ClaimHighlighter(QSyntaxHighlighter):
             fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.SingleUnderline)
             fmt.setUnderlineColor(QColor("#1f3b57"))
             fmt.setFontUnderline(True)
+            if self.dark_text is not None:
+                fmt.setForeground(self.dark_text)
             self.setFormat(lo, hi - lo, fmt)
 
 
@@ -91,8 +99,13 @@ class ReaderView(QTextEdit):
         self.setLineWrapMode(QTextEdit.LineWrapMode.WidgetWidth)
         font = QFont()
         font.setFamilies(["Charter", "Georgia", "Noto Serif", "DejaVu Serif", "serif"])
-        font.setPointSizeF(12.5)
+        font.setPointSizeF(DEFAULT_FONT_PT)
         self.document().setDefaultFont(font)
+        self.setFont(font)  # so fontMetrics() measures the reading font
+        self.width_chars = READING_WIDTH_CHARS
+        self.line_height = DEFAULT_LINE_HEIGHT
+        self.dim_chrome = True
+        self.styles: list = []
         self.document().setDocumentMargin(24)
         self.text = ""
         self._links: list[tuple[int, int, str]] = []
@@ -115,11 +128,34 @@ class ReaderView(QTextEdit):
         cursor = QTextCursor(self.document())
         cursor.select(QTextCursor.SelectionType.Document)
         block = QTextBlockFormat()
-        block.setLineHeight(150, QTextBlockFormat.LineHeightTypes.ProportionalHeight.value)
+        block.setLineHeight(self.line_height, QTextBlockFormat.LineHeightTypes.ProportionalHeight.value)
         block.setBottomMargin(6)
         cursor.mergeBlockFormat(block)
-        self._apply_styles(styles)
+        self.styles = list(styles)
+        self._apply_styles([r for r in self.styles if self.dim_chrome or r.kind != "chrome"])
         self.moveCursor(QTextCursor.MoveOperation.Start)
+
+    def apply_reading(self, font_pt: float, width_chars: int, line_height: int, dim_chrome: bool) -> None:
+        """Reading comfort: type size, line length and spacing; the text and selections are kept."""
+        self.width_chars, self.line_height, self.dim_chrome = width_chars, line_height, dim_chrome
+        font = self.document().defaultFont()
+        font.setPointSizeF(font_pt)
+        self.document().setDefaultFont(font)
+        self.setFont(font)
+        if self.text:
+            scroll = self.verticalScrollBar().value()
+            highlights = list(self._highlights.values())
+            selected = self._highlighter.selected
+            self.set_text(self.text, self.styles)
+            self.set_highlights(highlights)
+            self._highlighter.selected = selected
+            self.verticalScrollBar().setValue(scroll)
+        self.resizeEvent(QResizeEvent(self.size(), self.size()))
+
+    def set_dark(self, dark: bool) -> None:
+        """Claim colours are light tints: on a dark theme the text over them is drawn dark."""
+        self._highlighter.dark_text = QColor("#111111") if dark else None
+        self._highlighter.rehighlight()
 
     def _style_formats(self) -> dict[str, QTextCharFormat]:
         faint = QColor(self.palette().text().color())
@@ -175,7 +211,7 @@ class ReaderView(QTextEdit):
 
     def resizeEvent(self, event) -> None:  # noqa: N802
         # Keep lines near a comfortable reading length however wide the pane is.
-        measure = self.fontMetrics().horizontalAdvance("x" * READING_WIDTH_CHARS) * 1.15
+        measure = self.fontMetrics().horizontalAdvance("x" * self.width_chars) * 1.15
         spare = self.viewport().width() + self.viewportMargins().left() + self.viewportMargins().right() - measure
         side = int(max(0, spare / 2))
         self.setViewportMargins(side, 0, side, 0)
