@@ -1,6 +1,8 @@
-"""Render the main window with claims on seed 002 to a PNG (the README's screenshot).
+"""Render the main window with claims on seed 002 to a PNG (the README's screenshots).
 
     QT_QPA_PLATFORM=offscreen .venv/bin/python -m tests.screenshot resources/screenshot.png
+    … -m tests.screenshot resources/reader-light.png --top            # the headings, light theme
+    … -m tests.screenshot resources/reader-dark.png --top --dark      # the same, dark theme
 """
 
 import os
@@ -32,10 +34,16 @@ CLAIMS = [
     ("several double‑blind RCTs showed no significant benefit", {"claim_type": "null_finding", "direction": "no_effect", "study_design": "rct"},
      [("condition", "Multiple sclerosis")]),
     ("Larger, longer‐term randomized trials are required to confirm clinical efficacy", {"claim_type": "evidence_gap"}, []),
+    ("MS patients show reduced SCFA-producing bacteria and increased pro-inflammatory species",
+     {"statement": "MS goes with fewer SCFA producers.", "claim_type": "association", "status": "confirmed"},
+     [("condition", "Multiple sclerosis")]),
+    ("Microbiome interventions like probiotics and FMT show modest improvements in relapse rates and fatigue",
+     {"statement": "Probiotics and FMT modestly help.", "claim_type": "intervention_effect", "direction": "benefit"},
+     [("intervention", "Probiotics")]),
 ]
 
 
-def main(out: str) -> None:
+def main(out: str, top: bool = False, dark: bool = False) -> None:
     app = QApplication(sys.argv[:1])
     app.setStyleSheet((RESOURCES / "style.qss").read_text(encoding="utf-8"))
     with tempfile.TemporaryDirectory() as tmp:
@@ -54,11 +62,17 @@ def main(out: str) -> None:
         window.resize(1500, 920)
         window.show()
         window.open_document(doc_id)
-        window.select_claim(ids[1])
+        if dark:
+            window.reading.set_theme("dark")
+        if top:
+            window.select_claim(ids[4])  # the Key findings, under their headings
+        else:
+            window.select_claim(ids[1])
         app.processEvents()
         window.grab().save(out)
         session.close()
 
 
 if __name__ == "__main__":
-    main(sys.argv[1] if len(sys.argv) > 1 else "screenshot.png")
+    args = [a for a in sys.argv[1:] if not a.startswith("--")]
+    main(args[0] if args else "screenshot.png", top="--top" in sys.argv, dark="--dark" in sys.argv)

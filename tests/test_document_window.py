@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
+from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
 from PySide6.QtGui import QDropEvent, QFont, QTextCursor
 
 from tests.conftest import doc_id_by_file
@@ -152,3 +152,20 @@ def test_reading_size_width_spacing_and_theme_are_adjustable_and_remembered(qtbo
     window.actions["theme_light"].trigger()
     assert QApplication.instance().palette().base().color().lightness() > 200
     window.actions["zoom_reset"].trigger()
+
+
+def test_margin_marks_show_where_claims_are_and_jump_to_them(qtbot, window, session):
+    from curator.core.records import ClaimDraft
+
+    doc = doc_id_by_file(session, "002")
+    text = session.documents.get(doc).text
+    early, late = text.index("MS patients show"), text.index("Larger, longer")
+    ids = [session.claims.create(ClaimDraft(doc, s, s + 16, {}))[0].id for s in (early, late)]
+    window.open_document(doc)
+    marks = window.marks
+    assert [m[1] for m in sorted(marks.marks)] == ids
+    top, bottom = sorted(m[0] for m in marks.marks)
+    assert 0 <= top < bottom <= 1
+    y = int(bottom * (marks.height() - 4)) + 1
+    qtbot.mouseClick(marks, Qt.MouseButton.LeftButton, pos=QPoint(6, y))
+    assert window.form.claim_id == ids[1]

@@ -6,6 +6,7 @@ from PySide6.QtCore import QByteArray, QItemSelectionModel, QSettings, Qt
 from PySide6.QtGui import QCloseEvent, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QHBoxLayout,
     QHeaderView,
     QLabel,
     QMainWindow,
@@ -20,6 +21,7 @@ from curator.core.errors import user_message
 from curator.core.records import READING_STATUSES, Changes, ClaimDraft
 from curator.core.session import Session
 from curator.ui.claim_form import ClaimForm
+from curator.ui.claim_marks import ClaimMarks
 from curator.ui.find_bar import FindBar
 from curator.ui.interaction import Interaction
 from curator.ui.models import ClaimTableModel, DocumentListModel
@@ -64,7 +66,13 @@ class MainWindow(QMainWindow):
         reading_layout.setContentsMargins(0, 0, 0, 0)
         reading_layout.setSpacing(0)
         reading_layout.addWidget(self.find_bar)
-        reading_layout.addWidget(self.reader)
+        self.marks = ClaimMarks(self.reader)
+        beside = QHBoxLayout()
+        beside.setContentsMargins(0, 0, 0, 0)
+        beside.setSpacing(0)
+        beside.addWidget(self.reader, 1)
+        beside.addWidget(self.marks)
+        reading_layout.addLayout(beside)
         self.centre = QSplitter(Qt.Orientation.Vertical)
         self.centre.setObjectName("centreSplitter")
         self.centre.addWidget(reading)
@@ -100,6 +108,7 @@ class MainWindow(QMainWindow):
         self.document_view.selectionModel().currentRowChanged.connect(self._on_document_row)
         self.claim_view.selectionModel().currentRowChanged.connect(self._on_claim_row)
         self.reader.claimClicked.connect(self.select_claim)
+        self.marks.claimClicked.connect(self.select_claim)
         self.reader.selectionRangeChanged.connect(lambda _: self._update_actions())
         self.form.saveRequested.connect(self.save_claim)
         self.form.deleteRequested.connect(self.delete_claim)
@@ -157,6 +166,7 @@ class MainWindow(QMainWindow):
             return False
         document = self.session.documents.get(document_id)
         self.document_id = document_id
+        self.marks.set_highlights([])
         self.reader.set_text(document.text, self.session.documents.styles(document_id))
         self.form.clear()
         self._reload_claims()
@@ -186,10 +196,12 @@ class MainWindow(QMainWindow):
         records = self.session.claims.for_document(self.document_id) if self.document_id else []
         selected = self.form.claim_id
         self.claims.set_records(records)
-        self.reader.set_highlights(  # an orphaned claim's positions belong to an earlier version: not shown here
-            [Highlight(r.record.id, r.record.anchor.start, r.record.anchor.end, type_colour(r.type_index))
-             for r in self.claims.rows if not r.record.orphaned]
-        )
+        highlights = [  # an orphaned claim's positions belong to an earlier version: not shown here
+            Highlight(r.record.id, r.record.anchor.start, r.record.anchor.end, type_colour(r.type_index))
+            for r in self.claims.rows if not r.record.orphaned
+        ]
+        self.reader.set_highlights(highlights)
+        self.marks.set_highlights(highlights)
         if selected is not None and self.claims.row_of(selected) >= 0:
             self._select_claim_row(selected)
             self.reader.select_claim(selected, scroll=False)

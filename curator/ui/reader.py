@@ -163,7 +163,7 @@ class ReaderView(QTextEdit):
         link = QColor(self.palette().link().color())
         formats: dict[str, QTextCharFormat] = {}
         base = self.document().defaultFont().pointSizeF()
-        for level, scale in zip(range(1, 7), (1.55, 1.3, 1.15, 1.05, 1.0, 1.0)):
+        for level, scale in zip(range(1, 7), (1.35, 1.2, 1.1, 1.05, 1.0, 1.0)):
             f = QTextCharFormat()
             f.setFontWeight(QFont.Weight.Bold)
             f.setFontPointSize(base * scale)
