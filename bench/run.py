@@ -1,7 +1,7 @@
 """Curator benchmarks: each result is a ratio against a baseline measured in the same run.
 
     python bench/run.py            # all benchmarks
-    python bench/run.py export     # one of: startup, export, import, open
+    python bench/run.py export     # one of: startup, export, import, open, reader, documents, search
     python bench/run.py export 10000   # a smaller count for a quick look (default 100,000)
 
 pandas is needed only for the export baseline: .venv/bin/python -m pip install -e ".[bench]"
@@ -81,12 +81,15 @@ def bench_startup(runs: int = 7) -> None:
 
 
 from bench.excel import bench_export, bench_import  # noqa: E402
+from bench.documents import bench_import as bench_documents  # noqa: E402
+from bench.documents import bench_reader, bench_search  # noqa: E402
 from bench.storage import bench_open  # noqa: E402
 
-BENCHMARKS = {"startup": bench_startup, "export": bench_export, "import": bench_import, "open": bench_open}
+BENCHMARKS = {"startup": bench_startup, "export": bench_export, "import": bench_import, "open": bench_open,
+              "reader": bench_reader, "documents": bench_documents, "search": bench_search}
 
 if __name__ == "__main__":
     names = [a for a in sys.argv[1:] if not a.isdigit()] or list(BENCHMARKS)
     counts = [int(a) for a in sys.argv[1:] if a.isdigit()]
     for name in names:
-        BENCHMARKS[name](*counts[:1]) if name != "startup" else BENCHMARKS[name]()
+        BENCHMARKS[name](*counts[:1]) if name in ("export", "import", "open") else BENCHMARKS[name]()

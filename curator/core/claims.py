@@ -88,8 +88,8 @@ class ClaimService:
         ids = [c["id"] for c in claims]
         terms: dict[int, list[TermRef]] = {i: [] for i in ids}
         term_query = ClaimTerm.select().order_by(ClaimTerm.claim, ClaimTerm.position, ClaimTerm.id)
-        if where is not None:
-            term_query = term_query.where(ClaimTerm.claim.in_(ids))
+        if where is not None:  # a subquery, not thousands of bound ids
+            term_query = term_query.where(ClaimTerm.claim.in_(Claim.select(Claim.id).where(where)))
         for row in term_query.dicts():
             if row["claim"] in terms:
                 terms[row["claim"]].append(TermRef(row["role"], row["label"], row["identifier"], row["term"]))

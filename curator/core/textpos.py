@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import bisect
+import re
+
+_ASTRAL = re.compile("[\U00010000-\U0010FFFF]")
 
 
 class Utf16Map:
@@ -13,7 +16,7 @@ class Utf16Map:
     """
 
     def __init__(self, text: str):
-        self._astral = [i for i, ch in enumerate(text) if ord(ch) > 0xFFFF]
+        self._astral = [m.start() for m in _ASTRAL.finditer(text)]  # scanned in C: a 1 MB text in milliseconds
         # UTF-16 position of each astral character
         self._astral_u16 = [i + k for k, i in enumerate(self._astral)]
         self.length = len(text)

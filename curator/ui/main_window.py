@@ -167,9 +167,11 @@ class MainWindow(QMainWindow):
         document = self.session.documents.get(document_id)
         self.document_id = document_id
         self.marks.set_highlights([])
-        self.reader.set_text(document.text, self.session.documents.styles(document_id))
         self.form.clear()
-        self._reload_claims()
+        records = self.session.claims.for_document(document_id)
+        self.claims.set_records(records)
+        self.reader.set_text(document.text, self.session.documents.styles(document_id), self._highlights())
+        self._reload_claims(records)
         row = self.documents.row_of(document_id)
         if self.document_view.currentIndex().row() != row:
             self.document_view.selectionModel().blockSignals(True)
@@ -192,14 +194,18 @@ class MainWindow(QMainWindow):
             self._run_service(lambda: self.session.documents.set_reading_status(self.document_id, status))
 
     # -- claims -------------------------------------------------------------------------------
-    def _reload_claims(self) -> None:
-        records = self.session.claims.for_document(self.document_id) if self.document_id else []
-        selected = self.form.claim_id
-        self.claims.set_records(records)
-        highlights = [  # an orphaned claim's positions belong to an earlier version: not shown here
+    def _highlights(self) -> list[Highlight]:
+        return [  # an orphaned claim's positions belong to an earlier version: not shown here
             Highlight(r.record.id, r.record.anchor.start, r.record.anchor.end, type_colour(r.type_index))
             for r in self.claims.rows if not r.record.orphaned
         ]
+
+    def _reload_claims(self, records=None) -> None:
+        if records is None:
+            records = self.session.claims.for_document(self.document_id) if self.document_id else []
+        selected = self.form.claim_id
+        self.claims.set_records(records)
+        highlights = self._highlights()
         self.reader.set_highlights(highlights)
         self.marks.set_highlights(highlights)
         if selected is not None and self.claims.row_of(selected) >= 0:
@@ -326,6 +332,7 @@ class MainWindow(QMainWindow):
         if self.document_id in changes.texts:
             self.reader.set_text(self.session.documents.get(self.document_id).text,
                                  self.session.documents.styles(self.document_id))
+            self._reload_claims()
         if self.document_id in changes.documents or changes.claims & {r.record.id for r in self.claims.rows}:
             self._reload_claims()
         if self.form.mode == "edit" and self.form.claim_id in changes.claims:

@@ -7,6 +7,8 @@ never from Qt's toPlainText() (which turns NBSP into a space).
 
 from __future__ import annotations
 
+import bisect
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -26,6 +28,7 @@ from curator.core.styles import StyleRange
 from curator.core.textpos import Utf16Map
 
 READING_WIDTH_CHARS = 78
+_BLOCK_BREAK = re.compile("[\n\u2029]")  # where setPlainText starts a new block
 DEFAULT_FONT_PT = 12.5
 DEFAULT_LINE_HEIGHT = 150  # percent
 
@@ -110,17 +113,21 @@ class ReaderView(QTextEdit):
         self.text = ""
         self._links: list[tuple[int, int, str]] = []
         self._map = Utf16Map("")
+        self._block_starts = [0]
         self._highlights: dict[int, Highlight] = {}
         self._highlighter = ClaimHighlighter(self.document())
         self.selectionChanged.connect(lambda: self.selectionRangeChanged.emit(self.selection_range() is not None))
 
     # -- text ---------------------------------------------------------------------------------
-    def set_text(self, text: str, styles: list[StyleRange] | tuple = ()) -> None:
-        """Show the canonical text; `styles` (code points) only change how it looks, never what it says."""
+    def set_text(self, text: str, styles: list[StyleRange] | tuple = (), highlights: list[Highlight] = ()) -> None:
+        """Show the canonical text; `styles` (code points) only change how it looks, never what it says.
+        Highlights given here are painted in the same pass that lays the text out."""
         self.text = text
         self._map = Utf16Map(text)
+        self._block_starts = [0] + [m.end() for m in _BLOCK_BREAK.finditer(text)]
         self._links: list[tuple[int, int, str]] = []
-        self._highlighter.by_block = {}
+        self._highlights = {h.claim_id: h for h in highlights}
+        self._highlighter.by_block = self._spans_by_block(list(highlights))
         # setPlainText takes the cursor's current format: without a reset, the previous document's
         # last style (a faint or bold run) would colour all of this one.
         self.setCurrentCharFormat(QTextCharFormat())
@@ -239,19 +246,30 @@ class ReaderView(QTextEdit):
         return self.cursorRect(cursor)
 
     # -- highlights ---------------------------------------------------------------------------
-    def set_highlights(self, highlights: list[Highlight]) -> None:
-        self._highlights = {h.claim_id: h for h in highlights}
+    def _spans_by_block(self, highlights: list[Highlight]) -> dict[int, list]:
+        """Claim spans (UTF-16) per block. Blocks are found from the text's own line breaks, so this
+        works before the text is in the document and costs no layout."""
         by_block: dict[int, list] = defaultdict(list)
-        document = self.document()
+        starts = self._block_starts
         # longest first, so a claim nested inside another stays visible on top
         for h in sorted(highlights, key=lambda h: h.start - h.end):
             u_start, u_end = self._map.to_utf16(h.start), self._map.to_utf16(h.end)
-            first = document.findBlock(u_start).blockNumber()
-            last = document.findBlock(max(u_start, u_end - 1)).blockNumber()
+            first = bisect.bisect_right(starts, h.start) - 1
+            last = bisect.bisect_right(starts, max(h.start, h.end - 1)) - 1
             for number in range(first, last + 1):
                 by_block[number].append((h.claim_id, u_start, u_end, h.colour))
-        self._highlighter.by_block = dict(by_block)
-        self._highlighter.rehighlight()
+        return dict(by_block)
+
+    def set_highlights(self, highlights: list[Highlight]) -> None:
+        """Paint these claims; only blocks whose claims changed are repainted."""
+        self._highlights = {h.claim_id: h for h in highlights}
+        old, new = self._highlighter.by_block, self._spans_by_block(highlights)
+        self._highlighter.by_block = new
+        document = self.document()
+        for number in sorted(n for n in old.keys() | new.keys() if old.get(n) != new.get(n)):
+            block = document.findBlockByNumber(number)
+            if block.isValid():
+                self._highlighter.rehighlightBlock(block)
 
     def highlight_format_at(self, offset: int) -> QTextCharFormat:
         """The character format painted at a code-point offset (for tests and checks)."""

@@ -1,0 +1,184 @@
+"""Document benchmarks, each a ratio against a baseline measured in the same run:
+
+- reader: open a 1 MB document carrying 5,000 claims (to the first complete paint), and scroll to a
+  claim, against opening the same text with no claims;
+- import: 1,000 Markdown files through `import_documents` against reading, hashing and inserting
+  the same files as bare rows;
+- search: a query over 10,000 documents with the FTS5 index against the portable LIKE scan.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import random
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+WORDS = ("gut brain axis microbiome probiotic relapse fatigue migraine butyrate propionate Roseburia "
+         "Faecalibacterium cohort trial placebo randomised inflammation cytokine barrier vagus serotonin "
+         "tryptophan metabolite dysbiosis sclerosis depression anxiety intervention outcome").split()
+
+
+def prose(rng: random.Random, n_chars: int) -> str:
+    out, size = [], 0
+    while size < n_chars:
+        sentence = " ".join(rng.choice(WORDS) for _ in range(rng.randint(8, 20))).capitalize() + ". "
+        if rng.random() < 0.15:
+            sentence += "\n\n"
+        out.append(sentence)
+        size += len(sentence)
+    return "".join(out)[:n_chars]
+
+
+def _median(times: list[float]) -> float:
+    return statistics.median(times)
+
+
+def _project(tmp: Path):
+    from curator.core.session import open_session
+
+    session = open_session(tmp / "bench.sqlite3", backup_on_open=False)
+    session.use_reviewer("Bench")
+    return session
+
+
+def bench_reader(runs: int = 5, size: int = 1_000_000, claims: int = 5000) -> None:
+    from PySide6.QtCore import QSettings
+    from PySide6.QtWidgets import QApplication
+
+    from curator.core.models import Claim
+    from curator.core.records import NewDocument
+    from curator.ui.main_window import MainWindow
+
+    app = QApplication.instance() or QApplication([])
+    rng = random.Random(1)
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        session = _project(tmp)
+        text = prose(rng, size)
+        plain_id, _ = session.documents.add(NewDocument("plain", text, hashlib.sha256(b"a" + text.encode()).hexdigest(), "a.txt"))
+        busy_id, _ = session.documents.add(NewDocument("busy", text + " ", hashlib.sha256(text.encode() + b" ").hexdigest(), "b.txt"))
+        rows = []
+        for i in range(claims):
+            start = rng.randrange(0, len(text) - 200)
+            rows.append({"document": busy_id, "reviewer": session.reviewer_id, "start": start, "end": start + rng.randint(20, 150),
+                         "exact": "", "document_sha256": "", "status": "draft"})
+        for row in rows:
+            row["exact"] = text[row["start"] : row["end"]]
+        with session.database.atomic():
+            for i in range(0, len(rows), 500):
+                Claim.insert_many(rows[i : i + 500]).execute()
+        window = MainWindow(session, QSettings(str(tmp / "s.ini"), QSettings.Format.IniFormat))
+        window.resize(1400, 900)
+        window.show()
+        app.processEvents()
+        middle = sorted(r.id for r in session.claims.for_document(busy_id))[claims // 2]
+
+        def open_and_paint(doc_id: int) -> float:
+            window.document_id = None
+            window.form.clear()
+            started = time.perf_counter()
+            window.open_document(doc_id)
+            window.reader.viewport().repaint()
+            app.processEvents()
+            return time.perf_counter() - started
+
+        plain, busy, scroll = [], [], []
+        for _ in range(runs):
+            plain.append(open_and_paint(plain_id))
+            busy.append(open_and_paint(busy_id))
+            started = time.perf_counter()
+            window.select_claim(middle)
+            window.reader.viewport().repaint()
+            app.processEvents()
+            scroll.append(time.perf_counter() - started)
+        window.close()
+        session.close()
+    p, b, s = _median(plain), _median(busy), _median(scroll)
+    print(f"reader: a {size / 1e6:.0f} MB document, median of {runs}")
+    print(f"  open + first paint, no claims        {p * 1000:8.0f} ms   1.00×")
+    print(f"  open + first paint, {claims:,} claims   {b * 1000:8.0f} ms   {b / p:.2f}×")
+    print(f"  select + scroll to a claim           {s * 1000:8.0f} ms   {s / p:.2f}× of the plain open")
+
+
+def bench_import(files: int = 1000, runs: int = 3) -> None:
+    import sqlite3
+
+    from curator.io.document_files import import_documents
+
+    rng = random.Random(2)
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        folder = tmp / "docs"
+        folder.mkdir()
+        for i in range(files):
+            (folder / f"doc{i:04d}.md").write_text(f"# Study {i}\n\n" + prose(rng, 5000), encoding="utf-8")
+        ours, base = [], []
+        for run in range(runs):
+            (tmp / f"run{run}").mkdir()
+            from curator.core.session import open_session
+
+            session = open_session(tmp / f"run{run}" / "p.sqlite3", backup_on_open=False)
+            started = time.perf_counter()
+            summary = import_documents(session, [folder])
+            ours.append(time.perf_counter() - started)
+            assert len(summary.imported) == files, summary.lines()[:3]
+            session.close()
+            con = sqlite3.connect(tmp / f"run{run}" / "bare.sqlite3")
+            con.execute("PRAGMA journal_mode=wal")
+            con.execute("PRAGMA synchronous=FULL")
+            con.execute("CREATE TABLE doc (id INTEGER PRIMARY KEY, name TEXT, sha TEXT UNIQUE, text TEXT)")
+            started = time.perf_counter()
+            for path in sorted(folder.iterdir()):
+                raw = path.read_bytes()
+                with con:  # one transaction per document, as Curator does
+                    con.execute("INSERT INTO doc (name, sha, text) VALUES (?, ?, ?)",
+                                (path.name, hashlib.sha256(raw).hexdigest(), raw.decode("utf-8")))
+            base.append(time.perf_counter() - started)
+            con.close()
+    o, b = _median(ours), _median(base)
+    print(f"import of {files:,} Markdown files (5 KB each), median of {runs}")
+    print(f"  read + hash + insert bare rows     {b:7.2f} s   1.00×")
+    print(f"  Curator import_documents           {o:7.2f} s   {o / b:.2f}×  (decode, styles, metadata, entities, change log)")
+
+
+def bench_search(documents: int = 10_000, queries: int = 20) -> None:
+    from curator.core.models import Document
+    from curator.core.search import SearchService
+
+    rng = random.Random(3)
+    with tempfile.TemporaryDirectory() as tmp:
+        session = _project(Path(tmp))
+        rows = []
+        for i in range(documents):
+            text = prose(rng, 5000)
+            rows.append({"title": f"Study {i}", "text": text, "sha256": hashlib.sha256(f"{i}{text}".encode()).hexdigest(),
+                         "file_name": f"{i}.txt"})
+        with session.database.atomic():
+            for i in range(0, len(rows), 200):
+                Document.insert_many(rows[i : i + 200]).execute()
+        fts = SearchService(session)
+        started = time.perf_counter()
+        fts.refresh()
+        build = time.perf_counter() - started
+        scan = SearchService(session)
+        scan.uses_fts = lambda: False
+        words = [f"{rng.choice(WORDS)} {rng.choice(WORDS)}" for _ in range(queries)]
+        t_fts, t_scan = [], []
+        for q in words:
+            started = time.perf_counter()
+            fts.search(q)
+            t_fts.append(time.perf_counter() - started)
+            started = time.perf_counter()
+            scan.search(q)
+            t_scan.append(time.perf_counter() - started)
+        session.close()
+    f, s = _median(t_fts), _median(t_scan)
+    print(f"search over {documents:,} documents (5 KB each), median of {queries} two-word queries (100 results)")
+    print(f"  portable LIKE scan                 {s * 1000:8.1f} ms   1.00×")
+    print(f"  FTS5 index                         {f * 1000:8.1f} ms   {f / s:.3f}×   (index built once in {build:.1f} s)")
