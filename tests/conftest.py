@@ -45,6 +45,8 @@ class FakeInteraction:
         self.encoding_answer = None  # what ask_encoding returns
         self.revision_answer = "keep"  # "keep" (fuzzy stay orphaned), "accept" (all fuzzy), "cancel"
         self.revisions = []
+        self.details_edit = None  # a function(dialog) that fills the details dialog, or None to cancel
+        self.details_dialogs = []
         self.import_answer = "accept"  # or "cancel", or "add_terms" (tick the box, then accept)
         self.previews = []
         self.errors: list[str] = []
@@ -77,6 +79,16 @@ class FakeInteraction:
     def ask_encoding(self, parent, needed):
         self.asked.append(f"encoding:{needed.name}")
         return self.encoding_answer
+
+    def edit_details(self, parent, document_id):
+        from curator.ui.document_details import DocumentDetailsDialog
+
+        dialog = DocumentDetailsDialog(parent, document_id)
+        self.details_dialogs.append(dialog)
+        if self.details_edit is None:
+            return None
+        self.details_edit(dialog)
+        return dialog.details()
 
     def review_revision(self, parent, plan):
         from curator.ui.revision_dialog import RevisionDialog

@@ -169,3 +169,32 @@ def test_margin_marks_show_where_claims_are_and_jump_to_them(qtbot, window, sess
     y = int(bottom * (marks.height() - 4)) + 1
     qtbot.mouseClick(marks, Qt.MouseButton.LeftButton, pos=QPoint(6, y))
     assert window.form.claim_id == ids[1]
+
+
+def test_document_details_are_shown_edited_checked_and_undoable(qtbot, window, session, interaction, tmp_path):
+    doc = doc_id_by_file(session, "002")
+    window.open_document(doc)
+
+    def bad_date(dialog):
+        dialog.edits["published"].setText("Feb 2026")
+
+    interaction.details_edit = bad_date
+    window.actions["document_details"].trigger()
+    dialog = interaction.details_dialogs[-1]
+    assert dialog.edits["doi"].text() == "10.1002/brb3.71254" and dialog.entity_table.rowCount() > 100
+    dialog.grab().save(str(tmp_path / "details.png"))
+    assert interaction.errors[-1].startswith("Published:") and session.documents.get(doc).published == "2026-02-05"
+
+    def good(dialog):
+        dialog.edits["title"].setText("Gut microbiome in MS: a narrative review")
+        dialog.edits["doi"].setText("https://doi.org/10.1002/brb3.71254")
+        dialog.kind.setCurrentIndex(dialog.kind.findData("peer_reviewed"))
+
+    interaction.details_edit = good
+    window.actions["document_details"].trigger()
+    info = session.documents.get(doc)
+    assert info.title == "Gut microbiome in MS: a narrative review" and info.doi == "10.1002/brb3.71254"
+    assert window.windowTitle().startswith("Gut microbiome in MS")
+    assert window.documents.rows[window.documents.row_of(doc)].title == info.title
+    window.undo_stack.undo()
+    assert session.documents.get(doc).title.startswith("Modulating the Gut Microbiome")

@@ -6,7 +6,7 @@ import hashlib
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from curator.core.records import ClaimDraft, NewDocument
+from curator.core.records import NewDocument
 from curator.io.decode import decode
 from tests.gui_helpers import select_in_reader
 

@@ -197,3 +197,18 @@ def test_a_connection_made_in_another_thread_gets_the_same_pragmas(session):
     thread.start()
     thread.join()
     assert seen == {"journal_mode": "wal", "synchronous": 2, "foreign_keys": 1, "busy_timeout": 5000}
+
+
+@pytest.mark.parametrize("details,message", [
+    ({"title": "  "}, "Title: a document needs a title"),
+    ({"published": "02/05/2026"}, "Published:"),
+    ({"doi": "not a doi"}, "DOI:"),
+    ({"url": "javascript:alert(1)"}, "URL:"),
+    ({"source_kind": "tweet"}, "Kind of source"),
+    ({"text": "rewritten"}, "'text' is not a document detail"),
+])
+def test_document_details_are_checked_and_nothing_is_written(session, ms_doc, details, message):
+    before = session.documents.get(ms_doc)
+    with pytest.raises(ValidationError, match=message):
+        session.documents.update_details(ms_doc, details)
+    assert session.documents.get(ms_doc) == before

@@ -151,3 +151,25 @@ class ReplaceDocument(Command):
 
         assert self.undo_data is not None
         return undo_revision(self.session, self.undo_data)
+
+
+class EditDocumentDetails(Command):
+    text = "Edit document details"
+
+    def __init__(self, session: Session, document_id: int, details: dict[str, str]):
+        self.session = session
+        self.document_id = document_id
+        self.new = details
+        self.old: dict[str, str] | None = None
+
+    def do(self) -> Changes:
+        from curator.core.documents import DETAIL_FIELDS
+
+        if self.old is None:
+            info = self.session.documents.get(self.document_id)
+            self.old = {k: getattr(info, k) for k in DETAIL_FIELDS}
+        return self.session.documents.update_details(self.document_id, self.new)
+
+    def undo(self) -> Changes:
+        assert self.old is not None
+        return self.session.documents.update_details(self.document_id, self.old)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 from typing import TYPE_CHECKING
 
 import peewee
@@ -11,7 +12,7 @@ from curator.core import changelog
 from curator.core import styles as style_ranges
 from curator.core.db import write_transaction
 from curator.core.errors import NotFoundError, ValidationError
-from curator.core.models import Claim, Document, DocumentEntity
+from curator.core.models import Claim, Document, DocumentEntity, DocumentVersion
 from curator.core.records import (
     READING_STATUSES,
     SOURCE_KINDS,
@@ -24,6 +25,11 @@ from curator.core.records import (
 
 if TYPE_CHECKING:
     from curator.core.session import Session
+
+
+DETAIL_FIELDS = ("title", "source_kind", "authors", "venue", "published", "doi", "url", "notes")
+_PUBLISHED = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?")
+_DOI = re.compile(r"10\.\d{4,9}/\S+")
 
 
 class DocumentService:
@@ -85,9 +91,40 @@ class DocumentService:
             return style_ranges.loads(row.styles)
         return style_ranges.text_styles(row.text) if row.format in ("text", "markdown") else []
 
+    def version_count(self, document_id: int) -> int:
+        return DocumentVersion.select().where(DocumentVersion.document == document_id).count()
+
     def entities(self, document_id: int) -> list[EntityMention]:
         query = DocumentEntity.select().where(DocumentEntity.document == document_id).order_by(DocumentEntity.id)
         return [EntityMention(e.section, e.kind, e.label, e.identifier, e.start, e.end) for e in query]
+
+    def update_details(self, document_id: int, details: dict[str, str]) -> Changes:
+        """Change a document's bibliographic details (never its text); each field is checked and logged."""
+        old = self.get(document_id)
+        clean = {}
+        for key, value in details.items():
+            if key not in DETAIL_FIELDS:
+                raise ValidationError(f"'{key}' is not a document detail")
+            clean[key] = " ".join(str(value or "").split()) if key != "notes" else str(value or "").strip()
+        if "title" in clean and not clean["title"]:
+            raise ValidationError("Title: a document needs a title")
+        if clean.get("source_kind", old.source_kind) not in SOURCE_KINDS:
+            raise ValidationError(f"Kind of source: choose one of {', '.join(SOURCE_KINDS.values())}")
+        if clean.get("published") and not _PUBLISHED.fullmatch(clean["published"]):
+            raise ValidationError("Published: write the date as 2026, 2026-02 or 2026-02-05")
+        if clean.get("doi"):
+            clean["doi"] = re.sub(r"^(https?://(dx\.)?doi\.org/|doi:\s*)", "", clean["doi"], flags=re.I)
+            if not _DOI.fullmatch(clean["doi"]):
+                raise ValidationError("DOI: a DOI looks like 10.1002/brb3.71254")
+        if clean.get("url") and not re.match(r"^https?://\S+$", clean["url"]):
+            raise ValidationError("URL: give a web address starting with http:// or https://")
+        diffs = [(k, getattr(old, k), v) for k, v in clean.items() if getattr(old, k) != v]
+        if not diffs:
+            return Changes()
+        with write_transaction():
+            Document.update(**{k: v for k, _, v in diffs}).where(Document.id == document_id).execute()
+            changelog.record("update", "document", document_id, diffs, self.session.reviewer_id)
+        return Changes(documents=frozenset({document_id}))
 
     def set_reading_status(self, document_id: int, status: str) -> Changes:
         if status not in READING_STATUSES:

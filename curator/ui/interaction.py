@@ -68,6 +68,12 @@ class Interaction:
         dialog = EncodingDialog(needed, parent)
         return dialog.chosen() if dialog.exec() == QDialog.DialogCode.Accepted else None
 
+    def edit_details(self, parent: QWidget, document_id: int) -> dict | None:
+        from curator.ui.document_details import DocumentDetailsDialog
+
+        dialog = DocumentDetailsDialog(parent, document_id)
+        return dialog.details() if dialog.exec() == QDialog.DialogCode.Accepted else None
+
     def review_revision(self, parent: QWidget, plan) -> set[int] | None:
         """The fuzzy matches the reviewer accepts for a revised document, or None to cancel."""
         from curator.ui.revision_dialog import RevisionDialog

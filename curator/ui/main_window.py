@@ -401,6 +401,7 @@ class MainWindow(QMainWindow):
         a["delete_claim"].setEnabled(editable and self.form.mode == "edit")
         a["reanchor"].setEnabled(editable and self.form.mode == "edit" and self.reader.selection_range() is not None)
         a["replace_document"].setEnabled(editable and self.document_id is not None)
+        a["document_details"].setEnabled(self.document_id is not None)
         a["import_claims"].setEnabled(editable)
         a["import_documents"].setEnabled(editable)
         a["restore"].setEnabled(self.session.path is not None)

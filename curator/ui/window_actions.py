@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QApplication, QProgressDialog, QToolBar
 from curator import __version__
 from curator.core.errors import user_message
 from curator.core.records import READING_STATUSES
+from curator.ui.document_details import edit_document_details
 from curator.ui.document_import import import_documents_dialog, replace_document
 from curator.ui.project_safety import back_up_now, restore_from_backup
 from curator.ui.undo import run_command
@@ -41,6 +42,8 @@ def build_menus(window: MainWindow) -> dict[str, QAction]:
     a["delete_claim"] = _action(window, "&Delete claim", window.delete_claim, ("Ctrl+Delete",), "Delete the selected claim (undoable)")
     a["reanchor"] = _action(window, "&Re-anchor to selection", window.reanchor_claim, ("Ctrl+Shift+R",),
                             "Make the claim in the form quote the passage selected in the reader (for orphaned claims)")
+    a["document_details"] = _action(window, "Document &details…", lambda: edit_document_details(window), ("Ctrl+I",),
+                                    "Title, authors, venue, date, DOI, URL and the entities the source lists")
     a["replace_document"] = _action(window, "&Replace with revised version…", lambda: replace_document(window), (),
                                     "Import a new version of this document and re-anchor its claims")
     a["undo"] = window.undo_stack.createUndoAction(window, "&Undo")
@@ -86,6 +89,7 @@ def build_menus(window: MainWindow) -> dict[str, QAction]:
     for key in ("new_claim", "save_claim", "delete_claim", "reanchor"):
         claim_menu.addAction(a[key])
     document_menu = bar.addMenu("&Document")
+    document_menu.addAction(a["document_details"])
     document_menu.addAction(a["replace_document"])
     document_menu.addSeparator()
     for status in READING_STATUSES:
