@@ -198,3 +198,20 @@ def test_document_details_are_shown_edited_checked_and_undoable(qtbot, window, s
     assert window.documents.rows[window.documents.row_of(doc)].title == info.title
     window.undo_stack.undo()
     assert session.documents.get(doc).title.startswith("Modulating the Gut Microbiome")
+
+
+def test_the_encoding_dialog_previews_each_candidate(qtbot, tmp_path):
+    import pytest
+
+    from curator.io.decode import EncodingNeeded, decode
+    from curator.ui.document_import import EncodingDialog
+
+    with pytest.raises(EncodingNeeded) as needed:
+        decode("Crème brûlée for 12 patients".encode("cp1252"), "menu.txt")
+    dialog = EncodingDialog(needed.value)
+    qtbot.addWidget(dialog)
+    rows = [dialog.choices.item(i).text() for i in range(dialog.choices.count())]
+    assert rows[0].startswith("cp1252") and "Crème brûlée" in rows[0]
+    assert any(r.startswith("cp1250") and "Crčme" in r for r in rows)
+    dialog.choices.setCurrentRow(1)
+    assert dialog.chosen() == "latin-1"

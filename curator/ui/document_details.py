@@ -9,7 +9,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QLabel,
     QLineEdit,
@@ -21,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from curator.core.commands import EditDocumentDetails
 from curator.core.records import SOURCE_KINDS
+from curator.ui.dialog_buttons import add_dialog_buttons
 from curator.ui.undo import run_command
 
 if TYPE_CHECKING:
@@ -75,10 +75,7 @@ class DocumentDetailsDialog(QDialog):
             table.resizeColumnsToContents()
             self.entity_table = table
             layout.addWidget(table, 1)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons)
+        add_dialog_buttons(self, layout, "Save")
         self.resize(760, 620 if entities else 380)
 
     def details(self) -> dict[str, str]:

@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import (
     QDialog,
-    QDialogButtonBox,
     QLabel,
     QListWidget,
     QListWidgetItem,
@@ -18,6 +17,7 @@ from PySide6.QtWidgets import (
 from curator.core.errors import user_message
 from curator.core.records import Changes
 from curator.io.document_files import FORMATS
+from curator.ui.dialog_buttons import add_dialog_buttons
 
 if TYPE_CHECKING:
     from curator.io.decode import EncodingNeeded
@@ -44,11 +44,7 @@ class EncodingDialog(QDialog):
         self.choices.setCurrentRow(0)
         self.choices.itemDoubleClicked.connect(lambda _: self.accept())
         layout.addWidget(self.choices)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Skip this file")
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons)
+        add_dialog_buttons(self, layout, "Use this encoding", "Skip this file")
         self.resize(640, 260)
 
     def chosen(self) -> str | None:

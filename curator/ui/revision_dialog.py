@@ -9,7 +9,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
-    QDialogButtonBox,
     QHeaderView,
     QLabel,
     QTableWidget,
@@ -18,6 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from curator.core.revisions import RevisionPlan
+from curator.ui.dialog_buttons import add_dialog_buttons
 
 STATUS_WORDS = {
     "moved": "Moved — same words elsewhere; follows them",
@@ -80,11 +80,7 @@ class RevisionDialog(QDialog):
         layout.addWidget(self.table)
         if not review:
             self.table.hide()
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Replace document")
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons)
+        add_dialog_buttons(self, layout, "Replace document")
         self.resize(1100, 560)
 
     def accepted_fuzzy(self) -> set[int]:
