@@ -215,3 +215,27 @@ def test_the_encoding_dialog_previews_each_candidate(qtbot, tmp_path):
     assert any(r.startswith("cp1250") and "Crčme" in r for r in rows)
     dialog.choices.setCurrentRow(1)
     assert dialog.chosen() == "latin-1"
+
+
+def test_the_hostile_html_page_displays_without_reading_a_file(qtbot, window, session, interaction):
+    import sys
+
+    opened = []
+    active = [True]
+
+    def audit(event, args):
+        if active[0] and event == "open" and args and isinstance(args[0], str) and args[0].startswith(("/etc/", "/dev/zero")):
+            opened.append(args[0])
+
+    sys.addaudithook(audit)
+    try:
+        interaction.open_paths = [str(FIXTURES / "hostile.html")]
+        window.actions["import_documents"].trigger()
+        window.reader.viewport().repaint()
+        link = window.reader.text.index("local file")
+        qtbot.mouseClick(window.reader.viewport(), Qt.MouseButton.LeftButton, pos=window.reader.rect_for_offset(link + 2).center())
+        assert window.reader.document().allFormats()  # laid out and painted
+        assert opened == []
+        assert "Figure 1" in window.reader.text and "document.location" not in window.reader.text
+    finally:
+        active[0] = False

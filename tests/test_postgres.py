@@ -75,6 +75,10 @@ def test_claim_lifecycle_and_export_on_postgresql(fresh_database, tmp_path):
         delete.undo()
         assert session.claims.get(record.id).terms == record.terms
         assert export_xlsx(session, tmp_path / "pg.xlsx").claims == session.claims.count()
+        assert not session.search.uses_fts()  # the portable scan on PostgreSQL
+        hits = session.search.search("relapse rate")
+        assert any(h.kind == "claim" and h.claim_id == record.id for h in hits)
+        assert any(h.kind == "document" and h.document_id == doc_id for h in hits)
         session.drafts.save(record.id, record.as_draft())
         assert session.drafts.load().draft == record.as_draft()
         session.drafts.discard()
