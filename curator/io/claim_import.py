@@ -24,6 +24,7 @@ from curator.io.import_terms import TermMatcher
 from curator.io.xlsx_read import CELL_LIMIT, SheetTable, read_sheet
 from curator.io.xlsx_sheets import CUT_MARK
 
+_CUT_HINT = "…cut:"  # a substring test first: the regex runs only on the rare cell that may be cut
 _CUT = re.compile(re.escape(CUT_MARK).replace(r"\{total:,\}", r"[\d,]+") + r"$")
 
 
@@ -173,6 +174,7 @@ class Planner:
             for role in self.terms.roles
         }
         self.value_columns = [c.header for c in mapped.values() if c.kind == "value"]
+        self._terms_cache: dict[tuple, tuple[TermRef, ...]] = {}
         seen_ids: dict[int, int] = {}
         planned_new: set = set()
         total = len(self.table.rows)
@@ -296,7 +298,7 @@ class Planner:
     @staticmethod
     def _is_cut_of(cell: str, full: str) -> bool:
         """The cell is this export's cut of a text too long for Excel."""
-        mark = _CUT.search(cell)
+        mark = _CUT.search(cell) if _CUT_HINT in cell else None
         return bool(mark) and full.startswith(cell[: mark.start()]) and len(full) > CELL_LIMIT - 60
 
     def _values(self, row: int, cells, old: ClaimRecord | None) -> dict[str, Any] | None:
@@ -307,7 +309,7 @@ class Planner:
             f = column.field
             if isinstance(value, str) and old is not None and self._is_cut_of(value, str(old.values.get(f.key) or "")):
                 continue  # unchanged: the full text stays in Curator
-            if isinstance(value, str) and _CUT.search(value):
+            if isinstance(value, str) and _CUT_HINT in value and _CUT.search(value):
                 self.problem(row, header, "this text was cut to fit Excel and then edited; edit long text in Curator instead")
                 ok = False
                 continue
@@ -332,6 +334,20 @@ class Planner:
         return values if ok else None
 
     def _terms(self, row: int, cells, old: ClaimRecord | None) -> tuple[TermRef, ...] | None:
+        """The row's terms; new rows with the same term cells as an earlier row reuse its answer
+        (a 100,000-row sheet repeats a few hundred combinations)."""
+        key = None
+        if old is None:
+            key = tuple((cells[a][1] if a else None, cells[b][1] if b else None) for a, b in self.term_columns.values())
+            cached = self._terms_cache.get(key)
+            if cached is not None:
+                return cached
+        result = self._match_terms(row, cells, old)
+        if key is not None and result is not None:
+            self._terms_cache[key] = result
+        return result
+
+    def _match_terms(self, row: int, cells, old: ClaimRecord | None) -> tuple[TermRef, ...] | None:
         current = list(old.terms) if old else []
         result: list[TermRef] = []
         ok = True
