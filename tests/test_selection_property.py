@@ -35,6 +35,8 @@ def test_a_selection_in_the_reader_is_stored_as_the_canonical_slice(qtbot, windo
     if data.draw(st.booleans()):  # and with the mouse, where the offsets are grapheme boundaries
         select_in_reader(qtbot, window.reader, start, end)
         got = window.reader.selection_range()
+        if got is None:
+            return  # both ends inside one grapheme (a skin-tone emoji): a mouse cannot select that
     s, e = got
     window.actions["new_claim"].trigger()
     if window.form.mode != "new":
