@@ -42,7 +42,7 @@ class FakeInteraction:
         self.open_path = None
         self.confirm_answer = True
         self.open_paths: list[str] = []
-        self.encoding_answer = None  # what ask_encoding returns
+        self.encoding_answer = None  # what ask_encoding returns: (encoding, for the rest of the import) or None
         self.revision_answer = "keep"  # "keep" (fuzzy stay orphaned), "accept" (all fuzzy), "cancel"
         self.revisions = []
         self.details_edit = None  # a function(dialog) that fills the details dialog, or None to cancel

@@ -18,12 +18,15 @@ def format_at(window, offset):
 def test_import_documents_from_the_menu_with_an_encoding_question(qtbot, window, session, interaction, tmp_path):
     legacy = tmp_path / "legacy.txt"
     legacy.write_bytes("Caf\xe9 staff and na\xefve mice\n".encode("latin-1"))
-    interaction.open_paths = [str(FIXTURES / "hostile.html"), str(legacy)]
-    interaction.encoding_answer = "cp1252"
+    older = tmp_path / "older.txt"
+    older.write_bytes("R\xe9sum\xe9 of the trial\n".encode("latin-1"))
+    interaction.open_paths = [str(FIXTURES / "hostile.html"), str(legacy), str(older)]
+    interaction.encoding_answer = ("cp1252", True)  # and for the rest of this import
     window.actions["import_documents"].trigger()
-    assert "encoding:legacy.txt" in interaction.asked
+    assert [a for a in interaction.asked if a.startswith("encoding:")] == ["encoding:legacy.txt"]
     titles = [d.title for d in window.documents.rows]
-    assert "Probiotics and mood: a hostile page" in titles and len(titles) == 7
+    assert "Probiotics and mood: a hostile page" in titles and len(titles) == 8
+    assert "Résumé of the trial" in titles
     assert window.windowTitle().startswith("Probiotics and mood")
     text = window.reader.text
     heading = text.index("Probiotics and mood\n")
@@ -32,7 +35,7 @@ def test_import_documents_from_the_menu_with_an_encoding_question(qtbot, window,
     link = text.index("local file")
     assert window.reader.link_at(link) == "file:///etc/passwd"
     assert not format_at(window, link).isAnchor()  # shown as a link, never followable
-    assert "imported 2, already there 0, refused 0" in interaction.infos[-1]
+    assert "imported 3, already there 0, refused 0" in interaction.infos[-1]
 
 
 def test_files_dropped_on_the_window_are_imported(qtbot, window, session, interaction, tmp_path):
@@ -214,7 +217,9 @@ def test_the_encoding_dialog_previews_each_candidate(qtbot, tmp_path):
     assert rows[0].startswith("cp1252") and "Crème brûlée" in rows[0]
     assert any(r.startswith("cp1250") and "Crčme" in r for r in rows)
     dialog.choices.setCurrentRow(1)
-    assert dialog.chosen() == "latin-1"
+    assert dialog.answer() == ("latin-1", False)
+    dialog.for_all.setChecked(True)
+    assert dialog.answer() == ("latin-1", True)
 
 
 def test_the_hostile_html_page_displays_without_reading_a_file(qtbot, window, session, interaction):

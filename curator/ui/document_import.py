@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import (
+    QCheckBox,
     QDialog,
     QLabel,
     QListWidget,
@@ -44,12 +45,18 @@ class EncodingDialog(QDialog):
         self.choices.setCurrentRow(0)
         self.choices.itemDoubleClicked.connect(lambda _: self.accept())
         layout.addWidget(self.choices)
+        self.for_all = QCheckBox("Use it for the other files of this import that are not UTF-8 either")
+        layout.addWidget(self.for_all)
         add_dialog_buttons(self, layout, "Use this encoding", "Skip this file")
         self.resize(640, 260)
 
     def chosen(self) -> str | None:
         item = self.choices.currentItem()
         return item.data(256) if item else None
+
+    def answer(self) -> tuple[str, bool] | None:
+        chosen = self.chosen()
+        return (chosen, self.for_all.isChecked()) if chosen else None
 
 
 def import_document_paths(window: MainWindow, paths: list[Path]) -> None:
@@ -60,9 +67,21 @@ def import_document_paths(window: MainWindow, paths: list[Path]) -> None:
         window.show_error(f"Nothing was imported: this project is open read-only ({window.session.read_only}).")
         return
     progress, report = _progress_dialog(window, "Importing documents…")
+    batch: list[str] = []  # an encoding the reviewer chose for every remaining file
+
+    def choose(needed) -> str | None:
+        if batch:
+            return batch[0]
+        answer = window.interaction.ask_encoding(window, needed)
+        if answer is None:
+            return None
+        encoding, for_all = answer
+        if for_all:
+            batch.append(encoding)
+        return encoding
+
     try:
-        summary = import_documents(window.session, paths, progress=report,
-                                   choose_encoding=lambda needed: window.interaction.ask_encoding(window, needed))
+        summary = import_documents(window.session, paths, progress=report, choose_encoding=choose)
     except Exception as exc:  # noqa: BLE001 - one error path
         window.show_error(f"The import stopped: {user_message(exc)}")
         return
@@ -101,10 +120,10 @@ def replace_document(window: MainWindow) -> None:
         try:
             new = read_document(Path(chosen))
         except EncodingNeeded as needed:
-            encoding = window.interaction.ask_encoding(window, needed)
-            if not encoding:
+            answer = window.interaction.ask_encoding(window, needed)
+            if not answer:
                 return
-            new = read_document(Path(chosen), encoding)
+            new = read_document(Path(chosen), answer[0])
         plan = plan_revision(window.session, window.document_id, new)
     except Exception as exc:  # noqa: BLE001 - one error path
         window.show_error(f"The revised version cannot be used: {user_message(exc)}")

@@ -61,12 +61,12 @@ class Interaction:
         paths, _ = QFileDialog.getOpenFileNames(parent, title, directory, filter_)
         return paths
 
-    def ask_encoding(self, parent: QWidget, needed) -> str | None:
-        """The encoding the reviewer confirms for a file that is not UTF-8, or None to skip it."""
+    def ask_encoding(self, parent: QWidget, needed) -> tuple[str, bool] | None:
+        """(encoding, use it for the rest of this import) for a file that is not UTF-8, or None to skip it."""
         from curator.ui.document_import import EncodingDialog
 
         dialog = EncodingDialog(needed, parent)
-        return dialog.chosen() if dialog.exec() == QDialog.DialogCode.Accepted else None
+        return dialog.answer() if dialog.exec() == QDialog.DialogCode.Accepted else None
 
     def edit_details(self, parent: QWidget, document_id: int) -> dict | None:
         from curator.ui.document_details import DocumentDetailsDialog
