@@ -125,7 +125,7 @@ def worker_import_calamine(db: str, workbook: str) -> None:
     col = {h: i for i, h in enumerate(rows[0])}
     docs = {d.title: d.id for d in session.documents.infos()}
     now = utcnow()
-    template = {"document": 0, "start": 0, "end": 0, "exact": "", "prefix": "", "suffix": "", "document_sha256": "",
+    template = {"document": 0, "start": 0, "end": 0, "exact": "", "prefix": "", "suffix": "", "document_sha256": "", "anchor_status": "",
                 "created_at": now, "updated_at": now, **{name: f.default for name, f in CLAIM_FIELD_COLUMNS.items()}}
     sql, params = Claim.insert(template).sql()
     names = list(template)
