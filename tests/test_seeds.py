@@ -2,9 +2,9 @@ import pytest
 
 from curator.core.errors import ValidationError
 from curator.core.paths import SEEDS
+from curator.io.document_files import read_document
 from curator.io.metadata import find_title
 from curator.io.seeds import seed_new_project
-from curator.io.text_import import read_text_document
 from tests.conftest import doc_id_by_file
 
 
@@ -43,7 +43,7 @@ def test_seed_text_is_stored_byte_for_byte_as_canonical_text(session):
 
 def test_seeding_happens_once_and_the_same_file_is_never_duplicated(session):
     assert seed_new_project(session, SEEDS) == []
-    again = read_text_document(next(SEEDS.glob("002_*.txt")))
+    again = read_document(next(SEEDS.glob("002_*.txt")))
     doc_id, added = session.documents.add(again)
     assert not added and doc_id == doc_id_by_file(session, "002")
     assert session.documents.count() == 5
@@ -57,13 +57,13 @@ def test_bad_text_files_are_refused_naming_the_file(tmp_path, content, message):
     path = tmp_path / "bad.txt"
     path.write_bytes(content)
     with pytest.raises(ValidationError, match=f"bad.txt: .*{message.replace('(', '.').replace(')', '.')}"):
-        read_text_document(path)
+        read_document(path)
 
 
 def test_bom_and_crlf_are_normalised_once_at_import(tmp_path):
     path = tmp_path / "crlf.txt"
     path.write_bytes("\ufeffTitle of a document\r\n\r\nBody text.\r\n".encode("utf-8"))
-    doc = read_text_document(path)
+    doc = read_document(path)
     assert doc.text == "Title of a document\n\nBody text.\n"
     assert doc.title == "Title of a document"
 

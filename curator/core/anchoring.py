@@ -31,6 +31,13 @@ class AnchorMatch:
     kind: str  # "exact" | "moved" | "orphaned"
 
 
+def in_context(text: str, start: int, end: int, width: int = 60) -> str:
+    """One line showing text[start:end] as «…» between `width` characters either side."""
+    before = text[max(0, start - width) : start]
+    after = text[end : end + width]
+    return " ".join(f"…{before}«{text[start:end]}»{after}…".split())
+
+
 def make_anchor(text: str, start: int, end: int, context: int = CONTEXT_CHARS) -> Anchor:
     """Anchor text[start:end] (code points), with up to `context` characters either side."""
     if not (0 <= start < end <= len(text)):

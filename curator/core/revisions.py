@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from curator.core import changelog
 from curator.core import styles as style_ranges
-from curator.core.anchoring import Anchor, make_anchor
+from curator.core.anchoring import Anchor, in_context, make_anchor
 from curator.core.db import write_transaction
 from curator.core.errors import NotFoundError, ValidationError
 from curator.core.models import Claim, Document, DocumentEntity, DocumentVersion, utcnow
@@ -25,7 +25,6 @@ from curator.core.records import Changes, NewDocument
 if TYPE_CHECKING:
     from curator.core.session import Session
 
-CONTEXT = 60
 ANCHOR_COLUMNS = ("start", "end", "exact", "prefix", "suffix", "document_sha256", "anchor_status")
 REPLACED_COLUMNS = ("text", "sha256", "file_name", "format", "encoding", "styles")
 
@@ -80,12 +79,6 @@ class RevisionUndo:
     anchors_before: dict[int, dict]
 
 
-def _context(text: str, start: int, end: int) -> str:
-    before = text[max(0, start - CONTEXT) : start].replace("\n", " ")
-    after = text[end : end + CONTEXT].replace("\n", " ")
-    return f"…{before}«{text[start:end]}»{after}…"
-
-
 def plan_revision(session: Session, document_id: int, new: NewDocument) -> RevisionPlan:
     doc = Document.get_or_none(Document.id == document_id)
     if doc is None:
@@ -103,10 +96,10 @@ def plan_revision(session: Session, document_id: int, new: NewDocument) -> Revis
         found = relocate(new.text, anchor)
         made_on = versions.get(c.document_sha256, doc.text)
         if made_on[c.start : c.end] == c.exact:
-            old_context = _context(made_on, c.start, c.end)
+            old_context = in_context(made_on, c.start, c.end)
         else:
             old_context = f"…{c.prefix}«{c.exact}»{c.suffix}…".replace("\n", " ")
-        new_context = _context(new.text, found.start, found.end) if found.start is not None else ""
+        new_context = in_context(new.text, found.start, found.end) if found.start is not None else ""
         plan.relocations.append(ClaimRelocation(c.id, c.exact, found.status, found.score, old_context, new_context,
                                                 found.start, found.end))
     return plan

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 import peewee
 
+from curator.core.anchoring import in_context
 from curator.core.db import is_sqlite, read_only_reason, write_transaction
 from curator.core.models import ChangeLog, Claim, Document, SchemaInfo
 
@@ -50,10 +51,9 @@ def _snippet(text: str, terms: list[str]) -> tuple[int, int, str]:
             at, length = found, len(term)
     if at == -1 or len(folded) != len(text):
         at, length = 0, 0
-    before = text[max(0, at - SNIPPET_CONTEXT) : at]
-    after = text[at + length : at + length + SNIPPET_CONTEXT]
-    snippet = f"…{before}«{text[at:at + length]}»{after}…" if length else f"{text[:2 * SNIPPET_CONTEXT]}…"
-    return at, at + length, " ".join(snippet.split())
+    if not length:
+        return at, at, " ".join(f"{text[:2 * SNIPPET_CONTEXT]}…".split())
+    return at, at + length, in_context(text, at, at + length, SNIPPET_CONTEXT)
 
 
 class SearchService:

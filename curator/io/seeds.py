@@ -7,7 +7,7 @@ from pathlib import Path
 from curator.core.db import write_transaction
 from curator.core.models import SchemaInfo
 from curator.core.session import Session
-from curator.io.text_import import read_text_document
+from curator.io.document_files import read_document
 
 SEEDED_KEY = "seeded"
 
@@ -18,7 +18,7 @@ def seed_new_project(session: Session, folder: Path) -> list[int]:
         return []
     if SchemaInfo.get_or_none(SchemaInfo.key == SEEDED_KEY) is not None:
         return []
-    documents = [read_text_document(path) for path in sorted(Path(folder).glob("*.txt"))]
+    documents = [read_document(path) for path in sorted(Path(folder).glob("*.txt"))]
     ids = [session.documents.add(doc)[0] for doc in documents]
     with write_transaction():
         SchemaInfo.insert(key=SEEDED_KEY, value=str(len(ids))).on_conflict_ignore().execute()
