@@ -170,8 +170,9 @@ class MainWindow(QMainWindow):
         self.form.clear()
         records = self.session.claims.for_document(document_id)
         self.claims.set_records(records)
-        self.reader.set_text(document.text, self.session.documents.styles(document_id), self._highlights())
-        self._reload_claims(records)
+        highlights = self._highlights()
+        self.reader.set_text(document.text, self.session.documents.styles(document_id), highlights)
+        self.marks.set_highlights(highlights)
         row = self.documents.row_of(document_id)
         if self.document_view.currentIndex().row() != row:
             self.document_view.selectionModel().blockSignals(True)
@@ -200,9 +201,8 @@ class MainWindow(QMainWindow):
             for r in self.claims.rows if not r.record.orphaned
         ]
 
-    def _reload_claims(self, records=None) -> None:
-        if records is None:
-            records = self.session.claims.for_document(self.document_id) if self.document_id else []
+    def _reload_claims(self) -> None:
+        records = self.session.claims.for_document(self.document_id) if self.document_id else []
         selected = self.form.claim_id
         self.claims.set_records(records)
         highlights = self._highlights()
