@@ -103,6 +103,7 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.status_counts)
         self.actions = build_menus(self)
         self.reading = ReadingSettings(self)
+        self.reading.apply_at_start()
         build_view_menu(self, self.actions)
 
         self.document_view.selectionModel().currentRowChanged.connect(self._on_document_row)
@@ -119,7 +120,6 @@ class MainWindow(QMainWindow):
         self._refresh_vocabulary()
         self.documents.set_rows(session.documents.summaries())
         self._restore_layout()
-        self.reading.apply_theme()
         self._show_storage_state()
         self.drafts.recover()
         self._update_status()

@@ -63,6 +63,7 @@ class ReadingSettings:
         self.dim_chrome = str(s.value("reading/dim_chrome", "true")).lower() == "true"
         self.theme = str(s.value("reading/theme", "system"))
         self.theme = self.theme if self.theme in THEMES else "system"
+        self.dark_applied = False  # the application starts with its light palette
         try:
             QGuiApplication.styleHints().colorSchemeChanged.connect(lambda _: self.apply_theme())
         except AttributeError:
@@ -81,9 +82,19 @@ class ReadingSettings:
     def is_dark(self) -> bool:
         return self.theme == "dark" or (self.theme == "system" and system_is_dark())
 
+    def apply_at_start(self) -> None:
+        """Before any document is shown: set the reader up once, and the theme only if it is dark
+        (re-styling every widget and re-laying out the text would double the start-up time)."""
+        self.window.reader.apply_reading(self.font_pt, self.width_chars, self.line_height, self.dim_chrome)
+        if self.is_dark():
+            self.apply_theme()
+
     def apply_theme(self) -> None:
         app = QApplication.instance()
         dark = self.is_dark()
+        if dark == self.dark_applied:
+            return
+        self.dark_applied = dark
         app.setPalette(dark_palette() if dark else app.style().standardPalette())
         sheet = app.styleSheet().split("/* dark theme */")[0].rstrip()
         app.setStyleSheet(sheet + ("\n" + DARK_QSS if dark else ""))
