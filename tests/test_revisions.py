@@ -171,3 +171,21 @@ def test_orphaned_claims_are_exported_with_their_quote_and_reimport_unchanged(se
     assert orphan["Quote"] == "Butyrate-producing taxa were depleted" and orphan["Anchor"] == "orphaned"
     plan = plan_import(session, tmp_path / "out.xlsx")
     assert plan.ok and not plan.new and not plan.changed, plan.lines()[:5]
+
+
+def test_check_and_json_ld_treat_orphaned_claims_as_kept_not_broken(session, revisable, tmp_path):
+    import json
+
+    from curator.core.checks import check_project
+    from curator.io.flat_export import export_jsonld
+
+    doc_id, ids = revisable
+    ReplaceDocument(session, plan_revision(session, doc_id, new_document(REVISED)), set()).do()
+    report = check_project(session)
+    assert report.ok, report.problems
+    assert any(f"claim {ids['orphaned']}" in n and "orphaned" in n for n in report.notes)
+    export_jsonld(session, tmp_path / "out.jsonld")
+    items = {a["id"]: a for a in json.loads((tmp_path / "out.jsonld").read_text(encoding="utf-8"))["first"]["items"]}
+    orphan = items[f"urn:curator:claim:{ids['orphaned']}"]["target"]
+    assert orphan["anchorStatus"] == "orphaned" and orphan["selector"][0]["exact"] == "Butyrate-producing taxa were depleted"
+    assert "anchorStatus" not in items[f"urn:curator:claim:{ids['moved']}"]["target"]

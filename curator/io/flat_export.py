@@ -35,6 +35,7 @@ CONTEXT = [
         "curator": "urn:curator:vocab#",
         "fields": {"@id": "curator:fields", "@type": "@json"},
         "documentSha256": "curator:documentSha256",
+        "anchorStatus": "curator:anchorStatus",
         "identifier": "curator:identifier",
         "role": "curator:role",
     },
@@ -120,6 +121,9 @@ def annotation(session: Session, claim: ClaimRecord, documents: dict) -> dict:
         "target": {
             "source": source,
             "documentSha256": claim.document_sha256,
+            # "orphaned": the quote is not in the document's current text; the selectors (and the
+            # SHA-256) describe the version the claim was made on, which Curator keeps
+            **({"anchorStatus": claim.anchor_status} if claim.anchor_status else {}),
             "selector": [
                 {"type": "TextQuoteSelector", "exact": claim.anchor.exact, "prefix": claim.anchor.prefix, "suffix": claim.anchor.suffix},
                 {"type": "TextPositionSelector", "start": claim.anchor.start, "end": claim.anchor.end},
