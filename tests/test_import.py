@@ -233,3 +233,29 @@ def test_two_new_claims_on_one_passage_import_once_each(session, tmp_path):
     again = plan_import(session, book)
     assert (len(again.new), again.unchanged) == (0, 2)
     assert Claim.select().count() == 2
+
+
+def test_undoing_an_import_removes_the_terms_it_added_and_redo_brings_them_back(session, tmp_path):
+    from curator.io.claim_import import import_command
+
+    doc = doc_id_by_file(session, "002")
+    book = tmp_path / "new_terms.xlsx"
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Claims"
+    ws.append(["Document", "Quote", "Interventions"])
+    ws.append([session.documents.get(doc).title, "microglial activation", "Kefir; Probiotics"])
+    wb.save(book)
+    plan = plan_import(session, book, add_unknown_terms=True)
+    command = import_command(session, plan)
+    command.do()
+    kefir = Term.get(Term.label == "Kefir")
+    claim = session.claims.all()[0]
+    assert [t.term_id for t in claim.terms if t.label == "Kefir"] == [kefir.id]
+    command.undo()
+    assert Term.get_or_none(Term.label == "Kefir") is None and Claim.select().count() == 0
+    assert Term.get_or_none(Term.label == "Probiotics") is not None  # the codebook's own term stays
+    command.do()  # redo
+    again = session.claims.get(claim.id)
+    assert Term.get(Term.label == "Kefir").id == kefir.id
+    assert [t.term_id for t in again.terms if t.label == "Kefir"] == [kefir.id]

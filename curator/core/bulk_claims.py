@@ -70,8 +70,10 @@ def _next_ids(model: type[peewee.Model], n: int) -> list[int] | None:
     return list(range(top + 1, top + 1 + n))
 
 
-def _add_terms(session: Session, new_terms: list[tuple[str, str]]) -> dict[tuple[str, str], tuple[int, str]]:
-    """Add each (role, label) to the first vocabulary serving the role; return their ids."""
+def _add_terms(session: Session, new_terms: list[tuple[str, str]], created: list[int] | None = None,
+               ) -> dict[tuple[str, str], tuple[int, str]]:
+    """Add each (role, label) to the first vocabulary serving the role; return their ids. The ids of
+    terms this call created (not found already there) are appended to `created`."""
     out = {}
     for role, label in new_terms:
         vocabularies = session.terms.vocabularies_for_role(role)
@@ -82,6 +84,8 @@ def _add_terms(session: Session, new_terms: list[tuple[str, str]]) -> dict[tuple
         term = Term.get_or_none((Term.vocabulary == vocabulary) & (peewee.fn.LOWER(Term.label) == label.lower()))
         if term is None:
             term = Term.create(vocabulary=vocabulary, label=label, added_by=session.reviewer_id)
+            if created is not None:
+                created.append(term.id)
         out[(role, label.casefold())] = (term.id, term.identifier)
     return out
 
@@ -95,13 +99,13 @@ def _with_term_ids(terms: tuple[TermRef, ...], added: dict) -> tuple[TermRef, ..
 
 
 def import_rows(session: Session, creates: list[tuple[ClaimDraft, str]], updates: list[tuple[int, ClaimDraft]],
-                new_terms: list[tuple[str, str]]) -> Changes:
+                new_terms: list[tuple[str, str]], created_terms: list[int] | None = None) -> Changes:
     """Create and update claims all or nothing; `creates` pairs each draft with where it came from."""
     reviewer = session.reviewer_id
     documents, claims = set(), set()
     texts: dict[int, tuple[str, str]] = {}
     with no_cyclic_gc(), write_transaction():
-        added = _add_terms(session, new_terms)
+        added = _add_terms(session, new_terms, created_terms)
         now = utcnow()
         # SQLite stores peewee datetimes as this text; formatting once spares 300,000 conversions
         stamp = now.isoformat(" ") if is_sqlite() else now

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from curator.core.bulk_claims import import_rows
 from curator.core.claims import ClaimService
 from curator.core.db import write_transaction
+from curator.core.models import ClaimTerm, Term
 from curator.core.records import Changes, ClaimDraft, ClaimRecord
 
 if TYPE_CHECKING:
@@ -99,17 +100,22 @@ class ImportClaims(Command):
         self.deleted: list[ClaimRecord] = []
         self.before: dict[int, ClaimDraft] = {}
         self.after: dict[int, ClaimDraft] = {}
+        self.created_terms: list[int] = []
+        self.removed_terms: list[dict] = []  # the vocabulary rows undo took away, for redo
 
     def do(self) -> Changes:
         claims = self.session.claims
         if self.created_ids is None:
             self.before = {r.id: r.as_draft() for r in claims.get_many([claim_id for claim_id, _ in self.updates])}
-            changes = import_rows(self.session, self.creates, self.updates, self.new_terms)
+            changes = import_rows(self.session, self.creates, self.updates, self.new_terms, self.created_terms)
             self.created_ids = sorted(changes.claims - set(self.before))
             self.after = {r.id: r.as_draft() for r in claims.get_many(list(self.before))}
             return changes
-        changes = Changes()
+        changes = Changes(vocabulary=bool(self.removed_terms))
         with write_transaction():
+            if self.removed_terms:
+                Term.insert_many(self.removed_terms).execute()  # same ids: the claims' terms find them again
+                self.removed_terms = []
             for record in self.deleted:
                 changes |= claims.restore(record)
             for claim_id, draft in self.after.items():
@@ -126,6 +132,13 @@ class ImportClaims(Command):
                 changes |= claims.delete(record.id)[1]
             for claim_id, draft in self.before.items():
                 changes |= claims.update(claim_id, draft)
+            # Terms the import added to the vocabulary go too, unless a claim has used them since.
+            used = {ct.term_id for ct in ClaimTerm.select(ClaimTerm.term).where(ClaimTerm.term.in_(self.created_terms))}
+            unused = [t for t in self.created_terms if t not in used]
+            if unused:
+                self.removed_terms = list(Term.select().where(Term.id.in_(unused)).dicts())
+                Term.delete().where(Term.id.in_(unused)).execute()
+                changes |= Changes(vocabulary=True)
         return changes
 
 
