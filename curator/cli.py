@@ -222,8 +222,7 @@ def run_replace_document(args) -> int:
         print("\n".join(plan.lines()))
         accepted = {r.claim_id for r in plan.relocations if r.status == "fuzzy"} if args.accept_fuzzy else set()
         ReplaceDocument(session, plan, accepted).do()
-        orphaned = plan.counts()["orphaned"] + plan.counts()["fuzzy"] - len(accepted)
-        print(f"replaced; {orphaned} claim(s) kept as orphaned" + ("" if args.accept_fuzzy or not plan.counts()["fuzzy"]
+        print(f"replaced; {plan.left_orphaned(accepted)} claim(s) kept as orphaned" + ("" if args.accept_fuzzy or not plan.counts()["fuzzy"]
               else " (add --accept-fuzzy to move the fuzzy ones)"))
     finally:
         session.close()

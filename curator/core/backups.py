@@ -15,6 +15,7 @@ import datetime as dt
 import os
 import re
 import sqlite3
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -63,8 +64,9 @@ def _free_name(folder: Path, stem: str, reason: str) -> Path:
     raise BackupError(f"too many backups named {stem}-{stamp}… in {folder}")
 
 
-def _copy_then_link(source: sqlite3.Connection, folder: Path, stem: str, final_name) -> Path:
-    """Copy `source` under a temporary name, then link it to final_name(); never overwrites."""
+def _copy_then_link(source: sqlite3.Connection, folder: Path, stem: str, names: Iterable[Path]) -> Path:
+    """Copy `source` under a temporary name, then link it to the first of `names` that is free;
+    never overwrites."""
     partial = folder / f".{stem}-{os.getpid()}-{_stamp()}.partial"
     try:
         target = sqlite3.connect(partial)
@@ -74,14 +76,13 @@ def _copy_then_link(source: sqlite3.Connection, folder: Path, stem: str, final_n
             target.execute("PRAGMA journal_mode=DELETE").fetchone()
         finally:
             target.close()
-        while True:
-            final = final_name()
+        for final in names:
             try:
                 os.link(partial, final)  # fails if the name exists: a backup is never overwritten
                 return final
             except FileExistsError:
-                if getattr(final_name, "fixed", False):
-                    raise BackupError(f"{final} already exists; choose another name (backups never overwrite a file)") from None
+                continue
+        raise BackupError(f"{final} already exists; choose another name (backups never overwrite a file)")
     except sqlite3.Error as exc:
         raise BackupError(f"the backup to {folder} failed: {exc}") from exc
     except OSError as exc:
@@ -98,7 +99,8 @@ def backup_connection(source: sqlite3.Connection, db_path: Path, reason: str, fo
     except OSError as exc:
         raise BackupError(f"cannot create the backup folder {folder}: {exc.strerror or exc}") from exc
     reason = re.sub(r"[^a-z0-9-]+", "-", reason.lower()).strip("-") or "backup"
-    return _copy_then_link(source, folder, db_path.stem, lambda: _free_name(folder, db_path.stem, reason))
+    names = (_free_name(folder, db_path.stem, reason) for _ in range(1000))
+    return _copy_then_link(source, folder, db_path.stem, names)
 
 
 def backup_to_file(source: sqlite3.Connection, out: Path) -> Path:
@@ -107,12 +109,7 @@ def backup_to_file(source: sqlite3.Connection, out: Path) -> Path:
         raise BackupError(f"{out} already exists; choose another name (backups never overwrite a file)")
     if not out.parent.is_dir():
         raise BackupError(f"folder {out.parent} does not exist")
-
-    def name() -> Path:
-        return out
-
-    name.fixed = True
-    return _copy_then_link(source, out.parent, out.stem, name)
+    return _copy_then_link(source, out.parent, out.stem, [out])
 
 
 def list_backups(db_path: Path, folder: Path | None = None) -> list[BackupInfo]:

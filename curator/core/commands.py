@@ -7,8 +7,10 @@ from typing import TYPE_CHECKING
 from curator.core.bulk_claims import import_rows
 from curator.core.claims import ClaimService
 from curator.core.db import write_transaction
+from curator.core.documents import DETAIL_FIELDS
 from curator.core.models import ClaimTerm, Term
 from curator.core.records import Changes, ClaimDraft, ClaimRecord
+from curator.core.revisions import RevisionPlan, apply_revision, undo_revision
 
 if TYPE_CHECKING:
     from curator.core.session import Session
@@ -147,21 +149,17 @@ class ReplaceDocument(Command):
 
     text = "Replace with revised version"
 
-    def __init__(self, session: Session, plan, accept_fuzzy: set[int]):
+    def __init__(self, session: Session, plan: RevisionPlan, accept_fuzzy: set[int]):
         self.session = session
         self.plan = plan
         self.accept_fuzzy = set(accept_fuzzy)
         self.undo_data = None
 
     def do(self) -> Changes:
-        from curator.core.revisions import apply_revision
-
         self.undo_data, changes = apply_revision(self.session, self.plan, self.accept_fuzzy)
         return changes
 
     def undo(self) -> Changes:
-        from curator.core.revisions import undo_revision
-
         assert self.undo_data is not None
         return undo_revision(self.session, self.undo_data)
 
@@ -176,8 +174,6 @@ class EditDocumentDetails(Command):
         self.old: dict[str, str] | None = None
 
     def do(self) -> Changes:
-        from curator.core.documents import DETAIL_FIELDS
-
         if self.old is None:
             info = self.session.documents.get(self.document_id)
             self.old = {k: getattr(info, k) for k in DETAIL_FIELDS}

@@ -73,12 +73,18 @@ def make_database(target: str | os.PathLike) -> peewee.Database:
         if isinstance(db, peewee.SqliteDatabase):
             db = peewee.SqliteDatabase(db.database, pragmas=SQLITE_PRAGMAS)
         return db
+    path = check_file_target(target)
+    return peewee.SqliteDatabase(str(path), pragmas=SQLITE_PRAGMAS)
+
+
+def check_file_target(target: str | os.PathLike) -> Path:
+    """The project file a path names, refused in words when it is a folder or its folder is missing."""
     path = Path(target).expanduser()
     if path.is_dir():
         raise DatabaseOpenError(f"{path} is a folder; give a database file name such as {path / 'curator.sqlite3'}")
     if not path.parent.exists():
         raise DatabaseOpenError(f"folder {path.parent} does not exist")
-    return peewee.SqliteDatabase(str(path), pragmas=SQLITE_PRAGMAS)
+    return path
 
 
 def bind(db: peewee.Database) -> peewee.Database:

@@ -54,6 +54,11 @@ class RevisionPlan:
             out[r.status] += 1
         return out
 
+    def left_orphaned(self, accepted_fuzzy: set[int]) -> int:
+        """How many claims end orphaned when these fuzzy matches are accepted."""
+        return sum(1 for r in self.relocations
+                   if r.status == "orphaned" or (r.status == "fuzzy" and r.claim_id not in accepted_fuzzy))
+
     def to_review(self) -> list[ClaimRelocation]:
         return [r for r in self.relocations if r.status != "exact"]
 

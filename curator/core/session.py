@@ -152,8 +152,7 @@ def _open_url(target: str, codebook: Codebook, backup_on_open: bool) -> Session:
 
 
 def _open_file(target: str, codebook: Codebook, backup_on_open: bool) -> Session:
-    path = Path(target).expanduser().absolute()
-    dbmod.make_database(path)  # checks the folder; the connection is made below
+    path = dbmod.check_file_target(target).absolute()
     state = storage.inspect_file(path)
     if state.read_only_reason:
         database = storage.read_only_database(path, dbmod.SQLITE_PRAGMAS)

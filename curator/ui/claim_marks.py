@@ -22,6 +22,7 @@ class ClaimMarks(QWidget):
         self.setFixedWidth(12)
         self.setToolTip("Where this document's claims are; click one to go there")
         self.marks: list[tuple[float, int, QColor]] = []  # (fraction of the document, claim id, colour)
+        self._highlights: list[Highlight] = []
 
     def sizeHint(self) -> QSize:  # noqa: N802
         return QSize(12, 100)
@@ -34,7 +35,7 @@ class ClaimMarks(QWidget):
         """Marks at each claim's share of the text: no layout is forced, so a long document with
         thousands of claims costs nothing here (lines wrap evenly enough for a minimap)."""
         length = max(len(self.reader.text), 1)
-        self.marks = [(min(h.start / length, 1.0), h.claim_id, h.colour) for h in getattr(self, "_highlights", [])]
+        self.marks = [(min(h.start / length, 1.0), h.claim_id, h.colour) for h in self._highlights]
         self.update()
 
     def paintEvent(self, event) -> None:  # noqa: N802

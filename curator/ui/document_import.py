@@ -133,8 +133,7 @@ def replace_document(window: MainWindow) -> None:
         window.statusBar().showMessage("Replacement cancelled; nothing changed.", 5000)
         return
     if run_command(window.undo_stack, ReplaceDocument(window.session, plan, accepted), window.apply_changes, window.show_error):
-        counts = plan.counts()
-        orphaned = counts["orphaned"] + counts["fuzzy"] - len(accepted)
+        orphaned = plan.left_orphaned(accepted)
         window.statusBar().showMessage(
-            f"Replaced with {Path(chosen).name}: {counts['exact'] + counts['moved'] + len(accepted)} claims re-anchored, "
+            f"Replaced with {Path(chosen).name}: {len(plan.relocations) - orphaned} claims re-anchored, "
             f"{orphaned} orphaned. Ctrl+Z undoes it.", 12000)

@@ -166,7 +166,6 @@ class MainWindow(QMainWindow):
             return False
         document = self.session.documents.get(document_id)
         self.document_id = document_id
-        self.marks.set_highlights([])
         self.form.clear()
         records = self.session.claims.for_document(document_id)
         self.claims.set_records(records)

@@ -145,9 +145,16 @@ def restore_from_backup(window: MainWindow) -> None:
     except Exception as exc:  # noqa: BLE001
         window.show_error(user_message(exc))
         report = None
-    reopened = open_session(target)
-    if session.reviewer:
-        reopened.use_reviewer(session.reviewer.name, session.reviewer.initials)
+    try:
+        reopened = open_session(target)
+        if session.reviewer:
+            reopened.use_reviewer(session.reviewer.name, session.reviewer.initials)
+    except Exception as exc:  # noqa: BLE001 - words, then a clean exit: there is no project to show
+        kept = f" The project as it was is kept at {report.previous_kept_as}." if report and report.previous_kept_as else ""
+        window.show_error(f"The project could not be opened again after the restore: {user_message(exc)}.{kept} "
+                          "Curator will close; start it again to retry.")
+        window.close()
+        return
     window.replace_session(reopened)
     if report:
         kept = f"\n\nThe project as it was is kept at\n{report.previous_kept_as}" if report.previous_kept_as else ""
