@@ -19,9 +19,37 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-WORDS = ("gut brain axis microbiome probiotic relapse fatigue migraine butyrate propionate Roseburia "
-         "Faecalibacterium cohort trial placebo randomised inflammation cytokine barrier vagus serotonin "
-         "tryptophan metabolite dysbiosis sclerosis depression anxiety intervention outcome").split()
+WORDS = [
+    "gut",
+    "brain",
+    "axis",
+    "microbiome",
+    "probiotic",
+    "relapse",
+    "fatigue",
+    "migraine",
+    "butyrate",
+    "propionate",
+    "Roseburia",
+    "Faecalibacterium",
+    "cohort",
+    "trial",
+    "placebo",
+    "randomised",
+    "inflammation",
+    "cytokine",
+    "barrier",
+    "vagus",
+    "serotonin",
+    "tryptophan",
+    "metabolite",
+    "dysbiosis",
+    "sclerosis",
+    "depression",
+    "anxiety",
+    "intervention",
+    "outcome",
+]
 
 
 def prose(rng: random.Random, n_chars: int) -> str:
@@ -68,13 +96,26 @@ def bench_reader(runs: int = 5, size: int = 1_000_000, claims: int = 5000) -> No
         tmp = Path(tmp)
         session = _project(tmp)
         text = prose(rng, size)
-        plain_id, _ = session.documents.add(NewDocument("plain", text, hashlib.sha256(b"a" + text.encode()).hexdigest(), "a.txt"))
-        busy_id, _ = session.documents.add(NewDocument("busy", text + " ", hashlib.sha256(text.encode() + b" ").hexdigest(), "b.txt"))
+        plain_id, _ = session.documents.add(
+            NewDocument("plain", text, hashlib.sha256(b"a" + text.encode()).hexdigest(), "a.txt")
+        )
+        busy_id, _ = session.documents.add(
+            NewDocument("busy", text + " ", hashlib.sha256(text.encode() + b" ").hexdigest(), "b.txt")
+        )
         rows = []
-        for i in range(claims):
+        for _ in range(claims):
             start = rng.randrange(0, len(text) - 200)
-            rows.append({"document": busy_id, "reviewer": session.reviewer_id, "start": start, "end": start + rng.randint(20, 150),
-                         "exact": "", "document_sha256": "", "status": "draft"})
+            rows.append(
+                {
+                    "document": busy_id,
+                    "reviewer": session.reviewer_id,
+                    "start": start,
+                    "end": start + rng.randint(20, 150),
+                    "exact": "",
+                    "document_sha256": "",
+                    "status": "draft",
+                }
+            )
         for row in rows:
             row["exact"] = text[row["start"] : row["end"]]
         _insert_in_batches(session.database, Claim, rows)
@@ -142,14 +183,18 @@ def bench_import(files: int = 1000, runs: int = 3) -> None:
             for path in sorted(folder.iterdir()):
                 raw = path.read_bytes()
                 with con:  # one transaction per document, as Curator does
-                    con.execute("INSERT INTO doc (name, sha, text) VALUES (?, ?, ?)",
-                                (path.name, hashlib.sha256(raw).hexdigest(), raw.decode("utf-8")))
+                    con.execute(
+                        "INSERT INTO doc (name, sha, text) VALUES (?, ?, ?)",
+                        (path.name, hashlib.sha256(raw).hexdigest(), raw.decode("utf-8")),
+                    )
             base.append(time.perf_counter() - started)
             con.close()
     o, b = _median(ours), _median(base)
     print(f"import of {files:,} Markdown files (5 KB each), median of {runs}")
     print(f"  read + hash + insert bare rows     {b:7.2f} s   1.00×")
-    print(f"  Curator import_documents           {o:7.2f} s   {o / b:.2f}×  (decode, styles, metadata, entities, change log)")
+    print(
+        f"  Curator import_documents           {o:7.2f} s   {o / b:.2f}×  (decode, styles, metadata, entities, change log)"
+    )
 
 
 def bench_search(documents: int = 10_000, queries: int = 20) -> None:
@@ -165,8 +210,14 @@ def bench_search(documents: int = 10_000, queries: int = 20) -> None:
             text = prose(rng, 5000)
             if rng.random() < 0.5:
                 text += f" {rng.choice(rare)} finding."
-            rows.append({"title": f"Study {i}", "text": text, "sha256": hashlib.sha256(f"{i}{text}".encode()).hexdigest(),
-                         "file_name": f"{i}.txt"})
+            rows.append(
+                {
+                    "title": f"Study {i}",
+                    "text": text,
+                    "sha256": hashlib.sha256(f"{i}{text}".encode()).hexdigest(),
+                    "file_name": f"{i}.txt",
+                }
+            )
         _insert_in_batches(session.database, Document, rows, 200)
         fts = SearchService(session)
         started = time.perf_counter()
@@ -175,10 +226,14 @@ def bench_search(documents: int = 10_000, queries: int = 20) -> None:
         scan = SearchService(session)
         scan.uses_fts = lambda: False
         kinds = {
-            "two common words (every document matches; 100 shown)": [f"{rng.choice(WORDS)} {rng.choice(WORDS)}" for _ in range(queries)],
+            "two common words (every document matches; 100 shown)": [
+                f"{rng.choice(WORDS)} {rng.choice(WORDS)}" for _ in range(queries)
+            ],
             "one rare word (about 1 % of documents match)": [rng.choice(rare) for _ in range(queries)],
         }
-        print(f"search over {documents:,} documents (5 KB each), median of {queries} queries; FTS5 index built once in {build:.1f} s")
+        print(
+            f"search over {documents:,} documents (5 KB each), median of {queries} queries; FTS5 index built once in {build:.1f} s"
+        )
         for label, words in kinds.items():
             t_fts, t_scan = [], []
             for q in words:

@@ -27,17 +27,40 @@ def make_claims(session, count: int) -> None:
     for i in range(count):
         doc = docs[i % len(docs)]
         start = (i * 37) % (len(doc.text) - 80)
-        rows.append({
-            "id": i + 1, "document": doc.id, "reviewer": session.reviewer_id, "start": start, "end": start + 60,
-            "exact": doc.text[start : start + 60], "prefix": doc.text[max(0, start - 32) : start],
-            "suffix": doc.text[start + 60 : start + 92], "document_sha256": doc.sha256,
-            "statement": f"Synthetic statement number {i} about the gut–brain axis.", "claim_type": "association",
-            "direction": "benefit", "effect_value": 0.5 + i % 7 / 10, "n_participants": 20 + i % 300, "status": "draft",
-            "notes": "", "created_at": now, "updated_at": now,
-        })
+        rows.append(
+            {
+                "id": i + 1,
+                "document": doc.id,
+                "reviewer": session.reviewer_id,
+                "start": start,
+                "end": start + 60,
+                "exact": doc.text[start : start + 60],
+                "prefix": doc.text[max(0, start - 32) : start],
+                "suffix": doc.text[start + 60 : start + 92],
+                "document_sha256": doc.sha256,
+                "statement": f"Synthetic statement number {i} about the gut–brain axis.",
+                "claim_type": "association",
+                "direction": "benefit",
+                "effect_value": 0.5 + i % 7 / 10,
+                "n_participants": 20 + i % 300,
+                "status": "draft",
+                "notes": "",
+                "created_at": now,
+                "updated_at": now,
+            }
+        )
         for k in range(2):
             t = terms[(i + k * 11) % len(terms)]
-            links.append({"claim": i + 1, "term": t.id, "role": "other", "label": t.label, "identifier": t.identifier, "position": k})
+            links.append(
+                {
+                    "claim": i + 1,
+                    "term": t.id,
+                    "role": "other",
+                    "label": t.label,
+                    "identifier": t.identifier,
+                    "position": k,
+                }
+            )
     with write_transaction():
         for n in range(0, len(rows), 1000):
             Claim.insert_many(rows[n : n + 1000]).execute()
@@ -65,13 +88,34 @@ def table_rows(session):
     claims = session.claims.all()
     claim_rows = [[c.value(r) for c in columns] for r in claims]
     term_rows = [
-        [r.id, titles[r.document_id], t.role, t.label, t.identifier, "Yes", r.values["status"], r.values["claim_type"], r.values["direction"]]
-        for r in claims for t in r.terms
+        [
+            r.id,
+            titles[r.document_id],
+            t.role,
+            t.label,
+            t.identifier,
+            "Yes",
+            r.values["status"],
+            r.values["claim_type"],
+            r.values["direction"],
+        ]
+        for r in claims
+        for t in r.terms
     ]
     return [c.header for c in columns], claim_rows, term_rows
 
 
-TERM_HEADERS = ["Claim ID", "Document", "Role", "Term", "Identifier", "In vocabulary", "Status", "Claim type", "Direction"]
+TERM_HEADERS = [
+    "Claim ID",
+    "Document",
+    "Role",
+    "Term",
+    "Identifier",
+    "In vocabulary",
+    "Status",
+    "Claim type",
+    "Direction",
+]
 
 
 # -- workers: each runs in a child process ------------------------------------------------------
@@ -125,34 +169,51 @@ def worker_import_calamine(db: str, workbook: str) -> None:
     col = {h: i for i, h in enumerate(rows[0])}
     docs = {d.title: d.id for d in session.documents.infos()}
     now = utcnow()
-    template = {"document": 0, "start": 0, "end": 0, "exact": "", "prefix": "", "suffix": "", "document_sha256": "", "anchor_status": "",
-                "created_at": now, "updated_at": now, **{name: f.default for name, f in CLAIM_FIELD_COLUMNS.items()}}
-    sql, params = Claim.insert(template).sql()
+    template = {
+        "document": 0,
+        "start": 0,
+        "end": 0,
+        "exact": "",
+        "prefix": "",
+        "suffix": "",
+        "document_sha256": "",
+        "anchor_status": "",
+        "created_at": now,
+        "updated_at": now,
+        **{name: f.default for name, f in CLAIM_FIELD_COLUMNS.items()},
+    }
+    sql, _params = Claim.insert(template).sql()
     names = list(template)
     fields = sorted((Claim._meta.fields[n] for n in names), key=lambda f: f._sort_key)
     db_ = session.database
     with db_.atomic():
         batch = []
         for r in rows[1:]:
-            row = dict(template, document=docs[r[col["Document"]]], start=int(r[col["Start"]]), end=int(r[col["End"]]),
-                       exact=r[col["Quote"]], statement=r[col["Statement"]])
+            row = dict(
+                template,
+                document=docs[r[col["Document"]]],
+                start=int(r[col["Start"]]),
+                end=int(r[col["End"]]),
+                exact=r[col["Quote"]],
+                statement=r[col["Statement"]],
+            )
             batch.append([f.db_value(row[f.name]) for f in fields])
         db_.cursor().executemany(sql, batch)
     assert Claim.select().count() == len(rows) - 1
 
 
-WORKERS = {name[len("worker_"):]: fn for name, fn in globals().items() if name.startswith("worker_")}
+WORKERS = {name[len("worker_") :]: fn for name, fn in globals().items() if name.startswith("worker_")}
 
 
 def run_worker(name: str, *args: str) -> tuple[float, int]:
     """(seconds, peak MiB) of one worker in a fresh process."""
     code = (
-        "import sys, re, time; sys.path.insert(0, %r); from bench.excel import WORKERS; "
-        "t = time.perf_counter(); WORKERS[%r](*sys.argv[1:]); t = time.perf_counter() - t; "
+        f"import sys, re, time; sys.path.insert(0, {str(ROOT)!r}); from bench.excel import WORKERS; "
+        f"t = time.perf_counter(); WORKERS[{name!r}](*sys.argv[1:]); t = time.perf_counter() - t; "
         "peak = int(re.search(r'VmHWM:\\s+(\\d+)', open('/proc/self/status').read()).group(1)) // 1024; "
         "print(f'RESULT {t} {peak}')"
-    ) % (str(ROOT), name)
-    out = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, cwd=ROOT)
+    )
+    out = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, cwd=ROOT, check=False)
     found = re.search(r"RESULT (\S+) (\d+)", out.stdout)
     if not found:
         raise RuntimeError(f"{name} failed:\n{out.stderr[-3000:]}")
@@ -178,8 +239,12 @@ def bench_export(count: int = 100_000, runs: int = 3) -> None:
         for _ in range(runs):  # interleaved, so machine noise hits all alike
             for name in results:
                 results[name].append(run_worker(name, db, str(Path(tmp) / f"{name}.xlsx")))
-    _report(f"export of {count:,} claims ({2 * count:,} claim terms), median of {runs}, each in its own process "
-            "(includes opening the project)", results, "export_openpyxl")
+    _report(
+        f"export of {count:,} claims ({2 * count:,} claim terms), median of {runs}, each in its own process "
+        "(includes opening the project)",
+        results,
+        "export_openpyxl",
+    )
 
 
 def bench_import(count: int = 100_000, runs: int = 3) -> None:
@@ -210,4 +275,8 @@ def bench_import(count: int = 100_000, runs: int = 3) -> None:
                 db = str(tmp / f"{name}-{i}.sqlite3")
                 shutil.copy(empty, db)
                 results[name].append(run_worker(name, db, str(tmp / "new-claims.xlsx")))
-    _report(f"import of {count:,} new claims from xlsx, median of {runs}, each in its own process", results, "import_calamine")
+    _report(
+        f"import of {count:,} new claims from xlsx, median of {runs}, each in its own process",
+        results,
+        "import_calamine",
+    )

@@ -59,7 +59,7 @@ app.exec()
 
 def time_process(script: str, *args: str) -> float:
     start = time.perf_counter()
-    out = subprocess.run([sys.executable, "-c", script, *args], capture_output=True, text=True, cwd=ROOT)
+    out = subprocess.run([sys.executable, "-c", script, *args], capture_output=True, text=True, cwd=ROOT, check=False)
     elapsed = time.perf_counter() - start
     if "painted" not in out.stdout:
         raise RuntimeError(out.stderr[-2000:])
@@ -80,13 +80,20 @@ def bench_startup(runs: int = 7) -> None:
     print(f"  Curator main window      : {c * 1000:7.0f} ms   ratio {c / b:.2f}×")
 
 
-from bench.excel import bench_export, bench_import  # noqa: E402
 from bench.documents import bench_import as bench_documents  # noqa: E402
 from bench.documents import bench_reader, bench_search  # noqa: E402
+from bench.excel import bench_export, bench_import  # noqa: E402
 from bench.storage import bench_open  # noqa: E402
 
-BENCHMARKS = {"startup": bench_startup, "export": bench_export, "import": bench_import, "open": bench_open,
-              "reader": bench_reader, "documents": bench_documents, "search": bench_search}
+BENCHMARKS = {
+    "startup": bench_startup,
+    "export": bench_export,
+    "import": bench_import,
+    "open": bench_open,
+    "reader": bench_reader,
+    "documents": bench_documents,
+    "search": bench_search,
+}
 
 if __name__ == "__main__":
     names = [a for a in sys.argv[1:] if not a.isdigit()] or list(BENCHMARKS)

@@ -54,9 +54,12 @@ def bench_open(count: int = 100_000, runs: int = 5) -> None:
             time.sleep(0.01)
             open_session(db).close()
 
-        variants = {"bare connect + count": bare, "read every claim row": read_all_claims,
-                    "Curator, unchanged project": curator_unchanged,
-                    "Curator, edited since backup": curator_after_edits}
+        variants = {
+            "bare connect + count": bare,
+            "read every claim row": read_all_claims,
+            "Curator, unchanged project": curator_unchanged,
+            "Curator, edited since backup": curator_after_edits,
+        }
         results: dict[str, list[float]] = {name: [] for name in variants}
         curator_after_edits()  # the first backup exists before timing
         for _ in range(runs):

@@ -11,36 +11,58 @@ from curator import __version__
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="curator", description="Offline evidence curation: read, select, claim, export.")
+    parser = argparse.ArgumentParser(
+        prog="curator", description="Offline evidence curation: read, select, claim, export."
+    )
     parser.add_argument("--version", action="version", version=f"curator {__version__}")
     parser.add_argument(
-        "--db", metavar="PATH_OR_URL", default=os.environ.get("CURATOR_DB"),
+        "--db",
+        metavar="PATH_OR_URL",
+        default=os.environ.get("CURATOR_DB"),
         help="project database: an SQLite file or a database URL such as postgresql://host/curator "
         "(default: $CURATOR_DB, else db/curator.sqlite3 in a checkout)",
     )
     parser.add_argument("--reviewer", metavar="NAME", help="work as this reviewer (created if new)")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     export = sub.add_parser(
-        "export", help="export every claim: .xlsx (the full workbook), .csv (the Claims sheet) or .jsonld (W3C Web Annotations)"
+        "export",
+        help="export every claim: .xlsx (the full workbook), .csv (the Claims sheet) or .jsonld (W3C Web Annotations)",
     )
     export.add_argument("out", metavar="OUT.xlsx|OUT.csv|OUT.jsonld", type=Path)
     imp = sub.add_parser(
-        "import-claims", help="bring back claims from an edited workbook: shows what changes, then writes it all or nothing"
+        "import-claims",
+        help="bring back claims from an edited workbook: shows what changes, then writes it all or nothing",
     )
     imp.add_argument("workbook", metavar="FILE.xlsx", type=Path)
     imp.add_argument("--dry-run", action="store_true", help="show the preview and write nothing")
-    imp.add_argument("--add-terms", action="store_true", help="add terms the vocabulary lacks instead of refusing the rows")
+    imp.add_argument(
+        "--add-terms", action="store_true", help="add terms the vocabulary lacks instead of refusing the rows"
+    )
     docs = sub.add_parser("import", help="import documents: .txt, .md, .html, .docx files or whole folders")
     docs.add_argument("paths", metavar="PATH", type=Path, nargs="+")
-    docs.add_argument("--encoding", metavar="NAME",
-                      help="the encoding of files that are not UTF-8 and have no BOM, e.g. cp1252 (recorded with each document)")
-    docs.add_argument("--replace", metavar="DOCUMENT",
-                      help="the one PATH is a revised version of DOCUMENT (its id, title or file name): re-anchor its claims")
-    docs.add_argument("--accept-fuzzy", action="store_true",
-                      help="with --replace: move claims to passages that match closely but not exactly (otherwise they are kept as orphaned)")
+    docs.add_argument(
+        "--encoding",
+        metavar="NAME",
+        help="the encoding of files that are not UTF-8 and have no BOM, e.g. cp1252 (recorded with each document)",
+    )
+    docs.add_argument(
+        "--replace",
+        metavar="DOCUMENT",
+        help="the one PATH is a revised version of DOCUMENT (its id, title or file name): re-anchor its claims",
+    )
+    docs.add_argument(
+        "--accept-fuzzy",
+        action="store_true",
+        help="with --replace: move claims to passages that match closely but not exactly (otherwise they are kept as orphaned)",
+    )
     backup = sub.add_parser("backup", help="copy the project, safely even while it is open elsewhere (SQLite projects)")
-    backup.add_argument("out", metavar="OUT.sqlite3", type=Path, nargs="?",
-                        help="where to write the copy (default: a new file in the backups folder beside the project)")
+    backup.add_argument(
+        "out",
+        metavar="OUT.sqlite3",
+        type=Path,
+        nargs="?",
+        help="where to write the copy (default: a new file in the backups folder beside the project)",
+    )
     sub.add_parser("backups", help="list the project's backups, newest first")
     restore = sub.add_parser(
         "restore", help="make the project a copy of a backup; the project as it was is kept as another backup"
@@ -99,7 +121,10 @@ def run_import_claims(args) -> int:
         plan = plan_import(session, args.workbook, add_unknown_terms=args.add_terms)
         print("\n".join(plan.lines()))
         if not plan.ok:
-            print(f"curator: nothing was written: fix the {len(plan.problems)} problem(s) above and import again", file=sys.stderr)
+            print(
+                f"curator: nothing was written: fix the {len(plan.problems)} problem(s) above and import again",
+                file=sys.stderr,
+            )
             return 1
         if args.dry_run:
             print("dry run: nothing was written")
@@ -120,7 +145,9 @@ def project_file(args) -> Path:
 
     target = args.db or str(default_database())
     if is_url(target):
-        raise ValidationError("backups and restores of a shared PostgreSQL database are made on its server (pg_dump, pg_restore)")
+        raise ValidationError(
+            "backups and restores of a shared PostgreSQL database are made on its server (pg_dump, pg_restore)"
+        )
     return Path(target).expanduser().absolute()
 
 
@@ -198,8 +225,12 @@ def find_document(session, wanted: str) -> int:
     from curator.core.errors import ValidationError
 
     infos = session.documents.infos()
-    for test in (lambda d: str(d.id) == wanted, lambda d: d.title == wanted, lambda d: d.file_name == wanted,
-                 lambda d: d.title.casefold().startswith(wanted.casefold())):
+    for test in (
+        lambda d: str(d.id) == wanted,
+        lambda d: d.title == wanted,
+        lambda d: d.file_name == wanted,
+        lambda d: d.title.casefold().startswith(wanted.casefold()),
+    ):
         hits = [d for d in infos if test(d)]
         if len(hits) == 1:
             return hits[0].id
@@ -222,8 +253,14 @@ def run_replace_document(args) -> int:
         print("\n".join(plan.lines()))
         accepted = {r.claim_id for r in plan.relocations if r.status == "fuzzy"} if args.accept_fuzzy else set()
         ReplaceDocument(session, plan, accepted).do()
-        print(f"replaced; {plan.left_orphaned(accepted)} claim(s) kept as orphaned" + ("" if args.accept_fuzzy or not plan.counts()["fuzzy"]
-              else " (add --accept-fuzzy to move the fuzzy ones)"))
+        print(
+            f"replaced; {plan.left_orphaned(accepted)} claim(s) kept as orphaned"
+            + (
+                ""
+                if args.accept_fuzzy or not plan.counts()["fuzzy"]
+                else " (add --accept-fuzzy to move the fuzzy ones)"
+            )
+        )
     finally:
         session.close()
     return 0
@@ -267,6 +304,6 @@ def main(argv: list[str] | None = None) -> int:
         return run_app(args)
     except KeyboardInterrupt:
         return 130
-    except Exception as exc:  # one clear line, never a traceback
+    except Exception as exc:  # noqa: BLE001 - one clear line, never a traceback
         print(f"curator: error: {user_message(exc)}", file=sys.stderr)
         return 1

@@ -2,13 +2,13 @@ import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # before any Qt import: tests never need a screen
 
-from pathlib import Path  # noqa: E402
+from pathlib import Path
 
-import pytest  # noqa: E402
+import pytest
 
-from curator.core.paths import SEEDS  # noqa: E402
-from curator.core.session import open_session  # noqa: E402
-from curator.io.seeds import seed_new_project  # noqa: E402
+from curator.core.paths import SEEDS
+from curator.core.session import open_session
+from curator.io.seeds import seed_new_project
 
 
 @pytest.fixture

@@ -15,8 +15,8 @@ import sys
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from curator.core.records import ClaimDraft  # noqa: E402
-from curator.core.session import open_session  # noqa: E402
+from curator.core.records import ClaimDraft
+from curator.core.session import open_session
 
 
 def say(line: str) -> None:
@@ -48,8 +48,13 @@ def _drafts(session, rng: random.Random):
         end = start + rng.randrange(20, 200)
         n += 1
         picked = rng.sample(terms, 3)
-        yield ClaimDraft(doc.id, start, end, {"statement": f"claim {n} " + "x" * rng.randrange(0, 3000), "notes": "n" * rng.randrange(0, 2000)},
-                         tuple(TermRef("condition", t.label, t.identifier, t.id) for t in picked))
+        yield ClaimDraft(
+            doc.id,
+            start,
+            end,
+            {"statement": f"claim {n} " + "x" * rng.randrange(0, 3000), "notes": "n" * rng.randrange(0, 2000)},
+            tuple(TermRef("condition", t.label, t.identifier, t.id) for t in picked),
+        )
 
 
 def save_loop(db: str, journal_off: bool) -> None:

@@ -12,7 +12,9 @@ def select_in_reader(qtbot, reader, start: int, end: int) -> None:
     """Click before the first character and shift-click after the last, as with a mouse."""
     reader.scroll_to(start)
     qtbot.mouseClick(reader.viewport(), Qt.MouseButton.LeftButton, pos=point_at(reader, start))
-    qtbot.mouseClick(reader.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.ShiftModifier, pos=point_at(reader, end))
+    qtbot.mouseClick(
+        reader.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.ShiftModifier, pos=point_at(reader, end)
+    )
 
 
 def click_row(qtbot, view, row: int, column: int = 0) -> None:

@@ -1,8 +1,8 @@
 """Render the main window with claims on seed 002 to a PNG (the README's screenshots).
 
-    QT_QPA_PLATFORM=offscreen .venv/bin/python -m tests.screenshot resources/screenshot.png
-    … -m tests.screenshot resources/reader-light.png --top            # the headings, light theme
-    … -m tests.screenshot resources/reader-dark.png --top --dark      # the same, dark theme
+QT_QPA_PLATFORM=offscreen .venv/bin/python -m tests.screenshot resources/screenshot.png
+… -m tests.screenshot resources/reader-light.png --top            # the headings, light theme
+… -m tests.screenshot resources/reader-dark.png --top --dark      # the same, dark theme
 """
 
 import os
@@ -12,34 +12,67 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from PySide6.QtCore import QSettings  # noqa: E402
-from PySide6.QtWidgets import QApplication  # noqa: E402
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QApplication
 
-from curator.core.paths import RESOURCES, SEEDS  # noqa: E402
-from curator.core.records import ClaimDraft, TermRef  # noqa: E402
-from curator.core.session import open_session  # noqa: E402
-from curator.io.seeds import seed_new_project  # noqa: E402
-from curator.ui.main_window import MainWindow  # noqa: E402
+from curator.core.paths import RESOURCES, SEEDS
+from curator.core.records import ClaimDraft, TermRef
+from curator.core.session import open_session
+from curator.io.seeds import seed_new_project
+from curator.ui.main_window import MainWindow
 
 CLAIMS = [
-    ("There has been a consistent depletion of beneficial genera such as Faecalibacterium and Roseburia",
-     {"statement": "People with MS carry fewer Faecalibacterium and Roseburia.", "claim_type": "association",
-      "direction": "negative_association", "population": "adults", "study_design": "narrative_review", "status": "confirmed"},
-     [("condition", "Multiple sclerosis"), ("taxon", "Faecalibacterium"), ("taxon", "Roseburia")]),
-    ("Pilot trials report modest reductions in relapse rate (RR\u00a0≈\u00a00.85)",
-     {"statement": "Pilot trials of microbiome therapies reduce MS relapses modestly.", "claim_type": "intervention_effect",
-      "direction": "benefit", "study_design": "pilot_trial", "effect_measure": "rr", "effect_value": 0.85,
-      "source_certainty": "hedged", "reviewer_certainty": "low"},
-     [("condition", "Multiple sclerosis"), ("intervention", "Probiotics"), ("intervention", "Fecal microbiota transplantation"), ("outcome", "Relapse rate")]),
-    ("several double‑blind RCTs showed no significant benefit", {"claim_type": "null_finding", "direction": "no_effect", "study_design": "rct"},
-     [("condition", "Multiple sclerosis")]),
-    ("Larger, longer‐term randomized trials are required to confirm clinical efficacy", {"claim_type": "evidence_gap"}, []),
-    ("MS patients show reduced SCFA-producing bacteria and increased pro-inflammatory species",
-     {"statement": "MS goes with fewer SCFA producers.", "claim_type": "association", "status": "confirmed"},
-     [("condition", "Multiple sclerosis")]),
-    ("Microbiome interventions like probiotics and FMT show modest improvements in relapse rates and fatigue",
-     {"statement": "Probiotics and FMT modestly help.", "claim_type": "intervention_effect", "direction": "benefit"},
-     [("intervention", "Probiotics")]),
+    (
+        "There has been a consistent depletion of beneficial genera such as Faecalibacterium and Roseburia",
+        {
+            "statement": "People with MS carry fewer Faecalibacterium and Roseburia.",
+            "claim_type": "association",
+            "direction": "negative_association",
+            "population": "adults",
+            "study_design": "narrative_review",
+            "status": "confirmed",
+        },
+        [("condition", "Multiple sclerosis"), ("taxon", "Faecalibacterium"), ("taxon", "Roseburia")],
+    ),
+    (
+        "Pilot trials report modest reductions in relapse rate (RR\u00a0≈\u00a00.85)",
+        {
+            "statement": "Pilot trials of microbiome therapies reduce MS relapses modestly.",
+            "claim_type": "intervention_effect",
+            "direction": "benefit",
+            "study_design": "pilot_trial",
+            "effect_measure": "rr",
+            "effect_value": 0.85,
+            "source_certainty": "hedged",
+            "reviewer_certainty": "low",
+        },
+        [
+            ("condition", "Multiple sclerosis"),
+            ("intervention", "Probiotics"),
+            ("intervention", "Fecal microbiota transplantation"),
+            ("outcome", "Relapse rate"),
+        ],
+    ),
+    (
+        "several double‑blind RCTs showed no significant benefit",
+        {"claim_type": "null_finding", "direction": "no_effect", "study_design": "rct"},
+        [("condition", "Multiple sclerosis")],
+    ),
+    (
+        "Larger, longer‐term randomized trials are required to confirm clinical efficacy",
+        {"claim_type": "evidence_gap"},
+        [],
+    ),
+    (
+        "MS patients show reduced SCFA-producing bacteria and increased pro-inflammatory species",
+        {"statement": "MS goes with fewer SCFA producers.", "claim_type": "association", "status": "confirmed"},
+        [("condition", "Multiple sclerosis")],
+    ),
+    (
+        "Microbiome interventions like probiotics and FMT show modest improvements in relapse rates and fatigue",
+        {"statement": "Probiotics and FMT modestly help.", "claim_type": "intervention_effect", "direction": "benefit"},
+        [("intervention", "Probiotics")],
+    ),
 ]
 
 

@@ -13,7 +13,15 @@ def test_export_creates_the_project_with_seeds_and_writes_the_workbook(tmp_path,
     out = tmp_path / "claims.xlsx"
     assert main(["--db", str(db), "export", str(out)]) == 0
     assert "Exported 0 claims and 5 documents" in capsys.readouterr().out
-    assert openpyxl.load_workbook(out).sheetnames == ["Claims", "Claim terms", "Documents", "Codebook", "Evidence map", "About", "Lists"]
+    assert openpyxl.load_workbook(out).sheetnames == [
+        "Claims",
+        "Claim terms",
+        "Documents",
+        "Codebook",
+        "Evidence map",
+        "About",
+        "Lists",
+    ]
     session = open_session(db)
     assert session.documents.count() == 5
     session.close()
@@ -23,7 +31,10 @@ def test_database_can_be_chosen_by_environment_variable(tmp_path):
     db = tmp_path / "env.sqlite3"
     result = subprocess.run(
         [sys.executable, "-m", "curator", "export", str(tmp_path / "o.xlsx")],
-        env={"CURATOR_DB": str(db), "PATH": "", "HOME": str(tmp_path)}, capture_output=True, text=True,
+        env={"CURATOR_DB": str(db), "PATH": "", "HOME": str(tmp_path)},
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert result.returncode == 0, result.stderr
     assert db.exists()
@@ -53,7 +64,7 @@ def test_import_claims_dry_run_previews_and_writes_nothing_then_imports(tmp_path
     session = open_session(db)
     session.use_reviewer("Ann")
     doc = session.documents.infos()[2]
-    quote = doc.text[doc.text.index("gut"):][:40]
+    quote = doc.text[doc.text.index("gut") :][:40]
     start = doc.text.index(quote)
     claim, _ = session.claims.create(ClaimDraft(doc.id, start, start + len(quote), {"statement": "before"}))
     session.close()
@@ -64,9 +75,15 @@ def test_import_claims_dry_run_previews_and_writes_nothing_then_imports(tmp_path
     wb.save(tmp_path / "edited.xlsx")
     capsys.readouterr()
 
-    assert main(["--db", str(db), "--reviewer", "Ann", "import-claims", str(tmp_path / "edited.xlsx"), "--dry-run"]) == 0
+    assert (
+        main(["--db", str(db), "--reviewer", "Ann", "import-claims", str(tmp_path / "edited.xlsx"), "--dry-run"]) == 0
+    )
     out = capsys.readouterr().out
-    assert "0 new, 1 changed, 0 unchanged" in out and "Statement: before → after" in out and "dry run: nothing was written" in out
+    assert (
+        "0 new, 1 changed, 0 unchanged" in out
+        and "Statement: before → after" in out
+        and "dry run: nothing was written" in out
+    )
     session = open_session(db)
     assert session.claims.get(claim.id).values["statement"] == "before"
     session.close()
@@ -83,7 +100,10 @@ def test_import_claims_with_problems_exits_non_zero_naming_the_row(tmp_path, cap
     wb.active.append(["Document", "Quote"])
     wb.active.append(["No such document", "text"])
     wb.save(tmp_path / "bad.xlsx")
-    assert main(["--db", str(tmp_path / "p.sqlite3"), "--reviewer", "Ann", "import-claims", str(tmp_path / "bad.xlsx")]) == 1
+    assert (
+        main(["--db", str(tmp_path / "p.sqlite3"), "--reviewer", "Ann", "import-claims", str(tmp_path / "bad.xlsx")])
+        == 1
+    )
     captured = capsys.readouterr()
     assert "problem: row 2, Document: no document is called 'No such document'" in captured.out
     assert "nothing was written" in captured.err and "Traceback" not in captured.err
@@ -91,7 +111,9 @@ def test_import_claims_with_problems_exits_non_zero_naming_the_row(tmp_path, cap
 
 def test_import_claims_refuses_a_file_that_is_not_a_workbook(tmp_path, capsys):
     (tmp_path / "x.xlsx").write_text("not a workbook")
-    assert main(["--db", str(tmp_path / "p.sqlite3"), "--reviewer", "Ann", "import-claims", str(tmp_path / "x.xlsx")]) == 1
+    assert (
+        main(["--db", str(tmp_path / "p.sqlite3"), "--reviewer", "Ann", "import-claims", str(tmp_path / "x.xlsx")]) == 1
+    )
     err = capsys.readouterr().err
     assert err.startswith("curator: error: x.xlsx is not an Excel workbook (.xlsx)") and err.count("\n") == 1
 

@@ -17,27 +17,69 @@ def codebook():
 def test_bundled_codebook_has_the_form_and_vocabularies(codebook):
     assert [r.key for r in codebook.roles] == ["condition", "intervention", "taxon", "mechanism", "outcome", "other"]
     kinds = {f.key: f.kind for f in codebook.fields}
-    assert kinds["claim_type"] == "choice" and kinds["effect_value"] == "number" and kinds["n_participants"] == "integer"
+    assert (
+        kinds["claim_type"] == "choice" and kinds["effect_value"] == "number" and kinds["n_participants"] == "integer"
+    )
     assert [c.key for c in codebook.field("direction").choices] == [
-        "benefit", "harm", "no_effect", "mixed", "positive_association", "negative_association", "unclear"
+        "benefit",
+        "harm",
+        "no_effect",
+        "mixed",
+        "positive_association",
+        "negative_association",
+        "unclear",
     ]
     assert codebook.field("status").default == "draft"
 
 
 def test_identifiers_are_well_formed_or_empty(codebook):
-    bad = [(v.key, t.label, t.identifier) for v in codebook.vocabularies for t in v.terms if t.identifier and not ID_FORMAT.match(t.identifier)]
+    bad = [
+        (v.key, t.label, t.identifier)
+        for v in codebook.vocabularies
+        for t in v.terms
+        if t.identifier and not ID_FORMAT.match(t.identifier)
+    ]
     assert bad == []
 
 
 def test_codebook_covers_what_the_seed_documents_discuss(codebook):
     labels = {t.label.casefold() for v in codebook.vocabularies for t in v.terms}
-    for needed in ["migraine", "multiple sclerosis", "experimental autoimmune encephalomyelitis", "depression", "anxiety",
-                   "bipolar disorder", "schizophrenia", "irritable bowel syndrome", "probiotics", "prebiotics",
-                   "inulin-type fructans", "synbiotics", "postbiotics", "fecal microbiota transplantation", "diet",
-                   "short-chain fatty acids", "anti-cgrp monoclonal antibodies", "cognitive behavioral therapy", "mindfulness",
-                   "lactobacillus", "bifidobacterium", "faecalibacterium", "roseburia", "akkermansia muciniphila",
-                   "dysbiosis", "intestinal permeability", "oxidative stress", "vagus nerve", "th17/treg balance",
-                   "blood-brain barrier", "migraine frequency", "relapse rate", "fatigue", "quality of life"]:
+    for needed in [
+        "migraine",
+        "multiple sclerosis",
+        "experimental autoimmune encephalomyelitis",
+        "depression",
+        "anxiety",
+        "bipolar disorder",
+        "schizophrenia",
+        "irritable bowel syndrome",
+        "probiotics",
+        "prebiotics",
+        "inulin-type fructans",
+        "synbiotics",
+        "postbiotics",
+        "fecal microbiota transplantation",
+        "diet",
+        "short-chain fatty acids",
+        "anti-cgrp monoclonal antibodies",
+        "cognitive behavioral therapy",
+        "mindfulness",
+        "lactobacillus",
+        "bifidobacterium",
+        "faecalibacterium",
+        "roseburia",
+        "akkermansia muciniphila",
+        "dysbiosis",
+        "intestinal permeability",
+        "oxidative stress",
+        "vagus nerve",
+        "th17/treg balance",
+        "blood-brain barrier",
+        "migraine frequency",
+        "relapse rate",
+        "fatigue",
+        "quality of life",
+    ]:
         assert needed in labels, needed
 
 

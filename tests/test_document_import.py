@@ -22,11 +22,14 @@ def styled(doc, kind):
     return [doc.text[r.start : r.end] for r in doc.styles if r.kind == kind]
 
 
-@pytest.mark.parametrize("raw,encoding", [
-    ("\ufeffcrème brûlée\r\n".encode("utf-8"), "utf-8 (BOM)"),
-    ("crème brûlée\r\n".encode("utf-16"), "utf-16 (BOM)"),
-    ("crème brûlée\r\n".encode("utf-8"), "utf-8"),
-])
+@pytest.mark.parametrize(
+    "raw,encoding",
+    [
+        ("\ufeffcrème brûlée\r\n".encode("utf-8"), "utf-8 (BOM)"),
+        ("crème brûlée\r\n".encode("utf-16"), "utf-16 (BOM)"),
+        ("crème brûlée\r\n".encode(), "utf-8"),
+    ],
+)
 def test_boms_and_utf8_are_read_without_asking(tmp_path, raw, encoding):
     path = tmp_path / "note.txt"
     path.write_bytes(raw)
@@ -50,15 +53,20 @@ def test_text_that_is_not_utf8_needs_a_confirmed_encoding_which_is_recorded(sess
     assert doc.text == "A naïve crème study\nwith café staff.\n" and doc.encoding == "cp1252"
 
 
-@pytest.mark.parametrize("name,content,message", [
-    ("empty.txt", b"  \n", "the file is empty"),
-    ("binary.txt", b"PK\x03\x04\x00\x00binary", "NUL bytes"),
-    ("photo.png", b"\x89PNG\r\n", "not a kind of file Curator imports"),
-    ("big.md", b"x" * 2048, "over the"),
-    ("fake.docx", b"not a zip at all", "not a Word document"),
-    ("bad.txt", b"caf\xe9", "not UTF-8"),
-])
-def test_refused_files_are_named_and_leave_the_database_unchanged(session, tmp_path, monkeypatch, name, content, message):
+@pytest.mark.parametrize(
+    "name,content,message",
+    [
+        ("empty.txt", b"  \n", "the file is empty"),
+        ("binary.txt", b"PK\x03\x04\x00\x00binary", "NUL bytes"),
+        ("photo.png", b"\x89PNG\r\n", "not a kind of file Curator imports"),
+        ("big.md", b"x" * 2048, "over the"),
+        ("fake.docx", b"not a zip at all", "not a Word document"),
+        ("bad.txt", b"caf\xe9", "not UTF-8"),
+    ],
+)
+def test_refused_files_are_named_and_leave_the_database_unchanged(
+    session, tmp_path, monkeypatch, name, content, message
+):
     monkeypatch.setattr(document_files, "MAX_BYTES", 1024)
     path = tmp_path / name
     path.write_bytes(content)
@@ -133,17 +141,24 @@ def make_docx(path: Path) -> None:
         '<w:r><w:t xml:space="preserve"> = 40) 🧪 reduced fatigue.</w:t></w:r></w:p>'
         '<w:p><w:pPr><w:numPr><w:ilvl w:val="0"/><w:numId w:val="1"/></w:numPr></w:pPr><w:r><w:t>first point</w:t></w:r></w:p>'
         '<w:p><w:hyperlink r:id="rId9"><w:r><w:t>the registry</w:t></w:r></w:hyperlink></w:p>'
-        '</w:body></w:document>'
+        "</w:body></w:document>"
     )
-    rels = ('<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-            '<Relationship Id="rId9" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/hyperlink" '
-            'Target="https://clinicaltrials.gov/x" TargetMode="External"/></Relationships>')
-    core = ('<?xml version="1.0" encoding="UTF-8"?><cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" '
-            'xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/">'
-            '<dc:title>Fibre and fatigue in MS</dc:title><dc:creator>A. Author</dc:creator>'
-            '<dcterms:created>2025-03-04T10:00:00Z</dcterms:created></cp:coreProperties>')
+    rels = (
+        '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+        '<Relationship Id="rId9" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/hyperlink" '
+        'Target="https://clinicaltrials.gov/x" TargetMode="External"/></Relationships>'
+    )
+    core = (
+        '<?xml version="1.0" encoding="UTF-8"?><cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" '
+        'xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/">'
+        "<dc:title>Fibre and fatigue in MS</dc:title><dc:creator>A. Author</dc:creator>"
+        "<dcterms:created>2025-03-04T10:00:00Z</dcterms:created></cp:coreProperties>"
+    )
     with zipfile.ZipFile(path, "w") as z:
-        z.writestr("[Content_Types].xml", '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>')
+        z.writestr(
+            "[Content_Types].xml",
+            '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>',
+        )
         z.writestr("word/document.xml", body)
         z.writestr("word/_rels/document.xml.rels", rels)
         z.writestr("docProps/core.xml", core)
@@ -153,11 +168,20 @@ def test_word_documents_become_text_with_styles_and_metadata(tmp_path):
     path = tmp_path / "fibre.docx"
     make_docx(path)
     doc = read_document(path)
-    assert doc.text == "Fibre and fatigue\n\nA pilot trial (n = 40) 🧪 reduced fatigue.\n\n• first point\nthe registry\n"
-    assert (doc.title, doc.authors, doc.published, doc.format) == ("Fibre and fatigue in MS", "A. Author", "2025-03-04", "docx")
+    assert (
+        doc.text == "Fibre and fatigue\n\nA pilot trial (n = 40) 🧪 reduced fatigue.\n\n• first point\nthe registry\n"
+    )
+    assert (doc.title, doc.authors, doc.published, doc.format) == (
+        "Fibre and fatigue in MS",
+        "A. Author",
+        "2025-03-04",
+        "docx",
+    )
     assert styled(doc, "heading1") == ["Fibre and fatigue"] and styled(doc, "bold") == ["pilot"]
     assert styled(doc, "italic") == ["n"] and styled(doc, "list_item") == ["first point"]
-    assert [(doc.text[r.start : r.end], r.data) for r in doc.styles if r.kind == "link"] == [("the registry", "https://clinicaltrials.gov/x")]
+    assert [(doc.text[r.start : r.end], r.data) for r in doc.styles if r.kind == "link"] == [
+        ("the registry", "https://clinicaltrials.gov/x")
+    ]
 
 
 def test_a_word_document_with_entity_declarations_is_refused(tmp_path):

@@ -43,7 +43,9 @@ def test_files_dropped_on_the_window_are_imported(qtbot, window, session, intera
     (tmp_path / "notes.md").write_text("# Dropped notes\n\nA *short* note.\n", encoding="utf-8")
     mime = QMimeData()
     mime.setUrls([QUrl.fromLocalFile(str(tmp_path / "fibre.docx")), QUrl.fromLocalFile(str(tmp_path / "notes.md"))])
-    event = QDropEvent(QPointF(200, 200), Qt.DropAction.CopyAction, mime, Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier)
+    event = QDropEvent(
+        QPointF(200, 200), Qt.DropAction.CopyAction, mime, Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier
+    )
     window.dropEvent(event)
     titles = {d.title for d in window.documents.rows}
     assert {"Fibre and fatigue in MS", "Dropped notes"} <= titles
@@ -82,7 +84,10 @@ def test_replace_with_a_revised_version_then_reanchor_an_orphan(qtbot, window, s
     window.actions["import_documents"].trigger()
     doc_id = window.document_id
     ids = []
-    for quote in ("Pilot trials report modest reductions in relapse rate and fatigue", "Butyrate-producing taxa were depleted"):
+    for quote in (
+        "Pilot trials report modest reductions in relapse rate and fatigue",
+        "Butyrate-producing taxa were depleted",
+    ):
         start = window.reader.text.index(quote)
         select_in_reader(qtbot, window.reader, start, start + len(quote))
         window.actions["new_claim"].trigger()
@@ -229,7 +234,13 @@ def test_the_hostile_html_page_displays_without_reading_a_file(qtbot, window, se
     active = [True]
 
     def audit(event, args):
-        if active[0] and event == "open" and args and isinstance(args[0], str) and args[0].startswith(("/etc/", "/dev/zero")):
+        if (
+            active[0]
+            and event == "open"
+            and args
+            and isinstance(args[0], str)
+            and args[0].startswith(("/etc/", "/dev/zero"))
+        ):
             opened.append(args[0])
 
     sys.addaudithook(audit)
@@ -238,7 +249,9 @@ def test_the_hostile_html_page_displays_without_reading_a_file(qtbot, window, se
         window.actions["import_documents"].trigger()
         window.reader.viewport().repaint()
         link = window.reader.text.index("local file")
-        qtbot.mouseClick(window.reader.viewport(), Qt.MouseButton.LeftButton, pos=window.reader.rect_for_offset(link + 2).center())
+        qtbot.mouseClick(
+            window.reader.viewport(), Qt.MouseButton.LeftButton, pos=window.reader.rect_for_offset(link + 2).center()
+        )
         assert window.reader.document().allFormats()  # laid out and painted
         assert opened == []
         assert "Figure 1" in window.reader.text and "document.location" not in window.reader.text

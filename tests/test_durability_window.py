@@ -35,7 +35,9 @@ def crash_and_reopen(qtbot, window, db_path, settings, interaction):
     return again
 
 
-def test_a_new_claim_typed_before_a_crash_is_recovered_and_saved(qtbot, window, session, db_path, settings, interaction):
+def test_a_new_claim_typed_before_a_crash_is_recovered_and_saved(
+    qtbot, window, session, db_path, settings, interaction
+):
     doc_id = open_ms_review(qtbot, window, session)
     start, end = select_quote(qtbot, window, "microglial activation")
     window.actions["new_claim"].trigger()
@@ -54,7 +56,9 @@ def test_a_new_claim_typed_before_a_crash_is_recovered_and_saved(qtbot, window, 
     assert FormDraft.select().count() == 0  # saved: the draft is gone
 
 
-def test_an_edit_survives_a_crash_and_becomes_a_new_claim_if_its_claim_was_deleted(qtbot, window, session, db_path, settings, interaction):
+def test_an_edit_survives_a_crash_and_becomes_a_new_claim_if_its_claim_was_deleted(
+    qtbot, window, session, db_path, settings, interaction
+):
     open_ms_review(qtbot, window, session)
     select_quote(qtbot, window, "microglial activation")
     window.actions["new_claim"].trigger()
@@ -108,7 +112,11 @@ def test_a_read_only_project_shows_why_and_switches_editing_off(qtbot, session, 
     window.resize(1400, 900)
     window.show()
     qtbot.waitExposed(window)
-    assert window.banner.isVisible() and "Read-only:" in window.banner.text() and "p.sqlite3 is read-only" in window.banner.text()
+    assert (
+        window.banner.isVisible()
+        and "Read-only:" in window.banner.text()
+        and "p.sqlite3 is read-only" in window.banner.text()
+    )
     open_ms_review(qtbot, window, session)
     select_quote(qtbot, window, "microglial activation")
     for key in ("new_claim", "save_claim", "delete_claim", "import_claims", "status_done"):
@@ -161,4 +169,7 @@ def test_a_file_that_cannot_be_opened_is_explained_not_thrown(tmp_path, interact
     path = tmp_path / "thesis.sqlite3"
     path.write_text("not a database", encoding="utf-8")
     assert open_or_recover(Namespace(db=str(path), reviewer=None), interaction) is None
-    assert "Curator cannot open the project" in interaction.errors[-1] and "not an SQLite database" in interaction.errors[-1]
+    assert (
+        "Curator cannot open the project" in interaction.errors[-1]
+        and "not an SQLite database" in interaction.errors[-1]
+    )

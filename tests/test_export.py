@@ -9,7 +9,18 @@ from curator.io.xlsx_export import ExportCancelled, ExportError, export_xlsx
 from curator.io.xlsx_sheets import EXCEL_CELL_LIMIT
 from tests.conftest import doc_id_by_file
 
-HOSTILE = ["=1+1", "+x", "-3", "@SUM(A1)", "#N/A", "'quoted", "tab\there", "line\r\nbreak", "emoji 🙂", "=HYPERLINK(\"http://x\")"]
+HOSTILE = [
+    "=1+1",
+    "+x",
+    "-3",
+    "@SUM(A1)",
+    "#N/A",
+    "'quoted",
+    "tab\there",
+    "line\r\nbreak",
+    "emoji 🙂",
+    '=HYPERLINK("http://x")',
+]
 
 
 def make_claim(session, quote, values, terms=()):
@@ -30,10 +41,22 @@ def test_claims_sheet_holds_every_field(session, tmp_path):
     ms = next(t for t in session.terms.all() if t.label == "Multiple sclerosis")
     fa = next(t for t in session.terms.all() if t.label == "Faecalibacterium")
     record = make_claim(
-        session, "Pilot trials report modest reductions in relapse rate (RR\u00a0≈\u00a00.85)",
-        {"statement": "Pilot trials cut relapses.", "claim_type": "intervention_effect", "direction": "benefit",
-         "effect_measure": "rr", "effect_value": "0.85", "ci_low": "0.7", "ci_high": "0.99", "p_value": "0.04",
-         "n_studies": "2", "n_participants": "120", "status": "confirmed", "source_certainty": "hedged"},
+        session,
+        "Pilot trials report modest reductions in relapse rate (RR\u00a0≈\u00a00.85)",
+        {
+            "statement": "Pilot trials cut relapses.",
+            "claim_type": "intervention_effect",
+            "direction": "benefit",
+            "effect_measure": "rr",
+            "effect_value": "0.85",
+            "ci_low": "0.7",
+            "ci_high": "0.99",
+            "p_value": "0.04",
+            "n_studies": "2",
+            "n_participants": "120",
+            "status": "confirmed",
+            "source_certainty": "hedged",
+        },
         (TermRef("condition", ms.label, ms.identifier, ms.id), TermRef("taxon", fa.label, fa.identifier, fa.id)),
     )
     report = export_xlsx(session, tmp_path / "out.xlsx")
@@ -54,7 +77,11 @@ def test_claims_sheet_holds_every_field(session, tmp_path):
     assert row["Taxa"] == "Faecalibacterium" and row["Taxa IDs"] == "NCBITaxon:216851"
     assert row["Certainty as worded"] == "Hedged"
     assert isinstance(row["Created"], dt.datetime)
-    assert (row["Start"], row["End"], row["Document SHA-256"]) == (record.anchor.start, record.anchor.end, record.document_sha256)
+    assert (row["Start"], row["End"], row["Document SHA-256"]) == (
+        record.anchor.start,
+        record.anchor.end,
+        record.document_sha256,
+    )
     sheet = wb["Claims"]
     assert sheet.freeze_panes == "B2" and sheet.auto_filter.ref.startswith("A1:")
     docs = list(wb["Documents"].iter_rows(values_only=True))
@@ -97,7 +124,12 @@ def test_a_failed_or_cancelled_export_leaves_the_previous_file_intact(session, t
             make_claim(session, "Faecalibacterium", {})
         export_xlsx(session, target, progress=lambda done, total: False)
     assert target.read_bytes() == b"previous export"
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.xlsx", "project.sqlite3", "project.sqlite3-shm", "project.sqlite3-wal"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "out.xlsx",
+        "project.sqlite3",
+        "project.sqlite3-shm",
+        "project.sqlite3-wal",
+    ]
 
 
 def test_export_refuses_a_wrong_extension_or_missing_folder(session, tmp_path):
@@ -113,7 +145,9 @@ def test_every_sheet_name_is_valid_and_the_lists_sheet_is_hidden_behind_dropdown
     wb = openpyxl.load_workbook(tmp_path / "out.xlsx")
     for name in wb.sheetnames:
         assert len(name) <= 31 and not set(name) & set("\\/?*:[]") and name.casefold() != "history" and name[0] != "'"
-    assert wb["Lists"].sheet_state == "hidden" and all(wb[n].sheet_state == "visible" for n in wb.sheetnames if n != "Lists")
+    assert wb["Lists"].sheet_state == "hidden" and all(
+        wb[n].sheet_state == "visible" for n in wb.sheetnames if n != "Lists"
+    )
     claims, lists = wb["Claims"], wb["Lists"]
     header = [c.value for c in claims[1]]
     validations = {str(dv.sqref).split(":")[0]: dv for dv in claims.data_validations.dataValidation}
@@ -126,7 +160,12 @@ def test_every_sheet_name_is_valid_and_the_lists_sheet_is_hidden_behind_dropdown
         values = [c.value for c in lists[list_letter][1:] if c.value is not None]
         assert dv.formula1 == f"Lists!${list_letter}$2:${list_letter}${len(values) + 1}"
     status_letter = openpyxl.utils.get_column_letter(lists_header.index("Status") + 1)
-    assert [c.value for c in lists[status_letter][1:] if c.value] == ["Draft", "Confirmed", "Rejected", "Needs discussion"]
+    assert [c.value for c in lists[status_letter][1:] if c.value] == [
+        "Draft",
+        "Confirmed",
+        "Rejected",
+        "Needs discussion",
+    ]
     assert len([c.value for c in lists["A"][1:] if c.value]) == 5  # every document title
 
 
@@ -144,7 +183,9 @@ def test_evidence_map_counts_claims_per_condition_and_intervention_by_direction(
     sheet = openpyxl.load_workbook(tmp_path / "out.xlsx")["Evidence map"]
     rows = list(sheet.iter_rows(values_only=True))
     interventions, directions = rows[2], rows[3]
-    assert interventions[2] == "Probiotics\nMESH:D019936" and interventions[7].startswith("Fecal microbiota transplantation")
+    assert interventions[2] == "Probiotics\nMESH:D019936" and interventions[7].startswith(
+        "Fecal microbiota transplantation"
+    )
     assert directions[2:7] == ("Benefit", "No effect", "Harm", "Mixed", "Other")
     cells = {row[0]: row[2:] for row in rows[4:]}
     assert list(cells) == ["Multiple sclerosis", "Migraine"]  # most claims first
@@ -183,19 +224,41 @@ def test_documents_and_codebook_sheets_count_claims(session, tmp_path):
     make_claim(session, "Faecalibacterium", {"status": "draft"}, (ms,))
     export_xlsx(session, tmp_path / "out.xlsx")
     wb = openpyxl.load_workbook(tmp_path / "out.xlsx")
-    docs = [dict(zip([c.value for c in wb["Documents"][1]], r)) for r in wb["Documents"].iter_rows(min_row=2, values_only=True)]
+    docs = [
+        dict(zip([c.value for c in wb["Documents"][1]], r))
+        for r in wb["Documents"].iter_rows(min_row=2, values_only=True)
+    ]
     ms_review = next(d for d in docs if d["File name"].startswith("002"))
-    assert (ms_review["Claims"], ms_review["Claims: Confirmed"], ms_review["Claims: Draft"], ms_review["Claims: Rejected"]) == (2, 1, 1, 0)
-    terms = [dict(zip([c.value for c in wb["Codebook"][1]], r)) for r in wb["Codebook"].iter_rows(min_row=2, values_only=True)]
+    assert (
+        ms_review["Claims"],
+        ms_review["Claims: Confirmed"],
+        ms_review["Claims: Draft"],
+        ms_review["Claims: Rejected"],
+    ) == (2, 1, 1, 0)
+    terms = [
+        dict(zip([c.value for c in wb["Codebook"][1]], r))
+        for r in wb["Codebook"].iter_rows(min_row=2, values_only=True)
+    ]
     row = next(t for t in terms if t["Term"] == "Multiple sclerosis")
-    assert (row["Identifier"], row["Claims"], row["Added by"], row["Vocabulary"]) == ("MESH:D009103", 2, "Codebook", "Conditions")
-    long = [dict(zip([c.value for c in wb["Claim terms"][1]], r)) for r in wb["Claim terms"].iter_rows(min_row=2, values_only=True)]
+    assert (row["Identifier"], row["Claims"], row["Added by"], row["Vocabulary"]) == (
+        "MESH:D009103",
+        2,
+        "Codebook",
+        "Conditions",
+    )
+    long = [
+        dict(zip([c.value for c in wb["Claim terms"][1]], r))
+        for r in wb["Claim terms"].iter_rows(min_row=2, values_only=True)
+    ]
     assert sorted((r["Role"], r["Term"], r["Identifier"], r["Status"]) for r in long) == [
-        ("Conditions", "Multiple sclerosis", "MESH:D009103", s) for s in ("Confirmed", "Draft")]
+        ("Conditions", "Multiple sclerosis", "MESH:D009103", s) for s in ("Confirmed", "Draft")
+    ]
 
 
 def test_the_about_sheet_never_shows_a_database_password():
     from curator.core.db import describe_target
 
-    assert describe_target("postgresql://ann:s3cret@db.local:5432/curator") == "postgresql://ann:***@db.local:5432/curator"
+    assert (
+        describe_target("postgresql://ann:s3cret@db.local:5432/curator") == "postgresql://ann:***@db.local:5432/curator"
+    )
     assert describe_target("postgresql://db.local/curator") == "postgresql://db.local/curator"

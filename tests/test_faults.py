@@ -28,8 +28,13 @@ def new_project(path: Path) -> Path:
 
 
 def worker(*args: str) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-m", "tests.fault_worker", *args], cwd=ROOT, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True)
+    return subprocess.Popen(
+        [sys.executable, "-m", "tests.fault_worker", *args],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
 
 
 def state_of(db: Path) -> tuple[str, set[int]]:
@@ -67,7 +72,9 @@ def kill_trials(db: Path, trials: int, journal_off: bool, seed: int) -> tuple[li
         time.sleep(rng.uniform(0.01, 0.35))
         os.kill(proc.pid, signal.SIGKILL)
         out, _ = proc.communicate()
-        acked |= {int(line.split()[1]) for line in out.splitlines() if line.startswith("ack ") and len(line.split()) == 2}
+        acked |= {
+            int(line.split()[1]) for line in out.splitlines() if line.startswith("ack ") and len(line.split()) == 2
+        }
         verdict, present = state_of(db)
         missing = acked - present
         if verdict != "ok" or missing:
@@ -160,6 +167,7 @@ def test_two_processes_saving_400_claims_each_lose_nothing(tmp_path):
 
 
 # -- a full disk: RLIMIT_FSIZE in a forked child makes writes past a size fail ----------------------
+
 
 def _limit_growth(*paths: Path, room: int = 48 * 1024) -> None:
     import resource

@@ -12,8 +12,10 @@ from tests.test_import import HOSTILE, MS_QUOTE, make_claim, term
 
 
 def test_csv_holds_every_claim_whole_with_formulas_neutralised(session, tmp_path):
-    ids = [make_claim(session, "002", "Roseburia" if i else MS_QUOTE, {"statement": text, "effect_value": "-0.5"}).id
-           for i, text in enumerate(HOSTILE)]
+    ids = [
+        make_claim(session, "002", "Roseburia" if i else MS_QUOTE, {"statement": text, "effect_value": "-0.5"}).id
+        for i, text in enumerate(HOSTILE)
+    ]
     long = make_claim(session, "004", "Probiot", {"notes": "n" * 40_000})
     export_csv(session, tmp_path / "claims.csv")
     raw = (tmp_path / "claims.csv").read_bytes()
@@ -29,7 +31,9 @@ def test_csv_holds_every_claim_whole_with_formulas_neutralised(session, tmp_path
 
 def test_jsonld_is_a_web_annotation_collection_with_both_selectors(session, tmp_path):
     ms = term(session, "Multiple sclerosis")
-    claim = make_claim(session, "002", MS_QUOTE, {"statement": "Relapses fall", "direction": "benefit", "effect_value": "0.85"}, [ms])
+    claim = make_claim(
+        session, "002", MS_QUOTE, {"statement": "Relapses fall", "direction": "benefit", "effect_value": "0.85"}, [ms]
+    )
     export_jsonld(session, tmp_path / "claims.jsonld")
     data = json.loads((tmp_path / "claims.jsonld").read_text(encoding="utf-8"))
     assert data["@context"][0] == "http://www.w3.org/ns/anno.jsonld"
@@ -38,7 +42,12 @@ def test_jsonld_is_a_web_annotation_collection_with_both_selectors(session, tmp_
     assert item["type"] == "Annotation" and item["id"] == f"urn:curator:claim:{claim.id}"
     target = item["target"]
     quote, position = target["selector"]
-    assert quote == {"type": "TextQuoteSelector", "exact": MS_QUOTE, "prefix": claim.anchor.prefix, "suffix": claim.anchor.suffix}
+    assert quote == {
+        "type": "TextQuoteSelector",
+        "exact": MS_QUOTE,
+        "prefix": claim.anchor.prefix,
+        "suffix": claim.anchor.suffix,
+    }
     assert position == {"type": "TextPositionSelector", "start": claim.anchor.start, "end": claim.anchor.end}
     assert target["documentSha256"] == claim.document_sha256
     text = session.documents.get(claim.document_id).text
@@ -46,7 +55,11 @@ def test_jsonld_is_a_web_annotation_collection_with_both_selectors(session, tmp_
     bodies = item["body"]
     assert {"type": "TextualBody", "purpose": "describing", "value": "Relapses fall", "format": "text/plain"} in bodies
     tag = next(b for b in bodies if b.get("purpose") == "classifying")
-    assert tag["source"] == "http://id.nlm.nih.gov/mesh/D009103" and tag["value"] == "Multiple sclerosis" and tag["role"] == "condition"
+    assert (
+        tag["source"] == "http://id.nlm.nih.gov/mesh/D009103"
+        and tag["value"] == "Multiple sclerosis"
+        and tag["role"] == "condition"
+    )
     fields = next(b for b in bodies if b["type"] == "curator:Extraction")["fields"]
     assert fields["direction"] == "Benefit" and fields["effect_value"] == 0.85 and fields["status"] == "Draft"
     assert item["creator"] == {"type": "Person", "name": "Test Reviewer"}

@@ -9,7 +9,18 @@ from curator.io.claim_import import ClaimImportError, apply_import, plan_import
 from curator.io.xlsx_export import export_xlsx
 from tests.conftest import doc_id_by_file
 
-HOSTILE = ["=1+1", "+x", "-3", "@SUM(A1)", "#N/A", "'quoted", "tab\there", "line\r\nbreak", "emoji 🙂", "=HYPERLINK(\"http://x\")"]
+HOSTILE = [
+    "=1+1",
+    "+x",
+    "-3",
+    "@SUM(A1)",
+    "#N/A",
+    "'quoted",
+    "tab\there",
+    "line\r\nbreak",
+    "emoji 🙂",
+    '=HYPERLINK("http://x")',
+]
 MS_QUOTE = "Pilot trials report modest reductions in relapse rate (RR\u00a0≈\u00a00.85)"
 
 
@@ -43,7 +54,13 @@ def edit_claims_sheet(src, dst, edit):
 def test_untouched_workbook_with_hostile_text_changes_nothing(session, tmp_path):
     ms = term(session, "Multiple sclerosis")
     for i, text in enumerate(HOSTILE):
-        make_claim(session, "002", MS_QUOTE if i == 0 else "Faecalibacterium", {"statement": text, "notes": text}, [ms] if i % 2 else [])
+        make_claim(
+            session,
+            "002",
+            MS_QUOTE if i == 0 else "Faecalibacterium",
+            {"statement": text, "notes": text},
+            [ms] if i % 2 else [],
+        )
     long_note = make_claim(session, "004", "Probiot", {"notes": "x" * 39_990 + "🙂end"})
     before = database_snapshot()
     export_xlsx(session, tmp_path / "out.xlsx")
@@ -62,7 +79,13 @@ def fill_new_row(sheet, header, row, values):
 
 def test_edited_workbook_previews_field_by_field_imports_once_and_reimports_as_unchanged(session, tmp_path):
     ms = term(session, "Multiple sclerosis")
-    first = make_claim(session, "002", MS_QUOTE, {"statement": "Relapses fall a little", "status": "draft", "effect_value": "0.85"}, [ms])
+    first = make_claim(
+        session,
+        "002",
+        MS_QUOTE,
+        {"statement": "Relapses fall a little", "status": "draft", "effect_value": "0.85"},
+        [ms],
+    )
     second = make_claim(session, "004", "Probiot", {"statement": "untouched"})
     export_xlsx(session, tmp_path / "out.xlsx")
 
@@ -76,14 +99,19 @@ def test_edited_workbook_previews_field_by_field_imports_once_and_reimports_as_u
         sheet.cell(row, header.index("Interventions") + 1, "probiotic supplementation; VSL#3")  # a synonym? see below
         sheet.cell(row, header.index("Statement") + 1, "=Relapses fall a little").data_type = "s"  # typed as text
         # a new row: quote typed with plain spaces, a straight apostrophe, an ASCII hyphen and a line break
-        fill_new_row(sheet, header, 5, {
-            "Document": "002_9f0cb06e6003dde7.txt",  # by file name
-            "Quote": "fatigue (Cohen’s d ≈ 0.3), but  several\ndouble-blind RCTs",
-            "Statement": "Fatigue improves a little",
-            "Direction": "benefit",
-            "Conditions": "MULTIPLE SCLEROSIS",
-            "Taxa IDs": "ignored because the Taxa column is there",
-        })
+        fill_new_row(
+            sheet,
+            header,
+            5,
+            {
+                "Document": "002_9f0cb06e6003dde7.txt",  # by file name
+                "Quote": "fatigue (Cohen’s d ≈ 0.3), but  several\ndouble-blind RCTs",
+                "Statement": "Fatigue improves a little",
+                "Direction": "benefit",
+                "Conditions": "MULTIPLE SCLEROSIS",
+                "Taxa IDs": "ignored because the Taxa column is there",
+            },
+        )
 
     edit_claims_sheet(tmp_path / "out.xlsx", tmp_path / "edited.xlsx", edit)
     # Interventions named by a synonym of Probiotics and by an unknown product: the unknown one is a problem
@@ -106,7 +134,9 @@ def test_edited_workbook_previews_field_by_field_imports_once_and_reimports_as_u
     assert changes["Effect value"] == ("0.85", "0.9")
     assert changes["Statement"] == ("Relapses fall a little", "=Relapses fall a little")
     assert changes["Interventions"] == ("", "Probiotics; VSL#3")  # "probiotic supplementation" is its synonym
-    assert f"row {edited_row[0]}: claim {first.id}:" in "\n".join(plan.lines()) and "Status: Draft → Confirmed" in "\n".join(plan.lines())
+    assert f"row {edited_row[0]}: claim {first.id}:" in "\n".join(
+        plan.lines()
+    ) and "Status: Draft → Confirmed" in "\n".join(plan.lines())
 
     apply_import(session, plan)
     updated = session.claims.get(first.id)
@@ -114,7 +144,11 @@ def test_edited_workbook_previews_field_by_field_imports_once_and_reimports_as_u
     assert updated.values["statement"] == "=Relapses fall a little"
     new = session.claims.get(max(c.id for c in session.claims.all()))
     text = session.documents.get(new.document_id).text
-    assert new.anchor.exact == text[new.anchor.start : new.anchor.end] == "fatigue (Cohen's\u00a0d\u00a0≈\u00a00.3), but several double\u2011blind RCTs"
+    assert (
+        new.anchor.exact
+        == text[new.anchor.start : new.anchor.end]
+        == "fatigue (Cohen's\u00a0d\u00a0≈\u00a00.3), but several double\u2011blind RCTs"
+    )
     assert [t.label for t in new.terms] == ["Multiple sclerosis"] and new.terms[0].term_id == ms.term_id
     vsl = Term.get(Term.label == "VSL#3")
     assert vsl.added_by_id == session.reviewer_id
@@ -167,7 +201,15 @@ def test_each_bad_row_is_named_and_nothing_is_written(session, tmp_path, cells, 
     wb = openpyxl.Workbook()
     sheet = wb.active
     title = session.documents.get(doc_id_by_file(session, "002")).title
-    good = {"Claim ID": None, "Document": title, "Quote": "Early trials have shown modest improvements", "Status": "Draft", "Effect value": None, "p-value": None, "Notes": None}
+    good = {
+        "Claim ID": None,
+        "Document": title,
+        "Quote": "Early trials have shown modest improvements",
+        "Status": "Draft",
+        "Effect value": None,
+        "p-value": None,
+        "Notes": None,
+    }
     bad = {**good, **cells}
     sheet.append(list(good))
     sheet.append(list({**good, "Quote": "highlighting variable effect sizes"}.values()))
@@ -184,8 +226,11 @@ def test_each_bad_row_is_named_and_nothing_is_written(session, tmp_path, cells, 
 def test_a_claim_cannot_move_to_another_document(session, tmp_path):
     claim = make_claim(session, "002", MS_QUOTE)
     export_xlsx(session, tmp_path / "out.xlsx")
-    edit_claims_sheet(tmp_path / "out.xlsx", tmp_path / "moved.xlsx",
-                      lambda sheet, header: sheet.cell(2, header.index("Document") + 1, doc_id_by_file(session, "004")))
+    edit_claims_sheet(
+        tmp_path / "out.xlsx",
+        tmp_path / "moved.xlsx",
+        lambda sheet, header: sheet.cell(2, header.index("Document") + 1, doc_id_by_file(session, "004")),
+    )
     plan = plan_import(session, tmp_path / "moved.xlsx")
     assert [p.column for p in plan.problems] == ["Document"] and "cannot move" in plan.problems[0].message
     assert session.claims.get(claim.id).document_id == claim.document_id
@@ -197,7 +242,7 @@ def test_a_missing_required_column_is_named(session, tmp_path):
     wb.active.append([1, "x"])
     wb.save(tmp_path / "noquote.xlsx")
     plan = plan_import(session, tmp_path / "noquote.xlsx")
-    assert [str(p) for p in plan.problems][0].startswith("Document: the sheet has no Document column")
+    assert str(plan.problems[0]).startswith("Document: the sheet has no Document column")
     assert any(p.column == "Quote" for p in plan.problems)
 
 
@@ -206,7 +251,9 @@ def test_a_label_in_two_vocabularies_is_told_apart_by_its_identifier_or_taken_on
     wb = openpyxl.Workbook()
     wb.active.append(["Document", "Quote", "Other terms", "Other terms IDs"])
     title = session.documents.get(doc_id_by_file(session, "002")).title
-    wb.active.append([title, "highlighting variable effect sizes", "Dysbiosis; Probiotics", "MESH:D064806; MESH:D019936"])
+    wb.active.append(
+        [title, "highlighting variable effect sizes", "Dysbiosis; Probiotics", "MESH:D064806; MESH:D019936"]
+    )
     wb.save(tmp_path / "two.xlsx")
     plan = plan_import(session, tmp_path / "two.xlsx")
     assert plan.ok, plan.problems

@@ -68,7 +68,7 @@ def test_a_workbook_that_unpacks_past_the_budget_is_refused(tmp_path, monkeypatc
     import curator.io.xlsx_read as xlsx_read
 
     monkeypatch.setattr(xlsx_read, "MAX_UNCOMPRESSED_BYTES", 10_000)
-    write_xlsx(tmp_path / "big.xlsx", [["Quote"]] + [["some text %d" % i] for i in range(2000)])
+    write_xlsx(tmp_path / "big.xlsx", [["Quote"]] + [[f"some text {i}"] for i in range(2000)])
     with pytest.raises(WorkbookError, match="unpacks to"):
         read_sheet(tmp_path / "big.xlsx")
 

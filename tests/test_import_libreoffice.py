@@ -23,10 +23,15 @@ def test_reordered_extra_column_blank_rows_and_edits_saved_by_libreoffice(sessio
     assert (len(plan.new), len(plan.changed), plan.unchanged) == (1, 1, 2)
     changed = plan.changed[0]
     assert changed.claim_id == ids[0]
-    assert [(c.field, c.old, c.new) for c in changed.changes] == [("Status", "Draft", "Needs discussion"), ("Outcomes", "", "Relapse rate")]
+    assert [(c.field, c.old, c.new) for c in changed.changes] == [
+        ("Status", "Draft", "Needs discussion"),
+        ("Outcomes", "", "Relapse rate"),
+    ]
     apply_import(session, plan)
     claim = session.claims.get(ids[0])
-    assert claim.values["status"] == "needs_discussion" and [t.label for t in claim.terms_for("outcome")] == ["Relapse rate"]
+    assert claim.values["status"] == "needs_discussion" and [t.label for t in claim.terms_for("outcome")] == [
+        "Relapse rate"
+    ]
     assert claim.values["notes"] == "line one\nline two 🙂 'quoted\ttab"  # the line break and tab survived Calc
     new = session.claims.get(max(c.id for c in session.claims.all()))
     assert new.anchor.exact == NEW_QUOTE and new.values["statement"] == "Akkermansia expands"

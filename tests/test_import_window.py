@@ -68,14 +68,18 @@ def test_a_broken_workbook_is_one_clear_message(qtbot, window, interaction, tmp_
     (tmp_path / "broken.xlsx").write_bytes(b"PK\x03\x04 not really")
     interaction.open_path = str(tmp_path / "broken.xlsx")
     window.actions["import_claims"].trigger()
-    assert interaction.errors == ["The workbook cannot be imported: broken.xlsx is not an Excel workbook (.xlsx); "
-                                  "in your spreadsheet program use Save As → Excel 2007-365 (.xlsx)"]
+    assert interaction.errors == [
+        "The workbook cannot be imported: broken.xlsx is not an Excel workbook (.xlsx); "
+        "in your spreadsheet program use Save As → Excel 2007-365 (.xlsx)"
+    ]
 
 
 def test_preview_dialog_blocks_problems_and_offers_to_add_unknown_terms(qtbot, window, session, interaction, tmp_path):
     make_claim(session, "002", MS_QUOTE, {"statement": "Relapses fall"})
     path = edited_export(window, interaction, tmp_path, extra_intervention="Kefir")
-    dialog = ImportPreviewDialog(plan_import(session, path), lambda add: plan_import(session, path, add_unknown_terms=add), window)
+    dialog = ImportPreviewDialog(
+        plan_import(session, path), lambda add: plan_import(session, path, add_unknown_terms=add), window
+    )
     qtbot.addWidget(dialog)
     dialog.show()
     qtbot.waitExposed(dialog)
@@ -85,7 +89,9 @@ def test_preview_dialog_blocks_problems_and_offers_to_add_unknown_terms(qtbot, w
     assert dialog.model.index(0, 5).data(Qt.ItemDataRole.ForegroundRole).color().name() == "#b3261e"
     dialog.grab().save(str(tmp_path / "preview-problem.png"))
 
-    qtbot.mouseClick(dialog.add_terms, Qt.MouseButton.LeftButton, pos=QPoint(8, dialog.add_terms.height() // 2))  # on the box
+    qtbot.mouseClick(
+        dialog.add_terms, Qt.MouseButton.LeftButton, pos=QPoint(8, dialog.add_terms.height() // 2)
+    )  # on the box
     assert dialog.plan.ok, dialog.plan.problems
     assert dialog.import_button.isEnabled()
     whats = [dialog.model.index(r, 2).data() for r in range(dialog.model.rowCount())]

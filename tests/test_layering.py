@@ -47,7 +47,11 @@ def test_importing_every_core_and_io_module_loads_no_qt():
         for layer in ("core", "io")
         for path in (PACKAGE / layer).rglob("*.py")
     ]
-    code = "import sys\n" + "".join(f"import {m}\n" for m in modules) + "print(sorted(m for m in sys.modules if m.startswith('PySide6')))"
+    code = (
+        "import sys\n"
+        + "".join(f"import {m}\n" for m in modules)
+        + "print(sorted(m for m in sys.modules if m.startswith('PySide6')))"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
     assert out == "[]"
 

@@ -37,10 +37,20 @@ def _rows(db_path: Path, table: str, columns: list[str]) -> list[list]:
 def _schema(db_path: Path) -> dict[str, list[tuple]]:
     con = sqlite3.connect(db_path)
     try:
-        tables = [r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%'")]
-        shape = {t: sorted((c[1], c[2].upper(), c[3], c[5]) for c in con.execute(f'PRAGMA table_info("{t}")')) for t in tables}
-        shape |= {f"fk:{t}": sorted(tuple(fk[2:5]) + (fk[6],) for fk in con.execute(f'PRAGMA foreign_key_list("{t}")')) for t in tables}
-        shape["indexes"] = sorted(r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='index' AND name NOT LIKE 'sqlite_%'"))
+        tables = [
+            r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%'")
+        ]
+        shape = {
+            t: sorted((c[1], c[2].upper(), c[3], c[5]) for c in con.execute(f'PRAGMA table_info("{t}")'))
+            for t in tables
+        }
+        shape |= {
+            f"fk:{t}": sorted(tuple(fk[2:5]) + (fk[6],) for fk in con.execute(f'PRAGMA foreign_key_list("{t}")'))
+            for t in tables
+        }
+        shape["indexes"] = sorted(
+            r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='index' AND name NOT LIKE 'sqlite_%'")
+        )
         return shape
     finally:
         con.close()
@@ -66,7 +76,9 @@ def test_a_schema_1_project_is_backed_up_migrated_and_keeps_every_row(old_projec
     assert _rows(saved[0].path, "schema_info", ["key", "value"]) == [["schema_version", "1"], ["seeded", "5"]]
     assert _rows(old_project, "retired_term", ["vocabulary_key", "label"]) == [["*", "Relapse rate"]]
     for table, dump in golden.items():
-        expected = dump["rows"] if table != "schema_info" else [["schema_version", str(LATEST_VERSION)], ["seeded", "5"]]
+        expected = (
+            dump["rows"] if table != "schema_info" else [["schema_version", str(LATEST_VERSION)], ["seeded", "5"]]
+        )
         assert _rows(old_project, table, dump["columns"]) == expected, table
 
     fresh = tmp_path / "fresh.sqlite3"
@@ -113,7 +125,9 @@ def test_each_step_is_one_transaction_and_a_failed_step_changes_nothing(session)
 
     nxt = LATEST_VERSION + 1
     assert migrate(session.database, {**MIGRATIONS, nxt: extra}) == [nxt]
-    with pytest.raises(MigrationError, match=f"version {nxt + 1} failed.*step broke.*unchanged at version {nxt}.*kept.sqlite3"):
+    with pytest.raises(
+        MigrationError, match=f"version {nxt + 1} failed.*step broke.*unchanged at version {nxt}.*kept.sqlite3"
+    ):
         migrate(session.database, {**MIGRATIONS, nxt: extra, nxt + 1: fails}, backup=lambda: Path("kept.sqlite3"))
     assert current_version(session.database) == nxt
     assert not session.database.table_exists("half_done")

@@ -63,8 +63,16 @@ def test_claim_lifecycle_and_export_on_postgresql(fresh_database, tmp_path):
         quote = "Pilot trials report modest reductions in relapse rate (RR\u00a0≈\u00a00.85)"
         start = text.index(quote)
         ms = next(t for t in session.terms.all() if t.label == "Multiple sclerosis")
-        create = CreateClaim(session.claims, ClaimDraft(doc_id, start, start + len(quote), {"effect_value": 0.85},
-                                                        (TermRef("condition", ms.label, ms.identifier, ms.id),)))
+        create = CreateClaim(
+            session.claims,
+            ClaimDraft(
+                doc_id,
+                start,
+                start + len(quote),
+                {"effect_value": 0.85},
+                (TermRef("condition", ms.label, ms.identifier, ms.id),),
+            ),
+        )
         create.do()
         create.undo()
         create.do()  # restores the same id

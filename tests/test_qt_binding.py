@@ -15,6 +15,6 @@ print("ok", {CALLS})
 
 
 def test_one_hundred_thousand_void_qt_calls_exit_cleanly():
-    result = subprocess.run([sys.executable, "-c", SCRIPT], capture_output=True, text=True, timeout=300)
+    result = subprocess.run([sys.executable, "-c", SCRIPT], capture_output=True, text=True, timeout=300, check=False)
     assert result.returncode == 0, result.stderr[-2000:]
     assert result.stdout.strip() == f"ok {CALLS}"

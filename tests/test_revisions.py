@@ -37,9 +37,12 @@ def new_document(text: str, name: str = "revised.txt") -> NewDocument:
 def revisable(session):
     doc_id, _ = session.documents.add(new_document(ORIGINAL, "original.txt"))
     ids = {}
-    for key, quote in (("exact", "Dysbiosis is common in MS"), ("moved", "Several double-blind RCTs showed no significant benefit"),
-                       ("fuzzy", "Pilot trials report modest reductions in relapse rate and fatigue"),
-                       ("orphaned", "Butyrate-producing taxa were depleted")):
+    for key, quote in (
+        ("exact", "Dysbiosis is common in MS"),
+        ("moved", "Several double-blind RCTs showed no significant benefit"),
+        ("fuzzy", "Pilot trials report modest reductions in relapse rate and fatigue"),
+        ("orphaned", "Butyrate-producing taxa were depleted"),
+    ):
         start = ORIGINAL.index(quote)
         ids[key] = session.claims.create(ClaimDraft(doc_id, start, start + len(quote), {"statement": key}))[0].id
     return doc_id, ids
@@ -106,7 +109,9 @@ def test_the_same_text_or_another_documents_file_is_refused(session, revisable):
         plan_revision(session, doc_id, new_document(seed.text))
 
 
-words = st.sampled_from(["gut", "brain", "axis", "MS", "relapse", "trial", "≈", "0.85", "naïve", "🧪", "a", "the", "\u00a0", "\n"])
+words = st.sampled_from(
+    ["gut", "brain", "axis", "MS", "relapse", "trial", "≈", "0.85", "naïve", "🧪", "a", "the", "\u00a0", "\n"]
+)
 texts = st.lists(words, min_size=30, max_size=120).map(" ".join)
 
 
@@ -187,5 +192,8 @@ def test_check_and_json_ld_treat_orphaned_claims_as_kept_not_broken(session, rev
     export_jsonld(session, tmp_path / "out.jsonld")
     items = {a["id"]: a for a in json.loads((tmp_path / "out.jsonld").read_text(encoding="utf-8"))["first"]["items"]}
     orphan = items[f"urn:curator:claim:{ids['orphaned']}"]["target"]
-    assert orphan["anchorStatus"] == "orphaned" and orphan["selector"][0]["exact"] == "Butyrate-producing taxa were depleted"
+    assert (
+        orphan["anchorStatus"] == "orphaned"
+        and orphan["selector"][0]["exact"] == "Butyrate-producing taxa were depleted"
+    )
     assert "anchorStatus" not in items[f"urn:curator:claim:{ids['moved']}"]["target"]

@@ -10,15 +10,37 @@ from curator.core.records import NewDocument
 from curator.io.decode import decode
 from tests.gui_helpers import select_in_reader
 
-PIECES = ["gut", "brain", " ", " ", "\u00a0", "\r\n", "\n", "🙂", "😀👍🏽", "e\u0301", "a\u0308\u0323", "‑", "‐", "≈", "中文", ".", "x"]
+PIECES = [
+    "gut",
+    "brain",
+    " ",
+    " ",
+    "\u00a0",
+    "\r\n",
+    "\n",
+    "🙂",
+    "😀👍🏽",
+    "e\u0301",
+    "a\u0308\u0323",
+    "‑",
+    "‐",
+    "≈",
+    "中文",
+    ".",
+    "x",
+]
 sources = st.lists(st.sampled_from(PIECES), min_size=8, max_size=80).map("".join)
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+)
 @given(source=sources, data=st.data())
 def test_a_selection_in_the_reader_is_stored_as_the_canonical_slice(qtbot, window, session, source, data):
     text = decode(("Title line\r\n" + source + "\r\nEnd.").encode("utf-8"), "t.txt").text  # CRLF → LF, once
-    doc_id, added = session.documents.add(NewDocument("Property", text, hashlib.sha256(text.encode()).hexdigest(), "t.txt"))
+    doc_id, _added = session.documents.add(
+        NewDocument("Property", text, hashlib.sha256(text.encode()).hexdigest(), "t.txt")
+    )
     window.documents.set_rows(session.documents.summaries())
     window.document_id = None
     window.form.clear()

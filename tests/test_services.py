@@ -36,9 +36,18 @@ def ms_doc(session):
 
 
 def test_create_stores_anchor_values_terms_and_logs_each_field(session, ms_doc):
-    d = draft_for(session, ms_doc, "Pilot trials report modest reductions in relapse rate (RR\u00a0≈\u00a00.85)",
-                  {"statement": "  Pilot trials cut relapses.  ", "claim_type": "intervention_effect", "effect_value": "0.85", "n_studies": "3"},
-                  (ref(session, "condition", "Multiple sclerosis"), ref(session, "outcome", "Relapse rate")))
+    d = draft_for(
+        session,
+        ms_doc,
+        "Pilot trials report modest reductions in relapse rate (RR\u00a0≈\u00a00.85)",
+        {
+            "statement": "  Pilot trials cut relapses.  ",
+            "claim_type": "intervention_effect",
+            "effect_value": "0.85",
+            "n_studies": "3",
+        },
+        (ref(session, "condition", "Multiple sclerosis"), ref(session, "outcome", "Relapse rate")),
+    )
     record, changes = session.claims.create(d)
     text = session.documents.get(ms_doc).text
     assert record.anchor.exact == text[record.anchor.start : record.anchor.end]
@@ -57,12 +66,26 @@ def test_create_stores_anchor_values_terms_and_logs_each_field(session, ms_doc):
 
 
 def test_update_logs_old_and_new_per_field_and_nothing_when_unchanged(session, ms_doc):
-    record, _ = session.claims.create(draft_for(session, ms_doc, "Akkermansia muciniphila", {"claim_type": "association"}))
-    changed = session.claims.update(record.id, draft_for(session, ms_doc, "Akkermansia muciniphila", {"claim_type": "mechanism", "direction": "unclear"}))
+    record, _ = session.claims.create(
+        draft_for(session, ms_doc, "Akkermansia muciniphila", {"claim_type": "association"})
+    )
+    changed = session.claims.update(
+        record.id,
+        draft_for(session, ms_doc, "Akkermansia muciniphila", {"claim_type": "mechanism", "direction": "unclear"}),
+    )
     assert changed.claims == {record.id}
     rows = [r for r in changelog.history("claim", record.id) if r["action"] == "update"]
-    assert {(r["field"], r["old"], r["new"]) for r in rows} == {("claim_type", "association", "mechanism"), ("direction", "", "unclear")}
-    assert session.claims.update(record.id, draft_for(session, ms_doc, "Akkermansia muciniphila", {"claim_type": "mechanism", "direction": "unclear"})).claims == frozenset()
+    assert {(r["field"], r["old"], r["new"]) for r in rows} == {
+        ("claim_type", "association", "mechanism"),
+        ("direction", "", "unclear"),
+    }
+    assert (
+        session.claims.update(
+            record.id,
+            draft_for(session, ms_doc, "Akkermansia muciniphila", {"claim_type": "mechanism", "direction": "unclear"}),
+        ).claims
+        == frozenset()
+    )
 
 
 @pytest.mark.parametrize(
@@ -84,16 +107,30 @@ def test_invalid_values_are_refused_naming_the_field_and_nothing_is_written(sess
 
 
 def test_commands_undo_and_redo_keep_the_claim_id(session, ms_doc):
-    create = CreateClaim(session.claims, draft_for(session, ms_doc, "Faecalibacterium", {"claim_type": "association"}, (ref(session, "taxon", "Faecalibacterium"),)))
+    create = CreateClaim(
+        session.claims,
+        draft_for(
+            session,
+            ms_doc,
+            "Faecalibacterium",
+            {"claim_type": "association"},
+            (ref(session, "taxon", "Faecalibacterium"),),
+        ),
+    )
     create.do()
     claim_id = create.claim_id
     create.undo()
-    assert Claim.get_or_none(Claim.id == claim_id) is None and ClaimTerm.select().where(ClaimTerm.claim == claim_id).count() == 0
+    assert (
+        Claim.get_or_none(Claim.id == claim_id) is None
+        and ClaimTerm.select().where(ClaimTerm.claim == claim_id).count() == 0
+    )
     create.do()
     restored = session.claims.get(claim_id)
     assert restored.terms[0].label == "Faecalibacterium" and restored.values["claim_type"] == "association"
 
-    edit = EditClaim(session.claims, claim_id, draft_for(session, ms_doc, "Faecalibacterium", {"claim_type": "background"}))
+    edit = EditClaim(
+        session.claims, claim_id, draft_for(session, ms_doc, "Faecalibacterium", {"claim_type": "background"})
+    )
     edit.do()
     assert session.claims.get(claim_id).values["claim_type"] == "background"
     edit.undo()
@@ -105,7 +142,9 @@ def test_commands_undo_and_redo_keep_the_claim_id(session, ms_doc):
     with pytest.raises(NotFoundError):
         session.claims.get(claim_id)
     delete.undo()
-    assert session.claims.get(claim_id) == restored.__class__(**{**restored.__dict__, "updated_at": session.claims.get(claim_id).updated_at})
+    assert session.claims.get(claim_id) == restored.__class__(
+        **{**restored.__dict__, "updated_at": session.claims.get(claim_id).updated_at}
+    )
     actions = [r["action"] for r in changelog.history("claim", claim_id) if r["field"] == "quote"]
     assert actions == ["create", "delete", "create", "delete", "create"]
 
@@ -113,8 +152,12 @@ def test_commands_undo_and_redo_keep_the_claim_id(session, ms_doc):
 def test_deleting_or_merging_a_term_never_deletes_a_claim(session, ms_doc):
     added, _ = session.terms.add("outcomes", "Walking speed", "")
     other, _ = session.terms.add("outcomes", "Gait velocity", "")
-    record, _ = session.claims.create(draft_for(session, ms_doc, "fatigue", {}, (TermRef("outcome", added.label, "", added.id),)))
-    second, _ = session.claims.create(draft_for(session, ms_doc, "relapse rates", {}, (TermRef("outcome", other.label, "", other.id),)))
+    record, _ = session.claims.create(
+        draft_for(session, ms_doc, "fatigue", {}, (TermRef("outcome", added.label, "", added.id),))
+    )
+    second, _ = session.claims.create(
+        draft_for(session, ms_doc, "relapse rates", {}, (TermRef("outcome", other.label, "", other.id),))
+    )
     session.terms.merge(other.id, added.id)
     assert session.claims.get(second.id).terms == (TermRef("outcome", "Walking speed", "", added.id),)
     session.terms.delete(added.id)
@@ -126,7 +169,9 @@ def test_deleting_or_merging_a_term_never_deletes_a_claim(session, ms_doc):
 def test_a_deleted_codebook_term_stays_deleted_when_the_project_reopens(session, ms_doc, db_path):
     ms = next(t for t in session.terms.all() if t.label == "Multiple sclerosis")
     fatigue = next(t for t in session.terms.all() if t.label == "Fatigue")
-    record, _ = session.claims.create(draft_for(session, ms_doc, "fatigue", {}, (TermRef("condition", ms.label, ms.identifier, ms.id),)))
+    record, _ = session.claims.create(
+        draft_for(session, ms_doc, "fatigue", {}, (TermRef("condition", ms.label, ms.identifier, ms.id),))
+    )
     session.terms.delete(ms.id)
     session.terms.merge(fatigue.id, next(t for t in session.terms.all() if t.label == "Relapse rate").id)
     session.close()
@@ -189,8 +234,12 @@ def test_a_connection_made_in_another_thread_gets_the_same_pragmas(session):
     def probe():
         db = session.database
         db.connect(reuse_if_open=True)  # peewee keeps one connection per thread
-        seen.update({name: db.execute_sql(f"PRAGMA {name}").fetchone()[0]
-                     for name in ("journal_mode", "synchronous", "foreign_keys", "busy_timeout")})
+        seen.update(
+            {
+                name: db.execute_sql(f"PRAGMA {name}").fetchone()[0]
+                for name in ("journal_mode", "synchronous", "foreign_keys", "busy_timeout")
+            }
+        )
         db.close()
 
     thread = threading.Thread(target=probe)
@@ -199,14 +248,17 @@ def test_a_connection_made_in_another_thread_gets_the_same_pragmas(session):
     assert seen == {"journal_mode": "wal", "synchronous": 2, "foreign_keys": 1, "busy_timeout": 5000}
 
 
-@pytest.mark.parametrize("details,message", [
-    ({"title": "  "}, "Title: a document needs a title"),
-    ({"published": "02/05/2026"}, "Published:"),
-    ({"doi": "not a doi"}, "DOI:"),
-    ({"url": "javascript:alert(1)"}, "URL:"),
-    ({"source_kind": "tweet"}, "Kind of source"),
-    ({"text": "rewritten"}, "'text' is not a document detail"),
-])
+@pytest.mark.parametrize(
+    "details,message",
+    [
+        ({"title": "  "}, "Title: a document needs a title"),
+        ({"published": "02/05/2026"}, "Published:"),
+        ({"doi": "not a doi"}, "DOI:"),
+        ({"url": "javascript:alert(1)"}, "URL:"),
+        ({"source_kind": "tweet"}, "Kind of source"),
+        ({"text": "rewritten"}, "'text' is not a document detail"),
+    ],
+)
 def test_document_details_are_checked_and_nothing_is_written(session, ms_doc, details, message):
     before = session.documents.get(ms_doc)
     with pytest.raises(ValidationError, match=message):

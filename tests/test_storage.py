@@ -26,7 +26,9 @@ def add_claim(session, quote="fatigue") -> int:
     return session.claims.create(ClaimDraft(doc, start, start + len(quote), {"statement": quote}))[0].id
 
 
-def test_every_open_of_an_existing_project_leaves_a_rolling_backup_and_old_ones_are_pruned(session, db_path, monkeypatch):
+def test_every_open_of_an_existing_project_leaves_a_rolling_backup_and_old_ones_are_pruned(
+    session, db_path, monkeypatch
+):
     add_claim(session)
     session.close()
     monkeypatch.setenv("CURATOR_BACKUPS_KEEP", "3")

@@ -62,8 +62,16 @@ def test_select_tag_save_undo_redo_and_export(qtbot, window, session, interactio
     assert (claim.anchor.start, claim.anchor.end) == (start, end)
     assert claim.anchor.exact == text[start:end] == PILOT
     assert claim.values["statement"] == "Pilot trials of microbiome therapies modestly reduce MS relapses."
-    assert (claim.values["claim_type"], claim.values["direction"], claim.values["study_design"]) == ("intervention_effect", "benefit", "pilot_trial")
-    assert (claim.values["effect_measure"], claim.values["effect_value"], claim.values["n_participants"]) == ("rr", 0.85, 120)
+    assert (claim.values["claim_type"], claim.values["direction"], claim.values["study_design"]) == (
+        "intervention_effect",
+        "benefit",
+        "pilot_trial",
+    )
+    assert (claim.values["effect_measure"], claim.values["effect_value"], claim.values["n_participants"]) == (
+        "rr",
+        0.85,
+        120,
+    )
     assert [(t.role, t.label, t.identifier) for t in claim.terms] == [
         ("condition", "Multiple sclerosis", "MESH:D009103"),
         ("intervention", "Fecal microbiota transplantation", "MESH:D000069467"),
@@ -99,8 +107,17 @@ def test_select_tag_save_undo_redo_and_export(qtbot, window, session, interactio
     assert row["Claim ID"] == claim.id and row["Quote"] == PILOT
     assert row["Statement"] == claim.values["statement"]
     assert (row["Claim type"], row["Direction"], row["Study design"], row["Effect measure"]) == (
-        "Intervention effect", "Benefit", "Pilot trial", "Risk ratio (RR)")
-    assert (row["Effect value"], row["Participants"], row["Status"], row["Reviewer"]) == (0.85, 120, "Draft", "Test Reviewer")
+        "Intervention effect",
+        "Benefit",
+        "Pilot trial",
+        "Risk ratio (RR)",
+    )
+    assert (row["Effect value"], row["Participants"], row["Status"], row["Reviewer"]) == (
+        0.85,
+        120,
+        "Draft",
+        "Test Reviewer",
+    )
     assert (row["Conditions"], row["Conditions IDs"]) == ("Multiple sclerosis", "MESH:D009103")
     assert (row["Interventions"], row["Interventions IDs"]) == ("Fecal microbiota transplantation", "MESH:D000069467")
     assert row["Outcomes"] == "Relapse rate"
@@ -118,7 +135,7 @@ def test_select_tag_save_undo_redo_and_export(qtbot, window, session, interactio
 )
 def test_quote_equals_the_canonical_slice_in_seed_002(qtbot, window, session, quote):
     doc_id = open_ms_review(qtbot, window, session)
-    start, end = select_quote(qtbot, window, quote)
+    _start, _end = select_quote(qtbot, window, quote)
     window.actions["new_claim"].trigger()
     window.actions["save_claim"].trigger()
     record = session.claims.for_document(doc_id)[0]
@@ -145,14 +162,22 @@ def make_claims(session, doc_id, quotes):
     ids = []
     for quote, claim_type in quotes:
         start = text.index(quote)
-        ids.append(session.claims.create(ClaimDraft(doc_id, start, start + len(quote), {"claim_type": claim_type}))[0].id)
+        ids.append(
+            session.claims.create(ClaimDraft(doc_id, start, start + len(quote), {"claim_type": claim_type}))[0].id
+        )
     return ids
 
 
 def test_table_selection_and_highlight_clicks_select_the_same_claim(qtbot, window, session):
     doc_id = doc_id_by_file(session, "002")
-    first, last = make_claims(session, doc_id, [("Multiple sclerosis (MS) is a chronic autoimmune disease", "background"),
-                                                ("Larger, longer‐term randomized trials are required", "evidence_gap")])
+    first, last = make_claims(
+        session,
+        doc_id,
+        [
+            ("Multiple sclerosis (MS) is a chronic autoimmune disease", "background"),
+            ("Larger, longer‐term randomized trials are required", "evidence_gap"),
+        ],
+    )
     window.open_document(doc_id)
     assert window.claims.rowCount() == 2
 
@@ -175,7 +200,9 @@ def test_table_selection_and_highlight_clicks_select_the_same_claim(qtbot, windo
 
 def test_unsaved_input_is_never_dropped_silently(qtbot, window, session, interaction):
     doc_id = doc_id_by_file(session, "002")
-    first, second = make_claims(session, doc_id, [("Roseburia", "association"), ("Akkermansia muciniphila", "association")])
+    first, second = make_claims(
+        session, doc_id, [("Roseburia", "association"), ("Akkermansia muciniphila", "association")]
+    )
     window.open_document(doc_id)
     click_row(qtbot, window.claim_view, window.claims.row_of(first))
     qtbot.keyClicks(window.form.widgets["statement"], "Fewer Roseburia in MS.")

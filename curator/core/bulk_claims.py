@@ -25,7 +25,14 @@ if TYPE_CHECKING:
 BATCH = 2000
 # Rows hold plain values (ints for foreign keys, datetimes for dates), which the driver takes as
 # they are; peewee's per-cell conversion would cost a Python call per cell.
-_PLAIN_FIELDS = (peewee.IntegerField, peewee.FloatField, peewee.TextField, peewee.CharField, peewee.DateTimeField, peewee.ForeignKeyField)
+_PLAIN_FIELDS = (
+    peewee.IntegerField,
+    peewee.FloatField,
+    peewee.TextField,
+    peewee.CharField,
+    peewee.DateTimeField,
+    peewee.ForeignKeyField,
+)
 
 
 @contextmanager
@@ -55,7 +62,9 @@ def _insert_rows(model: type[peewee.Model], rows: list[dict]) -> None:
         raise RuntimeError(f"bulk insert into {model.__name__}: parameter order differs from peewee's")
     plain = [f for f in fields if not isinstance(f, _PLAIN_FIELDS)]
     if plain:
-        raise TypeError(f"bulk insert into {model.__name__}: {', '.join(f.name for f in plain)} need peewee's conversion")
+        raise TypeError(
+            f"bulk insert into {model.__name__}: {', '.join(f.name for f in plain)} need peewee's conversion"
+        )
     values_of = itemgetter(*(f.name for f in fields))  # a tuple per row, at C speed
     cursor = database.obj.cursor()
     for i in range(0, len(rows), BATCH):
@@ -70,8 +79,11 @@ def _next_ids(model: type[peewee.Model], n: int) -> list[int] | None:
     return list(range(top + 1, top + 1 + n))
 
 
-def _add_terms(session: Session, new_terms: list[tuple[str, str]], created: list[int] | None = None,
-               ) -> dict[tuple[str, str], tuple[int, str]]:
+def _add_terms(
+    session: Session,
+    new_terms: list[tuple[str, str]],
+    created: list[int] | None = None,
+) -> dict[tuple[str, str], tuple[int, str]]:
     """Add each (role, label) to the first vocabulary serving the role; return their ids. The ids of
     terms this call created (not found already there) are appended to `created`."""
     out = {}
@@ -93,13 +105,19 @@ def _add_terms(session: Session, new_terms: list[tuple[str, str]], created: list
 def _with_term_ids(terms: tuple[TermRef, ...], added: dict) -> tuple[TermRef, ...]:
     return tuple(
         TermRef(t.role, t.label, added[(t.role, t.label.casefold())][1], added[(t.role, t.label.casefold())][0])
-        if t.term_id is None and (t.role, t.label.casefold()) in added else t
+        if t.term_id is None and (t.role, t.label.casefold()) in added
+        else t
         for t in terms
     )
 
 
-def import_rows(session: Session, creates: list[tuple[ClaimDraft, str]], updates: list[tuple[int, ClaimDraft]],
-                new_terms: list[tuple[str, str]], created_terms: list[int] | None = None) -> Changes:
+def import_rows(
+    session: Session,
+    creates: list[tuple[ClaimDraft, str]],
+    updates: list[tuple[int, ClaimDraft]],
+    new_terms: list[tuple[str, str]],
+    created_terms: list[int] | None = None,
+) -> Changes:
     """Create and update claims all or nothing; `creates` pairs each draft with where it came from."""
     reviewer = session.reviewer_id
     documents, claims = set(), set()
@@ -121,12 +139,22 @@ def import_rows(session: Session, creates: list[tuple[ClaimDraft, str]], updates
                 a = make_anchor(text, draft.start, draft.end)
             except AnchorError as exc:
                 raise ValidationError(f"{source}: {exc}") from None
-            rows.append({
-                "document": draft.document_id, "reviewer": reviewer, "start": a.start, "end": a.end, "exact": a.exact,
-                "prefix": a.prefix, "suffix": a.suffix, "document_sha256": sha, "anchor_status": "",
-                "created_at": stamp, "updated_at": stamp,
-                **draft.values,
-            })
+            rows.append(
+                {
+                    "document": draft.document_id,
+                    "reviewer": reviewer,
+                    "start": a.start,
+                    "end": a.end,
+                    "exact": a.exact,
+                    "prefix": a.prefix,
+                    "suffix": a.suffix,
+                    "document_sha256": sha,
+                    "anchor_status": "",
+                    "created_at": stamp,
+                    "updated_at": stamp,
+                    **draft.values,
+                }
+            )
             sources.append(source)
         ids = _next_ids(Claim, len(rows))
         if ids is not None:
@@ -140,15 +168,36 @@ def import_rows(session: Session, creates: list[tuple[ClaimDraft, str]], updates
         term_rows, log_rows = [], []
         for claim_id, (draft, source) in zip(ids, creates):
             for position, t in enumerate(_with_term_ids(draft.terms, added)):
-                term_rows.append({"claim": claim_id, "term": t.term_id, "role": t.role, "label": t.label, "identifier": t.identifier, "position": position})
-            log_rows.append({"reviewer": reviewer, "at": stamp, "action": "create", "entity": "claim", "entity_id": claim_id,
-                             "field": "import", "old": None, "new": source})
+                term_rows.append(
+                    {
+                        "claim": claim_id,
+                        "term": t.term_id,
+                        "role": t.role,
+                        "label": t.label,
+                        "identifier": t.identifier,
+                        "position": position,
+                    }
+                )
+            log_rows.append(
+                {
+                    "reviewer": reviewer,
+                    "at": stamp,
+                    "action": "create",
+                    "entity": "claim",
+                    "entity_id": claim_id,
+                    "field": "import",
+                    "old": None,
+                    "new": source,
+                }
+            )
             documents.add(draft.document_id)
             claims.add(claim_id)
         _insert_rows(ClaimTerm, term_rows)
         _insert_rows(ChangeLog, log_rows)
         for claim_id, draft in updates:
-            draft = ClaimDraft(draft.document_id, draft.start, draft.end, draft.values, _with_term_ids(draft.terms, added))
+            draft = ClaimDraft(
+                draft.document_id, draft.start, draft.end, draft.values, _with_term_ids(draft.terms, added)
+            )
             changes = session.claims.update(claim_id, draft)
             documents |= changes.documents
             claims |= changes.claims

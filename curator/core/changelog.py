@@ -13,7 +13,9 @@ def _as_text(value: Any) -> str | None:
     return value if isinstance(value, str) else str(value)
 
 
-def record(action: str, entity: str, entity_id: int, diffs: list[tuple[str, Any, Any]], reviewer_id: int | None) -> None:
+def record(
+    action: str, entity: str, entity_id: int, diffs: list[tuple[str, Any, Any]], reviewer_id: int | None
+) -> None:
     """Store `diffs` as (field, old, new) rows; call inside the transaction that made the change."""
     if not diffs:
         return

@@ -50,35 +50,49 @@ def check_project(session: Session) -> CheckReport:
         report.checked.append("foreign keys")
         broken = db.execute_sql("PRAGMA foreign_key_check").fetchall()
         report.problems += _listed(
-            "foreign key", [f"{table} row {rowid} points at a missing {parent} row" for table, rowid, parent, *_ in broken]
+            "foreign key",
+            [f"{table} row {rowid} points at a missing {parent} row" for table, rowid, parent, *_ in broken],
         )
     else:
         report.checked.append("foreign keys (enforced by the server)")
 
     report.checked.append("anchors")
-    texts = {d.id: (d.text, d.sha256, d.title) for d in Document.select(Document.id, Document.text, Document.sha256, Document.title)}
+    texts = {
+        d.id: (d.text, d.sha256, d.title)
+        for d in Document.select(Document.id, Document.text, Document.sha256, Document.title)
+    }
     wrong_quote, other_version, orphaned = [], [], []
     versions = {(v.document_id, v.sha256): v.text for v in DocumentVersion.select()}
-    for c in Claim.select(Claim.id, Claim.document, Claim.start, Claim.end, Claim.exact, Claim.document_sha256,
-                          Claim.anchor_status).iterator():
+    for c in Claim.select(
+        Claim.id, Claim.document, Claim.start, Claim.end, Claim.exact, Claim.document_sha256, Claim.anchor_status
+    ).iterator():
         text, sha, title = texts[c.document_id]
         if c.anchor_status == "orphaned":
             made_on = versions.get((c.document_id, c.document_sha256))
             if made_on is not None and made_on[c.start : c.end] != c.exact:
-                wrong_quote.append(f"orphaned claim {c.id}: its quote is not at {c.start}–{c.end} of the version it was made on")
+                wrong_quote.append(
+                    f"orphaned claim {c.id}: its quote is not at {c.start}–{c.end} of the version it was made on"
+                )
             else:
-                orphaned.append(f"claim {c.id} in “{title[:60]}” is orphaned (its quote is kept; re-anchor it in the window)")
+                orphaned.append(
+                    f"claim {c.id} in “{title[:60]}” is orphaned (its quote is kept; re-anchor it in the window)"
+                )
             continue
         if not (0 <= c.start <= c.end <= len(text)) or text[c.start : c.end] != c.exact:
             wrong_quote.append(f"claim {c.id} in “{title[:60]}”: its quote is no longer at {c.start}–{c.end}")
         elif c.document_sha256 and c.document_sha256 != sha:
-            other_version.append(f"claim {c.id} was made on another version of “{title[:60]}” (its quote still matches)")
+            other_version.append(
+                f"claim {c.id} was made on another version of “{title[:60]}” (its quote still matches)"
+            )
     report.problems += _listed("anchor", wrong_quote)
     report.notes += _listed("anchor", other_version)
     report.notes += _listed("anchor", orphaned)
 
     report.checked.append("claim terms")
-    empty = [f"claim {ct.claim_id} has a {ct.role} term with no label" for ct in ClaimTerm.select().where(ClaimTerm.label == "")]
+    empty = [
+        f"claim {ct.claim_id} has a {ct.role} term with no label"
+        for ct in ClaimTerm.select().where(ClaimTerm.label == "")
+    ]
     report.problems += _listed("term", empty)
     mismatched = (
         ClaimTerm.select(ClaimTerm.claim, ClaimTerm.label, Term.label.alias("term_label"))
@@ -87,11 +101,14 @@ def check_project(session: Session) -> CheckReport:
         .dicts()
     )
     report.notes += _listed(
-        "term", [f"claim {r['claim']} keeps “{r['label']}” for the term now called “{r['term_label']}”" for r in mismatched]
+        "term",
+        [f"claim {r['claim']} keeps “{r['label']}” for the term now called “{r['term_label']}”" for r in mismatched],
     )
 
     report.checked.append("drafts")
     drafts = FormDraft.select().count()
     if drafts:
-        report.notes.append(f"drafts: {drafts} unsaved claim form(s) waiting to be recovered when their reviewer opens Curator")
+        report.notes.append(
+            f"drafts: {drafts} unsaved claim form(s) waiting to be recovered when their reviewer opens Curator"
+        )
     return report

@@ -79,7 +79,9 @@ class ClaimService:
 
     def _records(self, where) -> list[ClaimRecord]:
         value_keys = [f.key for f in self.session.codebook.value_fields]
-        query = Claim.select(Claim, Reviewer.name).join(Reviewer, peewee.JOIN.LEFT_OUTER).order_by(Claim.start, Claim.id)
+        query = (
+            Claim.select(Claim, Reviewer.name).join(Reviewer, peewee.JOIN.LEFT_OUTER).order_by(Claim.start, Claim.id)
+        )
         if where is not None:
             query = query.where(where)
         claims = list(query.dicts())
@@ -177,9 +179,17 @@ class ClaimService:
         now = utcnow()
         with write_transaction():
             claim = Claim.create(
-                document=draft.document_id, reviewer=reviewer_id, document_sha256=sha,
-                start=anchor.start, end=anchor.end, exact=anchor.exact, prefix=anchor.prefix, suffix=anchor.suffix,
-                created_at=now, updated_at=now, **values,
+                document=draft.document_id,
+                reviewer=reviewer_id,
+                document_sha256=sha,
+                start=anchor.start,
+                end=anchor.end,
+                exact=anchor.exact,
+                prefix=anchor.prefix,
+                suffix=anchor.suffix,
+                created_at=now,
+                updated_at=now,
+                **values,
             )
             self._write_terms(claim.id, terms)
             diffs = [("quote", None, anchor.exact), ("start", None, anchor.start), ("end", None, anchor.end)]
@@ -208,7 +218,11 @@ class ClaimService:
         terms = self.clean_terms(draft.terms)
         diffs = [(k, old.values.get(k), v) for k, v in values.items() if old.values.get(k) != v]
         if (anchor.start, anchor.end) != (old.anchor.start, old.anchor.end):
-            diffs += [("quote", old.anchor.exact, anchor.exact), ("start", old.anchor.start, anchor.start), ("end", old.anchor.end, anchor.end)]
+            diffs += [
+                ("quote", old.anchor.exact, anchor.exact),
+                ("start", old.anchor.start, anchor.start),
+                ("end", old.anchor.end, anchor.end),
+            ]
         if status != old.anchor_status:
             diffs.append(("anchor_status", old.anchor_status, status))
         terms_changed = [(t.role, t.label, t.identifier, t.term_id) for t in terms] != [
@@ -220,8 +234,15 @@ class ClaimService:
             return Changes()
         with write_transaction():
             Claim.update(
-                start=anchor.start, end=anchor.end, exact=anchor.exact, prefix=anchor.prefix, suffix=anchor.suffix,
-                document_sha256=sha, anchor_status=status, updated_at=utcnow(), **values,
+                start=anchor.start,
+                end=anchor.end,
+                exact=anchor.exact,
+                prefix=anchor.prefix,
+                suffix=anchor.suffix,
+                document_sha256=sha,
+                anchor_status=status,
+                updated_at=utcnow(),
+                **values,
             ).where(Claim.id == claim_id).execute()
             if terms_changed:
                 ClaimTerm.delete().where(ClaimTerm.claim == claim_id).execute()
@@ -235,7 +256,9 @@ class ClaimService:
         with write_transaction():
             ClaimTerm.delete().where(ClaimTerm.claim == claim_id).execute()
             Claim.delete().where(Claim.id == claim_id).execute()
-            diffs = [("quote", old.anchor.exact, None)] + [(k, v, None) for k, v in old.values.items() if v not in (None, "")]
+            diffs = [("quote", old.anchor.exact, None)] + [
+                (k, v, None) for k, v in old.values.items() if v not in (None, "")
+            ]
             if old.terms:
                 diffs.append(("terms", format_terms(old.terms), None))
             changelog.record("delete", "claim", claim_id, diffs, self.session.reviewer_id)
@@ -248,16 +271,27 @@ class ClaimService:
         if Document.get_or_none(Document.id == record.document_id) is None:
             raise NotFoundError("the claim's document no longer exists")
         terms = tuple(
-            t if t.term_id is None or Term.get_or_none(Term.id == t.term_id) else TermRef(t.role, t.label, t.identifier, None)
+            t
+            if t.term_id is None or Term.get_or_none(Term.id == t.term_id)
+            else TermRef(t.role, t.label, t.identifier, None)
             for t in record.terms
         )
         a = record.anchor
         with write_transaction():
             Claim.insert(
-                id=record.id, document=record.document_id, reviewer=record.reviewer_id,
-                start=a.start, end=a.end, exact=a.exact, prefix=a.prefix, suffix=a.suffix,
-                document_sha256=record.document_sha256, anchor_status=record.anchor_status,
-                created_at=record.created_at, updated_at=record.updated_at, **record.values,
+                id=record.id,
+                document=record.document_id,
+                reviewer=record.reviewer_id,
+                start=a.start,
+                end=a.end,
+                exact=a.exact,
+                prefix=a.prefix,
+                suffix=a.suffix,
+                document_sha256=record.document_sha256,
+                anchor_status=record.anchor_status,
+                created_at=record.created_at,
+                updated_at=record.updated_at,
+                **record.values,
             ).execute()
             self._write_terms(record.id, terms)
             diffs = [("quote", None, a.exact)] + [(k, None, v) for k, v in record.values.items() if v not in (None, "")]
@@ -269,7 +303,14 @@ class ClaimService:
         if terms:
             ClaimTerm.insert_many(
                 [
-                    {"claim": claim_id, "term": t.term_id, "role": t.role, "label": t.label, "identifier": t.identifier, "position": i}
+                    {
+                        "claim": claim_id,
+                        "term": t.term_id,
+                        "role": t.role,
+                        "label": t.label,
+                        "identifier": t.identifier,
+                        "position": i,
+                    }
                     for i, t in enumerate(terms)
                 ]
             ).execute()

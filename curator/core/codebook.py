@@ -113,7 +113,9 @@ def parse_codebook(data: dict, source: str = "codebook", claim_columns: set[str]
     roles = []
     for i, entry in enumerate(data.get("role", []), 1):
         where = f"{source}: role #{i}"
-        roles.append(Role(_text(entry, "key", where), _text(entry, "label", where), bool(entry.get("any_vocabulary", False))))
+        roles.append(
+            Role(_text(entry, "key", where), _text(entry, "label", where), bool(entry.get("any_vocabulary", False)))
+        )
     role_keys = {r.key for r in roles}
     if len(role_keys) != len(roles):
         raise CodebookError(f"{source}: two roles share a key")
@@ -139,7 +141,9 @@ def parse_codebook(data: dict, source: str = "codebook", claim_columns: set[str]
         default = entry.get("default", "")
         if default and default not in {c.key for c in choices}:
             raise CodebookError(f"{where}: default '{default}' is not one of its choices")
-        fields.append(FormField(key, _text(entry, "label", where), kind, tuple(choices), default, entry.get("help", "")))
+        fields.append(
+            FormField(key, _text(entry, "label", where), kind, tuple(choices), default, entry.get("help", ""))
+        )
     if len({f.key for f in fields}) != len(fields):
         raise CodebookError(f"{source}: two fields share a key")
 
@@ -160,7 +164,9 @@ def parse_codebook(data: dict, source: str = "codebook", claim_columns: set[str]
             synonyms = t.get("synonyms", [])
             if not isinstance(synonyms, list) or not all(isinstance(s, str) for s in synonyms):
                 raise CodebookError(f"{where} term '{label}': synonyms must be a list of texts")
-            terms.append(CodebookTerm(label, _text(t, "id", where, required=False), tuple(synonyms), t.get("description", "")))
+            terms.append(
+                CodebookTerm(label, _text(t, "id", where, required=False), tuple(synonyms), t.get("description", ""))
+            )
         vocabularies.append(CodebookVocabulary(key, _text(entry, "name", where), vroles, tuple(terms)))
     if len({v.key for v in vocabularies}) != len(vocabularies):
         raise CodebookError(f"{source}: two vocabularies share a key")

@@ -93,8 +93,14 @@ class ImportClaims(Command):
     The created claims are read back only when undone (for the redo), not on every import.
     """
 
-    def __init__(self, session: Session, creates: list[tuple[ClaimDraft, str]], updates: list[tuple[int, ClaimDraft]],
-                 new_terms: list[tuple[str, str]], source: str):
+    def __init__(
+        self,
+        session: Session,
+        creates: list[tuple[ClaimDraft, str]],
+        updates: list[tuple[int, ClaimDraft]],
+        new_terms: list[tuple[str, str]],
+        source: str,
+    ):
         self.session = session
         self.creates, self.updates, self.new_terms = creates, updates, new_terms
         self.text = f"Import claims from {source}"

@@ -39,14 +39,18 @@ class DocumentService:
     def summaries(self, ids: set[int] | None = None) -> list[DocumentSummary]:
         count = peewee.fn.COUNT(Claim.id)
         query = (
-            Document.select(Document.id, Document.title, Document.source_kind, Document.reading_status, count.alias("n"))
+            Document.select(
+                Document.id, Document.title, Document.source_kind, Document.reading_status, count.alias("n")
+            )
             .join(Claim, peewee.JOIN.LEFT_OUTER)
             .group_by(Document.id, Document.title, Document.source_kind, Document.reading_status)
             .order_by(Document.id)
         )
         if ids is not None:
             query = query.where(Document.id.in_(list(ids)))
-        return [DocumentSummary(r["id"], r["title"], r["source_kind"], r["reading_status"], r["n"]) for r in query.dicts()]
+        return [
+            DocumentSummary(r["id"], r["title"], r["source_kind"], r["reading_status"], r["n"]) for r in query.dicts()
+        ]
 
     def get(self, document_id: int) -> DocumentInfo:
         found = self.infos(Document.id == document_id)
@@ -78,8 +82,16 @@ class DocumentService:
         with write_transaction():
             doc = Document.create(**columns, styles=style_ranges.dumps(new.styles))
             if new.entities:
-                DocumentEntity.insert_many([{"document": doc.id, **dataclasses.asdict(e)} for e in new.entities]).execute()
-            changelog.record("create", "document", doc.id, [("title", None, new.title), ("sha256", None, new.sha256)], self.session.reviewer_id)
+                DocumentEntity.insert_many(
+                    [{"document": doc.id, **dataclasses.asdict(e)} for e in new.entities]
+                ).execute()
+            changelog.record(
+                "create",
+                "document",
+                doc.id,
+                [("title", None, new.title), ("sha256", None, new.sha256)],
+                self.session.reviewer_id,
+            )
         return doc.id, True
 
     def styles(self, document_id: int) -> list[style_ranges.StyleRange]:
@@ -134,5 +146,11 @@ class DocumentService:
             return Changes()
         with write_transaction():
             Document.update(reading_status=status).where(Document.id == document_id).execute()
-            changelog.record("update", "document", document_id, [("reading_status", old.reading_status, status)], self.session.reviewer_id)
+            changelog.record(
+                "update",
+                "document",
+                document_id,
+                [("reading_status", old.reading_status, status)],
+                self.session.reviewer_id,
+            )
         return Changes(documents=frozenset({document_id}))

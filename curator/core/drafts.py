@@ -39,14 +39,24 @@ class DraftService:
         """Store the form's input; False (and nothing written) when the project is read-only."""
         if read_only_reason() is not None:
             return False
-        payload = json.dumps({
-            "start": draft.start, "end": draft.end, "values": draft.values,
-            "terms": [[t.role, t.label, t.identifier, t.term_id] for t in draft.terms],
-        }, ensure_ascii=False)
+        payload = json.dumps(
+            {
+                "start": draft.start,
+                "end": draft.end,
+                "values": draft.values,
+                "terms": [[t.role, t.label, t.identifier, t.term_id] for t in draft.terms],
+            },
+            ensure_ascii=False,
+        )
         with write_transaction():
             FormDraft.delete().where(self._mine()).execute()
-            FormDraft.create(reviewer=self.session.reviewer_id, document=draft.document_id, claim_id=claim_id,
-                             payload=payload, saved_at=utcnow())
+            FormDraft.create(
+                reviewer=self.session.reviewer_id,
+                document=draft.document_id,
+                claim_id=claim_id,
+                payload=payload,
+                saved_at=utcnow(),
+            )
         return True
 
     def load(self) -> SavedDraft | None:
@@ -54,10 +64,17 @@ class DraftService:
         if row is None or Document.get_or_none(Document.id == row.document_id) is None:
             return None
         data = json.loads(row.payload)
-        draft = ClaimDraft(row.document_id, int(data["start"]), int(data["end"]), dict(data["values"]),
-                           tuple(TermRef(*t) for t in data["terms"]))
-        exists = row.claim_id is not None and Claim.get_or_none(
-            (Claim.id == row.claim_id) & (Claim.document == row.document_id)) is not None
+        draft = ClaimDraft(
+            row.document_id,
+            int(data["start"]),
+            int(data["end"]),
+            dict(data["values"]),
+            tuple(TermRef(*t) for t in data["terms"]),
+        )
+        exists = (
+            row.claim_id is not None
+            and Claim.get_or_none((Claim.id == row.claim_id) & (Claim.document == row.document_id)) is not None
+        )
         return SavedDraft(row.claim_id, exists, draft, row.saved_at)
 
     def discard(self) -> None:

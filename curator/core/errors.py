@@ -31,8 +31,10 @@ def user_message(exc: BaseException) -> str:
     if "database or disk is full" in text or "no space left" in text:
         return "The disk is full, so nothing was saved. Free some space and try again; your input is kept."
     if "disk i/o error" in text or "file too large" in text:
-        return ("Curator could not write to the disk (it may be full, removed or failing), so nothing was saved. "
-                "Free some space or check the drive and try again; your input is kept.")
+        return (
+            "Curator could not write to the disk (it may be full, removed or failing), so nothing was saved. "
+            "Free some space or check the drive and try again; your input is kept."
+        )
     if "readonly" in text or "read-only" in text:
         return "The database is read-only, so nothing was saved. Check the file's permissions."
     if "database is locked" in text:

@@ -54,5 +54,7 @@ def evidence_map(row_role: str = "condition", column_role: str = "intervention")
                 terms.setdefault(row.label, row)
                 terms.setdefault(column.label, column)
     result.rows = [terms[label] for label, _ in sorted(row_totals.items(), key=lambda kv: (-kv[1], kv[0].casefold()))]
-    result.columns = [terms[label] for label, _ in sorted(column_totals.items(), key=lambda kv: (-kv[1], kv[0].casefold()))]
+    result.columns = [
+        terms[label] for label, _ in sorted(column_totals.items(), key=lambda kv: (-kv[1], kv[0].casefold()))
+    ]
     return result

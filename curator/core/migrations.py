@@ -77,8 +77,11 @@ def _v3_documents_and_anchors(db: peewee.Database) -> None:
 
     Columns are added with plain SQL that SQLite and PostgreSQL both accept, so SQLite does not
     rebuild the document table."""
-    for table, column, sql_type in (("document", "encoding", "VARCHAR(32)"), ("document", "styles", "TEXT"),
-                                    ("claim", "anchor_status", "VARCHAR(16)")):
+    for table, column, sql_type in (
+        ("document", "encoding", "VARCHAR(32)"),
+        ("document", "styles", "TEXT"),
+        ("claim", "anchor_status", "VARCHAR(16)"),
+    ):
         db.execute_sql(f'ALTER TABLE "{table}" ADD COLUMN "{column}" {sql_type} NOT NULL DEFAULT \'\'')
 
     class DocumentEntity(peewee.Model):

@@ -11,7 +11,7 @@ from curator.core.db import database
 
 def utcnow() -> dt.datetime:
     """Naive UTC: portable across SQLite text and PostgreSQL timestamp columns."""
-    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None, microsecond=0)
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)
 
 
 class BaseModel(peewee.Model):
@@ -48,7 +48,9 @@ class Document(BaseModel):
     reading_status = peewee.CharField(max_length=16, default="unread", index=True)
     notes = peewee.TextField(default="")
     imported_at = peewee.DateTimeField(default=utcnow)
-    encoding = peewee.CharField(max_length=32, default="")  # as read, e.g. utf-8, cp1252 (confirmed by the reviewer); v3
+    encoding = peewee.CharField(
+        max_length=32, default=""
+    )  # as read, e.g. utf-8, cp1252 (confirmed by the reviewer); v3
     styles = peewee.TextField(default="")  # JSON [[start, end, kind, data], …] over `text`; v3
 
 
@@ -180,13 +182,38 @@ class RetiredTerm(BaseModel):
         indexes = ((("vocabulary_key", "label"), True),)
 
 
-ALL_MODELS = [SchemaInfo, Reviewer, Document, DocumentEntity, DocumentVersion, Vocabulary, Term, Claim, ClaimTerm, ChangeLog, FormDraft, RetiredTerm]
+ALL_MODELS = [
+    SchemaInfo,
+    Reviewer,
+    Document,
+    DocumentEntity,
+    DocumentVersion,
+    Vocabulary,
+    Term,
+    Claim,
+    ClaimTerm,
+    ChangeLog,
+    FormDraft,
+    RetiredTerm,
+]
 
 # The claim columns a codebook field may name (kind text/longtext/choice/number/integer).
 CLAIM_FIELD_COLUMNS = {
     name: field
     for name, field in Claim._meta.fields.items()
     if name
-    not in {"id", "document", "reviewer", "start", "end", "exact", "prefix", "suffix",
-            "document_sha256", "anchor_status", "created_at", "updated_at"}
+    not in {
+        "id",
+        "document",
+        "reviewer",
+        "start",
+        "end",
+        "exact",
+        "prefix",
+        "suffix",
+        "document_sha256",
+        "anchor_status",
+        "created_at",
+        "updated_at",
+    }
 }

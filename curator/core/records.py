@@ -121,8 +121,12 @@ class Changes:
     texts: frozenset[int] = frozenset()  # documents whose text itself changed (a revised version)
 
     def __or__(self, other: Changes) -> Changes:
-        return Changes(self.documents | other.documents, self.claims | other.claims, self.vocabulary or other.vocabulary,
-                       self.texts | other.texts)
+        return Changes(
+            self.documents | other.documents,
+            self.claims | other.claims,
+            self.vocabulary or other.vocabulary,
+            self.texts | other.texts,
+        )
 
 
 @dataclass(frozen=True)

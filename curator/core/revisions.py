@@ -56,16 +56,21 @@ class RevisionPlan:
 
     def left_orphaned(self, accepted_fuzzy: set[int]) -> int:
         """How many claims end orphaned when these fuzzy matches are accepted."""
-        return sum(1 for r in self.relocations
-                   if r.status == "orphaned" or (r.status == "fuzzy" and r.claim_id not in accepted_fuzzy))
+        return sum(
+            1
+            for r in self.relocations
+            if r.status == "orphaned" or (r.status == "fuzzy" and r.claim_id not in accepted_fuzzy)
+        )
 
     def to_review(self) -> list[ClaimRelocation]:
         return [r for r in self.relocations if r.status != "exact"]
 
     def lines(self) -> list[str]:
         c = self.counts()
-        out = [f"“{self.title}”: {len(self.relocations)} claims — {c['exact']} exact, {c['moved']} moved, "
-               f"{c['fuzzy']} fuzzy, {c['orphaned']} orphaned"]
+        out = [
+            f"“{self.title}”: {len(self.relocations)} claims — {c['exact']} exact, {c['moved']} moved, "
+            f"{c['fuzzy']} fuzzy, {c['orphaned']} orphaned"
+        ]
         for r in self.to_review():
             score = f" {r.score:.0%}" if r.status == "fuzzy" else ""
             out.append(f"  claim {r.claim_id}: {r.status}{score}")
@@ -105,12 +110,15 @@ def plan_revision(session: Session, document_id: int, new: NewDocument) -> Revis
         else:
             old_context = f"…{c.prefix}«{c.exact}»{c.suffix}…".replace("\n", " ")
         new_context = in_context(new.text, found.start, found.end) if found.start is not None else ""
-        plan.relocations.append(ClaimRelocation(c.id, c.exact, found.status, found.score, old_context, new_context,
-                                                found.start, found.end))
+        plan.relocations.append(
+            ClaimRelocation(c.id, c.exact, found.status, found.score, old_context, new_context, found.start, found.end)
+        )
     return plan
 
 
-def apply_revision(session: Session, plan: RevisionPlan, accept_fuzzy: set[int] = frozenset()) -> tuple[RevisionUndo, Changes]:
+def apply_revision(
+    session: Session, plan: RevisionPlan, accept_fuzzy: set[int] = frozenset()
+) -> tuple[RevisionUndo, Changes]:
     """Replace the text and move each claim as planned; fuzzy ones only if their id is accepted."""
     new = plan.new
     reviewer = session.reviewer_id
@@ -121,8 +129,14 @@ def apply_revision(session: Session, plan: RevisionPlan, accept_fuzzy: set[int] 
         before = {k: getattr(doc, k) for k in REPLACED_COLUMNS}
         entities_before = list(DocumentEntity.select().where(DocumentEntity.document == doc.id).dicts())
         version = DocumentVersion.create(document=doc.id, replaced_at=utcnow(), **before)
-        Document.update(text=new.text, sha256=new.sha256, file_name=new.file_name, format=new.format,
-                        encoding=new.encoding, styles=style_ranges.dumps(new.styles)).where(Document.id == doc.id).execute()
+        Document.update(
+            text=new.text,
+            sha256=new.sha256,
+            file_name=new.file_name,
+            format=new.format,
+            encoding=new.encoding,
+            styles=style_ranges.dumps(new.styles),
+        ).where(Document.id == doc.id).execute()
         DocumentEntity.delete().where(DocumentEntity.document == doc.id).execute()
         if new.entities:
             DocumentEntity.insert_many([{"document": doc.id, **dataclasses.asdict(e)} for e in new.entities]).execute()
@@ -136,19 +150,30 @@ def apply_revision(session: Session, plan: RevisionPlan, accept_fuzzy: set[int] 
             moves = r.status in ("exact", "moved") or (r.status == "fuzzy" and r.claim_id in accept_fuzzy)
             if moves:
                 a = make_anchor(new.text, r.new_start, r.new_end)
-                update = {"start": a.start, "end": a.end, "exact": a.exact, "prefix": a.prefix, "suffix": a.suffix,
-                          "document_sha256": new.sha256, "anchor_status": ""}
+                update = {
+                    "start": a.start,
+                    "end": a.end,
+                    "exact": a.exact,
+                    "prefix": a.prefix,
+                    "suffix": a.suffix,
+                    "document_sha256": new.sha256,
+                    "anchor_status": "",
+                }
             else:
                 update = {"anchor_status": "orphaned"}
             Claim.update(**update).where(Claim.id == r.claim_id).execute()
-            diffs = [(k, anchors_before[r.claim_id][k], v) for k, v in update.items()
-                     if k != "document_sha256" and anchors_before[r.claim_id][k] != v]
+            diffs = [
+                (k, anchors_before[r.claim_id][k], v)
+                for k, v in update.items()
+                if k != "document_sha256" and anchors_before[r.claim_id][k] != v
+            ]
             if diffs:
                 label = f"{r.status} {r.score:.0%}" if r.status == "fuzzy" else r.status
                 changelog.record("update", "claim", r.claim_id, [("re-anchored", None, label), *diffs], reviewer)
     undo = RevisionUndo(plan.document_id, version.id, before, entities_before, anchors_before)
-    return undo, Changes(documents=frozenset({plan.document_id}), claims=frozenset(anchors_before),
-                         texts=frozenset({plan.document_id}))
+    return undo, Changes(
+        documents=frozenset({plan.document_id}), claims=frozenset(anchors_before), texts=frozenset({plan.document_id})
+    )
 
 
 def undo_revision(session: Session, undo: RevisionUndo) -> Changes:
@@ -157,11 +182,21 @@ def undo_revision(session: Session, undo: RevisionUndo) -> Changes:
         Document.update(**undo.document_before).where(Document.id == undo.document_id).execute()
         DocumentEntity.delete().where(DocumentEntity.document == undo.document_id).execute()
         if undo.entities_before:
-            DocumentEntity.insert_many([{k: v for k, v in e.items() if k != "id"} for e in undo.entities_before]).execute()
+            DocumentEntity.insert_many(
+                [{k: v for k, v in e.items() if k != "id"} for e in undo.entities_before]
+            ).execute()
         DocumentVersion.delete().where(DocumentVersion.id == undo.version_id).execute()
         for claim_id, anchor in undo.anchors_before.items():
             Claim.update(**anchor).where(Claim.id == claim_id).execute()
-        changelog.record("update", "document", undo.document_id, [("sha256", None, undo.document_before["sha256"])],
-                         session.reviewer_id)
-    return Changes(documents=frozenset({undo.document_id}), claims=frozenset(undo.anchors_before),
-                   texts=frozenset({undo.document_id}))
+        changelog.record(
+            "update",
+            "document",
+            undo.document_id,
+            [("sha256", None, undo.document_before["sha256"])],
+            session.reviewer_id,
+        )
+    return Changes(
+        documents=frozenset({undo.document_id}),
+        claims=frozenset(undo.anchors_before),
+        texts=frozenset({undo.document_id}),
+    )

@@ -52,7 +52,7 @@ def _snippet(text: str, terms: list[str]) -> tuple[int, int, str]:
     if at == -1 or len(folded) != len(text):
         at, length = 0, 0
     if not length:
-        return at, at, " ".join(f"{text[:2 * SNIPPET_CONTEXT]}…".split())
+        return at, at, " ".join(f"{text[: 2 * SNIPPET_CONTEXT]}…".split())
     return at, at + length, in_context(text, at, at + length, SNIPPET_CONTEXT)
 
 
@@ -109,15 +109,29 @@ class SearchService:
                     marks = ",".join("?" * len(chunk))
                     db.execute_sql(f"DELETE FROM search_index WHERE kind = ? AND ref_id IN ({marks})", [kind, *chunk])
                     if kind == "document":
-                        rows = Document.select(Document.id, Document.text, Document.title).where(Document.id.in_(chunk)).tuples()
+                        rows = (
+                            Document.select(Document.id, Document.text, Document.title)
+                            .where(Document.id.in_(chunk))
+                            .tuples()
+                        )
                         values = [("document", d, d, f"{title}\n{text}") for d, text, title in rows]
                     else:
-                        rows = Claim.select(Claim.id, Claim.document, Claim.exact, Claim.statement, Claim.notes).where(Claim.id.in_(chunk)).tuples()
-                        values = [("claim", c, doc, f"{exact}\n{statement}\n{notes}") for c, doc, exact, statement, notes in rows]
+                        rows = (
+                            Claim.select(Claim.id, Claim.document, Claim.exact, Claim.statement, Claim.notes)
+                            .where(Claim.id.in_(chunk))
+                            .tuples()
+                        )
+                        values = [
+                            ("claim", c, doc, f"{exact}\n{statement}\n{notes}")
+                            for c, doc, exact, statement, notes in rows
+                        ]
                     if values:
-                        db.cursor().executemany("INSERT INTO search_index (kind, ref_id, document_id, body) VALUES (?, ?, ?, ?)", values)
+                        db.cursor().executemany(
+                            "INSERT INTO search_index (kind, ref_id, document_id, body) VALUES (?, ?, ?, ?)", values
+                        )
             SchemaInfo.insert(key=INDEXED_UPTO_KEY, value=str(latest)).on_conflict(
-                conflict_target=[SchemaInfo.key], update={SchemaInfo.value: str(latest)}).execute()
+                conflict_target=[SchemaInfo.key], update={SchemaInfo.value: str(latest)}
+            ).execute()
         return len(docs) + len(claims)
 
     # -- searching ----------------------------------------------------------------------------
@@ -144,12 +158,18 @@ class SearchService:
             doc_where = d if doc_where is None else doc_where & d
             claim_where = c if claim_where is None else claim_where & c
         docs = [("document", d.id, d.id) for d in Document.select(Document.id).where(doc_where).limit(limit)]
-        claims = [("claim", c.id, c.document_id) for c in Claim.select(Claim.id, Claim.document).where(claim_where).limit(limit)]
+        claims = [
+            ("claim", c.id, c.document_id)
+            for c in Claim.select(Claim.id, Claim.document).where(claim_where).limit(limit)
+        ]
         return (claims + docs)[:limit]
 
     def _hits(self, rows, terms: list[str]) -> list[SearchHit]:
         doc_ids = {r[2] for r in rows}
-        docs = {d.id: (d.title, d.text) for d in Document.select(Document.id, Document.title, Document.text).where(Document.id.in_(doc_ids))}
+        docs = {
+            d.id: (d.title, d.text)
+            for d in Document.select(Document.id, Document.title, Document.text).where(Document.id.in_(doc_ids))
+        }
         claim_ids = [r[1] for r in rows if r[0] == "claim"]
         claims = {c.id: c for c in Claim.select().where(Claim.id.in_(claim_ids))} if claim_ids else {}
         hits = []

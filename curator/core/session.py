@@ -81,7 +81,9 @@ class Session:
         initials = initials.strip() or "".join(part[0] for part in name.split()[:3]).upper()
         if self.read_only is not None:  # look up, never create
             row = Reviewer.get_or_none(Reviewer.name == name)
-            self.reviewer = ReviewerInfo(row.id, row.name, row.initials) if row else ReviewerInfo(0, name, initials[:10])
+            self.reviewer = (
+                ReviewerInfo(row.id, row.name, row.initials) if row else ReviewerInfo(0, name, initials[:10])
+            )
             return self.reviewer
         with dbmod.write_transaction():
             row, _ = Reviewer.get_or_create(name=name, defaults={"initials": initials[:10]})
@@ -162,7 +164,9 @@ def _open_file(target: str, codebook: Codebook, backup_on_open: bool) -> Session
         try:
             _connect(database, target)
         except dbmod.DatabaseOpenError as exc:
-            raise storage.CorruptDatabaseError(path, str(exc.__cause__ or exc), backups.newest_intact_backup(path)) from exc
+            raise storage.CorruptDatabaseError(
+                path, str(exc.__cause__ or exc), backups.newest_intact_backup(path)
+            ) from exc
     session = Session(database, codebook, target, path)
     try:
         damage = storage.quick_check(database) if state.exists else None

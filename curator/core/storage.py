@@ -18,10 +18,38 @@ from curator.core.errors import CuratorError
 SQLITE_HEADER = b"SQLite format 3\x00"
 
 # Folders that sync files one by one: they tear a database from its -wal/-shm files.
-SYNCED_FOLDER_NAMES = ("dropbox", "onedrive", "google drive", "googledrive", "icloud drive", "mobile documents",
-                       "icloud~", "box sync", "pcloud", "nextcloud", "owncloud", "syncthing")
-NETWORK_FILESYSTEMS = {"nfs", "nfs4", "cifs", "smb3", "smbfs", "afs", "9p", "fuse.sshfs", "sshfs", "davfs",
-                       "fuse.davfs2", "glusterfs", "ceph", "fuse.rclone", "lustre", "gpfs"}
+SYNCED_FOLDER_NAMES = (
+    "dropbox",
+    "onedrive",
+    "google drive",
+    "googledrive",
+    "icloud drive",
+    "mobile documents",
+    "icloud~",
+    "box sync",
+    "pcloud",
+    "nextcloud",
+    "owncloud",
+    "syncthing",
+)
+NETWORK_FILESYSTEMS = {
+    "nfs",
+    "nfs4",
+    "cifs",
+    "smb3",
+    "smbfs",
+    "afs",
+    "9p",
+    "fuse.sshfs",
+    "sshfs",
+    "davfs",
+    "fuse.davfs2",
+    "glusterfs",
+    "ceph",
+    "fuse.rclone",
+    "lustre",
+    "gpfs",
+}
 
 
 class NotAProjectError(CuratorError):
@@ -34,7 +62,7 @@ class CorruptDatabaseError(CuratorError):
     def __init__(self, path: Path, detail: str, backup: Path | None):
         self.path, self.detail, self.backup = path, detail, backup
         if backup:
-            advice = f"The newest backup is {backup}; restore it with: curator restore \"{backup}\""
+            advice = f'The newest backup is {backup}; restore it with: curator restore "{backup}"'
         else:
             advice = "No backup of it was found. Keep the file: a specialist may recover some of it."
         super().__init__(f"The project file {path} is damaged ({detail}). {advice}")
@@ -134,5 +162,7 @@ def location_warning(path: Path) -> str | None:
         if fs not in NETWORK_FILESYSTEMS:
             return None
         where = f"a network drive ({fs})"
-    return (f"This project is on {where}. Syncing or sharing an open database file can damage it. "
-            "Keep the project on a local disk, or let the team share a PostgreSQL server (--db postgresql://…).")
+    return (
+        f"This project is on {where}. Syncing or sharing an open database file can damage it. "
+        "Keep the project on a local disk, or let the team share a PostgreSQL server (--db postgresql://…)."
+    )

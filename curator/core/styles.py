@@ -17,8 +17,19 @@ KINDS = (*HEADING_KINDS, "bold", "italic", "code", "list_item", "link", "markup"
 
 # Lines that belong to a web page's frame rather than its content.
 CHROME_LINES = {
-    "advertisement", "register", "register for free", "top of page", "bottom of page", "home",
-    "skip to main content", "menu", "share", "print", "subscribe", "sign in", "log in",
+    "advertisement",
+    "register",
+    "register for free",
+    "top of page",
+    "bottom of page",
+    "home",
+    "skip to main content",
+    "menu",
+    "share",
+    "print",
+    "subscribe",
+    "sign in",
+    "log in",
 }
 BREADCRUMB = re.compile(r"^\s*\d+\.\s+\S")
 
@@ -114,23 +125,31 @@ def _inline(line: str, base: int, skip: int, out: list[StyleRange]) -> None:
     for m in _CODE.finditer(line):
         if free(m.start(), m.end()):
             taken.append((m.start(), m.end()))
-            out += [StyleRange(base + m.start(), base + m.start(2), "markup"),
-                    StyleRange(base + m.start(2), base + m.end(2), "code"),
-                    StyleRange(base + m.end(2), base + m.end(), "markup")]
+            out += [
+                StyleRange(base + m.start(), base + m.start(2), "markup"),
+                StyleRange(base + m.start(2), base + m.end(2), "code"),
+                StyleRange(base + m.end(2), base + m.end(), "markup"),
+            ]
     for m in _LINK.finditer(line):
         if free(m.start(), m.end()):
             taken.append((m.start(), m.end()))
-            out += [StyleRange(base + m.start(), base + m.start(1), "markup"),
-                    StyleRange(base + m.start(1), base + m.end(1), "link", m.group(2)),
-                    StyleRange(base + m.end(1), base + m.end(), "markup")]
+            out += [
+                StyleRange(base + m.start(), base + m.start(1), "markup"),
+                StyleRange(base + m.start(1), base + m.end(1), "link", m.group(2)),
+                StyleRange(base + m.end(1), base + m.end(), "markup"),
+            ]
     for m in _URL.finditer(line):
         if free(m.start(), m.end()):
             taken.append((m.start(), m.end()))
             out.append(StyleRange(base + m.start(), base + m.end(), "link", m.group(0)))
     for pattern, kind in ((_BOLD, "bold"), (_ITALIC, "italic")):
         for m in pattern.finditer(line):
-            if m.start() < skip or any(x < m.end() and m.start() < y and not (x >= m.start() and y <= m.end()) for x, y in taken):
+            if m.start() < skip or any(
+                x < m.end() and m.start() < y and not (x >= m.start() and y <= m.end()) for x, y in taken
+            ):
                 continue  # never across a code span or link
-            out += [StyleRange(base + m.start(), base + m.start(2), "markup"),
-                    StyleRange(base + m.start(2), base + m.end(2), kind),
-                    StyleRange(base + m.end(2), base + m.end(), "markup")]
+            out += [
+                StyleRange(base + m.start(), base + m.start(2), "markup"),
+                StyleRange(base + m.start(2), base + m.end(2), kind),
+                StyleRange(base + m.end(2), base + m.end(), "markup"),
+            ]

@@ -33,14 +33,25 @@ class TermService:
             .dicts()
         )
         return [
-            TermInfo(r["id"], r["key"], r["name"], tuple(r["roles"].split()), r["label"], r["identifier"], _split(r["synonyms"]), r["description"])
+            TermInfo(
+                r["id"],
+                r["key"],
+                r["name"],
+                tuple(r["roles"].split()),
+                r["label"],
+                r["identifier"],
+                _split(r["synonyms"]),
+                r["description"],
+            )
             for r in query
         ]
 
     def usage_counts(self) -> dict[int, int]:
         """term id -> number of claims tagged with it."""
         n = peewee.fn.COUNT(peewee.fn.DISTINCT(ClaimTerm.claim))
-        query = ClaimTerm.select(ClaimTerm.term, n).where(ClaimTerm.term.is_null(False)).group_by(ClaimTerm.term).tuples()
+        query = (
+            ClaimTerm.select(ClaimTerm.term, n).where(ClaimTerm.term.is_null(False)).group_by(ClaimTerm.term).tuples()
+        )
         return dict(query)
 
     def added_by_names(self) -> dict[int, str]:
@@ -82,7 +93,14 @@ class TermService:
             if any_vocabulary or role in v.roles.split()
         ]
 
-    def add(self, vocabulary_key: str, label: str, identifier: str = "", synonyms: tuple[str, ...] = (), description: str = "") -> tuple[TermInfo, Changes]:
+    def add(
+        self,
+        vocabulary_key: str,
+        label: str,
+        identifier: str = "",
+        synonyms: tuple[str, ...] = (),
+        description: str = "",
+    ) -> tuple[TermInfo, Changes]:
         label = label.strip()
         if not label:
             raise ValidationError("a new term needs a label")
@@ -94,11 +112,23 @@ class TermService:
             raise ValidationError(f"'{label}' is already in {vocabulary.name}")
         with write_transaction():
             term = Term.create(
-                vocabulary=vocabulary, label=label, identifier=identifier.strip(), synonyms="; ".join(synonyms),
-                description=description, added_by=self.session.reviewer_id,
+                vocabulary=vocabulary,
+                label=label,
+                identifier=identifier.strip(),
+                synonyms="; ".join(synonyms),
+                description=description,
+                added_by=self.session.reviewer_id,
             )
-            RetiredTerm.delete().where(RetiredTerm.vocabulary_key == vocabulary_key, RetiredTerm.label == label.casefold()).execute()
-            changelog.record("create", "term", term.id, [("label", None, label), ("identifier", None, identifier)], self.session.reviewer_id)
+            RetiredTerm.delete().where(
+                RetiredTerm.vocabulary_key == vocabulary_key, RetiredTerm.label == label.casefold()
+            ).execute()
+            changelog.record(
+                "create",
+                "term",
+                term.id,
+                [("label", None, label), ("identifier", None, identifier)],
+                self.session.reviewer_id,
+            )
         info = next(t for t in self.all() if t.id == term.id)
         return info, Changes(vocabulary=True)
 
@@ -124,16 +154,26 @@ class TermService:
             raise ValidationError("a term cannot be merged into itself")
         claims = {ct.claim_id for ct in ClaimTerm.select(ClaimTerm.claim).where(ClaimTerm.term == source_id)}
         with write_transaction():
-            ClaimTerm.update(term=target_id, label=target.label, identifier=target.identifier).where(ClaimTerm.term == source_id).execute()
+            ClaimTerm.update(term=target_id, label=target.label, identifier=target.identifier).where(
+                ClaimTerm.term == source_id
+            ).execute()
             self._retire(source)
             source.delete_instance()
-            changelog.record("update", "term", source_id, [("merged_into", None, f"{target.label} ({target_id})")], self.session.reviewer_id)
+            changelog.record(
+                "update",
+                "term",
+                source_id,
+                [("merged_into", None, f"{target.label} ({target_id})")],
+                self.session.reviewer_id,
+            )
         return Changes(claims=frozenset(claims), vocabulary=True)
 
     @staticmethod
     def _retire(term: Term) -> None:
         """Remember the term is gone, so the codebook does not bring it back at the next open."""
-        RetiredTerm.insert(vocabulary_key=term.vocabulary.key, label=term.label.casefold()).on_conflict_ignore().execute()
+        RetiredTerm.insert(
+            vocabulary_key=term.vocabulary.key, label=term.label.casefold()
+        ).on_conflict_ignore().execute()
 
     def sync_codebook(self, codebook: Codebook) -> int:
         """Add the codebook's vocabularies and terms the database lacks; return how many terms were added."""
@@ -141,14 +181,22 @@ class TermService:
         retired = {(r.vocabulary_key, r.label.casefold()) for r in RetiredTerm.select()}
         with write_transaction():
             for cv in codebook.vocabularies:
-                vocabulary, _ = Vocabulary.get_or_create(key=cv.key, defaults={"name": cv.name, "roles": " ".join(cv.roles)})
+                vocabulary, _ = Vocabulary.get_or_create(
+                    key=cv.key, defaults={"name": cv.name, "roles": " ".join(cv.roles)}
+                )
                 if (vocabulary.name, vocabulary.roles) != (cv.name, " ".join(cv.roles)):
-                    Vocabulary.update(name=cv.name, roles=" ".join(cv.roles)).where(Vocabulary.id == vocabulary.id).execute()
+                    Vocabulary.update(name=cv.name, roles=" ".join(cv.roles)).where(
+                        Vocabulary.id == vocabulary.id
+                    ).execute()
                 existing = {t.label.casefold(): t for t in Term.select().where(Term.vocabulary == vocabulary)}
                 rows = []
                 for ct in cv.terms:
                     term = existing.get(ct.label.casefold())
-                    fields = {"identifier": ct.identifier, "synonyms": "; ".join(ct.synonyms), "description": ct.description}
+                    fields = {
+                        "identifier": ct.identifier,
+                        "synonyms": "; ".join(ct.synonyms),
+                        "description": ct.description,
+                    }
                     if term is None:
                         if (cv.key, ct.label.casefold()) in retired or ("*", ct.label.casefold()) in retired:
                             continue

@@ -91,7 +91,9 @@ class ImportPlan:
         if self.ignored_columns:
             out.append(f"  ignored column(s): {', '.join(self.ignored_columns)}")
         for r in self.new:
-            out.append(f"  row {r.row}: new claim in “{_short(r.document)}”: “{_short(r.draft.values.get('statement') or '')}”")
+            out.append(
+                f"  row {r.row}: new claim in “{_short(r.document)}”: “{_short(r.draft.values.get('statement') or '')}”"
+            )
         for r in self.changed:
             out.append(f"  row {r.row}: claim {r.claim_id}:")
             out += [f"      {c.field}: {_short(c.old) or '(empty)'} → {_short(c.new) or '(empty)'}" for c in r.changes]
@@ -109,8 +111,12 @@ class ClaimImportError(CuratorError):
     pass
 
 
-def plan_import(session: Session, path: str | os.PathLike, add_unknown_terms: bool = False,
-                progress: Callable[[int, int], bool] | None = None) -> ImportPlan:
+def plan_import(
+    session: Session,
+    path: str | os.PathLike,
+    add_unknown_terms: bool = False,
+    progress: Callable[[int, int], bool] | None = None,
+) -> ImportPlan:
     with no_cyclic_gc():
         table = read_sheet(path)
         return Planner(session, table, add_unknown_terms).plan(progress)
@@ -144,7 +150,11 @@ class Planner:
                 mapped[i] = column
         for required in ("Document", "Quote"):
             if required not in seen:
-                self.problem(None, required, f"the sheet has no {required} column (headers are read from row 1; found: {', '.join(h for h in self.table.header if h) or 'none'})")
+                self.problem(
+                    None,
+                    required,
+                    f"the sheet has no {required} column (headers are read from row 1; found: {', '.join(h for h in self.table.header if h) or 'none'})",
+                )
         return mapped
 
     def _document_index(self) -> dict[str, list[int]]:
@@ -170,7 +180,10 @@ class Planner:
         for c in existing.values():
             self.by_span.setdefault((c.document_id, c.anchor.start, c.anchor.end), []).append(c)
         self.term_columns = {
-            role: tuple(next((c.header for c in mapped.values() if c.kind == kind and c.role == role), None) for kind in ("terms", "term_ids"))
+            role: tuple(
+                next((c.header for c in mapped.values() if c.kind == kind and c.role == role), None)
+                for kind in ("terms", "term_ids")
+            )
             for role in self.terms.roles
         }
         self.value_columns = [c.header for c in mapped.values() if c.kind == "value"]
@@ -186,24 +199,40 @@ class Planner:
         self.plan_.new_terms = self.terms.new_terms()
         return self.plan_
 
-    def _plan_row(self, row: int, cells: dict[str, tuple[ClaimColumn, Any]], existing: dict[int, ClaimRecord],
-                  seen_ids: dict[int, int], planned_new: set) -> None:
+    def _plan_row(
+        self,
+        row: int,
+        cells: dict[str, tuple[ClaimColumn, Any]],
+        existing: dict[int, ClaimRecord],
+        seen_ids: dict[int, int],
+        planned_new: set,
+    ) -> None:
         errors_before = len(self.plan_.problems)
         for header, (_, value) in cells.items():
             if isinstance(value, str) and len(value) > CELL_LIMIT:
-                self.problem(row, header, f"{len(value):,} characters, more than a spreadsheet cell holds ({CELL_LIMIT:,}); this file was not written by a spreadsheet program")
+                self.problem(
+                    row,
+                    header,
+                    f"{len(value):,} characters, more than a spreadsheet cell holds ({CELL_LIMIT:,}); this file was not written by a spreadsheet program",
+                )
         if len(self.plan_.problems) > errors_before:
             return
         claim_id = self._claim_id(row, cells)
         old = None
         if claim_id is not None:
             if claim_id in seen_ids:
-                return self.problem(row, "Claim ID", f"claim {claim_id} is also on row {seen_ids[claim_id]}; keep one row per claim")
+                return self.problem(
+                    row, "Claim ID", f"claim {claim_id} is also on row {seen_ids[claim_id]}; keep one row per claim"
+                )
             seen_ids[claim_id] = row
             old = existing.get(claim_id)
             if old is None:
-                return self.problem(row, "Claim ID", f"claim {claim_id} is not in this project (deleted, or a workbook from another project?); "
-                                    "clear the Claim ID to add the row as a new claim")
+                return self.problem(
+                    row,
+                    "Claim ID",
+                    f"claim {claim_id} is not in this project (deleted, or a workbook from another project?); "
+                    "clear the Claim ID to add the row as a new claim",
+                )
         document_id = self._document(row, cells, old)
         if document_id is None:
             return
@@ -246,7 +275,9 @@ class Planner:
         except (TypeError, ValueError):
             number = -1.0
         if number != int(number) or number <= 0:
-            self.problem(row, "Claim ID", f"'{value}' is not a claim id; ids are whole numbers (clear it for a new claim)")
+            self.problem(
+                row, "Claim ID", f"'{value}' is not a claim id; ids are whole numbers (clear it for a new claim)"
+            )
             return None
         return int(number)
 
@@ -257,23 +288,39 @@ class Planner:
                 return old.document_id
             self.problem(row, "Document", "empty; name the document by title, file name or Document ID")
             return None
-        key = str(int(value)) if isinstance(value, float) and value.is_integer() else " ".join(str(value).split()).casefold()
+        key = (
+            str(int(value))
+            if isinstance(value, float) and value.is_integer()
+            else " ".join(str(value).split()).casefold()
+        )
         found = self.doc_index.get(key) or self.doc_index.get(str(value).strip().casefold())
         if not found:
-            self.problem(row, "Document", f"no document is called '{_short(value)}'; use a title, file name or id from the Documents sheet")
+            self.problem(
+                row,
+                "Document",
+                f"no document is called '{_short(value)}'; use a title, file name or id from the Documents sheet",
+            )
             return None
         if len(set(found)) > 1:
-            self.problem(row, "Document", f"'{_short(value)}' names {len(set(found))} documents; use the Document ID instead")
+            self.problem(
+                row, "Document", f"'{_short(value)}' names {len(set(found))} documents; use the Document ID instead"
+            )
             return None
         if old is not None and found[0] != old.document_id:
-            self.problem(row, "Document", f"claim {old.id} belongs to “{_short(self.titles[old.document_id])}”; a claim cannot move to another document")
+            self.problem(
+                row,
+                "Document",
+                f"claim {old.id} belongs to “{_short(self.titles[old.document_id])}”; a claim cannot move to another document",
+            )
             return None
         return found[0]
 
     def _quote(self, row: int, cells, document_id: int, old: ClaimRecord | None) -> tuple[int, int] | None:
         value = cells["Quote"][1]
         quote = "" if value is None else str(value)
-        if old is not None and (not quote.strip() or same_quote(quote, old.anchor.exact) or self._is_cut_of(quote, old.anchor.exact)):
+        if old is not None and (
+            not quote.strip() or same_quote(quote, old.anchor.exact) or self._is_cut_of(quote, old.anchor.exact)
+        ):
             return old.anchor.start, old.anchor.end
         if not quote.strip():
             self.problem(row, "Quote", "empty; paste the passage that makes the claim")
@@ -288,10 +335,18 @@ class Planner:
             near += len(quote) - len(quote.lstrip())  # a match starts at the first non-space character
         match = self.folded[document_id].find(quote, near)
         if match.kind == "not_found":
-            self.problem(row, "Quote", f"“{_short(quote, 60)}” is not in “{_short(self.titles[document_id], 50)}”; copy the passage from the document again")
+            self.problem(
+                row,
+                "Quote",
+                f"“{_short(quote, 60)}” is not in “{_short(self.titles[document_id], 50)}”; copy the passage from the document again",
+            )
             return None
         if match.kind == "ambiguous":
-            self.problem(row, "Quote", f"“{_short(quote, 60)}” occurs {match.count} times in the document; quote more words so it is found once, or give its Start")
+            self.problem(
+                row,
+                "Quote",
+                f"“{_short(quote, 60)}” occurs {match.count} times in the document; quote more words so it is found once, or give its Start",
+            )
             return None
         return match.start, match.end
 
@@ -310,7 +365,9 @@ class Planner:
             if isinstance(value, str) and old is not None and self._is_cut_of(value, str(old.values.get(f.key) or "")):
                 continue  # unchanged: the full text stays in Curator
             if isinstance(value, str) and _CUT_HINT in value and _CUT.search(value):
-                self.problem(row, header, "this text was cut to fit Excel and then edited; edit long text in Curator instead")
+                self.problem(
+                    row, header, "this text was cut to fit Excel and then edited; edit long text in Curator instead"
+                )
                 ok = False
                 continue
             if f.kind == "choice":
@@ -320,7 +377,9 @@ class Planner:
                     continue
                 key = f.choice_key_for(text)
                 if key is None:
-                    self.problem(row, header, f"'{_short(text)}' is not one of: {'; '.join(c.label for c in f.choices)}")
+                    self.problem(
+                        row, header, f"'{_short(text)}' is not one of: {'; '.join(c.label for c in f.choices)}"
+                    )
                     ok = False
                 values[f.key] = key or ""
             elif f.kind in ("number", "integer"):
@@ -362,7 +421,11 @@ class Planner:
                     result += kept
                     continue
                 by_label = {t.label.casefold(): t for t in kept}
-                hints = [h.strip() for h in str(ids_column[1]).split(";")] if ids_column is not None and ids_column[1] else []
+                hints = (
+                    [h.strip() for h in str(ids_column[1]).split(";")]
+                    if ids_column is not None and ids_column[1]
+                    else []
+                )
                 hints = hints if len(hints) == len(wanted) else [""] * len(wanted)
                 for label, hint in zip(wanted, hints):
                     ref = by_label.get(label.casefold()) or self.terms.match(role, label, identifier_hint=hint)
@@ -395,7 +458,11 @@ class Planner:
     def _diff(self, old: ClaimRecord, draft: ClaimDraft) -> list[FieldChange]:
         changes = []
         if (draft.start, draft.end) != (old.anchor.start, old.anchor.end):
-            text = self.session.documents.get(old.document_id).text if old.document_id not in self.folded else self.folded[old.document_id].text
+            text = (
+                self.session.documents.get(old.document_id).text
+                if old.document_id not in self.folded
+                else self.folded[old.document_id].text
+            )
             changes.append(FieldChange("Quote", old.anchor.exact, text[draft.start : draft.end]))
         for f in self.session.codebook.value_fields:
             before, after = old.values.get(f.key), draft.values.get(f.key)
@@ -434,7 +501,9 @@ def _split(value: Any) -> list[str]:
 def import_command(session: Session, plan: ImportPlan) -> ImportClaims:
     """The plan as an undoable command; refuse a plan with problems."""
     if not plan.ok:
-        raise ClaimImportError(f"{plan.source.name}: {len(plan.problems)} problem(s); nothing was written. First: {plan.problems[0]}")
+        raise ClaimImportError(
+            f"{plan.source.name}: {len(plan.problems)} problem(s); nothing was written. First: {plan.problems[0]}"
+        )
     return ImportClaims(
         session,
         creates=[(r.draft, f"{plan.source.name} row {r.row}") for r in plan.new],

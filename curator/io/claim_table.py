@@ -57,12 +57,25 @@ def claim_columns(session: Session, document_titles: dict[int, str]) -> list[Cla
     fields = {f.key: f for f in codebook.fields}
     ro = " Read-only: changes here are ignored on import."
     columns = [
-        ClaimColumn("Claim ID", "id", "Curator's id of the claim. Keep it to update the claim on import; leave it empty on a new row to create a claim.",
-                    lambda c: c.id),
-        ClaimColumn("Document", "document", "Title of the source document (on import: its title, file name or Document ID).",
-                    lambda c: document_titles.get(c.document_id, "")),
-        ClaimColumn("Quote", "quote", "The passage that makes the claim, exactly as in the document. On import a new row's quote is looked up in its document; spaces, quotation marks, hyphens and line breaks may differ.",
-                    lambda c: c.anchor.exact),
+        ClaimColumn(
+            "Claim ID",
+            "id",
+            "Curator's id of the claim. Keep it to update the claim on import; leave it empty on a new row to create a claim.",
+            lambda c: c.id,
+        ),
+        ClaimColumn(
+            "Document",
+            "document",
+            "Title of the source document (on import: its title, file name or Document ID).",
+            lambda c: document_titles.get(c.document_id, ""),
+        ),
+        ClaimColumn(
+            "Quote",
+            "quote",
+            "The passage that makes the claim, exactly as in the document. On import a new row's quote is looked up in its "
+            "document; spaces, quotation marks, hyphens and line breaks may differ.",
+            lambda c: c.anchor.exact,
+        ),
     ]
     if "statement" in fields:
         f = fields["statement"]
@@ -79,25 +92,51 @@ def claim_columns(session: Session, document_titles: dict[int, str]) -> list[Cla
         if f.key in ("statement", "status"):
             continue
         if f.kind == "terms":
-            columns.append(ClaimColumn(
-                f.label, "terms",
-                f"{f.label}: vocabulary terms, labels joined with '; '. On import each is matched by label, synonym or identifier (any case).",
-                lambda c, role=f.key: "; ".join(t.label for t in c.terms_for(role)), f, f.key))
-            columns.append(ClaimColumn(
-                f"{f.label} IDs", "term_ids",
-                f"Identifiers (MeSH, NCBI Taxonomy, PubChem …) of the {f.label} terms, in the same order. On import used only where the {f.label} column is absent.",
-                lambda c, role=f.key: "; ".join(t.identifier for t in c.terms_for(role)), f, f.key))
+            columns.append(
+                ClaimColumn(
+                    f.label,
+                    "terms",
+                    f"{f.label}: vocabulary terms, labels joined with '; '. On import each is matched by label, synonym or identifier (any case).",
+                    lambda c, role=f.key: "; ".join(t.label for t in c.terms_for(role)),
+                    f,
+                    f.key,
+                )
+            )
+            columns.append(
+                ClaimColumn(
+                    f"{f.label} IDs",
+                    "term_ids",
+                    f"Identifiers (MeSH, NCBI Taxonomy, PubChem …) of the {f.label} terms, in the same order. "
+                    f"On import used only where the {f.label} column is absent.",
+                    lambda c, role=f.key: "; ".join(t.identifier for t in c.terms_for(role)),
+                    f,
+                    f.key,
+                )
+            )
         else:
             columns.append(ClaimColumn(f.label, "value", _field_description(f), _field_value(f), f))
     columns += [
-        ClaimColumn("Start", "start", "Where the quote starts in the document's text, in characters (Unicode code points) from 0. On import it picks between several equal quotes.",
-                    lambda c: c.anchor.start),
+        ClaimColumn(
+            "Start",
+            "start",
+            "Where the quote starts in the document's text, in characters (Unicode code points) from 0. On import it picks between several equal quotes.",
+            lambda c: c.anchor.start,
+        ),
         ClaimColumn("End", "end", "Where the quote ends (exclusive), in characters." + ro, lambda c: c.anchor.end),
-        ClaimColumn("Document SHA-256", "sha256", "SHA-256 of the document text the quote was taken from: text[Start:End] of that text equals Quote." + ro,
-                    lambda c: c.document_sha256),
-        ClaimColumn("Anchor", "anchor_status", "Empty when the quote is at Start–End of the document's current text; "
-                    "'orphaned' when a revised version of the document no longer holds it (Start, End and SHA-256 then "
-                    "refer to the version the claim was made on)." + ro, lambda c: c.anchor_status),
+        ClaimColumn(
+            "Document SHA-256",
+            "sha256",
+            "SHA-256 of the document text the quote was taken from: text[Start:End] of that text equals Quote." + ro,
+            lambda c: c.document_sha256,
+        ),
+        ClaimColumn(
+            "Anchor",
+            "anchor_status",
+            "Empty when the quote is at Start–End of the document's current text; "
+            "'orphaned' when a revised version of the document no longer holds it (Start, End and SHA-256 then "
+            "refer to the version the claim was made on)." + ro,
+            lambda c: c.anchor_status,
+        ),
     ]
     return columns
 

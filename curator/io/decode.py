@@ -12,8 +12,11 @@ from dataclasses import dataclass
 
 from curator.core.errors import CuratorError, ValidationError
 
-BOMS = ((codecs.BOM_UTF8, "utf-8-sig", "utf-8 (BOM)"), (codecs.BOM_UTF16_LE, "utf-16", "utf-16 (BOM)"),
-        (codecs.BOM_UTF16_BE, "utf-16", "utf-16 (BOM)"))
+BOMS = (
+    (codecs.BOM_UTF8, "utf-8-sig", "utf-8 (BOM)"),
+    (codecs.BOM_UTF16_LE, "utf-16", "utf-16 (BOM)"),
+    (codecs.BOM_UTF16_BE, "utf-16", "utf-16 (BOM)"),
+)
 # What a reviewer is offered when a file is not UTF-8, most likely first for Western sources.
 CANDIDATE_ENCODINGS = ("cp1252", "latin-1", "cp1250", "mac_roman", "cp437")
 
@@ -57,7 +60,9 @@ def decode(raw: bytes, name: str, encoding: str | None = None) -> Decoded:
             try:
                 return Decoded(normalise_newlines(raw.decode(codec)), label)
             except UnicodeDecodeError as exc:
-                raise ValidationError(f"{name}: starts with a {label} mark but byte {exc.start} is not {label}") from None
+                raise ValidationError(
+                    f"{name}: starts with a {label} mark but byte {exc.start} is not {label}"
+                ) from None
     if b"\x00" in raw:
         raise ValidationError(f"{name}: contains NUL bytes — this looks like a binary file, not text")
     try:

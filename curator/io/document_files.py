@@ -22,8 +22,16 @@ from curator.io.entities import find_entities
 from curator.io.metadata import find_metadata
 
 MAX_BYTES = 20 * 1024 * 1024  # one document; the README says so
-FORMATS = {".txt": "text", ".text": "text", ".md": "markdown", ".markdown": "markdown",
-           ".html": "html", ".htm": "html", ".xhtml": "html", ".docx": "docx"}
+FORMATS = {
+    ".txt": "text",
+    ".text": "text",
+    ".md": "markdown",
+    ".markdown": "markdown",
+    ".html": "html",
+    ".htm": "html",
+    ".xhtml": "html",
+    ".docx": "docx",
+}
 SUPPORTED = ", ".join(sorted(FORMATS))
 
 
@@ -36,7 +44,9 @@ def read_document(path: Path, encoding: str | None = None) -> NewDocument:
     try:
         size = path.stat().st_size
         if size > MAX_BYTES:
-            raise ValidationError(f"{path.name}: {size / 1e6:.1f} MB is over the {MAX_BYTES // 2**20} MB limit for one document")
+            raise ValidationError(
+                f"{path.name}: {size / 1e6:.1f} MB is over the {MAX_BYTES // 2**20} MB limit for one document"
+            )
         raw = path.read_bytes()
     except OSError as exc:
         raise ValidationError(f"{path.name}: cannot be read ({exc.strerror or exc})") from None
@@ -67,8 +77,14 @@ def read_document(path: Path, encoding: str | None = None) -> NewDocument:
         found["title"] = title
     found.update({k: v for k, v in extra.items() if v and not found.get(k)})
     return NewDocument(
-        text=text, sha256=sha, file_name=path.name, format=kind, encoding=encoding_used,
-        styles=tuple(sorted(styles)), entities=tuple(find_entities(text)), **found,
+        text=text,
+        sha256=sha,
+        file_name=path.name,
+        format=kind,
+        encoding=encoding_used,
+        styles=tuple(sorted(styles)),
+        entities=tuple(find_entities(text)),
+        **found,
     )
 
 
@@ -79,7 +95,11 @@ def collect(paths: Iterable[Path]) -> tuple[list[Path], list[tuple[Path, str]]]:
         if path.is_dir():
             for child in sorted(path.rglob("*")):
                 rel = child.relative_to(path)
-                if child.is_file() and not any(part.startswith(".") for part in rel.parts) and child.suffix.lower() in FORMATS:
+                if (
+                    child.is_file()
+                    and not any(part.startswith(".") for part in rel.parts)
+                    and child.suffix.lower() in FORMATS
+                ):
                     files.append(child)
         elif path.exists():
             files.append(path)

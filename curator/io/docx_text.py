@@ -60,8 +60,13 @@ def read_docx(path: Path) -> DocxText:
     with zipfile.ZipFile(path) as archive:
         members = archive.infolist()
         total = sum(m.file_size for m in members)
-        if total > MAX_UNPACKED or any(m.compress_size and m.file_size / m.compress_size > MAX_RATIO and m.file_size > 10 * 1024**2 for m in members):
-            raise ValidationError(f"{label}: unpacks to {total / 1024**2:,.0f} MB, more than a document plausibly holds; refused")
+        if total > MAX_UNPACKED or any(
+            m.compress_size and m.file_size / m.compress_size > MAX_RATIO and m.file_size > 10 * 1024**2
+            for m in members
+        ):
+            raise ValidationError(
+                f"{label}: unpacks to {total / 1024**2:,.0f} MB, more than a document plausibly holds; refused"
+            )
         body = _xml(archive, "word/document.xml", label)
         if body is None:
             raise ValidationError(f"{label}: a zip file but not a Word document (no word/document.xml)")
@@ -74,8 +79,10 @@ def read_docx(path: Path) -> DocxText:
     for para in body.iter(f"{W}p"):
         start = length
         ppr = para.find(f"{W}pPr")
-        style = ppr.find(f"{W}pStyle").get(f"{W}val", "") if ppr is not None and ppr.find(f"{W}pStyle") is not None else ""
-        listed = ppr is not None and ppr.find(f"{W}numPr") is not None or style.lower().startswith("list")
+        style = (
+            ppr.find(f"{W}pStyle").get(f"{W}val", "") if ppr is not None and ppr.find(f"{W}pStyle") is not None else ""
+        )
+        listed = (ppr is not None and ppr.find(f"{W}numPr") is not None) or style.lower().startswith("list")
         if listed:
             parts.append("• ")
             length += 2
@@ -117,7 +124,9 @@ def read_docx(path: Path) -> DocxText:
     if core is not None:
         for el in core:
             meta[el.tag.rsplit("}", 1)[-1]] = (el.text or "").strip()
-    return DocxText(text, sorted(_merge(styles)), meta.get("title", ""), meta.get("creator", ""), meta.get("created", "")[:10])
+    return DocxText(
+        text, sorted(_merge(styles)), meta.get("title", ""), meta.get("creator", ""), meta.get("created", "")[:10]
+    )
 
 
 def _merge(styles: list[StyleRange]) -> list[StyleRange]:

@@ -14,7 +14,9 @@ import re
 
 from curator.core.records import EntityMention
 
-SECTION = re.compile(r"^#{1,6}[ \t]+((?:Linked|Full-text|Full text)[ \t]+entities)[ \t]*$", re.IGNORECASE | re.MULTILINE)
+SECTION = re.compile(
+    r"^#{1,6}[ \t]+((?:Linked|Full-text|Full text)[ \t]+entities)[ \t]*$", re.IGNORECASE | re.MULTILINE
+)
 KIND_LINE = re.compile(r"^[ \t]*[-*][ \t]+\*\*([^*:]+):\*\*[ \t]*(.*)$")
 _ID_PATTERNS = (
     (re.compile(r"PubChem CID (\d+)", re.I), "PubChem:{}"),
@@ -45,7 +47,9 @@ def _identifier(item: str) -> str:
         if m:
             if template:
                 return template.format(m.group(1))
-            prefix = {"mesh": "MESH", "mondo": "MONDO", "ncbitaxon": "NCBITaxon"}.get(m.group(1).lower(), m.group(1).upper())
+            prefix = {"mesh": "MESH", "mondo": "MONDO", "ncbitaxon": "NCBITaxon"}.get(
+                m.group(1).lower(), m.group(1).upper()
+            )
             return f"{prefix}:{m.group(2)}"
     return ""
 
@@ -65,6 +69,8 @@ def find_entities(text: str) -> list[EntityMention]:
                     if not label or label == "-":
                         continue
                     start = pos + m.start(2) + offset
-                    found.append(EntityMention(section.group(1), kind, label, _identifier(item), start, start + len(label)))
+                    found.append(
+                        EntityMention(section.group(1), kind, label, _identifier(item), start, start + len(label))
+                    )
             pos += len(line) + 1
     return found

@@ -98,15 +98,23 @@ def annotation(session: Session, claim: ClaimRecord, documents: dict) -> dict:
         fields[f.key] = f.choice_label(value) if f.kind == "choice" else value
     body: list[dict] = []
     if claim.values.get("statement"):
-        body.append({"type": "TextualBody", "purpose": "describing", "value": claim.values["statement"], "format": "text/plain"})
+        body.append(
+            {"type": "TextualBody", "purpose": "describing", "value": claim.values["statement"], "format": "text/plain"}
+        )
     for t in claim.terms:
         tag = {"type": "TextualBody", "purpose": "tagging", "value": t.label, "role": t.role}
         iri = identifier_iri(t.identifier) if t.identifier else None
         if t.identifier:
             tag["identifier"] = t.identifier
         if iri:
-            tag = {"type": "SpecificResource", "purpose": "classifying", "source": iri, "value": t.label,
-                   "role": t.role, "identifier": t.identifier}
+            tag = {
+                "type": "SpecificResource",
+                "purpose": "classifying",
+                "source": iri,
+                "value": t.label,
+                "role": t.role,
+                "identifier": t.identifier,
+            }
         body.append(tag)
     body.append({"type": "curator:Extraction", "purpose": "describing", "fields": fields})
     source = document.url or f"urn:curator:document:{document.id}"
@@ -125,7 +133,12 @@ def annotation(session: Session, claim: ClaimRecord, documents: dict) -> dict:
             # SHA-256) describe the version the claim was made on, which Curator keeps
             **({"anchorStatus": claim.anchor_status} if claim.anchor_status else {}),
             "selector": [
-                {"type": "TextQuoteSelector", "exact": claim.anchor.exact, "prefix": claim.anchor.prefix, "suffix": claim.anchor.suffix},
+                {
+                    "type": "TextQuoteSelector",
+                    "exact": claim.anchor.exact,
+                    "prefix": claim.anchor.prefix,
+                    "suffix": claim.anchor.suffix,
+                },
                 {"type": "TextPositionSelector", "start": claim.anchor.start, "end": claim.anchor.end},
             ],
         },
@@ -144,12 +157,12 @@ def export_jsonld(session: Session, path: str | os.PathLike) -> ExportReport:
         items.append({k: v for k, v in item.items() if v is not None})
     collection = {
         "@context": CONTEXT,
-        "id": f"urn:curator:export:{dt.datetime.now(dt.timezone.utc):%Y%m%dT%H%M%SZ}",
+        "id": f"urn:curator:export:{dt.datetime.now(dt.UTC):%Y%m%dT%H%M%SZ}",
         "type": "AnnotationCollection",
         "label": "Curator claims",
         "total": len(items),
         "generator": {"type": "Software", "name": f"Curator {__version__}"},
-        "generated": dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z"),
+        "generated": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z"),
         "first": {"type": "AnnotationPage", "startIndex": 0, "items": items},
     }
 

@@ -13,13 +13,69 @@ from html.parser import HTMLParser
 
 from curator.core.styles import StyleRange
 
-BLOCKS = {"p", "div", "section", "article", "header", "footer", "main", "aside", "nav", "blockquote", "pre",
-          "ul", "ol", "li", "table", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "figure", "figcaption", "dl", "dt",
-          "dd", "hr", "address", "form", "fieldset", "details", "summary"}
-SKIPPED = {"script", "style", "noscript", "template", "svg", "math", "iframe", "object", "embed", "canvas",
-           "video", "audio", "head", "select", "button"}
-INLINE_KINDS = {"b": "bold", "strong": "bold", "i": "italic", "em": "italic", "cite": "italic", "code": "code",
-                "kbd": "code", "samp": "code", "a": "link"}
+BLOCKS = {
+    "p",
+    "div",
+    "section",
+    "article",
+    "header",
+    "footer",
+    "main",
+    "aside",
+    "nav",
+    "blockquote",
+    "pre",
+    "ul",
+    "ol",
+    "li",
+    "table",
+    "tr",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "figure",
+    "figcaption",
+    "dl",
+    "dt",
+    "dd",
+    "hr",
+    "address",
+    "form",
+    "fieldset",
+    "details",
+    "summary",
+}
+SKIPPED = {
+    "script",
+    "style",
+    "noscript",
+    "template",
+    "svg",
+    "math",
+    "iframe",
+    "object",
+    "embed",
+    "canvas",
+    "video",
+    "audio",
+    "head",
+    "select",
+    "button",
+}
+INLINE_KINDS = {
+    "b": "bold",
+    "strong": "bold",
+    "i": "italic",
+    "em": "italic",
+    "cite": "italic",
+    "code": "code",
+    "kbd": "code",
+    "samp": "code",
+    "a": "link",
+}
 _SPACES = re.compile(r"[ \t\n\r\f]+")
 
 
@@ -76,7 +132,9 @@ class _Converter(HTMLParser):
                 self._emit(f"[{alt}]")
             return
         if tag in BLOCKS:
-            self._break(blank=tag in {"p", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "table", "blockquote", "pre"})
+            self._break(
+                blank=tag in {"p", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "table", "blockquote", "pre"}
+            )
         if tag == "li":
             self._emit("• ")
         if tag == "pre":
@@ -102,7 +160,9 @@ class _Converter(HTMLParser):
         if tag == "pre":
             self.pre_depth = max(0, self.pre_depth - 1)
         if tag in BLOCKS:
-            self._break(blank=tag in {"p", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "table", "blockquote", "pre"})
+            self._break(
+                blank=tag in {"p", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "table", "blockquote", "pre"}
+            )
 
     def _close(self, tag: str, start: int, data: str) -> None:
         end = self.length
@@ -145,6 +205,9 @@ def html_to_text(source: str) -> tuple[str, list[StyleRange], str]:
     stripped = text.rstrip()
     lead = len(text) - len(text.lstrip("\n"))
     text = stripped[lead:]
-    styles = [StyleRange(r.start - lead, min(r.end - lead, len(text)), r.kind, r.data)
-              for r in converter.styles if r.end - lead > 0 and r.start - lead < len(text)]
+    styles = [
+        StyleRange(r.start - lead, min(r.end - lead, len(text)), r.kind, r.data)
+        for r in converter.styles
+        if r.end - lead > 0 and r.start - lead < len(text)
+    ]
     return text + "\n", sorted(styles), " ".join(converter.title.split())

@@ -19,14 +19,20 @@ class TermMatcher:
         for role, terms in session.terms.by_role(self.roles).items():
             keys: dict[str, dict[int, list[TermInfo]]] = {}
             for t in terms:
-                names = [(t.label, _LABEL)] + [(s, _SYNONYM) for s in t.synonyms] + ([(t.identifier, _IDENTIFIER)] if t.identifier else [])
+                names = (
+                    [(t.label, _LABEL)]
+                    + [(s, _SYNONYM) for s in t.synonyms]
+                    + ([(t.identifier, _IDENTIFIER)] if t.identifier else [])
+                )
                 for name, rank in names:
                     keys.setdefault(name.strip().casefold(), {}).setdefault(rank, []).append(t)
             self.index[role] = keys
         self.added: dict[tuple[str, str], str] = {}  # (role, folded label) -> label as first written
         self.ambiguous: dict[tuple[str, str], list[TermInfo]] = {}
 
-    def match(self, role: str, name: str, by_identifier_only: bool = False, identifier_hint: str = "") -> TermRef | None:
+    def match(
+        self, role: str, name: str, by_identifier_only: bool = False, identifier_hint: str = ""
+    ) -> TermRef | None:
         """The term `name` stands for, a new term to be added (if allowed), or None.
 
         A name found in two vocabularies (Dysbiosis is a condition and a mechanism) is told apart by
@@ -56,8 +62,10 @@ class TermMatcher:
         if candidates:
             where = "; ".join(f"{t.label} ({t.vocabulary_name})" for t in candidates)
             return f"'{name}' could be any of: {where}; write the label or identifier of the one you mean"
-        return (f"'{name}' is not in the {self.role_labels.get(role, role)} vocabulary (matched by label, synonym or "
-                "identifier); correct it, or choose to add unknown terms to the vocabulary")
+        return (
+            f"'{name}' is not in the {self.role_labels.get(role, role)} vocabulary (matched by label, synonym or "
+            "identifier); correct it, or choose to add unknown terms to the vocabulary"
+        )
 
     def new_terms(self) -> list[tuple[str, str]]:
         return [(role, label) for (role, _), label in self.added.items()]

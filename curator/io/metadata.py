@@ -88,6 +88,8 @@ def suggest_source_kind(text: str, doi: str, head: list[str]) -> str:
     lowered = text.casefold()
     if doi or "**authors:**" in lowered:
         return "peer_reviewed"
-    if any("news" in line.casefold() and _BREADCRUMB.match(line) for line in head) or any(_DATE.match(line) for line in head):
+    if any("news" in line.casefold() and _BREADCRUMB.match(line) for line in head) or any(
+        _DATE.match(line) for line in head
+    ):
         return "news_summary"
     return "web_article"

@@ -38,7 +38,15 @@ from curator.io.xlsx_summary_sheets import (
 __all__ = ["ExportCancelled", "ExportError", "ExportReport", "export_xlsx"]
 
 CLAIMS_LAYOUT = SheetLayout(
-    widths={"Quote": 60, "Statement": 45, "Notes": 40, "Document": 36, "Document SHA-256": 20, "Created": 18, "Updated": 18},
+    widths={
+        "Quote": 60,
+        "Statement": 45,
+        "Notes": 40,
+        "Document": 36,
+        "Document SHA-256": 20,
+        "Created": 18,
+        "Updated": 18,
+    },
     wrapped=frozenset({"Quote", "Statement", "Notes"}),  # not Document: the same title on every row
 )
 CLAIM_TERMS_HEADERS = {
@@ -67,12 +75,18 @@ DOCUMENT_HEADERS = {
     "Claims": "Number of claims on the document.",
     "Imported at": "When the document was imported (UTC).",
 }
-DOCUMENTS_LAYOUT = SheetLayout(widths={"Title": 60, "Authors": 30, "URL": 30, "SHA-256": 20, "Imported at": 18}, wrapped=frozenset({"Title"}), fit_width=True)
+DOCUMENTS_LAYOUT = SheetLayout(
+    widths={"Title": 60, "Authors": 30, "URL": 30, "SHA-256": 20, "Imported at": 18},
+    wrapped=frozenset({"Title"}),
+    fit_width=True,
+)
 CLAIM_TERMS_LAYOUT = SheetLayout(widths={"Document": 36, "Term": 32}, freeze="A2", fit_width=True)
 PROGRESS_EVERY = 500
 
 
-def export_xlsx(session: Session, path: str | os.PathLike, progress: Callable[[int, int], bool] | None = None) -> ExportReport:
+def export_xlsx(
+    session: Session, path: str | os.PathLike, progress: Callable[[int, int], bool] | None = None
+) -> ExportReport:
     """Write the workbook to `path` atomically.
 
     `progress(done, total)` is called now and then; returning False cancels, leaving any previous
@@ -105,7 +119,7 @@ def _write_workbook(session: Session, path: Path, progress: Callable[[int, int],
 
     workbook = Workbook(write_only=True)
     dictionary = DataDictionary()
-    exported_at = dt.datetime.now(dt.timezone.utc).replace(microsecond=0, tzinfo=None)
+    exported_at = dt.datetime.now(dt.UTC).replace(microsecond=0, tzinfo=None)
 
     # Claims
     columns = claim_columns(session, titles)
@@ -118,7 +132,10 @@ def _write_workbook(session: Session, path: Path, progress: Callable[[int, int],
     # Claim terms (long format)
     codebook = session.codebook
     role_labels = {r.key: r.label for r in codebook.roles}
-    choice = {k: (codebook.field(k) if any(f.key == k for f in codebook.fields) else None) for k in ("status", "claim_type", "direction")}
+    choice = {
+        k: (codebook.field(k) if any(f.key == k for f in codebook.fields) else None)
+        for k in ("status", "claim_type", "direction")
+    }
 
     def label(key: str, claim) -> str:
         f = choice[key]
@@ -131,8 +148,17 @@ def _write_workbook(session: Session, path: Path, progress: Callable[[int, int],
         status, kind, direction = label("status", claim), label("claim_type", claim), label("direction", claim)
         for t in claim.terms:
             sheet.append(
-                [claim.id, titles.get(claim.document_id, ""), role_labels.get(t.role, t.role), t.label, t.identifier,
-                 "Yes" if t.term_id is not None else "No", status, kind, direction],
+                [
+                    claim.id,
+                    titles.get(claim.document_id, ""),
+                    role_labels.get(t.role, t.role),
+                    t.label,
+                    t.identifier,
+                    "Yes" if t.term_id is not None else "No",
+                    status,
+                    kind,
+                    direction,
+                ],
                 f"Claim terms, claim {claim.id}",
             )
         tick(len(claim.terms))
@@ -154,8 +180,22 @@ def _write_workbook(session: Session, path: Path, progress: Callable[[int, int],
     for d in documents:
         counts = [by_status.get((d.id, key), 0) for key, _ in statuses]
         sheet.append(
-            [d.id, d.title, SOURCE_KINDS.get(d.source_kind, d.source_kind), d.authors, d.venue, d.published, d.doi, d.url,
-             d.file_name, d.sha256, READING_STATUSES.get(d.reading_status, d.reading_status), per_document[d.id], d.imported_at, *counts],
+            [
+                d.id,
+                d.title,
+                SOURCE_KINDS.get(d.source_kind, d.source_kind),
+                d.authors,
+                d.venue,
+                d.published,
+                d.doi,
+                d.url,
+                d.file_name,
+                d.sha256,
+                READING_STATUSES.get(d.reading_status, d.reading_status),
+                per_document[d.id],
+                d.imported_at,
+                *counts,
+            ],
             f"Documents, document {d.id}",
         )
         tick()

@@ -47,9 +47,13 @@ def check_zip(path: Path) -> None:
     except OSError as exc:
         raise WorkbookError(f"cannot read {name}: {exc.strerror or exc}") from exc
     if size > MAX_FILE_BYTES:
-        raise WorkbookError(f"{name} is {size / 1024**2:,.0f} MB; workbooks up to {MAX_FILE_BYTES // 1024**2} MB can be imported")
+        raise WorkbookError(
+            f"{name} is {size / 1024**2:,.0f} MB; workbooks up to {MAX_FILE_BYTES // 1024**2} MB can be imported"
+        )
     if not zipfile.is_zipfile(path):
-        raise WorkbookError(f"{name} is not an Excel workbook (.xlsx); in your spreadsheet program use Save As → Excel 2007-365 (.xlsx)")
+        raise WorkbookError(
+            f"{name} is not an Excel workbook (.xlsx); in your spreadsheet program use Save As → Excel 2007-365 (.xlsx)"
+        )
     try:
         with zipfile.ZipFile(path) as archive:
             members = archive.infolist()
@@ -98,14 +102,18 @@ def read_sheet(path: str | os.PathLike, preferred: str = "Claims") -> SheetTable
                     while header and not header[-1]:
                         header.pop()
                     if len(header) > MAX_COLUMNS:
-                        raise WorkbookError(f"{path.name}, sheet {sheet_name}: {len(header):,} columns; a claims sheet has fewer than {MAX_COLUMNS}")
+                        raise WorkbookError(
+                            f"{path.name}, sheet {sheet_name}: {len(header):,} columns; a claims sheet has fewer than {MAX_COLUMNS}"
+                        )
                     table = SheetTable(path, sheet_name, header)
                 continue
             cells = list(cells[: len(table.header)])
             if any(_present(c) for c in cells):
                 table.rows.append((row_number, cells))
     except CalamineError as exc:
-        raise WorkbookError(f"{path.name} cannot be read as a workbook ({_reason(exc)}); open it in your spreadsheet program and save it again as .xlsx") from exc
+        raise WorkbookError(
+            f"{path.name} cannot be read as a workbook ({_reason(exc)}); open it in your spreadsheet program and save it again as .xlsx"
+        ) from exc
     except (ValueError, OSError) as exc:  # python-calamine raises these for unreadable parts
         raise WorkbookError(f"{path.name} cannot be read as a workbook ({_reason(exc)})") from exc
     if table is None:

@@ -126,7 +126,8 @@ class TableSheet:
         self._wrapped_style = template._style
         self._wrapped_width = [
             (i, max(1, int(self.sheet.column_dimensions[get_column_letter(i + 1)].width * 1.1)))
-            for i, h in enumerate(headers) if h in layout.wrapped
+            for i, h in enumerate(headers)
+            if h in layout.wrapped
         ]
 
     def column_letter(self, header: str) -> str:
@@ -200,7 +201,10 @@ def close_all(workbook) -> None:
 def _disk_full(exc: BaseException) -> bool:
     # lxml reports a failed write as SerialisationError("IO_ENOSPC"), not as an OSError.
     return getattr(exc, "errno", None) in (errno.ENOSPC, errno.EFBIG, errno.EDQUOT) or str(exc) in (
-        "IO_ENOSPC", "IO_EFBIG", "IO_EDQUOT")
+        "IO_ENOSPC",
+        "IO_EFBIG",
+        "IO_EDQUOT",
+    )
 
 
 @contextmanager

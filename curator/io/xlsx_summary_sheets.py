@@ -40,7 +40,12 @@ CODEBOOK_HEADERS = {
     "Claims": "Number of claims tagged with the term.",
     "Added by": "'Codebook' for terms shipped with the codebook, else the reviewer who added it.",
 }
-CODEBOOK_LAYOUT = SheetLayout(widths={"Term": 34, "Synonyms": 40, "Description": 50, "Vocabulary": 22}, wrapped=frozenset({"Description", "Synonyms"}), freeze="D2", fit_width=True)
+CODEBOOK_LAYOUT = SheetLayout(
+    widths={"Term": 34, "Synonyms": 40, "Description": 50, "Vocabulary": 22},
+    wrapped=frozenset({"Description", "Synonyms"}),
+    freeze="D2",
+    fit_width=True,
+)
 
 
 class DataDictionary:
@@ -64,13 +69,32 @@ def write_codebook(workbook, session: Session, report: ExportReport, dictionary:
     for t in terms:
         used_for = ", ".join(role_labels.get(r, r) for r in t.roles) or "any field"
         sheet.append(
-            [t.vocabulary_name, used_for, t.label, t.identifier, "; ".join(t.synonyms), t.description,
-             usage.get(t.id, 0), added_by.get(t.id) or "Codebook"],
+            [
+                t.vocabulary_name,
+                used_for,
+                t.label,
+                t.identifier,
+                "; ".join(t.synonyms),
+                t.description,
+                usage.get(t.id, 0),
+                added_by.get(t.id) or "Codebook",
+            ],
             f"Codebook, term {t.id}",
         )
     for role, label, identifier, n in kept:
-        sheet.append(["(deleted from the vocabulary; kept on claims)", role_labels.get(role, role), label, identifier, "", "", n, ""],
-                     f"Codebook, kept term {label}")
+        sheet.append(
+            [
+                "(deleted from the vocabulary; kept on claims)",
+                role_labels.get(role, role),
+                label,
+                identifier,
+                "",
+                "",
+                n,
+                "",
+            ],
+            f"Codebook, kept term {label}",
+        )
 
 
 def write_evidence_map(workbook, session: Session, report: ExportReport, dictionary: DataDictionary) -> None:
@@ -102,22 +126,45 @@ def write_evidence_map(workbook, session: Session, report: ExportReport, diction
     turned = Alignment(horizontal="center", vertical="bottom", text_rotation=90)
     wrap = Alignment(wrap_text=True, vertical="top")
 
-    sheet.append([styled(sheet, f"Evidence map: number of claims per {roles.get('condition', 'condition').lower()} (rows) "
-                        f"and {roles.get('intervention', 'intervention').lower()} (columns), by direction of effect",
-                        font=Font(bold=True, size=13))])
+    sheet.append(
+        [
+            styled(
+                sheet,
+                f"Evidence map: number of claims per {roles.get('condition', 'condition').lower()} (rows) "
+                f"and {roles.get('intervention', 'intervention').lower()} (columns), by direction of effect",
+                font=Font(bold=True, size=13),
+            )
+        ]
+    )
     legend = ", ".join(f"{label} {colour}" for label, _, colour in MAP_COLUMNS.values())
-    sheet.append(["A claim with two conditions and two interventions counts in four cells. An empty cell: no claim. "
-                  f"Colours deepen with the count ({legend})."])
-    dictionary.add("Evidence map", [
-        ("Condition / ID", "A condition term used on at least one claim that also names an intervention, and its identifier."),
-        ("Intervention × direction", "Number of claims naming that condition and that intervention, with that direction of effect "
-         "(Benefit, No effect, Harm, Mixed; Other covers every other direction and none)."),
-    ])
+    sheet.append(
+        [
+            "A claim with two conditions and two interventions counts in four cells. An empty cell: no claim. "
+            f"Colours deepen with the count ({legend})."
+        ]
+    )
+    dictionary.add(
+        "Evidence map",
+        [
+            (
+                "Condition / ID",
+                "A condition term used on at least one claim that also names an intervention, and its identifier.",
+            ),
+            (
+                "Intervention × direction",
+                "Number of claims naming that condition and that intervention, with that direction of effect "
+                "(Benefit, No effect, Harm, Mixed; Other covers every other direction and none).",
+            ),
+        ],
+    )
     if not emap.rows:
         sheet.append(["No claim names both a condition and an intervention yet."])
         return
 
-    header_row = [styled(sheet, "Condition", font=white, fill=fill, alignment=centre), styled(sheet, "ID", font=white, fill=fill, alignment=centre)]
+    header_row = [
+        styled(sheet, "Condition", font=white, fill=fill, alignment=centre),
+        styled(sheet, "ID", font=white, fill=fill, alignment=centre),
+    ]
     sub_row = [styled(sheet, "", fill=fill), styled(sheet, "", fill=fill)]
     for c, column in enumerate(emap.columns):
         name = safe_text(column.label, "Evidence map", report) + (f"\n{column.identifier}" if column.identifier else "")
@@ -135,24 +182,39 @@ def write_evidence_map(workbook, session: Session, report: ExportReport, diction
     sheet.append(sub_row)
     count_format = "0;-0;;@"  # zero shows as an empty cell, yet stays a number for sums
     for row in emap.rows:
-        values = [styled(sheet, safe_text(row.label, "Evidence map", report), font=bold, alignment=wrap), row.identifier or None]
+        values = [
+            styled(sheet, safe_text(row.label, "Evidence map", report), font=bold, alignment=wrap),
+            row.identifier or None,
+        ]
         for column in emap.columns:
             for d in directions:
-                values.append(styled(sheet, emap.count(row, column, d), number_format=count_format, alignment=Alignment(horizontal="center")))
+                values.append(
+                    styled(
+                        sheet,
+                        emap.count(row, column, d),
+                        number_format=count_format,
+                        alignment=Alignment(horizontal="center"),
+                    )
+                )
         sheet.append(values)
     last_row = 4 + len(emap.rows)
     for i, d in enumerate(directions):
         ranges = " ".join(
-            f"{get_column_letter(3 + c * group + i)}5:{get_column_letter(3 + c * group + i)}{last_row}" for c in range(len(emap.columns))
+            f"{get_column_letter(3 + c * group + i)}5:{get_column_letter(3 + c * group + i)}{last_row}"
+            for c in range(len(emap.columns))
         )
         sheet.conditional_formatting.add(
             ranges,
-            ColorScaleRule(start_type="num", start_value=0, start_color="FFFFFF", end_type="max", end_color=MAP_COLUMNS[d][1]),
+            ColorScaleRule(
+                start_type="num", start_value=0, start_color="FFFFFF", end_type="max", end_color=MAP_COLUMNS[d][1]
+            ),
         )
     sheet.freeze_panes = "C5"
 
 
-def write_lists(workbook, columns: list[ClaimColumn], document_titles: list[str], report: ExportReport) -> dict[str, str]:
+def write_lists(
+    workbook, columns: list[ClaimColumn], document_titles: list[str], report: ExportReport
+) -> dict[str, str]:
     """The hidden sheet the dropdowns refer to (inline lists are limited to 255 characters)."""
     from openpyxl.utils import get_column_letter
 
@@ -166,7 +228,9 @@ def write_lists(workbook, columns: list[ClaimColumn], document_titles: list[str]
     depth = max(len(v) for v in lists.values())
     sheet.append(headers)
     for i in range(depth):
-        sheet.append([styled(sheet, safe_text(lists[h][i], "Lists", report)) if i < len(lists[h]) else None for h in headers])
+        sheet.append(
+            [styled(sheet, safe_text(lists[h][i], "Lists", report)) if i < len(lists[h]) else None for h in headers]
+        )
     refs = {}
     for j, h in enumerate(headers, 1):
         letter = get_column_letter(j)
@@ -183,14 +247,21 @@ def add_dropdowns(claims: TableSheet, lists: dict[str, str]) -> None:
             continue
         letter = claims.column_letter(header)
         validation = DataValidation(
-            type="list", formula1=ref, allow_blank=True, showErrorMessage=True, errorStyle="warning",
-            errorTitle=f"Not a known {header.lower()}", error=f"Pick {header} from the list (see the Codebook and About sheets).",
+            type="list",
+            formula1=ref,
+            allow_blank=True,
+            showErrorMessage=True,
+            errorStyle="warning",
+            errorTitle=f"Not a known {header.lower()}",
+            error=f"Pick {header} from the list (see the Codebook and About sheets).",
         )
         validation.add(f"{letter}2:{letter}1048576")
         claims.sheet.data_validations.append(validation)
 
 
-def write_about(sheet, session: Session, report: ExportReport, dictionary: DataDictionary, exported_at: dt.datetime, term_rows: int) -> None:
+def write_about(
+    sheet, session: Session, report: ExportReport, dictionary: DataDictionary, exported_at: dt.datetime, term_rows: int
+) -> None:
     from openpyxl.styles import Alignment, Font
 
     bold, title = Font(bold=True), Font(bold=True, size=13)
@@ -216,7 +287,12 @@ def write_about(sheet, session: Session, report: ExportReport, dictionary: DataD
         sheet.append([styled(sheet, key, font=bold), styled(sheet, value) if isinstance(value, str) else value])
     sheet.append([])
     warnings = report.warnings
-    sheet.append([styled(sheet, "Warnings", font=bold), styled(sheet, "None" if not warnings else f"{len(warnings)} cell(s) changed to fit Excel:")])
+    sheet.append(
+        [
+            styled(sheet, "Warnings", font=bold),
+            styled(sheet, "None" if not warnings else f"{len(warnings)} cell(s) changed to fit Excel:"),
+        ]
+    )
     for line in warnings:
         sheet.append([None, None, styled(sheet, line, alignment=wrap)])
     sheet.append([])

@@ -46,8 +46,10 @@ def open_or_recover(args, interaction, parent=None):
         if damaged.backup is None:
             interaction.show_error(parent, str(damaged), "Project damaged")
             return None
-        question = (f"The project file {damaged.path} is damaged ({damaged.detail}).\n\n"
-                    f"Restore the newest intact backup, {damaged.backup.name}? The damaged file is kept beside it, renamed.")
+        question = (
+            f"The project file {damaged.path} is damaged ({damaged.detail}).\n\n"
+            f"Restore the newest intact backup, {damaged.backup.name}? The damaged file is kept beside it, renamed."
+        )
         if not interaction.confirm(parent, "Project damaged", question, "Restore backup"):
             return None
         try:
@@ -56,9 +58,12 @@ def open_or_recover(args, interaction, parent=None):
         except Exception as exc:  # noqa: BLE001 - one error path: words in a box
             interaction.show_error(parent, user_message(exc), "Curator")
             return None
-        interaction.show_info(parent, "Backup restored",
-                              f"The project was restored from {damaged.backup.name}.\n"
-                              f"The damaged file is kept at {report.previous_kept_as}.")
+        interaction.show_info(
+            parent,
+            "Backup restored",
+            f"The project was restored from {damaged.backup.name}.\n"
+            f"The damaged file is kept at {report.previous_kept_as}.",
+        )
         return session
     except Exception as exc:  # noqa: BLE001
         interaction.show_error(parent, f"Curator cannot open the project.\n\n{user_message(exc)}", "Curator")

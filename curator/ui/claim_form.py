@@ -178,7 +178,9 @@ class ClaimForm(QWidget):
         try:
             self.mode, self.document_id, self.start, self.end = mode, document_id, start, end
             shown = quote if len(quote) <= QUOTE_PREVIEW_CHARS else quote[:QUOTE_PREVIEW_CHARS] + "…"
-            self.quote.setText(f"“{shown}”" if quote else "Select a passage in the reader, then press New claim (Ctrl+N).")
+            self.quote.setText(
+                f"“{shown}”" if quote else "Select a passage in the reader, then press New claim (Ctrl+N)."
+            )
             self.set_values(values, terms)
             self._baseline = self._snapshot()
         finally:
@@ -205,12 +207,21 @@ class ClaimForm(QWidget):
 
     def load_record(self, record: ClaimRecord) -> None:
         self.claim_id = record.id
-        self._load("edit", record.document_id, record.anchor.start, record.anchor.end, record.anchor.exact, record.values, record.terms)
+        self._load(
+            "edit",
+            record.document_id,
+            record.anchor.start,
+            record.anchor.end,
+            record.anchor.exact,
+            record.values,
+            record.terms,
+        )
         if record.orphaned:
             self.heading.setText(f"Claim {record.id} — orphaned")
             self.quote.setText(
                 f"“{self.quote.text().strip('“”')}”\n\n⚠ Not in the current version of this document. Select the passage "
-                "in the reader and press Ctrl+Shift+R (Claim → Re-anchor to selection), or leave it orphaned.")
+                "in the reader and press Ctrl+Shift+R (Claim → Re-anchor to selection), or leave it orphaned."
+            )
 
     def clear(self) -> None:
         self.claim_id = None

@@ -36,8 +36,14 @@ class DocumentDetailsDialog(QDialog):
         layout = QVBoxLayout(self)
         form = QFormLayout()
         self.edits: dict[str, QLineEdit] = {}
-        for key, label in (("title", "Title"), ("authors", "Authors"), ("venue", "Venue"), ("published", "Published"),
-                           ("doi", "DOI"), ("url", "URL")):
+        for key, label in (
+            ("title", "Title"),
+            ("authors", "Authors"),
+            ("venue", "Venue"),
+            ("published", "Published"),
+            ("doi", "DOI"),
+            ("url", "URL"),
+        ):
             edit = QLineEdit(getattr(info, key))
             edit.setCursorPosition(0)  # long titles read from their start
             edit.setObjectName(f"detail_{key}")
@@ -53,11 +59,17 @@ class DocumentDetailsDialog(QDialog):
         self.notes.setFixedHeight(70)
         form.addRow("Notes", self.notes)
         versions = session.documents.version_count(document_id)
-        facts = (f"File {info.file_name or '—'} · {info.format}"
-                 + (f" · encoding {info.encoding}" if info.encoding else "")
-                 + f" · imported {info.imported_at:%Y-%m-%d %H:%M} UTC" if info.imported_at else "")
+        facts = (
+            f"File {info.file_name or '—'} · {info.format}"
+            + (f" · encoding {info.encoding}" if info.encoding else "")
+            + f" · imported {info.imported_at:%Y-%m-%d %H:%M} UTC"
+            if info.imported_at
+            else ""
+        )
         form.addRow("Source", QLabel(facts))
-        sha = QLabel(info.sha256 + (f"  ({versions} earlier version{'s' if versions != 1 else ''} kept)" if versions else ""))
+        sha = QLabel(
+            info.sha256 + (f"  ({versions} earlier version{'s' if versions != 1 else ''} kept)" if versions else "")
+        )
         sha.setTextInteractionFlags(sha.textInteractionFlags() | sha.textInteractionFlags().TextSelectableByMouse)
         form.addRow("SHA-256", sha)
         layout.addLayout(form)
@@ -92,6 +104,11 @@ def edit_document_details(window: MainWindow) -> None:
     details = window.interaction.edit_details(window, document_id)
     if details is None:
         return
-    if run_command(window.undo_stack, EditDocumentDetails(window.session, document_id, details), window.apply_changes, window.show_error):
+    if run_command(
+        window.undo_stack,
+        EditDocumentDetails(window.session, document_id, details),
+        window.apply_changes,
+        window.show_error,
+    ):
         window.setWindowTitle(f"{window.session.documents.get(document_id).title} — Curator")
         window.statusBar().showMessage("Document details saved. Ctrl+Z undoes it.", 6000)

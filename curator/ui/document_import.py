@@ -34,9 +34,12 @@ class EncodingDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle(f"Encoding of {needed.name}")
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel(
-            f"<b>{needed.name}</b> is not UTF-8. Pick the encoding under which this line reads correctly; "
-            "the choice is recorded with the document."))
+        layout.addWidget(
+            QLabel(
+                f"<b>{needed.name}</b> is not UTF-8. Pick the encoding under which this line reads correctly; "
+                "the choice is recorded with the document."
+            )
+        )
         self.choices = QListWidget()
         for encoding, preview in needed.previews().items():
             item = QListWidgetItem(f"{encoding:<10}  {preview}")
@@ -132,8 +135,12 @@ def replace_document(window: MainWindow) -> None:
     if accepted is None:
         window.statusBar().showMessage("Replacement cancelled; nothing changed.", 5000)
         return
-    if run_command(window.undo_stack, ReplaceDocument(window.session, plan, accepted), window.apply_changes, window.show_error):
+    if run_command(
+        window.undo_stack, ReplaceDocument(window.session, plan, accepted), window.apply_changes, window.show_error
+    ):
         orphaned = plan.left_orphaned(accepted)
         window.statusBar().showMessage(
             f"Replaced with {Path(chosen).name}: {len(plan.relocations) - orphaned} claims re-anchored, "
-            f"{orphaned} orphaned. Ctrl+Z undoes it.", 12000)
+            f"{orphaned} orphaned. Ctrl+Z undoes it.",
+            12000,
+        )

@@ -42,13 +42,20 @@ def preview_lines(plan: ImportPlan) -> list[PreviewLine]:
     by_row: list[tuple[int, list[PreviewLine]]] = []
     for r in plan.new:
         statement = r.draft.values.get("statement") or ""
-        by_row.append((r.row, [
-            PreviewLine(str(r.row), "new", "New claim", "Document", "", r.document),
-            PreviewLine(str(r.row), "new", "New claim", "Quote", "", r.quote),
-            PreviewLine(str(r.row), "new", "New claim", "Statement", "", statement),
-        ]))
+        by_row.append(
+            (
+                r.row,
+                [
+                    PreviewLine(str(r.row), "new", "New claim", "Document", "", r.document),
+                    PreviewLine(str(r.row), "new", "New claim", "Quote", "", r.quote),
+                    PreviewLine(str(r.row), "new", "New claim", "Statement", "", statement),
+                ],
+            )
+        )
     for r in plan.changed:
-        by_row.append((r.row, [PreviewLine(str(r.row), str(r.claim_id), "Changed", c.field, c.old, c.new) for c in r.changes]))
+        by_row.append(
+            (r.row, [PreviewLine(str(r.row), str(r.claim_id), "Changed", c.field, c.old, c.new) for c in r.changes])
+        )
     lines = problems + [line for _, group in sorted(by_row, key=lambda g: g[0]) for line in group]
     for role, label in plan.new_terms:
         lines.append(PreviewLine("", "", "New term", plan.role_labels.get(role, role), "", label))
@@ -134,7 +141,7 @@ class ImportPreviewDialog(QDialog):
     def _replan(self, add_terms: bool) -> None:
         try:
             plan = self.replan(add_terms)
-        except Exception as exc:  # the file changed or vanished since the first reading
+        except Exception as exc:  # noqa: BLE001 - the file changed or vanished since the first reading
             self.summary.setText(f"The workbook can no longer be read: {user_message(exc)}")
             self.import_button.setEnabled(False)
             return

@@ -197,7 +197,8 @@ class MainWindow(QMainWindow):
     def _highlights(self) -> list[Highlight]:
         return [  # an orphaned claim's positions belong to an earlier version: not shown here
             Highlight(r.record.id, r.record.anchor.start, r.record.anchor.end, type_colour(r.type_index))
-            for r in self.claims.rows if not r.record.orphaned
+            for r in self.claims.rows
+            if not r.record.orphaned
         ]
 
     def _reload_claims(self) -> None:
@@ -216,7 +217,10 @@ class MainWindow(QMainWindow):
         model.blockSignals(True)
         row = self.claims.row_of(claim_id) if claim_id is not None else -1
         if row >= 0:
-            model.setCurrentIndex(self.claims.index(row, 0), QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows)
+            model.setCurrentIndex(
+                self.claims.index(row, 0),
+                QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows,
+            )
             self.claim_view.scrollTo(self.claims.index(row, 0))
         else:
             model.clearSelection()
@@ -305,7 +309,9 @@ class MainWindow(QMainWindow):
             return
         claim_id = self.form.claim_id
         self.form.clear()
-        if run_command(self.undo_stack, DeleteClaim(self.session.claims, claim_id), self.apply_changes, self.show_error):
+        if run_command(
+            self.undo_stack, DeleteClaim(self.session.claims, claim_id), self.apply_changes, self.show_error
+        ):
             self.statusBar().showMessage(f"Claim {claim_id} deleted — Ctrl+Z brings it back.", 6000)
         self._update_actions()
 
@@ -329,8 +335,9 @@ class MainWindow(QMainWindow):
         if changes.documents:
             self.documents.update_rows(self.session.documents.summaries(set(changes.documents)))
         if self.document_id in changes.texts:
-            self.reader.set_text(self.session.documents.get(self.document_id).text,
-                                 self.session.documents.styles(self.document_id))
+            self.reader.set_text(
+                self.session.documents.get(self.document_id).text, self.session.documents.styles(self.document_id)
+            )
             self._reload_claims()
         if self.document_id in changes.documents or changes.claims & {r.record.id for r in self.claims.rows}:
             self._reload_claims()
@@ -363,7 +370,7 @@ class MainWindow(QMainWindow):
         vocabulary_key, label, identifier = answer
         try:
             term, _ = self.session.terms.add(vocabulary_key, label, identifier)
-        except Exception as exc:
+        except Exception as exc:  # noqa: BLE001 - one error path: words in a box
             self.show_error(user_message(exc))
             return
         self._refresh_vocabulary()
@@ -375,7 +382,7 @@ class MainWindow(QMainWindow):
     def _run_service(self, call) -> None:
         try:
             changes = call()
-        except Exception as exc:
+        except Exception as exc:  # noqa: BLE001 - one error path: words in a box
             self.show_error(user_message(exc))
             return
         self.apply_changes(changes)
@@ -410,8 +417,12 @@ class MainWindow(QMainWindow):
 
     def _restore_layout(self) -> None:
         s = self.settings
-        for key, restore in (("window/geometry", self.restoreGeometry), ("window/state", self.restoreState),
-                             ("window/main", self.main.restoreState), ("window/centre", self.centre.restoreState)):
+        for key, restore in (
+            ("window/geometry", self.restoreGeometry),
+            ("window/state", self.restoreState),
+            ("window/main", self.main.restoreState),
+            ("window/centre", self.centre.restoreState),
+        ):
             value = s.value(key)
             if isinstance(value, QByteArray):
                 restore(value)

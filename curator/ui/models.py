@@ -11,6 +11,8 @@ from curator.core.codebook import Codebook
 from curator.core.records import READING_STATUSES, ClaimRecord, DocumentSummary
 from curator.ui.reader import type_colour
 
+NO_PARENT = QModelIndex()
+
 
 class PlainRowsModel(QAbstractTableModel):
     """A flat table over a list of plain values, with fixed column headers."""
@@ -18,14 +20,18 @@ class PlainRowsModel(QAbstractTableModel):
     HEADERS: tuple[str, ...] = ()
     rows: list
 
-    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: N802
+    def rowCount(self, parent=NO_PARENT) -> int:  # noqa: N802
         return 0 if parent.isValid() else len(self.rows)
 
-    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: N802
+    def columnCount(self, parent=NO_PARENT) -> int:  # noqa: N802
         return 0 if parent.isValid() else len(self.HEADERS)
 
     def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal and 0 <= section < len(self.HEADERS):
+        if (
+            role == Qt.ItemDataRole.DisplayRole
+            and orientation == Qt.Orientation.Horizontal
+            and 0 <= section < len(self.HEADERS)
+        ):
             return self.HEADERS[section]
         return None
 
@@ -93,7 +99,11 @@ def claim_row(record: ClaimRecord, codebook: Codebook) -> ClaimRow:
         except KeyError:
             return ""
 
-    types = [c.key for c in codebook.field("claim_type").choices] if any(f.key == "claim_type" for f in codebook.fields) else []
+    types = (
+        [c.key for c in codebook.field("claim_type").choices]
+        if any(f.key == "claim_type" for f in codebook.fields)
+        else []
+    )
     claim_type = record.values.get("claim_type") or ""
     return ClaimRow(
         record=record,
@@ -133,8 +143,10 @@ class ClaimTableModel(PlainRowsModel):
         if role == Qt.ItemDataRole.ForegroundRole and column == 1 and row.record.orphaned:
             return QColor("#9a3412")
         if role == Qt.ItemDataRole.ToolTipRole and column == 1 and row.record.orphaned:
-            return ("This quote is not in the current version of the document. Select the passage in the reader "
-                    "and use Claim → Re-anchor to selection, or keep it as it is.\n\n" + row.record.anchor.exact)
+            return (
+                "This quote is not in the current version of the document. Select the passage in the reader "
+                "and use Claim → Re-anchor to selection, or keep it as it is.\n\n" + row.record.anchor.exact
+            )
         if role == Qt.ItemDataRole.ToolTipRole and column in (1, 2, 6):
             return (None, row.record.anchor.exact, row.statement, None, None, None, row.terms)[column] or None
         if role == Qt.ItemDataRole.DecorationRole and column == 3:

@@ -76,7 +76,7 @@ class DraftKeeper(QObject):
         w.form.set_values(draft.values, draft.terms)
         w.form.dirtyChanged.emit(w.form.is_dirty())
         w.reader.select_claim(saved.claim_id if saved.claim_exists else None)
-        local = saved.saved_at.replace(tzinfo=dt.timezone.utc).astimezone()
+        local = saved.saved_at.replace(tzinfo=dt.UTC).astimezone()
         what = f"claim {saved.claim_id}" if saved.claim_exists else "a new claim"
         w.statusBar().showMessage(
             f"Recovered unsaved input for {what} from {local:%d %b %H:%M}. Save it (Ctrl+S) or press Revert to drop it.",
@@ -125,13 +125,15 @@ def restore_from_backup(window: MainWindow) -> None:
         return
     if not window.resolve_unsaved():
         return
-    chosen = window.interaction.ask_open_path(window, "Restore from backup", str(backup_folder(session.path)),
-                                              "Curator backups (*.sqlite3)")
+    chosen = window.interaction.ask_open_path(
+        window, "Restore from backup", str(backup_folder(session.path)), "Curator backups (*.sqlite3)"
+    )
     if not chosen:
         return
     backup = Path(chosen)
     if not window.interaction.confirm(
-        window, "Restore from backup",
+        window,
+        "Restore from backup",
         f"Replace the project with the backup {backup.name}?\n\nWork done since that backup disappears from the "
         "project, but the project as it is now is first saved as another backup, so this can be undone.",
         "Restore",
@@ -150,9 +152,15 @@ def restore_from_backup(window: MainWindow) -> None:
         if session.reviewer:
             reopened.use_reviewer(session.reviewer.name, session.reviewer.initials)
     except Exception as exc:  # noqa: BLE001 - words, then a clean exit: there is no project to show
-        kept = f" The project as it was is kept at {report.previous_kept_as}." if report and report.previous_kept_as else ""
-        window.show_error(f"The project could not be opened again after the restore: {user_message(exc)}.{kept} "
-                          "Curator will close; start it again to retry.")
+        kept = (
+            f" The project as it was is kept at {report.previous_kept_as}."
+            if report and report.previous_kept_as
+            else ""
+        )
+        window.show_error(
+            f"The project could not be opened again after the restore: {user_message(exc)}.{kept} "
+            "Curator will close; start it again to retry."
+        )
         window.close()
         return
     window.replace_session(reopened)

@@ -98,7 +98,9 @@ class ReaderView(QTextEdit):
         self.setReadOnly(True)
         self.setAcceptRichText(False)
         self.setUndoRedoEnabled(False)
-        self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse | Qt.TextInteractionFlag.TextSelectableByKeyboard)
+        self.setTextInteractionFlags(
+            Qt.TextInteractionFlag.TextSelectableByMouse | Qt.TextInteractionFlag.TextSelectableByKeyboard
+        )
         self.setLineWrapMode(QTextEdit.LineWrapMode.WidgetWidth)
         font = QFont()
         font.setFamilies(["Charter", "Georgia", "Noto Serif", "DejaVu Serif", "serif"])
@@ -328,4 +330,4 @@ class ReaderView(QTextEdit):
                 self.claimClicked.emit(hits[0])
 
 
-__all__ = ["ReaderView", "Highlight", "type_colour"]
+__all__ = ["Highlight", "ReaderView", "type_colour"]

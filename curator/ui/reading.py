@@ -3,6 +3,7 @@ theme, which follows the system unless the reviewer picks one. Choices are remem
 
 from __future__ import annotations
 
+import contextlib
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
@@ -31,12 +32,18 @@ QLabel#storageBanner[severity="readonly"] { background: #5a2320; color: #ffdedb;
 def dark_palette() -> QPalette:
     p = QPalette()
     colours = {
-        QPalette.ColorRole.Window: "#202124", QPalette.ColorRole.WindowText: "#e8eaed",
-        QPalette.ColorRole.Base: "#17181a", QPalette.ColorRole.AlternateBase: "#232427",
-        QPalette.ColorRole.Text: "#e8eaed", QPalette.ColorRole.Button: "#2b2c2f",
-        QPalette.ColorRole.ButtonText: "#e8eaed", QPalette.ColorRole.Highlight: "#3d6a8c",
-        QPalette.ColorRole.HighlightedText: "#ffffff", QPalette.ColorRole.ToolTipBase: "#2b2c2f",
-        QPalette.ColorRole.ToolTipText: "#e8eaed", QPalette.ColorRole.Link: "#8ab4f8",
+        QPalette.ColorRole.Window: "#202124",
+        QPalette.ColorRole.WindowText: "#e8eaed",
+        QPalette.ColorRole.Base: "#17181a",
+        QPalette.ColorRole.AlternateBase: "#232427",
+        QPalette.ColorRole.Text: "#e8eaed",
+        QPalette.ColorRole.Button: "#2b2c2f",
+        QPalette.ColorRole.ButtonText: "#e8eaed",
+        QPalette.ColorRole.Highlight: "#3d6a8c",
+        QPalette.ColorRole.HighlightedText: "#ffffff",
+        QPalette.ColorRole.ToolTipBase: "#2b2c2f",
+        QPalette.ColorRole.ToolTipText: "#e8eaed",
+        QPalette.ColorRole.Link: "#8ab4f8",
         QPalette.ColorRole.PlaceholderText: "#9aa0a6",
     }
     for role, colour in colours.items():
@@ -64,10 +71,8 @@ class ReadingSettings:
         self.theme = str(s.value("reading/theme", "system"))
         self.theme = self.theme if self.theme in THEMES else "system"
         self.dark_applied = False  # the application starts with its light palette
-        try:
+        with contextlib.suppress(AttributeError):  # Qt < 6.5 has no colour scheme
             QGuiApplication.styleHints().colorSchemeChanged.connect(lambda _: self.apply_theme())
-        except AttributeError:
-            pass
 
     def save(self) -> None:
         s = self.window.settings
@@ -152,15 +157,31 @@ def build_view_menu(window: MainWindow, actions: dict[str, QAction]) -> None:
     add("narrower", "&Narrower lines", lambda: reading.widen(-8), ("Ctrl+[",))
     spacing = QActionGroup(window)
     for name, percent in SPACINGS.items():
-        action = add(f"spacing_{name.lower()}", f"{name} line spacing", lambda _=False, p=percent: reading.set_spacing(p),
-                     checkable=True, checked=reading.line_height == percent)
+        action = add(
+            f"spacing_{name.lower()}",
+            f"{name} line spacing",
+            lambda _=False, p=percent: reading.set_spacing(p),
+            checkable=True,
+            checked=reading.line_height == percent,
+        )
         spacing.addAction(action)
     menu.addSeparator()
-    add("dim_chrome", "&Dim site chrome (navigation, adverts)", reading.set_dim_chrome, checkable=True, checked=reading.dim_chrome)
+    add(
+        "dim_chrome",
+        "&Dim site chrome (navigation, adverts)",
+        reading.set_dim_chrome,
+        checkable=True,
+        checked=reading.dim_chrome,
+    )
     menu.addSeparator()
     themes = QActionGroup(window)
     for theme in THEMES:
         label = {"system": "Theme: follow the system", "light": "Theme: light", "dark": "Theme: dark"}[theme]
-        action = add(f"theme_{theme}", label, lambda _=False, t=theme: reading.set_theme(t), checkable=True,
-                     checked=reading.theme == theme)
+        action = add(
+            f"theme_{theme}",
+            label,
+            lambda _=False, t=theme: reading.set_theme(t),
+            checkable=True,
+            checked=reading.theme == theme,
+        )
         themes.addAction(action)

@@ -44,7 +44,8 @@ class RevisionDialog(QDialog):
             f"{len(plan.relocations)} claims: <b>{counts['exact']}</b> exactly where they were, "
             f"<b>{counts['moved']}</b> moved, <b>{counts['fuzzy']}</b> with a similar passage, "
             f"<b>{counts['orphaned']}</b> not found. No claim is moved onto different words unless you tick it; "
-            "unticked and not-found claims keep their quote as orphaned claims.")
+            "unticked and not-found claims keep their quote as orphaned claims."
+        )
         summary.setWordWrap(True)
         layout.addWidget(summary)
         review = plan.to_review()

@@ -101,7 +101,11 @@ class TermPicker(QWidget):
         self.changed.emit()
 
     def keyPressEvent(self, event) -> None:  # noqa: N802
-        if event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace) and self.chips.hasFocus() and self.chips.currentItem():
+        if (
+            event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace)
+            and self.chips.hasFocus()
+            and self.chips.currentItem()
+        ):
             self._remove_item(self.chips.currentItem())
             return
         super().keyPressEvent(event)

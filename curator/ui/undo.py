@@ -21,7 +21,7 @@ class CommandAdapter(QUndoCommand):
     def _run(self, step: Callable[[], Changes]) -> None:
         try:
             changes = step()
-        except Exception as exc:  # shown to the reviewer in words; the stack drops the command
+        except Exception as exc:  # noqa: BLE001 - shown to the reviewer in words; the stack drops the command
             self.setObsolete(True)
             self.on_error(user_message(exc))
             return
@@ -34,7 +34,9 @@ class CommandAdapter(QUndoCommand):
         self._run(self.command.undo)
 
 
-def run_command(stack: QUndoStack, command: Command, on_changes: Callable[[Changes], None], on_error: Callable[[str], None]) -> bool:
+def run_command(
+    stack: QUndoStack, command: Command, on_changes: Callable[[Changes], None], on_error: Callable[[str], None]
+) -> bool:
     """Do `command` through the undo stack; return whether it succeeded."""
     failed: list[str] = []
 

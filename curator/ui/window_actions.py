@@ -37,40 +37,95 @@ def _action(window, text: str, slot, shortcuts=(), tip: str = "") -> QAction:
 
 def build_menus(window: MainWindow) -> dict[str, QAction]:
     a: dict[str, QAction] = {}
-    a["new_claim"] = _action(window, "&New claim from selection", window.new_claim, ("Ctrl+N",), "Turn the selected passage into a claim")
-    a["save_claim"] = _action(window, "&Save claim", window.save_claim, ("Ctrl+S", "Ctrl+Return", "Ctrl+Enter"), "Save the claim in the form")
-    a["delete_claim"] = _action(window, "&Delete claim", window.delete_claim, ("Ctrl+Delete",), "Delete the selected claim (undoable)")
-    a["reanchor"] = _action(window, "&Re-anchor to selection", window.reanchor_claim, ("Ctrl+Shift+R",),
-                            "Make the claim in the form quote the passage selected in the reader (for orphaned claims)")
-    a["document_details"] = _action(window, "Document &details…", lambda: edit_document_details(window), ("Ctrl+I",),
-                                    "Title, authors, venue, date, DOI, URL and the entities the source lists")
-    a["replace_document"] = _action(window, "&Replace with revised version…", lambda: replace_document(window), (),
-                                    "Import a new version of this document and re-anchor its claims")
+    a["new_claim"] = _action(
+        window, "&New claim from selection", window.new_claim, ("Ctrl+N",), "Turn the selected passage into a claim"
+    )
+    a["save_claim"] = _action(
+        window, "&Save claim", window.save_claim, ("Ctrl+S", "Ctrl+Return", "Ctrl+Enter"), "Save the claim in the form"
+    )
+    a["delete_claim"] = _action(
+        window, "&Delete claim", window.delete_claim, ("Ctrl+Delete",), "Delete the selected claim (undoable)"
+    )
+    a["reanchor"] = _action(
+        window,
+        "&Re-anchor to selection",
+        window.reanchor_claim,
+        ("Ctrl+Shift+R",),
+        "Make the claim in the form quote the passage selected in the reader (for orphaned claims)",
+    )
+    a["document_details"] = _action(
+        window,
+        "Document &details…",
+        lambda: edit_document_details(window),
+        ("Ctrl+I",),
+        "Title, authors, venue, date, DOI, URL and the entities the source lists",
+    )
+    a["replace_document"] = _action(
+        window,
+        "&Replace with revised version…",
+        lambda: replace_document(window),
+        (),
+        "Import a new version of this document and re-anchor its claims",
+    )
     a["undo"] = window.undo_stack.createUndoAction(window, "&Undo")
     a["undo"].setShortcuts([QKeySequence("Ctrl+Z")])
     a["redo"] = window.undo_stack.createRedoAction(window, "&Redo")
     a["redo"].setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
-    a["find"] = _action(window, "&Find in document…", window.find_bar.open_bar, ("Ctrl+F",), "Find text in the open document")
-    a["search_all"] = _action(window, "&Search all documents…", window.search_panel.open_panel, ("Ctrl+Shift+F",),
-                              "Search every document and claim; Enter jumps to the passage")
+    a["find"] = _action(
+        window, "&Find in document…", window.find_bar.open_bar, ("Ctrl+F",), "Find text in the open document"
+    )
+    a["search_all"] = _action(
+        window,
+        "&Search all documents…",
+        window.search_panel.open_panel,
+        ("Ctrl+Shift+F",),
+        "Search every document and claim; Enter jumps to the passage",
+    )
     a["find_next"] = _action(window, "Find &next", window.find_bar.find_next, ("F3",))
     a["find_previous"] = _action(window, "Find &previous", window.find_bar.find_previous, ("Shift+F3",))
-    a["export"] = _action(window, "&Export…", lambda: export_claims(window), ("Ctrl+Shift+E",),
-                          "Export every claim: Excel workbook, CSV or W3C Web Annotations")
-    a["import_documents"] = _action(window, "Import &documents…", lambda: import_documents_dialog(window), ("Ctrl+O",),
-                                    "Add .txt, .md, .html or .docx files to the project (or drop them on the window)")
-    a["import_claims"] = _action(window, "&Import claims from a workbook…", lambda: import_claims(window), ("Ctrl+Shift+I",),
-                                 "Bring back claims edited in a spreadsheet: preview first, then all or nothing")
-    a["backup"] = _action(window, "&Back up now…", lambda: back_up_now(window), ("Ctrl+Shift+B",),
-                          "Copy the whole project into its backups folder")
-    a["restore"] = _action(window, "&Restore from backup…", lambda: restore_from_backup(window), (),
-                           "Replace the project by a backup (the current state is kept as another backup)")
+    a["export"] = _action(
+        window,
+        "&Export…",
+        lambda: export_claims(window),
+        ("Ctrl+Shift+E",),
+        "Export every claim: Excel workbook, CSV or W3C Web Annotations",
+    )
+    a["import_documents"] = _action(
+        window,
+        "Import &documents…",
+        lambda: import_documents_dialog(window),
+        ("Ctrl+O",),
+        "Add .txt, .md, .html or .docx files to the project (or drop them on the window)",
+    )
+    a["import_claims"] = _action(
+        window,
+        "&Import claims from a workbook…",
+        lambda: import_claims(window),
+        ("Ctrl+Shift+I",),
+        "Bring back claims edited in a spreadsheet: preview first, then all or nothing",
+    )
+    a["backup"] = _action(
+        window,
+        "&Back up now…",
+        lambda: back_up_now(window),
+        ("Ctrl+Shift+B",),
+        "Copy the whole project into its backups folder",
+    )
+    a["restore"] = _action(
+        window,
+        "&Restore from backup…",
+        lambda: restore_from_backup(window),
+        (),
+        "Replace the project by a backup (the current state is kept as another backup)",
+    )
     a["quit"] = _action(window, "&Quit", window.close, ("Ctrl+Q",))
     a["about"] = _action(window, "&About Curator", lambda: show_about(window))
     a["export"].setIconText("Export…")
     a["import_claims"].setIconText("Import claims…")
     for status, label in READING_STATUSES.items():
-        a[f"status_{status}"] = _action(window, f"Mark as {label.lower()}", lambda _=False, s=status: window.set_reading_status(s))
+        a[f"status_{status}"] = _action(
+            window, f"Mark as {label.lower()}", lambda _=False, s=status: window.set_reading_status(s)
+        )
 
     bar = window.menuBar()
     file_menu = bar.addMenu("&File")
@@ -99,7 +154,18 @@ def build_menus(window: MainWindow) -> dict[str, QAction]:
     toolbar = QToolBar("Main")
     toolbar.setObjectName("mainToolbar")
     toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
-    for key in ("new_claim", "save_claim", "delete_claim", None, "undo", "redo", None, "find", "import_claims", "export"):
+    for key in (
+        "new_claim",
+        "save_claim",
+        "delete_claim",
+        None,
+        "undo",
+        "redo",
+        None,
+        "find",
+        "import_claims",
+        "export",
+    ):
         toolbar.addSeparator() if key is None else toolbar.addAction(a[key])
     window.addToolBar(toolbar)
     return a
@@ -107,7 +173,8 @@ def build_menus(window: MainWindow) -> dict[str, QAction]:
 
 def show_about(window: MainWindow) -> None:
     window.interaction.show_info(
-        window, "About Curator",
+        window,
+        "About Curator",
         f"Curator {__version__}\nDatabase: {window.session.target}\n\n"
         "Select a passage, press Ctrl+N, fill the form, press Ctrl+S.\n"
         "Ctrl+Z / Ctrl+Shift+Z undo and redo; Ctrl+F finds; Ctrl+Shift+E exports; Ctrl+Shift+I imports claims.",
@@ -157,14 +224,16 @@ def export_claims(window: MainWindow) -> None:
     except ExportCancelled:
         window.statusBar().showMessage("Export cancelled; no file was written.", 5000)
         return
-    except Exception as exc:
+    except Exception as exc:  # noqa: BLE001 - one error path: words in a box
         window.show_error(f"The export failed: {user_message(exc)}")
         return
     finally:
         progress.close()
     message = f"Exported {result.claims} claims and {result.documents} documents to {result.path}."
     if result.warnings:
-        window.interaction.show_info(window, "Export finished with warnings", message + "\n\n" + "\n".join(result.warnings[:20]))
+        window.interaction.show_info(
+            window, "Export finished with warnings", message + "\n\n" + "\n".join(result.warnings[:20])
+        )
     window.statusBar().showMessage(message, 8000)
 
 
@@ -187,7 +256,7 @@ def import_claims(window: MainWindow) -> None:
 
     try:
         plan = replan(False)
-    except Exception as exc:
+    except Exception as exc:  # noqa: BLE001 - one error path: words in a box
         window.show_error(f"The workbook cannot be imported: {user_message(exc)}")
         return
     finally:
@@ -198,8 +267,11 @@ def import_claims(window: MainWindow) -> None:
         return
     try:
         command = import_command(window.session, plan)
-    except Exception as exc:
+    except Exception as exc:  # noqa: BLE001 - one error path: words in a box
         window.show_error(user_message(exc))
         return
     if run_command(window.undo_stack, command, window.apply_changes, window.show_error):
-        window.statusBar().showMessage(f"Imported from {plan.source.name}: {len(plan.new)} new, {len(plan.changed)} changed. Ctrl+Z undoes it.", 10000)
+        window.statusBar().showMessage(
+            f"Imported from {plan.source.name}: {len(plan.new)} new, {len(plan.changed)} changed. Ctrl+Z undoes it.",
+            10000,
+        )
