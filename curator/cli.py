@@ -68,6 +68,11 @@ def build_parser() -> argparse.ArgumentParser:
         "restore", help="make the project a copy of a backup; the project as it was is kept as another backup"
     )
     restore.add_argument("backup", metavar="BACKUP.sqlite3", type=Path)
+    codebook = sub.add_parser(
+        "codebook-export",
+        help="write the project's codebook (fields, its choices, vocabularies and terms) as TOML to share or start a project from",
+    )
+    codebook.add_argument("out", metavar="OUT.toml", type=Path)
     sub.add_parser("migrate", help="upgrade the database's schema (needed for shared PostgreSQL databases)")
     sub.add_parser("check", help="run integrity and foreign-key checks and report inconsistent rows")
     return parser
@@ -221,6 +226,24 @@ def run_check(args) -> int:
     return 0 if report.ok else 1
 
 
+def run_codebook_export(args) -> int:
+    from curator.core.codebook_toml import export_codebook
+    from curator.core.errors import ValidationError
+
+    if args.out.suffix.lower() != ".toml":
+        raise ValidationError(f"{args.out.name}: write the codebook to a file ending in .toml")
+    session = open_project(args)
+    try:
+        report = export_codebook(session, args.out)
+    finally:
+        session.close()
+    print(
+        f"Wrote the codebook ({report.fields} fields, {report.vocabularies} vocabularies, {report.terms} terms) "
+        f"to {report.path}"
+    )
+    return 0
+
+
 def find_document(session, wanted: str) -> int:
     from curator.core.errors import ValidationError
 
@@ -289,6 +312,7 @@ COMMANDS = {
     "restore": run_restore,
     "migrate": run_migrate,
     "check": run_check,
+    "codebook-export": run_codebook_export,
 }
 
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import tomllib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -20,6 +22,9 @@ class CodebookError(CuratorError):
 class Choice:
     key: str
     label: str
+    # A retired choice is no longer offered for new values, but stays known so the claims that hold
+    # it keep a label, pass validation when edited, and export as before.
+    retired: bool = False
 
 
 @dataclass(frozen=True)
@@ -32,7 +37,13 @@ class FormField:
     help: str = ""
 
     def choice_label(self, key: str) -> str:
+        """The label of choice `key`, retired or not; the key itself if the field has no such choice."""
         return next((c.label for c in self.choices if c.key == key), key)
+
+    @cached_property
+    def active_choices(self) -> tuple[Choice, ...]:
+        """The choices offered for new values: every choice that is not retired."""
+        return tuple(c for c in self.choices if not c.retired)
 
     @cached_property
     def choice_keys(self) -> frozenset[str]:
@@ -133,13 +144,14 @@ def parse_codebook(data: dict, source: str = "codebook", claim_columns: set[str]
             raise CodebookError(f"{where}: claims have no column '{key}' (known: {', '.join(sorted(claim_columns))})")
         choices = []
         for j, c in enumerate(entry.get("choices", []), 1):
-            choices.append(Choice(_text(c, "key", f"{where} choice #{j}"), _text(c, "label", f"{where} choice #{j}")))
-        if kind == "choice" and not choices:
-            raise CodebookError(f"{where}: a choice field needs choices")
+            at = f"{where} choice #{j}"
+            choices.append(Choice(_text(c, "key", at), _text(c, "label", at), bool(c.get("retired", False))))
+        if kind == "choice" and all(c.retired for c in choices):
+            raise CodebookError(f"{where}: a choice field needs choices (that are not retired)")
         if len({c.key for c in choices}) != len(choices):
             raise CodebookError(f"{where}: two choices share a key")
         default = entry.get("default", "")
-        if default and default not in {c.key for c in choices}:
+        if default and default not in {c.key for c in choices if not c.retired}:
             raise CodebookError(f"{where}: default '{default}' is not one of its choices")
         fields.append(
             FormField(key, _text(entry, "label", where), kind, tuple(choices), default, entry.get("help", ""))
@@ -171,6 +183,27 @@ def parse_codebook(data: dict, source: str = "codebook", claim_columns: set[str]
     if len({v.key for v in vocabularies}) != len(vocabularies):
         raise CodebookError(f"{source}: two vocabularies share a key")
     return Codebook(int(data.get("version", 1)), tuple(roles), tuple(fields), tuple(vocabularies))
+
+
+def with_project_choices(codebook: Codebook, rows: Iterable[tuple[str, str, str, bool]]) -> Codebook:
+    """The codebook with each choice field's choices taken from the project.
+
+    `rows` are (field key, choice key, label, retired) in the project's order. A template choice the
+    project has no row for is appended (as new codebook terms are added); rows for fields the
+    template lacks are ignored, since a field needs a claim column.
+    """
+    project: dict[str, list[Choice]] = {}
+    for field_key, key, label, retired in rows:
+        project.setdefault(field_key, []).append(Choice(key, label, bool(retired)))
+    fields = []
+    for f in codebook.fields:
+        own = project.get(f.key)
+        if f.kind != "choice" or not own:
+            fields.append(f)
+            continue
+        known = {c.key for c in own}
+        fields.append(dataclasses.replace(f, choices=(*own, *(c for c in f.choices if c.key not in known))))
+    return dataclasses.replace(codebook, fields=tuple(fields))
 
 
 def load_codebook(path: Path, claim_columns: set[str] | None = None) -> Codebook:

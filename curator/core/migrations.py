@@ -114,11 +114,33 @@ def _v3_documents_and_anchors(db: peewee.Database) -> None:
     db.create_tables([DocumentEntity, DocumentVersion])
 
 
+def _v4_project_choices(db: peewee.Database) -> None:
+    """v4: the project's own choices per choice field, editable in the app.
+
+    The table starts empty: opening the project fills it from the codebook template, as it does
+    for a new project, so this step needs no codebook file."""
+
+    class CodebookChoice(peewee.Model):
+        field_key = peewee.CharField(max_length=64)
+        choice_key = peewee.CharField(max_length=64)
+        label = peewee.CharField(max_length=300)
+        position = peewee.IntegerField()
+        retired = peewee.BooleanField()
+
+        class Meta:
+            database = db
+            legacy_table_names = False
+            indexes = ((("field_key", "choice_key"), True),)
+
+    db.create_tables([CodebookChoice])
+
+
 # version -> the step that brings a database from version-1 to version. Append; never edit a step
 # that has shipped. Version 1 is the first release's schema (tests/fixtures/schema_v1.sqlite3).
 MIGRATIONS: dict[int, Callable[[peewee.Database], None]] = {
     2: _v2_drafts_and_retired_terms,
     3: _v3_documents_and_anchors,
+    4: _v4_project_choices,
 }
 LATEST_VERSION = max(MIGRATIONS)
 

@@ -182,6 +182,21 @@ class RetiredTerm(BaseModel):
         indexes = ((("vocabulary_key", "label"), True),)
 
 
+class CodebookChoice(BaseModel):
+    """The project's own choices of a choice field (schema v4), filled from the codebook template
+    and then edited in the project. A retired choice keeps its row: claims may still hold it, and the
+    template must not bring it back."""
+
+    field_key = peewee.CharField(max_length=64)
+    choice_key = peewee.CharField(max_length=64)
+    label = peewee.CharField(max_length=300)
+    position = peewee.IntegerField(default=0)
+    retired = peewee.BooleanField(default=False)
+
+    class Meta:
+        indexes = ((("field_key", "choice_key"), True),)
+
+
 ALL_MODELS = [
     SchemaInfo,
     Reviewer,
@@ -195,6 +210,7 @@ ALL_MODELS = [
     ChangeLog,
     FormDraft,
     RetiredTerm,
+    CodebookChoice,
 ]
 
 # The claim columns a codebook field may name (kind text/longtext/choice/number/integer).

@@ -119,6 +119,7 @@ class Changes:
     claims: frozenset[int] = frozenset()
     vocabulary: bool = False
     texts: frozenset[int] = frozenset()  # documents whose text itself changed (a revised version)
+    codebook: bool = False  # the project's choices changed: forms rebuild their dropdowns
 
     def __or__(self, other: Changes) -> Changes:
         return Changes(
@@ -126,6 +127,7 @@ class Changes:
             self.claims | other.claims,
             self.vocabulary or other.vocabulary,
             self.texts | other.texts,
+            self.codebook or other.codebook,
         )
 
 

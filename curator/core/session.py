@@ -9,7 +9,8 @@ import peewee
 from curator.core import backups, storage
 from curator.core import db as dbmod
 from curator.core.claims import ClaimService
-from curator.core.codebook import Codebook, load_codebook
+from curator.core.codebook import Codebook, load_codebook, with_project_choices
+from curator.core.codebook_edit import CodebookEditor, project_choice_rows, sync_choices
 from curator.core.documents import DocumentService
 from curator.core.drafts import DraftService
 from curator.core.errors import ValidationError
@@ -24,7 +25,8 @@ from curator.core.terms import TermService
 class Session:
     def __init__(self, database: peewee.Database, codebook: Codebook, target: str = "", path: Path | None = None):
         self.database = database
-        self.codebook = codebook
+        self.template = codebook  # resources/codebook.toml as read: what a new project starts from
+        self.codebook = codebook  # the template with the project's own choices (reload_codebook)
         self.target = target
         self.path = path  # the SQLite file, or None for a server database
         self.reviewer: ReviewerInfo | None = None
@@ -36,10 +38,16 @@ class Session:
         self.terms = TermService(self)
         self.drafts = DraftService(self)
         self.search = SearchService(self)
+        self.codebook_editor = CodebookEditor(self)
 
     @property
     def reviewer_id(self) -> int | None:
         return self.reviewer.id if self.reviewer else None
+
+    def reload_codebook(self) -> Codebook:
+        """Overlay the project's choices, as stored now, on the template; return the new codebook."""
+        self.codebook = with_project_choices(self.template, project_choice_rows(self.database))
+        return self.codebook
 
     def set_read_only(self, reason: str) -> None:
         self.read_only = reason
@@ -113,6 +121,8 @@ def open_session(target: str | Path, codebook_path: Path = CODEBOOK, *, backup_o
     try:
         if session.read_only is None:
             session.terms.sync_codebook(codebook)
+            sync_choices(codebook)
+        session.reload_codebook()
     except Exception:
         session.close()
         raise

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 import peewee
@@ -10,7 +11,7 @@ from curator.core import changelog
 from curator.core.codebook import Codebook
 from curator.core.db import write_transaction
 from curator.core.errors import NotFoundError, ValidationError
-from curator.core.models import ClaimTerm, RetiredTerm, Reviewer, Term, Vocabulary
+from curator.core.models import ChangeLog, ClaimTerm, RetiredTerm, Reviewer, Term, Vocabulary
 from curator.core.records import Changes, TermInfo
 
 if TYPE_CHECKING:
@@ -19,6 +20,37 @@ if TYPE_CHECKING:
 
 def _split(synonyms: str) -> tuple[str, ...]:
     return tuple(s for s in (p.strip() for p in synonyms.split(";")) if s)
+
+
+# The identifier forms a term may carry: the codebook's (MeSH descriptors and supplementary
+# concepts, NCBI Taxonomy, PubChem CIDs) and those the seed documents list (MONDO, NCBI Gene, ChEBI).
+# Each is (pattern over the whole text, ignoring case; the prefix as written canonically).
+IDENTIFIER_FORMS = (
+    (re.compile(r"mesh:([dc]\d+)", re.IGNORECASE), "MESH:"),
+    (re.compile(r"ncbitaxon:(\d+)", re.IGNORECASE), "NCBITaxon:"),
+    (re.compile(r"pubchem:(\d+)", re.IGNORECASE), "PubChem:"),
+    (re.compile(r"mondo:(\d{7})", re.IGNORECASE), "MONDO:"),
+    (re.compile(r"ncbigene:(\d+)", re.IGNORECASE), "NCBIGene:"),
+    (re.compile(r"chebi:(\d+)", re.IGNORECASE), "CHEBI:"),
+)
+IDENTIFIER_HELP = (
+    "MESH:D or MESH:C followed by digits, NCBITaxon:digits, PubChem:digits (a CID), MONDO:7 digits, "
+    "NCBIGene:digits or CHEBI:digits — or leave it empty"
+)
+
+
+def normalize_identifier(text: str) -> str:
+    """The identifier in its canonical form (`mesh:d000001` → `MESH:D000001`); "" stays "".
+
+    Raise ValidationError naming the field and the forms it accepts."""
+    text = text.strip()
+    if not text:
+        return ""
+    for pattern, prefix in IDENTIFIER_FORMS:
+        match = pattern.fullmatch(text)
+        if match:
+            return prefix + match[1].upper()
+    raise ValidationError(f"Identifier: '{text}' is not in a known form; use {IDENTIFIER_HELP}")
 
 
 class TermService:
@@ -104,6 +136,7 @@ class TermService:
         label = label.strip()
         if not label:
             raise ValidationError("a new term needs a label")
+        identifier = normalize_identifier(identifier)
         vocabulary = Vocabulary.get_or_none(Vocabulary.key == vocabulary_key)
         if vocabulary is None:
             raise NotFoundError(f"vocabulary '{vocabulary_key}' does not exist")
@@ -179,6 +212,14 @@ class TermService:
         """Add the codebook's vocabularies and terms the database lacks; return how many terms were added."""
         added = 0
         retired = {(r.vocabulary_key, r.label.casefold()) for r in RetiredTerm.select()}
+        # A term edited in the project is the project's now: the template no longer overwrites it.
+        edited = {
+            row[0]
+            for row in ChangeLog.select(ChangeLog.entity_id)
+            .where(ChangeLog.entity == "term", ChangeLog.action == "update")
+            .distinct()
+            .tuples()
+        }
         with write_transaction():
             for cv in codebook.vocabularies:
                 vocabulary, _ = Vocabulary.get_or_create(
@@ -201,7 +242,11 @@ class TermService:
                         if (cv.key, ct.label.casefold()) in retired or ("*", ct.label.casefold()) in retired:
                             continue
                         rows.append({"vocabulary": vocabulary.id, "label": ct.label, **fields})
-                    elif term.added_by_id is None and any(getattr(term, k) != v for k, v in fields.items()):
+                    elif (
+                        term.added_by_id is None
+                        and term.id not in edited
+                        and any(getattr(term, k) != v for k, v in fields.items())
+                    ):
                         Term.update(**fields).where(Term.id == term.id).execute()
                 if rows:
                     Term.insert_many(rows).execute()
