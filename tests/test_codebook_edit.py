@@ -6,6 +6,8 @@ import tomllib
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from curator.cli import main
 from curator.core import db as dbmod
@@ -369,6 +371,17 @@ def test_a_schema_3_project_gains_the_choice_table_filled_from_the_template(tmp_
 def test_toml_strings_escape_what_toml_requires():
     hostile = 'quote " backslash \\ tab \t newline \n bell \x07 del \x7f é'
     assert tomllib.loads(f"x = {toml_string(hostile)}")["x"] == hostile
+
+
+@given(st.text(st.characters(exclude_categories=["Cs"])))
+def test_any_text_survives_toml_string(text):
+    assert tomllib.loads(f"x = {toml_string(text)}")["x"] == text
+
+
+@given(st.sampled_from(["mesh:d", "MESH:C", "ncbitaxon:", "PubChem:", "chebi:", "NCBIGENE:"]), st.integers(0, 10**9))
+def test_a_normalised_identifier_normalises_to_itself(prefix, number):
+    once = normalize_identifier(f"{prefix}{number}")
+    assert normalize_identifier(once) == once and once.split(":")[1].lstrip("DC") == str(number)
 
 
 def test_the_project_codebook_written_as_toml_reads_back_equal(session, tmp_path):

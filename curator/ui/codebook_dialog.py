@@ -155,7 +155,7 @@ class CodebookDialog(QDialog):
             form.addRow(label, widget)
         form.addRow(self.apply_button)
         self.term_buttons = QHBoxLayout()
-        self.add_term_button = QPushButton("Add &term…")
+        self.add_term_button = QPushButton("&New term…")
         self.add_term_button.setToolTip("Add a term to the selected vocabulary (Ctrl+N)")
         self.merge_term_button = QPushButton("&Merge into…")
         self.merge_term_button.setToolTip("Fold this term into another; its claims take the other term (Ctrl+M)")
