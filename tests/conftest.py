@@ -2,6 +2,7 @@ import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # before any Qt import: tests never need a screen
 
+import contextlib
 from pathlib import Path
 
 import pytest
@@ -9,6 +10,7 @@ import pytest
 from curator.core.paths import SEEDS
 from curator.core.session import open_session
 from curator.io.seeds import seed_new_project
+from tests import pg_server
 
 
 @pytest.fixture
@@ -136,3 +138,25 @@ def window(qtbot, session, settings, interaction):
     w.show()
     qtbot.waitExposed(w)
     return w
+
+
+@pytest.fixture(scope="session")
+def postgres_server():
+    """A PostgreSQL server for the whole run (tests/pg_server.py): CURATOR_TEST_POSTGRES_URL's, or a throwaway
+    one started from the machine's binaries. Without binaries the tests skip, saying how to install them;
+    on CI (CI set) they fail instead, since .ci/run installs the server."""
+    with contextlib.ExitStack() as stack:
+        try:
+            url = stack.enter_context(pg_server.running_server())
+        except pg_server.NoServerBinaries as exc:
+            if pg_server.on_ci():
+                pytest.fail(f"{exc} (CI runs the PostgreSQL tests, never skips them: .ci/run installs the server)")
+            pytest.skip(str(exc))
+        yield url
+
+
+@pytest.fixture
+def postgres_url(postgres_server):
+    """The URL of an empty database of the test's own on the PostgreSQL server; dropped afterwards."""
+    with pg_server.fresh_database(postgres_server) as url:
+        yield url

@@ -1,8 +1,5 @@
-"""The same services on PostgreSQL. Runs when CURATOR_TEST_POSTGRES_URL names a throwaway database
-(its contents are dropped; psycopg2 must be installed); skipped otherwise, since CI does not run a
-server yet."""
-
-import os
+"""The same services on PostgreSQL, in a database of their own on a throwaway server (conftest.py's
+postgres_url, tests/pg_server.py), or on CURATOR_TEST_POSTGRES_URL's server when that is set."""
 
 import pytest
 
@@ -14,25 +11,16 @@ from curator.core.session import open_session
 from curator.io.seeds import seed_new_project
 from curator.io.xlsx_export import export_xlsx
 
-URL = os.environ.get("CURATOR_TEST_POSTGRES_URL")
-pytestmark = pytest.mark.skipif(not URL, reason="set CURATOR_TEST_POSTGRES_URL to run against PostgreSQL")
 
-
-@pytest.fixture(scope="module")
-def fresh_database():
-    """An empty database, created by `curator migrate` as a team would."""
+@pytest.fixture
+def fresh_database(postgres_url):
+    """An empty database, given its tables by `curator migrate` as a team would."""
     from curator.cli import main
-    from curator.core.db import make_database
 
-    db = make_database(URL)
-    db.connect()
-    db.execute_sql("DROP SCHEMA public CASCADE")
-    db.execute_sql("CREATE SCHEMA public")
-    db.close()
     with pytest.raises(SchemaError, match="no Curator tables yet.*curator --db .* migrate"):
-        open_session(URL)
-    assert main(["--db", URL, "migrate"]) == 0
-    return URL
+        open_session(postgres_url)
+    assert main(["--db", postgres_url, "migrate"]) == 0
+    return postgres_url
 
 
 def test_only_one_client_migrates_at_a_time(fresh_database):
@@ -41,9 +29,9 @@ def test_only_one_client_migrates_at_a_time(fresh_database):
     from curator.core.db import make_database
     from curator.core.migrations import PG_MIGRATION_LOCK, MigrationError, migrate
 
-    other = psycopg2.connect(URL)
+    other = psycopg2.connect(fresh_database)
     other.cursor().execute("SELECT pg_advisory_lock(%s)", (PG_MIGRATION_LOCK,))
-    db = make_database(URL)
+    db = make_database(fresh_database)
     db.connect()
     try:
         with pytest.raises(MigrationError, match="another Curator is migrating"):
@@ -54,7 +42,7 @@ def test_only_one_client_migrates_at_a_time(fresh_database):
 
 
 def test_claim_lifecycle_and_export_on_postgresql(fresh_database, tmp_path):
-    session = open_session(URL)
+    session = open_session(fresh_database)
     try:
         seed_new_project(session, SEEDS)
         session.use_reviewer("PG Reviewer")
