@@ -333,6 +333,7 @@ def test_a_choice_added_to_the_template_appears_in_an_existing_project(session, 
         '{ key = "unclear", label = "Unclear" },',
         '{ key = "unclear", label = "Unclear" },\n  { key = "u_shaped", label = "U-shaped" },',
     )
+    assert "u_shaped" in text  # the template still lists 'unclear' as this test expects
     template.write_text(text, encoding="utf-8")
     again = open_session(db_path, template)
     f = again.codebook.field("direction")
