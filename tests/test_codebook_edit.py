@@ -416,3 +416,37 @@ def test_cli_codebook_export_round_trips_and_starts_a_new_project(tmp_path, caps
     assert main(["--db", str(db), "codebook-export", str(tmp_path / "codebook.txt")]) == 1
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "ending in .toml" in err
+
+
+def test_every_codebook_edit_undoes_exactly_on_postgresql(postgres_url, tmp_path):
+    from curator.core.paths import SEEDS
+    from curator.io.seeds import seed_new_project
+
+    assert main(["--db", postgres_url, "migrate"]) == 0
+    session = open_session(postgres_url)
+    try:
+        seed_new_project(session, SEEDS)
+        session.use_reviewer("PG Reviewer")
+        doc = next(d.id for d in session.documents.summaries() if d.source_kind == "peer_reviewed")
+        text = session.documents.get(doc).text
+        start = text.index("relapse rate")
+        session.claims.create(
+            ClaimDraft(doc, start, start + 12, {"population": "adults"}, (tag(session, "outcome", "Fatigue"),))
+        )
+        fatigue, quality = term(session, "Fatigue"), term(session, "Quality of life")
+        for command in (
+            AddTerm(session, "conditions", "Gout", "mesh:d006073"),
+            EditTerm(session, fatigue.id, "Tiredness", "MESH:D005221", ["fatigue"], ""),
+            MergeTerms(session, fatigue.id, quality.id),
+            RetireTerm(session, fatigue.id),
+            AddChoice(session, "population", "Older adults"),
+            RenameChoice(session, "population", "adults", "Adults (18+)"),
+            RetireChoice(session, "population", "adults"),
+            MergeChoices(session, "population", "adults", "mixed"),
+        ):
+            assert_undo_redo(command, lambda: None)
+        out = tmp_path / "pg.toml"
+        export_codebook(session, out)
+        assert load_codebook(out, set(CLAIM_FIELD_COLUMNS)) == project_codebook(session)
+    finally:
+        session.close()
