@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
 from PySide6.QtGui import QColor
 
+from curator.core import claim_rows as cr
+from curator.core.claim_rows import ClaimFilter, ClaimRow, RowBuilder
 from curator.core.codebook import Codebook
 from curator.core.records import READING_STATUSES, ClaimRecord, DocumentSummary
 from curator.ui.reader import type_colour
@@ -50,10 +50,12 @@ class DocumentListModel(PlainRowsModel):
     def __init__(self, parent=None):
         super().__init__(parent)
         self.rows: list[DocumentSummary] = []
+        self._row_by_id: dict[int, int] = {}
 
     def set_rows(self, rows: list[DocumentSummary]) -> None:
         self.beginResetModel()
         self.rows = list(rows)
+        self._row_by_id = {r.id: i for i, r in enumerate(self.rows)}
         self.endResetModel()
 
     def update_rows(self, rows: list[DocumentSummary]) -> None:
@@ -66,7 +68,7 @@ class DocumentListModel(PlainRowsModel):
                 self.dataChanged.emit(self.index(i, 0), self.index(i, len(self.HEADERS) - 1))
 
     def row_of(self, document_id: int) -> int:
-        return next((i for i, r in enumerate(self.rows) if r.id == document_id), -1)
+        return self._row_by_id.get(document_id, -1)
 
     def cell(self, row, column: int, role):
         if role == Qt.ItemDataRole.DisplayRole:
@@ -80,77 +82,262 @@ class DocumentListModel(PlainRowsModel):
         return None
 
 
-@dataclass(frozen=True)
-class ClaimRow:
-    record: ClaimRecord
-    quote: str
-    statement: str
-    claim_type: str
-    direction: str
-    status: str
-    terms: str
-    type_index: int
-
-
-def claim_row(record: ClaimRecord, codebook: Codebook) -> ClaimRow:
-    def label(key: str) -> str:
-        try:
-            return codebook.field(key).choice_label(record.values.get(key) or "") if record.values.get(key) else ""
-        except KeyError:
-            return ""
-
-    types = (
-        [c.key for c in codebook.field("claim_type").choices]
-        if any(f.key == "claim_type" for f in codebook.fields)
-        else []
-    )
-    claim_type = record.values.get("claim_type") or ""
-    return ClaimRow(
-        record=record,
-        quote=" ".join(record.anchor.exact.split()),
-        statement=record.values.get("statement", ""),
-        claim_type=label("claim_type"),
-        direction=label("direction"),
-        status=label("status"),
-        terms="; ".join(t.label for t in record.terms),
-        type_index=types.index(claim_type) if claim_type in types else -1,
-    )
+ORPHANED_TIP = (
+    "This quote is not in the current version of the document. Select the passage in the reader "
+    "and use Claim → Re-anchor to selection, or keep it as it is.\n\n"
+)
+_DISPLAY = int(Qt.ItemDataRole.DisplayRole)
+_TOOLTIP = int(Qt.ItemDataRole.ToolTipRole)
+_FOREGROUND = int(Qt.ItemDataRole.ForegroundRole)
+_DECORATION = int(Qt.ItemDataRole.DecorationRole)
+_USER = int(Qt.ItemDataRole.UserRole)
+_ROLES = frozenset({_DISPLAY, _TOOLTIP, _FOREGROUND, _DECORATION, _USER})
+# Above this many changed claims, one reset is cheaper than a row signal per claim.
+_UPSERT_RESET = 500
 
 
 class ClaimTableModel(PlainRowsModel):
-    HEADERS = ("#", "Quote", "Statement", "Type", "Direction", "Status", "Terms")
+    """Claims as plain rows, filtered and sorted by the model itself (no proxy: see performance.md).
 
-    def __init__(self, codebook: Codebook, parent=None):
+    Three lists hold the same row objects: every row in reading order, every row in display order
+    (the current sort), and `rows`, the visible ones (display order, filtered). A keystroke filters
+    `rows` again when it can only narrow them, else the display-order list, so it never sorts; a sort
+    never filters. Single claims are inserted, replaced and removed with row signals, not a reset.
+    """
+
+    HEADERS = tuple(
+        cr.COLUMN_TITLES[c]
+        for c in (cr.ID, cr.QUOTE, cr.STATEMENT, cr.TYPE, cr.DIRECTION, cr.STATUS, cr.REVIEWER, cr.TERMS)
+    )
+    contentsChanged = Signal()  # claims added, changed or removed (not a filter or a sort)
+
+    def __init__(self, codebook: Codebook, parent=None, show_document_column: bool = False):
         super().__init__(parent)
         self.codebook = codebook
+        self.show_document_column = show_document_column
+        self.columns = (cr.ID, cr.DOCUMENT) if show_document_column else (cr.ID,)
+        self.columns += (cr.QUOTE, cr.STATEMENT, cr.TYPE, cr.DIRECTION, cr.STATUS, cr.REVIEWER, cr.TERMS)
+        self.HEADERS = tuple(cr.COLUMN_TITLES[c] for c in self.columns)
+        self._quote_column = self.columns.index(cr.QUOTE)
+        self._type_column = self.columns.index(cr.TYPE)
+        self._tip_columns = {
+            self.columns.index(c) for c in (cr.DOCUMENT, cr.QUOTE, cr.STATEMENT, cr.TERMS) if c in self.columns
+        }
+        self._build = RowBuilder(codebook)
+        self._titles: dict[int, str] = {}
+        self._by_id: dict[int, ClaimRow] = {}
+        self._reading: list[ClaimRow] = []
+        self._ordered: list[ClaimRow] = []
         self.rows: list[ClaimRow] = []
+        self._filter = ClaimFilter()
+        self._sort_column = -1  # logical column; -1 is reading order
+        self._descending = False
+        self._ranks: dict[int, dict[ClaimRow, int]] = {}  # per logical column, until the claims change
+        self._positions: dict[int, int] | None = None  # claim id -> visible row, built when asked for
 
-    def set_records(self, records: list[ClaimRecord]) -> None:
-        self.beginResetModel()
-        self.rows = [claim_row(r, self.codebook) for r in records]
-        self.endResetModel()
-
+    # -- reading ------------------------------------------------------------------------------
     def row_of(self, claim_id: int) -> int:
-        return next((i for i, r in enumerate(self.rows) if r.record.id == claim_id), -1)
+        """The visible row of a claim; -1 if there is none or the filter hides it."""
+        if self._positions is None:
+            self._positions = {r.id: i for i, r in enumerate(self.rows)}
+        return self._positions.get(claim_id, -1)
 
     def record_at(self, row: int) -> ClaimRecord | None:
         return self.rows[row].record if 0 <= row < len(self.rows) else None
 
-    def cell(self, row, column: int, role):
-        if role == Qt.ItemDataRole.DisplayRole:
-            quote = f"⚠ orphaned: {row.quote}" if row.record.orphaned else row.quote
-            return (row.record.id, quote, row.statement, row.claim_type, row.direction, row.status, row.terms)[column]
-        if role == Qt.ItemDataRole.ForegroundRole and column == 1 and row.record.orphaned:
-            return QColor("#9a3412")
-        if role == Qt.ItemDataRole.ToolTipRole and column == 1 and row.record.orphaned:
-            return (
-                "This quote is not in the current version of the document. Select the passage in the reader "
-                "and use Claim → Re-anchor to selection, or keep it as it is.\n\n" + row.record.anchor.exact
-            )
-        if role == Qt.ItemDataRole.ToolTipRole and column in (1, 2, 6):
-            return (None, row.record.anchor.exact, row.statement, None, None, None, row.terms)[column] or None
-        if role == Qt.ItemDataRole.DecorationRole and column == 3:
-            return type_colour(row.type_index)
-        if role == Qt.ItemDataRole.UserRole:
-            return row.record.id
+    def all_rows(self) -> list[ClaimRow]:
+        """Every row, filtered or not, in reading order."""
+        return list(self._reading)
+
+    def all_records(self) -> list[ClaimRecord]:
+        return [r.record for r in self._reading]
+
+    def total_count(self) -> int:
+        """Every claim the model holds, shown or filtered out."""
+        return len(self._reading)
+
+    @property
+    def claim_filter(self) -> ClaimFilter:
+        return self._filter
+
+    @property
+    def sort_column(self) -> int:
+        """The view column sorted by, -1 for reading order."""
+        return self.columns.index(self._sort_column) if self._sort_column >= 0 else -1
+
+    def reviewer_names(self) -> list[str]:
+        return sorted({r.reviewer for r in self._reading if r.reviewer}, key=str.casefold)
+
+    def term_labels(self) -> list[str]:
+        labels = {t.label for r in self._reading for t in r.record.terms}
+        return sorted(labels, key=str.casefold)
+
+    # -- Qt -----------------------------------------------------------------------------------
+    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+        role = int(role)
+        if role not in _ROLES or not index.isValid():  # the view asks for many roles we do not set
+            return None
+        row = index.row()
+        if not 0 <= row < len(self.rows):
+            return None
+        return self.cell(self.rows[row], index.column(), role)
+
+    def cell(self, row: ClaimRow, column: int, role: int):
+        if role == _DISPLAY:
+            if column == self._quote_column and row.orphaned:
+                return f"⚠ orphaned: {row.quote}"
+            return row.values[self.columns[column]]
+        if role == _USER:
+            return row.id
+        if role == _DECORATION:
+            return type_colour(row.type_index) if column == self._type_column else None
+        if column == self._quote_column and row.orphaned:
+            if role == _FOREGROUND:
+                return QColor("#9a3412")
+            if role == _TOOLTIP:
+                return ORPHANED_TIP + row.record.anchor.exact
+        if role == _TOOLTIP and column in self._tip_columns:
+            logical = self.columns[column]
+            return (row.record.anchor.exact if logical == cr.QUOTE else row.values[logical]) or None
         return None
+
+    def sort(self, column: int, order=Qt.SortOrder.AscendingOrder) -> None:
+        """Sort by a view column (QTableView's header calls this); a column < 0 restores reading order."""
+        logical = self.columns[column] if 0 <= column < len(self.columns) else -1
+        descending = order == Qt.SortOrder.DescendingOrder and logical >= 0
+        self.layoutAboutToBeChanged.emit()
+        persistent = self.persistentIndexList()
+        kept = [(index, self.rows[index.row()]) for index in persistent]
+        self._sort_column, self._descending = logical, descending
+        self._ordered = self._sorted(self._reading)
+        if self._filter.is_empty:
+            self.rows = list(self._ordered)
+        else:  # the same rows in the new order: a set look-up per row, not the filter again
+            visible = set(self.rows)
+            self.rows = [r for r in self._ordered if r in visible]
+        self._positions = None
+        if kept:
+            self.changePersistentIndexList(
+                [index for index, _ in kept], [self.index(self.row_of(r.id), index.column()) for index, r in kept]
+            )
+        self.layoutChanged.emit()
+
+    # -- changing -----------------------------------------------------------------------------
+    def set_records(self, records: list[ClaimRecord], titles: dict[int, str] | None = None) -> None:
+        """Show these claims (the filter and the sort stay as they are)."""
+        self.beginResetModel()
+        if titles is not None:
+            self._titles = dict(titles)
+        rows = [self._build(r, self._titles.get(r.document_id, "")) for r in records]
+        self._by_id = {r.id: r for r in rows}
+        rows.sort(key=cr.reading_key)
+        self._reading = rows
+        self._ranks = {}
+        self._ordered = self._sorted(rows)
+        self.rows = cr.filter_rows(self._ordered, self._filter)
+        self._positions = None
+        self.endResetModel()
+        self.contentsChanged.emit()
+
+    def set_filter(self, flt: ClaimFilter) -> None:
+        if flt == self._filter:
+            return
+        base = self.rows if flt.narrows(self._filter) else self._ordered
+        self.beginResetModel()
+        self._filter = flt
+        self.rows = list(self._ordered) if flt.is_empty else cr.filter_rows(base, flt)
+        self._positions = None
+        self.endResetModel()
+
+    def upsert(self, records: list[ClaimRecord], titles: dict[int, str] | None = None) -> None:
+        """Add new claims and replace changed ones where the sort puts them, without a reset."""
+        if titles:
+            self._titles.update(titles)
+        if not records:
+            return
+        if len(records) > _UPSERT_RESET:
+            merged = dict(self._by_id)
+            merged.update({r.id: self._build(r, self._titles.get(r.document_id, "")) for r in records})
+            self.set_records([r.record for r in merged.values()])
+            return
+        self._ranks = {}
+        column, descending = self._sort_column, self._descending
+        for record in records:
+            new = self._build(record, self._titles.get(record.document_id, ""))
+            old = self._by_id.get(new.id)
+            self._by_id[new.id] = new
+            if old is not None:
+                _remove(self._reading, old, -1, False)
+                _remove(self._ordered, old, column, descending)
+            self._reading.insert(cr.insert_position(self._reading, new, -1, False), new)
+            self._ordered.insert(cr.insert_position(self._ordered, new, column, descending), new)
+            shown = bool(cr.filter_rows([new], self._filter))
+            at = cr.position_of(self.rows, old, column, descending) if old is not None else -1
+            if at >= 0 and shown and self._fits(at, new):
+                self.rows[at] = new
+                self.dataChanged.emit(self.index(at, 0), self.index(at, len(self.columns) - 1))
+                continue
+            self._positions = None
+            if at >= 0:
+                self.beginRemoveRows(NO_PARENT, at, at)
+                del self.rows[at]
+                self.endRemoveRows()
+            if shown:
+                to = cr.insert_position(self.rows, new, column, descending)
+                self.beginInsertRows(NO_PARENT, to, to)
+                self.rows.insert(to, new)
+                self.endInsertRows()
+        self.contentsChanged.emit()
+
+    def remove(self, claim_ids) -> None:
+        """Remove claims (ids not shown are ignored), one row signal per contiguous run."""
+        gone = [self._by_id.pop(i) for i in set(claim_ids) if i in self._by_id]
+        if not gone:
+            return
+        self._ranks = {}
+        column, descending = self._sort_column, self._descending
+        for row in gone:
+            _remove(self._reading, row, -1, False)
+            _remove(self._ordered, row, column, descending)
+        at = sorted({cr.position_of(self.rows, r, column, descending) for r in gone} - {-1}, reverse=True)
+        self._positions = None
+        while at:
+            last = first = at.pop(0)
+            while at and at[0] == first - 1:
+                first = at.pop(0)
+            self.beginRemoveRows(NO_PARENT, first, last)
+            del self.rows[first : last + 1]
+            self.endRemoveRows()
+        self.contentsChanged.emit()
+
+    def set_titles(self, titles: dict[int, str]) -> None:
+        """Document titles changed: rebuild the rows of those documents."""
+        changed = {d for d, t in titles.items() if self._titles.get(d, "") != t}
+        self._titles.update(titles)
+        if changed:
+            self.upsert([r.record for r in self._reading if r.document_id in changed])
+
+    def _sorted(self, rows: list[ClaimRow]) -> list[ClaimRow]:
+        column = self._sort_column
+        if column < 0:
+            return list(rows)
+        ranks = self._ranks.get(column)
+        if ranks is None:  # the first sort by a column compares strings; later ones compare ranks
+            ordered, ranks = cr.sort_with_ranks(self._reading, column)
+            self._ranks[column] = ranks
+            if rows is self._reading and not self._descending:
+                return ordered
+        return cr.sort_rows(rows, column, self._descending, ranks)
+
+    def _fits(self, at: int, row: ClaimRow) -> bool:
+        """Whether `row` may take visible place `at` without breaking the sort order."""
+        column, descending = self._sort_column, self._descending
+        before = at == 0 or cr.precedes(self.rows[at - 1], row, column, descending)
+        after = at == len(self.rows) - 1 or cr.precedes(row, self.rows[at + 1], column, descending)
+        return before and after
+
+
+def _remove(rows: list[ClaimRow], row: ClaimRow, column: int, descending: bool) -> None:
+    at = cr.position_of(rows, row, column, descending)
+    if at >= 0:
+        del rows[at]
