@@ -123,7 +123,8 @@ class CodebookDialog(QDialog):
         splitter = QSplitter()
         self.term_tree = QTreeWidget()
         self.term_tree.setHeaderLabels(["Term", "Identifier", "Claims"])
-        self.term_tree.setColumnWidth(0, 280)
+        self.term_tree.setColumnWidth(0, 260)
+        self.term_tree.setColumnWidth(1, 130)
         self.term_tree.currentItemChanged.connect(lambda *_: self._show_term())
         splitter.addWidget(self.term_tree)
 
@@ -179,6 +180,7 @@ class CodebookDialog(QDialog):
         self.choice_tree = QTreeWidget()
         self.choice_tree.setHeaderLabels(["Choice", "Key", "Claims", "State"])
         self.choice_tree.setColumnWidth(0, 300)
+        self.choice_tree.setColumnWidth(1, 170)
         self.choice_tree.currentItemChanged.connect(lambda *_: self._update_choice_buttons())
         outer.addWidget(self.choice_tree, 1)
         row = QHBoxLayout()
@@ -282,6 +284,8 @@ class CodebookDialog(QDialog):
                     keep = item if selected[1] else top
             top.setExpanded(True)
         self.choice_tree.blockSignals(False)
+        if keep is None and self.choice_tree.topLevelItemCount():
+            keep = self.choice_tree.topLevelItem(0)  # something selected, so the keys act at once
         if keep is not None:
             self.choice_tree.setCurrentItem(keep)
         self._update_choice_buttons()
