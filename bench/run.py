@@ -80,6 +80,7 @@ def bench_startup(runs: int = 7) -> None:
     print(f"  Curator main window      : {c * 1000:7.0f} ms   ratio {c / b:.2f}×")
 
 
+from bench.claims_table import bench_claims_table  # noqa: E402
 from bench.documents import bench_import as bench_documents  # noqa: E402
 from bench.documents import bench_reader, bench_search  # noqa: E402
 from bench.excel import bench_export, bench_import  # noqa: E402
@@ -93,6 +94,7 @@ BENCHMARKS = {
     "reader": bench_reader,
     "documents": bench_documents,
     "search": bench_search,
+    "claims-table": bench_claims_table,
 }
 
 if __name__ == "__main__":

@@ -32,7 +32,9 @@ def _combo(name: str, any_text: str, tip: str) -> QComboBox:
     combo = QComboBox()
     combo.setObjectName(name)
     combo.setToolTip(tip)
-    combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+    # compact whatever the labels: a long term label must not widen the table's minimum (the popup shows it whole)
+    combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+    combo.setMinimumContentsLength(4)
     combo.addItem(any_text, ANY)
     return combo
 
@@ -68,6 +70,7 @@ class ClaimTablePanel(QWidget):
         self.filter_edit.setObjectName("claimFilter")
         self.filter_edit.setPlaceholderText("Filter claims…")
         self.filter_edit.setClearButtonEnabled(True)
+        self.filter_edit.setMinimumWidth(80)
         self.filter_edit.setToolTip("Show claims whose quote, statement, terms or document hold every word typed")
         self.status_combo = _combo("statusFilter", "Any status", "Show claims with this status")
         for choice in codebook.field("status").choices:
