@@ -264,3 +264,21 @@ def test_document_details_are_checked_and_nothing_is_written(session, ms_doc, de
     with pytest.raises(ValidationError, match=message):
         session.documents.update_details(ms_doc, details)
     assert session.documents.get(ms_doc) == before
+
+
+def test_every_problem_is_reported_at_once_with_its_field(session):
+    doc_id = session.documents.summaries()[0].id
+    draft = ClaimDraft(doc_id, 0, 10, {"effect_value": "abc", "p_value": "1.5", "ci_low": "2", "ci_high": "1"})
+    with pytest.raises(ValidationError) as caught:
+        session.claims.create(draft)
+    fields = [key for key, _ in caught.value.problems]
+    assert fields == ["effect_value", "p_value", "ci_low", "ci_high"]
+    assert "Effect value: 'abc' is not a number" in str(caught.value)
+    assert "p-value: must lie between 0 and 1" in str(caught.value)
+
+
+def test_a_decimal_comma_is_read_as_a_point_and_half_counts_are_refused(session):
+    cleaned = session.claims.clean_values({"effect_value": "0,3", "ci_low": " 0,1 ", "n_participants": 120.0})
+    assert (cleaned["effect_value"], cleaned["ci_low"], cleaned["n_participants"]) == (0.3, 0.1, 120)
+    with pytest.raises(ValidationError, match="Participants: '0.5' is not a whole number"):
+        session.claims.clean_values({"n_participants": 0.5})

@@ -27,17 +27,51 @@ _NUMBER_KINDS = {
 }
 
 
+def number_text(text: str) -> str:
+    """A number as typed: a decimal comma (0,3 — the decimal mark of most of Europe) reads as a point."""
+    text = text.strip().replace("\u2212", "-")  # a typographic minus pasted from a PDF
+    if text.count(",") == 1 and "." not in text:
+        text = text.replace(",", ".")
+    return text
+
+
 def _parse_number(f, value: Any) -> float | int | None:
+    if isinstance(value, str):
+        value = number_text(value)
     if value in (None, ""):
         return None
     parse, noun, check, demand = _NUMBER_KINDS[f.kind]
+    if f.kind == "integer" and isinstance(value, float):
+        if not value.is_integer():  # int(0.5) would quietly be 0
+            raise ValidationError(
+                f"{f.label}: '{value:g}' is not {noun}", ((f.key, f"{f.label}: '{value:g}' is not {noun}"),)
+            )
+        value = int(value)
     try:
         number = parse(value)
-    except (TypeError, ValueError):
-        raise ValidationError(f"{f.label}: '{value}' is not {noun}") from None
+    except (TypeError, ValueError, OverflowError):
+        message = f"{f.label}: '{value}' is not {noun}"
+        raise ValidationError(message, ((f.key, message),)) from None
     if not check(number):
-        raise ValidationError(f"{f.label}: {demand}")
+        raise ValidationError(f"{f.label}: {demand}", ((f.key, f"{f.label}: {demand}"),))
     return number
+
+
+def _unique(problems: list[tuple[str, str]]) -> tuple[tuple[str, str], ...]:
+    return tuple(dict.fromkeys(problems))
+
+
+def _gather(*checks) -> list:
+    """Run every check; raise one ValidationError with all their problems, or return their results."""
+    results, problems = [], []
+    for check in checks:
+        try:
+            results.append(check())
+        except ValidationError as exc:
+            problems += exc.problems or [("", str(exc))]
+    if problems:
+        raise ValidationError(problems=_unique(problems))
+    return results
 
 
 def format_terms(terms: tuple[TermRef, ...]) -> str:
@@ -114,13 +148,14 @@ class ClaimService:
 
     # -- validation ---------------------------------------------------------------------------
     def clean_values(self, values: dict[str, Any]) -> dict[str, Any]:
-        """Return every codebook value field, checked and normalised; raise naming the field."""
+        """Return every codebook value field, checked and normalised; raise naming every field at fault."""
         codebook = self.session.codebook
         known = {f.key for f in codebook.value_fields}
         unknown = set(values) - known
         if unknown:
             raise ValidationError(f"unknown claim field(s): {', '.join(sorted(unknown))}")
         cleaned: dict[str, Any] = {}
+        problems: list[tuple[str, str]] = []
         for f in codebook.value_fields:
             value = values.get(f.key)
             if f.kind in ("text", "longtext"):
@@ -130,36 +165,56 @@ class ClaimService:
             elif f.kind == "choice":
                 value = value or f.default
                 if value and value not in f.choice_keys:
-                    raise ValidationError(f"{f.label}: '{value}' is not one of the codebook's choices")
+                    problems.append((f.key, f"{f.label}: '{value}' is not one of the codebook's choices"))
                 cleaned[f.key] = value or ""
             else:
-                cleaned[f.key] = _parse_number(f, value)
+                try:
+                    cleaned[f.key] = _parse_number(f, value)
+                except ValidationError as exc:
+                    problems += exc.problems
+                    cleaned[f.key] = None
         p = cleaned.get("p_value")
         if p is not None and not 0 <= p <= 1:
-            raise ValidationError("p-value: must lie between 0 and 1")
+            problems.append(("p_value", "p-value: must lie between 0 and 1"))
         low, high = cleaned.get("ci_low"), cleaned.get("ci_high")
         if low is not None and high is not None and low > high:
-            raise ValidationError("95% CI: the lower bound is above the upper bound")
+            problems += [(key, "95% CI: the lower bound is above the upper bound") for key in ("ci_low", "ci_high")]
+        if problems:
+            raise ValidationError(problems=_unique(problems))
         return cleaned
 
     def clean_terms(self, terms: tuple[TermRef, ...]) -> tuple[TermRef, ...]:
-        roles = {r.key for r in self.session.codebook.roles}
-        cleaned, seen = [], set()
+        roles = {r.key: r.label for r in self.session.codebook.roles}
+        cleaned, seen, problems = [], set(), []
         for ref in terms:
             if ref.role not in roles:
-                raise ValidationError(f"term '{ref.label}': unknown role '{ref.role}'")
+                problems.append((ref.role, f"term '{ref.label}': unknown role '{ref.role}'"))
+                continue
             if ref.term_id is not None:
                 term = Term.get_or_none(Term.id == ref.term_id)
                 if term is None:
-                    raise ValidationError(f"term '{ref.label}' was deleted from the vocabulary; pick it again")
+                    problems.append(
+                        (ref.role, f"{roles[ref.role]}: '{ref.label}' was deleted from the vocabulary; pick it again")
+                    )
+                    continue
                 ref = TermRef(ref.role, term.label, term.identifier, term.id)
             elif not ref.label.strip():
-                raise ValidationError(f"{ref.role}: a term needs a label")
+                problems.append((ref.role, f"{roles[ref.role]}: a term needs a label"))
+                continue
             key = (ref.role, ref.term_id, ref.label.casefold())
             if key not in seen:
                 seen.add(key)
                 cleaned.append(ref)
+        if problems:
+            raise ValidationError(problems=_unique(problems))
         return tuple(cleaned)
+
+    def check_draft(self, draft: ClaimDraft) -> tuple[Anchor, str, dict[str, Any], tuple[TermRef, ...]]:
+        """Anchor, values and terms of a draft, checked together: one error lists every problem."""
+        (anchor, sha), values, terms = _gather(
+            lambda: self._anchor(draft), lambda: self.clean_values(draft.values), lambda: self.clean_terms(draft.terms)
+        )
+        return anchor, sha, values, terms
 
     def _anchor(self, draft: ClaimDraft) -> tuple[Anchor, str]:
         document = Document.get_or_none(Document.id == draft.document_id)
@@ -168,13 +223,11 @@ class ClaimService:
         try:
             return make_anchor(document.text, draft.start, draft.end), document.sha256
         except AnchorError as exc:
-            raise ValidationError(f"Quote: {exc}") from None
+            raise ValidationError(f"Quote: {exc}", (("quote", f"Quote: {exc}"),)) from None
 
     # -- writing ------------------------------------------------------------------------------
     def create(self, draft: ClaimDraft) -> tuple[ClaimRecord, Changes]:
-        anchor, sha = self._anchor(draft)
-        values = self.clean_values(draft.values)
-        terms = self.clean_terms(draft.terms)
+        anchor, sha, values, terms = self.check_draft(draft)
         reviewer_id = self.session.reviewer_id
         now = utcnow()
         with write_transaction():
@@ -213,9 +266,13 @@ class ClaimService:
             # an earlier version) must never be re-bound to whatever the current text holds there.
             anchor, sha, status = old.anchor, old.document_sha256, old.anchor_status
         else:
-            (anchor, sha), status = self._anchor(draft), ""
-        values = self.clean_values(draft.values)
-        terms = self.clean_terms(draft.terms)
+            anchor, sha, status = None, "", ""
+        located, values, terms = _gather(
+            (lambda: self._anchor(draft)) if anchor is None else (lambda: (anchor, sha)),
+            lambda: self.clean_values(draft.values),
+            lambda: self.clean_terms(draft.terms),
+        )
+        anchor, sha = located
         diffs = [(k, old.values.get(k), v) for k, v in values.items() if old.values.get(k) != v]
         if (anchor.start, anchor.end) != (old.anchor.start, old.anchor.end):
             diffs += [

@@ -6,7 +6,13 @@ class CuratorError(Exception):
 
 
 class ValidationError(CuratorError):
-    """Input that cannot be saved; the message names the field and what to do."""
+    """Input that cannot be saved; the message names the field and what to do.
+
+    `problems` holds every (field key, message) found at once, so a form can mark each field."""
+
+    def __init__(self, message: str = "", problems: tuple[tuple[str, str], ...] = ()):
+        self.problems = tuple(problems)
+        super().__init__(message or "\n".join(text for _, text in self.problems))
 
 
 class NotFoundError(CuratorError):
