@@ -6,6 +6,7 @@ by its context; never return a location whose text differs from the quote.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 CONTEXT_CHARS = 32
@@ -32,10 +33,18 @@ class AnchorMatch:
 
 
 def in_context(text: str, start: int, end: int, width: int = 60) -> str:
-    """One line showing text[start:end] as «…» between `width` characters either side."""
-    before = text[max(0, start - width) : start]
-    after = text[end : end + width]
-    return " ".join(f"…{before}«{text[start:end]}»{after}…".split())
+    """One line showing text[start:end] as «…» between about `width` characters either side, cut
+    between words (never mid-word), with … only where the text goes on."""
+    lo, hi = max(0, start - width), min(len(text), end + width)
+    before, after = text[lo:start], text[end:hi]
+    if lo > 0 and text[lo - 1].isalnum() and before[:1].isalnum():
+        first_space = re.search(r"\s", before)
+        before = before[first_space.end() :] if first_space else ""
+    if hi < len(text) and text[hi].isalnum() and after[-1:].isalnum():
+        spaces = list(re.finditer(r"\s", after))
+        after = after[: spaces[-1].start()] if spaces else ""
+    lead, trail = ("…" if lo > 0 else ""), ("…" if hi < len(text) else "")
+    return " ".join(f"{lead}{before}«{text[start:end]}»{after}{trail}".split())
 
 
 def make_anchor(text: str, start: int, end: int, context: int = CONTEXT_CHARS) -> Anchor:

@@ -27,12 +27,16 @@ class Command:
 
 
 class CreateClaim(Command):
+    """A new claim; the first claim on an unread document also marks it as being read (and undo
+    puts that back too, unless the reviewer has changed the status since)."""
+
     text = "New claim"
 
     def __init__(self, claims: ClaimService, draft: ClaimDraft):
         self.claims = claims
         self.draft = draft
         self.record: ClaimRecord | None = None
+        self.started_reading = False
 
     @property
     def claim_id(self) -> int | None:
@@ -41,12 +45,21 @@ class CreateClaim(Command):
     def do(self) -> Changes:
         if self.record is None:
             self.record, changes = self.claims.create(self.draft)
-            return changes
-        return self.claims.restore(self.record)  # redo keeps the claim's id
+        else:
+            changes = self.claims.restore(self.record)  # redo keeps the claim's id
+        documents = self.claims.session.documents
+        if documents.reading_status(self.draft.document_id) == "unread":
+            changes |= documents.set_reading_status(self.draft.document_id, "in_progress")
+            self.started_reading = True
+        return changes
 
     def undo(self) -> Changes:
         assert self.record is not None
         self.record, changes = self.claims.delete(self.record.id)
+        documents = self.claims.session.documents
+        if self.started_reading and documents.reading_status(self.draft.document_id) == "in_progress":
+            changes |= documents.set_reading_status(self.draft.document_id, "unread")
+        self.started_reading = False
         return changes
 
 

@@ -138,6 +138,13 @@ class DocumentService:
             changelog.record("update", "document", document_id, diffs, self.session.reviewer_id)
         return Changes(documents=frozenset({document_id}))
 
+    def reading_status(self, document_id: int) -> str:
+        """The status alone, without reading the document's text."""
+        row = Document.select(Document.reading_status).where(Document.id == document_id).tuples().first()
+        if row is None:
+            raise NotFoundError(f"document {document_id} no longer exists")
+        return row[0]
+
     def set_reading_status(self, document_id: int, status: str) -> Changes:
         if status not in READING_STATUSES:
             raise ValidationError(f"reading status '{status}' is not one of {', '.join(READING_STATUSES)}")

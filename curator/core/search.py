@@ -52,7 +52,10 @@ def _snippet(text: str, terms: list[str]) -> tuple[int, int, str]:
     if at == -1 or len(folded) != len(text):
         at, length = 0, 0
     if not length:
-        return at, at, " ".join(f"{text[: 2 * SNIPPET_CONTEXT]}…".split())
+        head = text[: 2 * SNIPPET_CONTEXT]
+        if len(text) > len(head) and text[len(head)].isalnum() and " " in head:
+            head = head[: head.rindex(" ")]  # between words, never mid-word
+        return at, at, " ".join((head + ("…" if len(text) > len(head) else "")).split())
     return at, at + length, in_context(text, at, at + length, SNIPPET_CONTEXT)
 
 
