@@ -12,10 +12,11 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QPoint, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import (
     QColor,
     QFont,
+    QPainter,
     QResizeEvent,
     QSyntaxHighlighter,
     QTextBlockFormat,
@@ -26,18 +27,18 @@ from PySide6.QtWidgets import QTextEdit
 
 from curator.core.styles import StyleRange
 from curator.core.textpos import Utf16Map
+from curator.ui import claim_colours
 
 READING_WIDTH_CHARS = 78
+MIN_LINE_CHARS = 50  # below this, reading prose becomes hard work (typographers' rule of thumb: 45–75)
 _BLOCK_BREAK = re.compile("[\n\u2029]")  # where setPlainText starts a new block
 DEFAULT_FONT_PT = 12.5
 DEFAULT_LINE_HEIGHT = 150  # percent
 
-# One colour per claim type, in codebook order; types added to the codebook reuse the cycle.
-TYPE_COLOURS = ["#ffe08a", "#b9e3ff", "#c8f0c0", "#ffc6c6", "#e3d1ff", "#e6e6e6", "#ffd8b0", "#c0f0ec"]
-
 
 def type_colour(index: int) -> QColor:
-    return QColor(TYPE_COLOURS[index % len(TYPE_COLOURS)]) if index >= 0 else QColor("#dddddd")
+    """The full hue of a claim type (table swatches, margin marks, underlines); -1: no type."""
+    return QColor(claim_colours.hue(index))
 
 
 @dataclass(frozen=True)
@@ -45,17 +46,21 @@ class Highlight:
     claim_id: int
     start: int  # code points
     end: int
-    colour: QColor
+    type_index: int = -1  # position of the claim's type among the codebook's types; -1: none
 
 
 class ClaimHighlighter(QSyntaxHighlighter):
-    """Paints claim spans block by block, from an index built once per set of claims."""
+    """Fills claim spans block by block, from an index built once per set of claims.
+
+    Fills are the claim type's tint for the theme; a nested claim is filled over the one around it
+    (spans are kept longest first). Where claims overlap, the reader also draws one underline per
+    claim, stacked (ReaderView.paintEvent), so every claim's extent stays visible."""
 
     def __init__(self, document):
         super().__init__(document)
-        self.by_block: dict[int, list[tuple[int, int, int, QColor]]] = {}
+        self.by_block: dict[int, list[tuple[int, int, int, int]]] = {}  # block -> (claim, u_start, u_end, type)
         self.selected: int | None = None
-        self.dark_text: QColor | None = None
+        self.dark = False
 
     def highlightBlock(self, text: str) -> None:  # noqa: N802 (Qt override)
         block = self.currentBlock()
@@ -65,32 +70,33 @@ class ClaimHighlighter(QSyntaxHighlighter):
         base = block.position()
         length = block.length()
         selected_span = None
-        for claim_id, start, end, colour in spans:
+        text_colour = QColor(claim_colours.text_colour(self.dark))
+        for claim_id, start, end, type_index in spans:
             lo, hi = max(start - base, 0), min(end - base, length)
             if hi <= lo:
                 continue
             if claim_id == self.selected:
-                selected_span = (lo, hi, colour)
+                selected_span = (lo, hi, type_index)
                 continue
             fmt = QTextCharFormat()
-            fmt.setBackground(colour)
-            if self.dark_text is not None:
-                fmt.setForeground(self.dark_text)
+            fmt.setBackground(claim_colours.fill_brush(type_index, self.dark))
+            fmt.setForeground(text_colour)
             self.setFormat(lo, hi - lo, fmt)
         if selected_span:
-            lo, hi, colour = selected_span
+            lo, hi, type_index = selected_span
             fmt = QTextCharFormat()
-            fmt.setBackground(colour.darker(125))
+            fill = QColor(claim_colours.tint(type_index, self.dark))
+            fmt.setBackground(fill.lighter(118) if self.dark else fill.darker(118))
+            fmt.setForeground(text_colour)
             fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.SingleUnderline)
-            fmt.setUnderlineColor(QColor("#1f3b57"))
+            fmt.setUnderlineColor(QColor("#9cc3e6" if self.dark else "#1f3b57"))
             fmt.setFontUnderline(True)
-            if self.dark_text is not None:
-                fmt.setForeground(self.dark_text)
             self.setFormat(lo, hi - lo, fmt)
 
 
 class ReaderView(QTextEdit):
     claimClicked = Signal(int)
+    overlapClicked = Signal(list, QPoint)  # claim ids under the click, shortest first; where (global)
     selectionRangeChanged = Signal(bool)  # True when a non-empty passage is selected
 
     def __init__(self, parent=None):
@@ -151,6 +157,7 @@ class ReaderView(QTextEdit):
         font.setPointSizeF(font_pt)
         self.document().setDefaultFont(font)
         self.setFont(font)
+        self.updateGeometry()  # the readable minimum width follows the type size
         if self.text:
             scroll = self.verticalScrollBar().value()
             highlights = list(self._highlights.values())
@@ -162,8 +169,8 @@ class ReaderView(QTextEdit):
         self.resizeEvent(QResizeEvent(self.size(), self.size()))
 
     def set_dark(self, dark: bool) -> None:
-        """Claim colours are light tints: on a dark theme the text over them is drawn dark."""
-        self._highlighter.dark_text = QColor("#111111") if dark else None
+        """Claim fills are deep tints with light text on the dark theme (light tints glare there)."""
+        self._highlighter.dark = dark
         self._highlighter.rehighlight()
 
     def _style_formats(self) -> dict[str, QTextCharFormat]:
@@ -218,6 +225,16 @@ class ReaderView(QTextEdit):
             if r.kind == "link" and r.data:
                 self._links.append((r.start, r.end, r.data))
 
+    def minimumSizeHint(self) -> QSize:  # noqa: N802
+        """Never narrower than a readable line: the panes around the reader give way first."""
+        # measured on prose, not on "x": spaces and narrow letters make a real line hold more
+        sample = "the evidence suggests that a modest reduction in relapse rate may follow"
+        text_width = self.fontMetrics().horizontalAdvance(sample) / len(sample) * MIN_LINE_CHARS * 1.2
+        chrome = (
+            2 * self.document().documentMargin() + self.verticalScrollBar().sizeHint().width() + 2 * self.frameWidth()
+        )
+        return QSize(int(text_width + chrome), 120)
+
     def resizeEvent(self, event) -> None:  # noqa: N802
         # Keep lines near a comfortable reading length however wide the pane is.
         measure = self.fontMetrics().horizontalAdvance("x" * self.width_chars) * 1.15
@@ -236,6 +253,15 @@ class ReaderView(QTextEdit):
         end = self._map.from_utf16(cursor.selectionEnd())
         return (start, end) if end > start else None
 
+    def clear_selection(self) -> None:
+        """Drop the selection, keeping the caret where it ended (and the view where it is)."""
+        cursor = self.textCursor()
+        if cursor.hasSelection():
+            bar = self.verticalScrollBar().value()
+            cursor.clearSelection()
+            self.setTextCursor(cursor)
+            self.verticalScrollBar().setValue(bar)
+
     def select_range(self, start: int, end: int) -> None:
         cursor = self.textCursor()
         cursor.setPosition(self._map.to_utf16(start))
@@ -248,18 +274,24 @@ class ReaderView(QTextEdit):
         return self.cursorRect(cursor)
 
     # -- highlights ---------------------------------------------------------------------------
+    def _blocks_of(self, h: Highlight) -> range:
+        starts = self._block_starts
+        first = bisect.bisect_right(starts, h.start) - 1
+        last = bisect.bisect_right(starts, max(h.start, h.end - 1)) - 1
+        return range(first, last + 1)
+
+    def _span(self, h: Highlight) -> tuple[int, int, int, int]:
+        return (h.claim_id, self._map.to_utf16(h.start), self._map.to_utf16(h.end), h.type_index)
+
     def _spans_by_block(self, highlights: list[Highlight]) -> dict[int, list]:
         """Claim spans (UTF-16) per block. Blocks are found from the text's own line breaks, so this
         works before the text is in the document and costs no layout."""
         by_block: dict[int, list] = defaultdict(list)
-        starts = self._block_starts
         # longest first, so a claim nested inside another stays visible on top
         for h in sorted(highlights, key=lambda h: h.start - h.end):
-            u_start, u_end = self._map.to_utf16(h.start), self._map.to_utf16(h.end)
-            first = bisect.bisect_right(starts, h.start) - 1
-            last = bisect.bisect_right(starts, max(h.start, h.end - 1)) - 1
-            for number in range(first, last + 1):
-                by_block[number].append((h.claim_id, u_start, u_end, h.colour))
+            span = self._span(h)
+            for number in self._blocks_of(h):
+                by_block[number].append(span)
         return dict(by_block)
 
     def set_highlights(self, highlights: list[Highlight]) -> None:
@@ -267,11 +299,40 @@ class ReaderView(QTextEdit):
         self._highlights = {h.claim_id: h for h in highlights}
         old, new = self._highlighter.by_block, self._spans_by_block(highlights)
         self._highlighter.by_block = new
+        self._rehighlight_blocks(n for n in old.keys() | new.keys() if old.get(n) != new.get(n))
+
+    def update_highlights(self, changed: list[Highlight], removed: set[int] | frozenset[int] = frozenset()) -> None:
+        """Add, move or drop a few claims: the cost depends on them, not on the document's claim count."""
+        by_block = self._highlighter.by_block
+        dirty: set[int] = set()
+        for claim_id in {*removed, *(h.claim_id for h in changed)}:
+            old = self._highlights.pop(claim_id, None)
+            if old is None:
+                continue
+            for number in self._blocks_of(old):
+                spans = [s for s in by_block.get(number, ()) if s[0] != claim_id]
+                if spans:
+                    by_block[number] = spans
+                else:
+                    by_block.pop(number, None)
+                dirty.add(number)
+        for h in changed:
+            self._highlights[h.claim_id] = h
+            span = self._span(h)
+            for number in self._blocks_of(h):
+                spans = by_block.setdefault(number, [])
+                spans.append(span)
+                spans.sort(key=lambda s: s[1] - s[2])  # longest first, as _spans_by_block
+                dirty.add(number)
+        self._rehighlight_blocks(dirty)
+
+    def _rehighlight_blocks(self, numbers) -> None:
         document = self.document()
-        for number in sorted(n for n in old.keys() | new.keys() if old.get(n) != new.get(n)):
+        for number in sorted(numbers):
             block = document.findBlockByNumber(number)
             if block.isValid():
                 self._highlighter.rehighlightBlock(block)
+        self.viewport().update()
 
     def highlight_format_at(self, offset: int) -> QTextCharFormat:
         """The character format painted at a code-point offset (for tests and checks)."""
@@ -326,8 +387,83 @@ class ReaderView(QTextEdit):
         if event.button() == Qt.MouseButton.LeftButton and not self.textCursor().hasSelection():
             position = self.cursorForPosition(event.position().toPoint()).position()
             hits = self.claims_at(self._map.from_utf16(position))
-            if hits:
+            if len(hits) > 1:  # an overlap: the reviewer says which claim was meant
+                self.overlapClicked.emit(hits, event.globalPosition().toPoint())
+            elif hits:
                 self.claimClicked.emit(hits[0])
+
+    # -- overlaps -----------------------------------------------------------------------------
+    def _visible_blocks(self):
+        layout = self.document().documentLayout()
+        top = self.verticalScrollBar().value()
+        block = self.cursorForPosition(QPoint(0, 0)).block()
+        while block.isValid():
+            rect = layout.blockBoundingRect(block)
+            if rect.top() - top > self.viewport().height():
+                break
+            yield block, rect
+            block = block.next()
+
+    def overlap_lanes(self) -> dict[int, int]:
+        """Lanes (0, 1, …) of the claims on screen that overlap another claim: each gets its own
+        underline, stacked, so nested and crossing claims can be told apart (as INCEpTION stacks
+        spans). Claims that overlap nothing get no lane (their fill says it all)."""
+        spans = {}
+        for block, _ in self._visible_blocks():
+            for span in self._highlighter.by_block.get(block.blockNumber(), ()):
+                spans[span[0]] = span
+        ordered = sorted(spans.values(), key=lambda s: (s[1], -s[2]))
+        overlapping: set[int] = set()
+        reach_end, reach_id = -1, None
+        for claim_id, start, end, _ in ordered:
+            if start < reach_end:
+                overlapping.update((claim_id, reach_id))
+            if end > reach_end:
+                reach_end, reach_id = end, claim_id
+        lanes: dict[int, int] = {}
+        lane_ends: list[int] = []
+        for claim_id, start, end, _ in ordered:
+            if claim_id not in overlapping:
+                continue
+            lane = next((i for i, lane_end in enumerate(lane_ends) if lane_end <= start), len(lane_ends))
+            if lane == len(lane_ends):
+                lane_ends.append(end)
+            else:
+                lane_ends[lane] = end
+            lanes[claim_id] = lane
+        return lanes
+
+    def paintEvent(self, event) -> None:  # noqa: N802
+        super().paintEvent(event)
+        if not self._highlights:
+            return
+        lanes = self.overlap_lanes()
+        if not lanes:
+            return
+        painter = QPainter(self.viewport())
+        dx, dy = -self.horizontalScrollBar().value(), -self.verticalScrollBar().value()
+        for block, rect in self._visible_blocks():
+            layout, base = block.layout(), block.position()
+            for claim_id, start, end, type_index in self._highlighter.by_block.get(block.blockNumber(), ()):
+                lane = lanes.get(claim_id)
+                if lane is None:
+                    continue
+                colour = QColor(claim_colours.hue(type_index))
+                lo, hi = max(start - base, 0), min(end - base, block.length() - 1)
+                for i in range(layout.lineCount()):
+                    line = layout.lineAt(i)
+                    a, b = max(lo, line.textStart()), min(hi, line.textStart() + line.textLength())
+                    if b <= a:
+                        continue
+                    x1, x2 = _x(line, a), _x(line, b)
+                    y = rect.top() + dy + line.y() + line.ascent() + line.descent() + 1 + 3 * lane
+                    painter.fillRect(QRectF(rect.left() + dx + x1, y, x2 - x1, 2), colour)
+        painter.end()
+
+
+def _x(line, position: int) -> float:
+    x = line.cursorToX(position)
+    return x[0] if isinstance(x, tuple) else x
 
 
 __all__ = ["Highlight", "ReaderView", "type_colour"]
