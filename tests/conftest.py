@@ -54,6 +54,9 @@ class FakeInteraction:
         self.errors: list[str] = []
         self.infos: list[str] = []
         self.asked: list[str] = []
+        self.picked_claim = None  # which of several overlapping claims a click means
+        self.pending_answer = None  # text left in a term field at Save: "pick", "add", "discard" or None
+        self.without_reviewer_answer = "quit"
 
     def ask_unsaved(self, parent, what="this claim"):
         self.asked.append("unsaved")
@@ -113,6 +116,20 @@ class FakeInteraction:
     def ask_new_term(self, parent, role_label, text, vocabularies):
         self.asked.append(f"new_term:{text}")
         return self.new_term
+
+    def pick_claim(self, parent, options, where):
+        self.asked.append("pick_claim:" + ",".join(str(claim_id) for claim_id, _ in options))
+        return self.picked_claim
+
+    def ask_pending_term(self, parent, role_label, text, candidates):
+        self.asked.append(f"pending:{role_label}:{text}:" + "|".join(t.label for t in candidates))
+        if self.pending_answer == "pick":
+            return ("pick", candidates[0])
+        return None if self.pending_answer is None else (self.pending_answer,)
+
+    def ask_without_reviewer(self, parent):
+        self.asked.append("without_reviewer")
+        return self.without_reviewer_answer
 
 
 @pytest.fixture

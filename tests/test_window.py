@@ -3,10 +3,11 @@
 import openpyxl
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor
 
 from curator.core.records import ClaimDraft, NewDocument
+from curator.ui import claim_colours
 from curator.ui.models import ClaimTableModel, DocumentListModel
-from curator.ui.reader import type_colour
 from tests.conftest import doc_id_by_file
 from tests.gui_helpers import choose, click_row, pick_term, select_in_reader
 
@@ -82,7 +83,7 @@ def test_select_tag_save_undo_redo_and_export(qtbot, window, session, interactio
     # in the table, and highlighted at exactly the quote
     assert window.claims.rowCount() == 1 and window.claims.rows[0].record.id == claim.id
     assert form.mode == "edit" and form.claim_id == claim.id and not form.is_dirty()
-    selected_colour = type_colour(2).darker(125).name()  # intervention effect, selected
+    selected_colour = QColor(claim_colours.tint(2, dark=False)).darker(118).name()  # intervention effect, selected
     assert background_at(window, start) == selected_colour
     assert background_at(window, end - 1) == selected_colour
     assert background_at(window, start - 1) is None and background_at(window, end) is None
@@ -284,7 +285,8 @@ def test_invalid_input_shows_a_message_and_keeps_the_form(qtbot, window, session
     qtbot.keyClicks(window.form.widgets["ci_low"], "2")
     qtbot.keyClicks(window.form.widgets["ci_high"], "1")
     window.actions["save_claim"].trigger()
-    assert interaction.errors == ["95% CI: the lower bound is above the upper bound"]
+    assert interaction.errors == []  # said in the form, beside the fields, not in a box to dismiss
+    assert "95% CI: the lower bound is above the upper bound" in window.form.problems.text()
     assert session.claims.count() == 0
     assert window.form.mode == "new" and window.form.widgets["ci_low"].text() == "2"
     assert window.undo_stack.count() == 0
@@ -309,7 +311,7 @@ def test_status_bar_counts_and_reading_status(qtbot, window, session):
     make_claims(session, doc_id, [("Roseburia", "association")])
     window.documents.set_rows(session.documents.summaries())
     window.open_document(doc_id)
-    assert "5 documents · 1 claims · 1 in this document · Test Reviewer" in window.status_counts.text()
+    assert "5 documents · 1 claim · 1 in this document · Test Reviewer" in window.status_counts.text()
     window.actions["status_done"].trigger()
     assert session.documents.get(doc_id).reading_status == "done"
     assert window.documents.data(window.documents.index(window.documents.row_of(doc_id), 1)) == "Done"
@@ -320,9 +322,13 @@ def test_layout_and_last_document_are_remembered(qtbot, window, session, setting
 
     doc_id = doc_id_by_file(session, "003")
     window.open_document(doc_id)
-    window.resize(760, 560)  # inside the offscreen screen, which restoreGeometry clamps to
-    window.main.setSizes([150, 400, 200])
-    sizes = window.main.sizes()
+    window.claim_dock.hide()  # so the window fits the offscreen screen, which restoreGeometry clamps to
+    window.documents_dock.hide()
+    window.search_panel.hide()
+    qtbot.wait(10)  # the layout takes in the smaller minimum size
+    window.resize(760, 560)
+    window.centre.setSizes([300, 150])
+    sizes = window.centre.sizes()
     window.close()
     again = MainWindow(session, settings, interaction)
     qtbot.addWidget(again)
@@ -330,7 +336,9 @@ def test_layout_and_last_document_are_remembered(qtbot, window, session, setting
     qtbot.waitExposed(again)
     assert again.document_id == doc_id
     assert again.size() == window.size()
-    assert again.main.sizes() == sizes
+    assert again.centre.sizes() == sizes
+    assert again.claim_dock.isHidden() and again.documents_dock.isHidden()
+    assert again.reader.width() >= again.reader.minimumSizeHint().width()
 
 
 def test_models_pass_the_qt_model_tester(qtmodeltester, session):

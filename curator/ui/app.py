@@ -9,9 +9,13 @@ from PySide6.QtWidgets import QApplication, QDialog
 
 from curator.core.paths import RESOURCES
 
+NO_REVIEWER = "no reviewer name was given at start (restart Curator to enter one and edit)"
 
-def choose_reviewer(session, settings: QSettings, name: str | None) -> bool:
-    """Use --reviewer, else the one remembered for this database, else ask. False if declined."""
+
+def choose_reviewer(session, settings: QSettings, name: str | None, interaction=None) -> bool:
+    """Use --reviewer, else the one remembered for this database, else ask. A reviewer who cancels
+    is told why a name is needed and may open the project read-only; False only if she quits."""
+    from curator.ui.interaction import Interaction
     from curator.ui.reviewer_dialog import ReviewerDialog
 
     key = f"reviewer/{session.target}"
@@ -20,11 +24,17 @@ def choose_reviewer(session, settings: QSettings, name: str | None) -> bool:
     else:
         remembered = settings.value(key)
         reviewer = session.use_reviewer_id(int(remembered)) if remembered is not None else None
-        if reviewer is None:
+        while reviewer is None:
             dialog = ReviewerDialog(session.reviewers())
-            if dialog.exec() != QDialog.DialogCode.Accepted:
+            if dialog.exec() == QDialog.DialogCode.Accepted:
+                reviewer = session.use_reviewer(*dialog.chosen())
+                break
+            answer = (interaction or Interaction()).ask_without_reviewer(None)
+            if answer == "read_only":
+                session.set_read_only(NO_REVIEWER)
+                return True
+            if answer != "name":
                 return False
-            reviewer = session.use_reviewer(*dialog.chosen())
     settings.setValue(key, reviewer.id)
     return True
 
@@ -86,7 +96,11 @@ def run_app(args) -> int:
     settings = QSettings()
     if not choose_reviewer(session, settings, args.reviewer):
         session.close()
-        return 0
+        print(
+            "Curator did not start: it needs a reviewer name to open the project (or choose read-only).",
+            file=sys.stderr,
+        )
+        return 1
     window = MainWindow(session, settings)
     window.show()
     try:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QLocale, Qt, Signal
-from PySide6.QtGui import QDoubleValidator, QIntValidator
+from PySide6.QtCore import QRegularExpression, Qt, Signal
+from PySide6.QtGui import QRegularExpressionValidator
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
@@ -25,6 +25,16 @@ from curator.core.records import ClaimDraft, ClaimRecord, TermInfo, TermRef
 from curator.ui.term_picker import TermPicker
 
 QUOTE_PREVIEW_CHARS = 400
+# While typing, a number may be half-written ("-", "0,", "1e"); a decimal comma is as good as a point.
+NUMBER_PATTERN = r"-?\d*([.,]\d*)?([eE][-+]?\d*)?"
+INTEGER_PATTERN = r"\d*"
+
+
+def plain_label(text: str = "") -> QLabel:
+    """A label that shows its text as it is: a quote holding "<b>" must never become markup."""
+    label = QLabel(text)
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    return label
 
 
 class ClaimForm(QWidget):
@@ -43,39 +53,47 @@ class ClaimForm(QWidget):
         self._baseline: tuple | None = None
         self._loading = False
         self.widgets: dict[str, QWidget] = {}
+        self.labels: dict[str, QLabel] = {}
         self.pickers: dict[str, TermPicker] = {}
+        self.invalid: dict[str, str] = {}  # field key -> what is wrong with it, as last reported
 
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)  # F6 can land here while no claim is open
         outer = QVBoxLayout(self)
         outer.setContentsMargins(8, 8, 8, 8)
-        self.heading = QLabel()
+        self.heading = plain_label()
         self.heading.setObjectName("formHeading")
-        self.quote = QLabel()
+        self.quote = plain_label()
         self.quote.setObjectName("quote")
         self.quote.setWordWrap(True)
         self.quote.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.quote.setFrameShape(QFrame.Shape.StyledPanel)
+        self.problems = plain_label()
+        self.problems.setObjectName("formProblems")
+        self.problems.setWordWrap(True)
+        self.problems.hide()
         outer.addWidget(self.heading)
         outer.addWidget(self.quote)
+        outer.addWidget(self.problems)
 
         body = QWidget()
         self.layout_ = QFormLayout(body)
         self.layout_.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-        self.layout_.setRowWrapPolicy(QFormLayout.RowWrapPolicy.DontWrapRows)
+        self.layout_.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         for f in codebook.fields:
             widget = self._make_widget(f)
             self.widgets[f.key] = widget
-            label = QLabel(f.label)
+            label = plain_label(f.label)
+            self.labels[f.key] = label
             if f.help:
                 label.setToolTip(f.help)
                 widget.setToolTip(f.help)
             label.setBuddy(widget if not isinstance(widget, TermPicker) else widget.edit)
             self.layout_.addRow(label, widget)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        scroll.setWidget(body)
-        outer.addWidget(scroll, 1)
+        self.scroll = QScrollArea()
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll.setWidget(body)
+        outer.addWidget(self.scroll, 1)
 
         buttons = QHBoxLayout()
         self.save_button = QPushButton("Save")
@@ -98,40 +116,58 @@ class ClaimForm(QWidget):
     def _make_widget(self, f: FormField) -> QWidget:
         if f.kind == "terms":
             picker = TermPicker(f.key, f.label)
-            picker.changed.connect(self._on_edited)
+            picker.changed.connect(lambda key=f.key: self._on_edited(key))
             picker.newTermRequested.connect(self.newTermRequested)
             self.pickers[f.key] = picker
             return picker
         if f.kind == "choice":
             combo = QComboBox()
             combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-            combo.setMinimumContentsLength(12)
-            combo.addItem("—", "")
-            for choice in f.choices:
-                combo.addItem(choice.label, choice.key)
-            combo.currentIndexChanged.connect(self._on_edited)
+            combo.setMinimumContentsLength(10)
+            self._fill_choices(combo, f)
+            combo.currentIndexChanged.connect(lambda _=0, key=f.key: self._on_edited(key))
             return combo
         if f.kind == "longtext":
             edit = QPlainTextEdit()
             edit.setTabChangesFocus(True)
             edit.setFixedHeight(80)
-            edit.textChanged.connect(self._on_edited)
+            edit.textChanged.connect(lambda key=f.key: self._on_edited(key))
             return edit
         edit = QLineEdit()
         if f.kind in ("number", "integer"):
-            validator = QDoubleValidator(edit) if f.kind == "number" else QIntValidator(0, 2_000_000_000, edit)
-            validator.setLocale(QLocale.c())  # a decimal point, whatever the desktop's locale
-            if isinstance(validator, QDoubleValidator):
-                validator.setNotation(QDoubleValidator.Notation.StandardNotation)
-            edit.setValidator(validator)
+            pattern = NUMBER_PATTERN if f.kind == "number" else INTEGER_PATTERN
+            edit.setValidator(QRegularExpressionValidator(QRegularExpression(pattern), edit))
             edit.setMaximumWidth(140)
             edit.setPlaceholderText("not reported")
-        edit.textChanged.connect(self._on_edited)
+        edit.textChanged.connect(lambda _="", key=f.key: self._on_edited(key))
         return edit
 
-    def set_vocabulary(self, terms_for_role: dict[str, list[TermInfo]]) -> None:
+    @staticmethod
+    def _fill_choices(combo: QComboBox, f: FormField, keep: str | None = None) -> None:
+        combo.blockSignals(True)
+        combo.clear()
+        combo.addItem("—", "")
+        for choice in f.choices:
+            if not getattr(choice, "retired", False) or choice.key == keep:
+                combo.addItem(choice.label, choice.key)
+        combo.setCurrentIndex(max(combo.findData(keep or ""), 0))
+        combo.blockSignals(False)
+
+    def set_codebook(self, codebook: Codebook) -> None:
+        """Choices renamed, added or retired in the project's codebook; what is selected stays."""
+        self.codebook = codebook
+        loading, self._loading = self._loading, True
+        try:
+            for f in codebook.fields:
+                combo = self.widgets.get(f.key)
+                if f.kind == "choice" and isinstance(combo, QComboBox):
+                    self._fill_choices(combo, f, combo.currentData() or "")
+        finally:
+            self._loading = loading
+
+    def set_vocabulary(self, terms_for_role: dict[str, list[TermInfo]], used: frozenset[int] = frozenset()) -> None:
         for role, picker in self.pickers.items():
-            picker.set_terms(terms_for_role.get(role, []))
+            picker.set_terms(terms_for_role.get(role, []), used)
 
     # -- values -------------------------------------------------------------------------------
     def values(self) -> dict[str, Any]:
@@ -150,6 +186,10 @@ class ClaimForm(QWidget):
     def terms(self) -> tuple[TermRef, ...]:
         return tuple(ref for picker in self.pickers.values() for ref in picker.refs())
 
+    def pending_terms(self) -> list[tuple[str, str]]:
+        """(role, text) of term fields holding typed text that is not a term yet."""
+        return [(role, p.pending_text()) for role, p in self.pickers.items() if p.pending_text()]
+
     def draft(self) -> ClaimDraft:
         assert self.document_id is not None
         return ClaimDraft(self.document_id, self.start, self.end, self.values(), self.terms())
@@ -159,8 +199,10 @@ class ClaimForm(QWidget):
             w = self.widgets[f.key]
             value = values.get(f.key)
             if isinstance(w, QComboBox):
-                index = w.findData(value or f.default or "")
-                w.setCurrentIndex(max(index, 0))
+                wanted = value or f.default or ""
+                if w.findData(wanted) < 0 and wanted:  # a retired choice the claim still holds
+                    w.addItem(f.choice_label(wanted), wanted)
+                w.setCurrentIndex(max(w.findData(wanted), 0))
             elif isinstance(w, QPlainTextEdit):
                 w.setPlainText(value or "")
             else:
@@ -169,8 +211,56 @@ class ClaimForm(QWidget):
         for role, picker in self.pickers.items():
             picker.set_refs(tuple(t for t in terms if t.role == role))
 
+    def set_choice(self, key: str, choice: str) -> bool:
+        """Pick a choice by key (the hotkeys for claim type and status); False if the form is empty."""
+        combo = self.widgets.get(key)
+        if self.mode == "empty" or not isinstance(combo, QComboBox) or combo.findData(choice) < 0:
+            return False
+        combo.setCurrentIndex(combo.findData(choice))
+        return True
+
     def _snapshot(self) -> tuple:
         return self.values(), self.terms()
+
+    def first_field(self) -> QWidget:
+        """Where the keyboard lands in the form: its first field, or the form itself while empty."""
+        first = self.widgets[self.codebook.fields[0].key]
+        if not first.isEnabled():
+            return self
+        return first.edit if isinstance(first, TermPicker) else first
+
+    # -- problems -----------------------------------------------------------------------------
+    def show_problems(self, problems: tuple[tuple[str, str], ...]) -> None:
+        """Mark every field at fault and list every problem at once."""
+        self.clear_problems()
+        for key, message in problems:
+            self.invalid[key] = f"{self.invalid[key]}\n{message}" if key in self.invalid else message
+        for key, message in self.invalid.items():
+            self._mark(key, True, message)
+        self.problems.setText("Not saved:\n" + "\n".join(f"• {m}" for _, m in problems))
+        self.problems.show()
+        first = next((k for k in (f.key for f in self.codebook.fields) if k in self.invalid), None)
+        widget = self.widgets.get(first) if first else None
+        if widget is not None:
+            self.scroll.ensureWidgetVisible(widget)
+            (widget.edit if isinstance(widget, TermPicker) else widget).setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def clear_problems(self) -> None:
+        for key in list(self.invalid):
+            self._mark(key, False, "")
+        self.invalid.clear()
+        self.problems.hide()
+
+    def _mark(self, key: str, invalid: bool, message: str) -> None:
+        widget = self.widgets.get(key)
+        if widget is None:
+            return
+        target = widget.edit if isinstance(widget, TermPicker) else widget
+        for w in (target, self.labels[key]):
+            w.setProperty("invalid", invalid)
+            w.style().unpolish(w)
+            w.style().polish(w)
+        target.setToolTip(message or next((f.help for f in self.codebook.fields if f.key == key), ""))
 
     # -- states -------------------------------------------------------------------------------
     def _load(self, mode: str, document_id, start: int, end: int, quote: str, values: dict, terms: tuple) -> None:
@@ -182,11 +272,12 @@ class ClaimForm(QWidget):
                 f"“{shown}”" if quote else "Select a passage in the reader, then press New claim (Ctrl+N)."
             )
             self.set_values(values, terms)
+            self.clear_problems()
             self._baseline = self._snapshot()
         finally:
             self._loading = False
         editable = mode != "empty"
-        for w in [*self.widgets.values(), self.save_button]:
+        for w in self.widgets.values():
             w.setEnabled(editable)
         self.delete_button.setEnabled(mode == "edit")
         self.heading.setText({"empty": "No claim selected", "new": "New claim", "edit": f"Claim {self.claim_id}"}[mode])
@@ -201,9 +292,7 @@ class ClaimForm(QWidget):
         self._baseline = None
         self._update_buttons()
         self.dirtyChanged.emit(True)
-        first = self.widgets.get("statement")
-        if first is not None:
-            first.setFocus()
+        self.first_field().setFocus(Qt.FocusReason.ShortcutFocusReason)
 
     def load_record(self, record: ClaimRecord) -> None:
         self.claim_id = record.id
@@ -219,8 +308,8 @@ class ClaimForm(QWidget):
         if record.orphaned:
             self.heading.setText(f"Claim {record.id} — orphaned")
             self.quote.setText(
-                f"“{self.quote.text().strip('“”')}”\n\n⚠ Not in the current version of this document. Select the passage "
-                "in the reader and press Ctrl+Shift+R (Claim → Re-anchor to selection), or leave it orphaned."
+                f"“{self.quote.text().strip('“”')}”\n\n⚠ Not in the current version of this document. Select the "
+                "passage in the reader and press Ctrl+Shift+R (Claim → Re-anchor to selection), or leave it orphaned."
             )
 
     def clear(self) -> None:
@@ -232,6 +321,7 @@ class ClaimForm(QWidget):
             values, terms = self._baseline
             self._loading = True
             self.set_values(values, terms)
+            self.clear_problems()
             self._loading = False
             self._update_buttons()
             self.dirtyChanged.emit(False)
@@ -241,17 +331,25 @@ class ClaimForm(QWidget):
     def is_dirty(self) -> bool:
         if self.mode == "new":
             return True
-        return self.mode == "edit" and self._baseline is not None and self._snapshot() != self._baseline
+        if self.mode != "edit" or self._baseline is None:
+            return False
+        return self._snapshot() != self._baseline or bool(self.pending_terms())
 
     def mark_saved(self) -> None:
         self._baseline = self._snapshot()
         self._update_buttons()
         self.dirtyChanged.emit(False)
 
-    def _on_edited(self, *args) -> None:
-        if not self._loading:
-            self._update_buttons()
-            self.dirtyChanged.emit(self.is_dirty())
+    def _on_edited(self, key: str = "") -> None:
+        if self._loading:
+            return
+        if key in self.invalid:  # the reviewer is fixing it: the mark goes, the list stays until Save
+            self._mark(key, False, "")
+            del self.invalid[key]
+        self._update_buttons()
+        self.dirtyChanged.emit(self.is_dirty())
 
     def _update_buttons(self) -> None:
-        self.revert_button.setEnabled(self.is_dirty())
+        dirty = self.is_dirty()
+        self.revert_button.setEnabled(dirty)
+        self.save_button.setEnabled(dirty)

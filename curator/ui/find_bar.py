@@ -6,6 +6,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QTextCharFormat, QTextCursor, QTextDocument
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QTextEdit, QToolButton, QWidget
 
+MAX_COUNTED = 10_000
+
 
 class FindBar(QWidget):
     def __init__(self, reader, parent=None):
@@ -28,12 +30,17 @@ class FindBar(QWidget):
             layout.addWidget(w)
         layout.addStretch(1)
         layout.addWidget(close)
+        self._counted: tuple[str, list[int]] = ("", [])
+        self.reader.textChanged.connect(self._forget_count)
         self.edit.textChanged.connect(lambda: self.find(from_start=True))
         self.edit.returnPressed.connect(self.find_next)
         previous.clicked.connect(self.find_previous)
         following.clicked.connect(self.find_next)
         close.clicked.connect(self.close_bar)
         self.hide()
+
+    def _forget_count(self) -> None:
+        self._counted = ("", [])
 
     def open_bar(self) -> None:
         selected = self.reader.textCursor().selectedText()
@@ -59,6 +66,18 @@ class FindBar(QWidget):
             self.find_previous()
             return
         super().keyPressEvent(event)
+
+    def _match_starts(self, needle: str) -> list[int]:
+        """Where every match starts (as QTextDocument.find sees them), for "3 of 12"."""
+        if needle == self._counted[0]:
+            return self._counted[1]
+        document, starts = self.reader.document(), []
+        cursor = document.find(needle, 0)
+        while not cursor.isNull() and len(starts) < MAX_COUNTED:
+            starts.append(cursor.selectionStart())
+            cursor = document.find(needle, cursor)
+        self._counted = (needle, starts)
+        return starts
 
     def find_next(self) -> bool:
         return self.find()
@@ -87,7 +106,10 @@ class FindBar(QWidget):
             self.status.setText("not found")
             self.reader.setExtraSelections([])
             return False
-        self.status.setText("")
+        starts = self._match_starts(needle)
+        where = starts.index(found.selectionStart()) + 1 if found.selectionStart() in starts else 0
+        total = f"{len(starts):,}+" if len(starts) >= MAX_COUNTED else f"{len(starts):,}"
+        self.status.setText(f"{where:,} of {total}" if where else f"{total} matches")
         self.reader.setTextCursor(found)
         mark = QTextEdit.ExtraSelection()
         mark.cursor = found

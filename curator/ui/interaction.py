@@ -5,6 +5,7 @@ Tests swap in an object with the same methods instead of clicking dialogs.
 
 from __future__ import annotations
 
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -13,18 +14,26 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QLabel,
     QLineEdit,
+    QMenu,
     QMessageBox,
     QWidget,
 )
 
 
+def _plain_box(parent, icon, title: str, text: str) -> QMessageBox:
+    """A message box that shows file names, quotes and errors as they are, never as markup."""
+    box = QMessageBox(parent)
+    box.setIcon(icon)
+    box.setWindowTitle(title)
+    box.setTextFormat(Qt.TextFormat.PlainText)
+    box.setText(text)
+    return box
+
+
 class Interaction:
     def ask_unsaved(self, parent: QWidget, what: str = "this claim") -> str:
         """'save', 'discard' or 'cancel' for unsaved form input."""
-        box = QMessageBox(parent)
-        box.setIcon(QMessageBox.Icon.Warning)
-        box.setWindowTitle("Unsaved changes")
-        box.setText(f"You have unsaved changes to {what}.")
+        box = _plain_box(parent, QMessageBox.Icon.Warning, "Unsaved changes", f"You have unsaved changes to {what}.")
         box.setInformativeText("Save them before you go on?")
         box.setStandardButtons(
             QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel
@@ -36,20 +45,67 @@ class Interaction:
         )
 
     def show_error(self, parent: QWidget, message: str, title: str = "Curator") -> None:
-        QMessageBox.warning(parent, title, message)
+        box = _plain_box(parent, QMessageBox.Icon.Warning, title, message)
+        box.exec()
+
+    def pick_claim(self, parent: QWidget, options: list, where: QPoint) -> int | None:
+        """Which of several overlapping claims a click meant: a menu at the click, shortest first."""
+        menu = QMenu(parent)
+        for claim_id, record in options:
+            quote = " ".join(record.anchor.exact.split())
+            quote = quote if len(quote) <= 70 else quote[:69] + "…"
+            action = menu.addAction(f"Claim {claim_id}: “{quote}”")
+            action.setData(claim_id)
+        chosen = menu.exec(where)
+        return chosen.data() if chosen is not None else None
+
+    def ask_pending_term(self, parent: QWidget, role_label: str, text: str, candidates: list):
+        """Text typed in a term field at Save: ("pick", term), ("add",), ("discard",) or None (stay)."""
+        box = _plain_box(
+            parent,
+            QMessageBox.Icon.Question,
+            f"{role_label}: “{text}”",
+            f"“{text}” was typed in {role_label} but is not a term yet.",
+        )
+        box.setInformativeText(
+            "Use one of these terms, add it to a vocabulary as a new term, or discard the text."
+            if candidates
+            else "No term matches it. Add it to a vocabulary as a new term, or discard the text."
+        )
+        picks = {box.addButton(f"Use “{t.label}”", QMessageBox.ButtonRole.AcceptRole): t for t in candidates[:4]}
+        add = box.addButton("Add as new term…", QMessageBox.ButtonRole.ActionRole)
+        discard = box.addButton("Discard the text", QMessageBox.ButtonRole.DestructiveRole)
+        box.addButton(QMessageBox.StandardButton.Cancel)
+        box.exec()
+        clicked = box.clickedButton()
+        if clicked in picks:
+            return ("pick", picks[clicked])
+        return {add: ("add",), discard: ("discard",)}.get(clicked)
+
+    def ask_without_reviewer(self, parent: QWidget | None) -> str:
+        """The name dialog was cancelled at start: 'name' (ask again), 'read_only' or 'quit'."""
+        box = _plain_box(
+            parent,
+            QMessageBox.Icon.Information,
+            "Curator needs your name to edit",
+            "Every claim and every change records who made it, so editing needs your name.",
+        )
+        box.setInformativeText("Enter a name, open the project read-only (read, search and export), or quit.")
+        name = box.addButton("Enter a name…", QMessageBox.ButtonRole.AcceptRole)
+        read_only = box.addButton("Open read-only", QMessageBox.ButtonRole.ActionRole)
+        box.addButton("Quit", QMessageBox.ButtonRole.RejectRole)
+        box.exec()
+        return {name: "name", read_only: "read_only"}.get(box.clickedButton(), "quit")
 
     def confirm(self, parent: QWidget, title: str, text: str, ok_label: str) -> bool:
-        box = QMessageBox(parent)
-        box.setIcon(QMessageBox.Icon.Question)
-        box.setWindowTitle(title)
-        box.setText(text)
+        box = _plain_box(parent, QMessageBox.Icon.Question, title, text)
         ok = box.addButton(ok_label, QMessageBox.ButtonRole.AcceptRole)
         box.addButton(QMessageBox.StandardButton.Cancel)
         box.exec()
         return box.clickedButton() is ok
 
     def show_info(self, parent: QWidget, title: str, message: str) -> None:
-        QMessageBox.information(parent, title, message)
+        _plain_box(parent, QMessageBox.Icon.Information, title, message).exec()
 
     def ask_save_path(self, parent: QWidget, title: str, suggested: str, filter_: str) -> str | None:
         path, _ = QFileDialog.getSaveFileName(parent, title, suggested, filter_)
@@ -95,7 +151,9 @@ class Interaction:
         dialog = QDialog(parent)
         dialog.setWindowTitle(f"Add a term to {role_label}")
         form = QFormLayout(dialog)
-        form.addRow(QLabel(f"No term matches “{text}”. Add it to a vocabulary?"))
+        prompt = QLabel(f"No term matches “{text}”. Add it to a vocabulary?")
+        prompt.setTextFormat(Qt.TextFormat.PlainText)
+        form.addRow(prompt)
         vocabulary = QComboBox()
         for key, name in vocabularies:
             vocabulary.addItem(name, key)

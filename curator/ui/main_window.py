@@ -1,14 +1,19 @@
-"""The main window: documents | reader over claims table | claim form."""
+"""The main window: the reader in the middle (over the claims table), the document list and search
+as tabs of one dock on the left, the claim form in a dock on the right.
+
+The reader is the pane that must stay readable: it never gets narrower than a 50-character line;
+the docks give way (they scroll, shrink, tab or float). Each part of the window is run by a small
+controller that is handed only the services and widgets it uses (claim_editor, keyboard, …)."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QByteArray, QItemSelectionModel, QSettings, Qt
-from PySide6.QtGui import QCloseEvent, QUndoStack
+from PySide6.QtCore import QByteArray, QSettings, Qt
+from PySide6.QtGui import QCloseEvent, QGuiApplication, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QDockWidget,
     QHBoxLayout,
     QHeaderView,
-    QLabel,
     QMainWindow,
     QSplitter,
     QTableView,
@@ -16,21 +21,31 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from curator.core.commands import CreateClaim, DeleteClaim, EditClaim
+from curator.core.bulk_edit import DeleteClaims, SetClaimsStatus
 from curator.core.errors import user_message
-from curator.core.records import READING_STATUSES, Changes, ClaimDraft
+from curator.core.records import READING_STATUSES, Changes
 from curator.core.session import Session
-from curator.ui.claim_form import ClaimForm
+from curator.ui.all_claims import AllClaimsDock
+from curator.ui.claim_editor import ClaimEditor
+from curator.ui.claim_form import ClaimForm, plain_label
 from curator.ui.claim_marks import ClaimMarks
+from curator.ui.claim_table import ClaimTablePanel
 from curator.ui.find_bar import FindBar
 from curator.ui.interaction import Interaction
+from curator.ui.keyboard import ClaimNavigator, UndoKeyGuard, keyboard_actions
 from curator.ui.models import ClaimTableModel, DocumentListModel
 from curator.ui.project_safety import DraftKeeper, StorageBanner
-from curator.ui.reader import Highlight, ReaderView, type_colour
+from curator.ui.reader import ReaderView
 from curator.ui.reading import ReadingSettings, build_view_menu
 from curator.ui.search_panel import SearchPanel
 from curator.ui.undo import run_command
 from curator.ui.window_actions import build_menus
+
+LAYOUT_VERSION = 2  # saved dock layouts of another version are not restored
+
+
+def plural(n: int, word: str) -> str:
+    return f"{n:,} {word}" if n == 1 else f"{n:,} {word}s"
 
 
 class MainWindow(QMainWindow):
@@ -43,87 +58,142 @@ class MainWindow(QMainWindow):
         self.document_id: int | None = None
         self.setWindowTitle("Curator")
         self.setAcceptDrops(True)
+        self.setDockOptions(
+            QMainWindow.DockOption.AnimatedDocks
+            | QMainWindow.DockOption.AllowTabbedDocks
+            | QMainWindow.DockOption.GroupedDragging
+        )
 
         self.documents = DocumentListModel(self)
-        self.document_view = self._table(self.documents, "documents")
-        header = self.document_view.horizontalHeader()
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
-        self.document_view.setWordWrap(True)
-        self.document_view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.document_view = self._document_table()
         self.reader = ReaderView()
         self.find_bar = FindBar(self.reader)
-        self.claims = ClaimTableModel(session.codebook, self)
-        self.claim_view = self._table(self.claims, "claims")
-        self.claim_view.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        self.claim_view.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        self.marks = ClaimMarks(self.reader)
+        self.claims = ClaimTableModel(session.codebook, parent=self)
+        self.claim_panel = ClaimTablePanel(session.codebook, self.claims)
+        self.claim_view = self.claim_panel.view
         self.form = ClaimForm(session.codebook)
         self.form.setObjectName("claimForm")
-
-        reading = QWidget()
-        reading_layout = QVBoxLayout(reading)
-        reading_layout.setContentsMargins(0, 0, 0, 0)
-        reading_layout.setSpacing(0)
-        reading_layout.addWidget(self.find_bar)
-        self.marks = ClaimMarks(self.reader)
-        beside = QHBoxLayout()
-        beside.setContentsMargins(0, 0, 0, 0)
-        beside.setSpacing(0)
-        beside.addWidget(self.reader, 1)
-        beside.addWidget(self.marks)
-        reading_layout.addLayout(beside)
-        self.centre = QSplitter(Qt.Orientation.Vertical)
-        self.centre.setObjectName("centreSplitter")
-        self.centre.addWidget(reading)
-        self.centre.addWidget(self.claim_view)
-        self.centre.setStretchFactor(0, 3)
-        self.centre.setStretchFactor(1, 1)
-        self.main = QSplitter(Qt.Orientation.Horizontal)
-        self.main.setObjectName("mainSplitter")
-        self.main.addWidget(self.document_view)
-        self.main.addWidget(self.centre)
-        self.main.addWidget(self.form)
-        self.main.setStretchFactor(1, 3)
-        self.main.setSizes([330, 720, 400])
         self.banner = StorageBanner()
-        central = QWidget()
-        central_layout = QVBoxLayout(central)
-        central_layout.setContentsMargins(0, 0, 0, 0)
-        central_layout.setSpacing(0)
-        central_layout.addWidget(self.banner)
-        central_layout.addWidget(self.main, 1)
-        self.setCentralWidget(central)
-        self.drafts = DraftKeeper(self)
-        self.search_panel = SearchPanel(self)
-        self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.search_panel)
-        self.search_panel.hide()
+        self._build_layout()
 
-        self.status_counts = QLabel()
+        self.editor = ClaimEditor(
+            session, self.undo_stack, self.form, self.reader, self.marks, self.claims, self.claim_view,
+            self.interaction, self, self.say, self.apply_changes,
+        )  # fmt: skip
+        self.navigator = ClaimNavigator(
+            session.codebook, self.reader, self.form, self.claims, self.select_claim, self.new_claim, self.say
+        )
+        self.drafts = DraftKeeper(self)
+        self.status_counts = plain_label()
         self.statusBar().addPermanentWidget(self.status_counts)
-        self.actions = build_menus(self)
+        panes = [
+            ("document list", lambda: self.documents_dock, lambda: self.document_view),
+            ("reader", lambda: self.reader, lambda: self.reader),
+            ("claims table", lambda: self.claim_panel, lambda: self.claim_view),
+            ("claim form", lambda: self.claim_dock, self.form.first_field),
+        ]
+        self.codebook_dialog = None
+        self.actions = build_menus(self, keyboard_actions(self, self.navigator, session.codebook, panes))
         self.reading = ReadingSettings(self)
         self.reading.apply_at_start()
         build_view_menu(self, self.actions)
+        self.undo_keys = UndoKeyGuard(self)
+        self.undo_keys.watch(self)
 
         self.document_view.selectionModel().currentRowChanged.connect(self._on_document_row)
-        self.claim_view.selectionModel().currentRowChanged.connect(self._on_claim_row)
-        self.reader.claimClicked.connect(self.select_claim)
-        self.marks.claimClicked.connect(self.select_claim)
+        self.claim_panel.claimActivated.connect(self.select_claim)
+        self.claim_panel.bulkStatusRequested.connect(self.set_status_of)
+        self.claim_panel.bulkDeleteRequested.connect(self.delete_claims)
+        self.all_claims.openClaim.connect(self.open_claim)
+        self.all_claims.bulkStatusRequested.connect(self.set_status_of)
+        self.all_claims.bulkDeleteRequested.connect(self.delete_claims)
         self.reader.selectionRangeChanged.connect(lambda _: self._update_actions())
-        self.form.saveRequested.connect(self.save_claim)
-        self.form.deleteRequested.connect(self.delete_claim)
         self.form.dirtyChanged.connect(lambda _: self._update_actions())
-        self.form.newTermRequested.connect(self._add_term)
         self.undo_stack.cleanChanged.connect(lambda _: self._update_actions())
 
-        self._refresh_vocabulary()
+        self.editor.refresh_vocabulary()
         self.documents.set_rows(session.documents.summaries())
+        self.claim_panel.set_reviewers([r.name for r in session.reviewers()])
         self._restore_layout()
         self._show_storage_state()
         self.drafts.recover()
         self._update_status()
         self._update_actions()
+
+    # -- layout -------------------------------------------------------------------------------
+    def _document_table(self) -> QTableView:
+        view = QTableView()
+        view.setObjectName("documents")
+        view.setModel(self.documents)
+        view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        view.verticalHeader().hide()
+        view.setAlternatingRowColors(True)
+        view.setWordWrap(True)
+        header = view.horizontalHeader()
+        header.setHighlightSections(False)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
+        view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        view.setMinimumWidth(120)
+        return view
+
+    def _dock(self, title: str, name: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
+        dock = QDockWidget(title, self)
+        dock.setObjectName(name)
+        dock.setWidget(widget)
+        dock.setAllowedAreas(Qt.DockWidgetArea.AllDockWidgetAreas)
+        self.addDockWidget(area, dock)
+        return dock
+
+    def _build_layout(self) -> None:
+        reading = QWidget()
+        reading_layout = QVBoxLayout(reading)
+        reading_layout.setContentsMargins(0, 0, 0, 0)
+        reading_layout.setSpacing(0)
+        reading_layout.addWidget(self.banner)
+        reading_layout.addWidget(self.find_bar)
+        beside = QHBoxLayout()
+        beside.setContentsMargins(0, 0, 0, 0)
+        beside.setSpacing(0)
+        beside.addWidget(self.reader, 1)
+        beside.addWidget(self.marks)
+        reading_layout.addLayout(beside, 1)
+        self.centre = QSplitter(Qt.Orientation.Vertical)
+        self.centre.setObjectName("centreSplitter")
+        self.centre.addWidget(reading)
+        self.centre.addWidget(self.claim_panel)
+        self.centre.setStretchFactor(0, 3)
+        self.centre.setStretchFactor(1, 1)
+        self.centre.setChildrenCollapsible(False)
+        self.setCentralWidget(self.centre)
+
+        left = Qt.DockWidgetArea.LeftDockWidgetArea
+        self.documents_dock = self._dock("Documents", "documentsDock", self.document_view, left)
+        self.search_panel = SearchPanel(self)
+        self.addDockWidget(left, self.search_panel)
+        self.tabifyDockWidget(self.documents_dock, self.search_panel)
+        self.documents_dock.raise_()
+        self.claim_dock = self._dock("Claim", "claimDock", self.form, Qt.DockWidgetArea.RightDockWidgetArea)
+        self.form.setMinimumWidth(230)
+        self.all_claims = AllClaimsDock(
+            self.session.codebook,
+            lambda: (self.session.claims.all(), {d.id: d.title for d in self.documents.rows}),
+            self,
+        )
+        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.all_claims)
+        self.all_claims.hide()
+        self.resizeDocks([self.documents_dock, self.claim_dock], [240, 360], Qt.Orientation.Horizontal)
+
+    def _initial_size(self) -> None:
+        """First start: most of the available screen, not Qt's size hint (942×504 here)."""
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        available = screen.availableGeometry()
+        width, height = min(int(available.width() * 0.9), 1600), min(int(available.height() * 0.9), 1000)
+        self.resize(width, height)
+        self.move(available.center().x() - width // 2, available.center().y() - height // 2)
 
     def _show_storage_state(self) -> None:
         self.banner.show_state(self.session.read_only, self.session.warnings)
@@ -132,30 +202,19 @@ class MainWindow(QMainWindow):
     def replace_session(self, session: Session) -> None:
         """Show another session on the same window (after a restore); undo history does not carry over."""
         self.session = session
+        self.editor.session = session
         self.undo_stack.clear()
         self.document_id = None
         self.form.clear()
-        self._refresh_vocabulary()
+        self.editor.refresh_vocabulary()
         self.documents.set_rows(session.documents.summaries())
         ids = [d.id for d in self.documents.rows]
         if ids:
             self.open_document(ids[0])
+        self.all_claims.reload_if_loaded()
         self._show_storage_state()
         self._update_status()
         self._update_actions()
-
-    @staticmethod
-    def _table(model, name: str) -> QTableView:
-        view = QTableView()
-        view.setObjectName(name)
-        view.setModel(model)
-        view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        view.verticalHeader().hide()
-        view.setWordWrap(False)
-        view.setAlternatingRowColors(True)
-        view.horizontalHeader().setHighlightSections(False)
-        return view
 
     # -- documents ----------------------------------------------------------------------------
     def open_document(self, document_id: int) -> bool:
@@ -167,11 +226,7 @@ class MainWindow(QMainWindow):
         document = self.session.documents.get(document_id)
         self.document_id = document_id
         self.form.clear()
-        records = self.session.claims.for_document(document_id)
-        self.claims.set_records(records)
-        highlights = self._highlights()
-        self.reader.set_text(document.text, self.session.documents.styles(document_id), highlights)
-        self.marks.set_highlights(highlights)
+        self.editor.show_document(document_id, document.text, self.session.documents.styles(document_id))
         row = self.documents.row_of(document_id)
         if self.document_view.currentIndex().row() != row:
             self.document_view.selectionModel().blockSignals(True)
@@ -181,6 +236,11 @@ class MainWindow(QMainWindow):
         self._update_status()
         self._update_actions()
         return True
+
+    def open_claim(self, document_id: int, claim_id: int) -> None:
+        """From the all-claims view or search: the claim's document, the claim selected in it."""
+        if self.open_document(document_id):
+            self.select_claim(claim_id)
 
     def _on_document_row(self, current, previous) -> None:
         document_id = self.documents.data(current, Qt.ItemDataRole.UserRole)
@@ -193,191 +253,77 @@ class MainWindow(QMainWindow):
         if self.document_id is not None:
             self._run_service(lambda: self.session.documents.set_reading_status(self.document_id, status))
 
-    # -- claims -------------------------------------------------------------------------------
-    def _highlights(self) -> list[Highlight]:
-        return [  # an orphaned claim's positions belong to an earlier version: not shown here
-            Highlight(r.record.id, r.record.anchor.start, r.record.anchor.end, type_colour(r.type_index))
-            for r in self.claims.rows
-            if not r.record.orphaned
-        ]
-
-    def _reload_claims(self) -> None:
-        records = self.session.claims.for_document(self.document_id) if self.document_id else []
-        selected = self.form.claim_id
-        self.claims.set_records(records)
-        highlights = self._highlights()
-        self.reader.set_highlights(highlights)
-        self.marks.set_highlights(highlights)
-        if selected is not None and self.claims.row_of(selected) >= 0:
-            self._select_claim_row(selected)
-            self.reader.select_claim(selected, scroll=False)
-
-    def _select_claim_row(self, claim_id: int | None) -> None:
-        model = self.claim_view.selectionModel()
-        model.blockSignals(True)
-        row = self.claims.row_of(claim_id) if claim_id is not None else -1
-        if row >= 0:
-            model.setCurrentIndex(
-                self.claims.index(row, 0),
-                QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows,
-            )
-            self.claim_view.scrollTo(self.claims.index(row, 0))
-        else:
-            model.clearSelection()
-            model.setCurrentIndex(self.claims.index(-1, -1), QItemSelectionModel.SelectionFlag.NoUpdate)
-        model.blockSignals(False)
-
+    # -- claims (the editor does the work; these names are the window's actions) --------------
     def select_claim(self, claim_id: int) -> bool:
-        """Select a claim everywhere: table row, reader highlight, form."""
-        if claim_id == self.form.claim_id and self.form.mode == "edit":
-            self.reader.select_claim(claim_id)
-            return True
-        if not self.resolve_unsaved():
-            self._select_claim_row(self.form.claim_id)
-            return False
-        row = self.claims.row_of(claim_id)
-        record = self.claims.record_at(row)
-        if record is None:
-            return False
-        self._select_claim_row(claim_id)
-        self.reader.select_claim(claim_id)
-        self.form.load_record(record)
+        done = self.editor.select_claim(claim_id)
         self._update_actions()
-        return True
-
-    def _on_claim_row(self, current, previous) -> None:
-        claim_id = self.claims.data(current, Qt.ItemDataRole.UserRole)
-        if claim_id is not None:
-            self.select_claim(claim_id)
+        return done
 
     def new_claim(self) -> None:
-        selection = self.reader.selection_range()
-        if self.document_id is None or selection is None:
-            self.statusBar().showMessage("Select a passage in the reader first.", 5000)
-            return
-        if not self.resolve_unsaved():
-            return
-        start, end = selection
-        quote = self.reader.text[start:end]
-        if not quote.strip():
-            self.statusBar().showMessage("The selection holds only white space.", 5000)
-            return
-        self.reader.select_claim(None, scroll=False)
-        self._select_claim_row(None)
-        self.form.load_new(self.document_id, start, end, quote)
+        self.editor.new_claim()
         self._update_actions()
 
     def save_claim(self) -> bool:
-        if self.form.mode == "empty" or not self.form.is_dirty():
-            return True
-        draft = self.form.draft()
-        if self.form.mode == "new":
-            command = CreateClaim(self.session.claims, draft)
-        else:
-            command = EditClaim(self.session.claims, self.form.claim_id, draft)
-        if not run_command(self.undo_stack, command, self.apply_changes, self.show_error):
-            return False  # the form keeps what was typed
-        claim_id = command.claim_id
-        record = self.session.claims.get(claim_id)
-        self.form.load_record(record)
-        self._select_claim_row(claim_id)
-        self.reader.select_claim(claim_id, scroll=False)
-        self.statusBar().showMessage(f"Claim {claim_id} saved.", 4000)
+        done = self.editor.save_claim()
         self._update_actions()
-        return True
+        return done
 
     def reanchor_claim(self) -> None:
-        """Move the claim in the form (typically an orphaned one) onto the passage selected in the reader."""
-        selection = self.reader.selection_range()
-        if self.form.mode != "edit" or selection is None:
-            self.statusBar().showMessage("Select the passage in the reader, with the claim open in the form.", 6000)
-            return
-        record = self.session.claims.get(self.form.claim_id)
-        draft = record.as_draft()
-        values = self.form.values() if self.form.is_dirty() else draft.values
-        moved = ClaimDraft(record.document_id, selection[0], selection[1], values, self.form.terms())
-        command = EditClaim(self.session.claims, record.id, moved)
-        command.text = "Re-anchor claim"
-        if run_command(self.undo_stack, command, self.apply_changes, self.show_error):
-            self.form.load_record(self.session.claims.get(record.id))
-            self.reader.select_claim(record.id, scroll=False)
-            self.statusBar().showMessage(f"Claim {record.id} now quotes the selected passage. Ctrl+Z undoes it.", 8000)
+        self.editor.reanchor_claim()
         self._update_actions()
 
     def delete_claim(self) -> None:
-        if self.form.mode != "edit" or self.form.claim_id is None:
-            return
-        claim_id = self.form.claim_id
-        self.form.clear()
-        if run_command(
-            self.undo_stack, DeleteClaim(self.session.claims, claim_id), self.apply_changes, self.show_error
-        ):
-            self.statusBar().showMessage(f"Claim {claim_id} deleted — Ctrl+Z brings it back.", 6000)
+        self.editor.delete_claim()
         self._update_actions()
 
     def resolve_unsaved(self) -> bool:
-        """Before the form is replaced: save, discard or stay. Input is never dropped silently."""
-        if not self.form.is_dirty():
-            return True
-        answer = self.interaction.ask_unsaved(self)
-        if answer == "save":
-            return self.save_claim()
-        if answer == "discard":
+        return self.editor.resolve_unsaved()
+
+    def set_status_of(self, claim_ids: list, status: str) -> None:
+        """Bulk: one status for the claims selected in a table, as one undo step."""
+        if claim_ids and self.resolve_unsaved():
+            command = SetClaimsStatus(self.session, list(claim_ids), status)
+            if run_command(self.undo_stack, command, self.apply_changes, self.show_error):
+                self.say(f"{command.text}. Ctrl+Z undoes it.", 6000)
+
+    def delete_claims(self, claim_ids: list) -> None:
+        if not claim_ids or not self.resolve_unsaved():
+            return
+        if len(claim_ids) > 1 and not self.interaction.confirm(
+            self, "Delete claims", f"Delete {len(claim_ids)} claims? Ctrl+Z brings them back.", "Delete"
+        ):
+            return
+        if self.form.claim_id in claim_ids:
             self.form.clear()
-            return True
-        return False
+        command = DeleteClaims(self.session, list(claim_ids))
+        if run_command(self.undo_stack, command, self.apply_changes, self.show_error):
+            self.say(f"{command.text} — Ctrl+Z brings them back.", 6000)
+
+    def open_codebook(self) -> None:
+        """Edit → Codebook…: each change is one step on this window's undo stack."""
+        from curator.ui.codebook_dialog import open_codebook_editor
+
+        def run(command) -> bool:
+            return run_command(self.undo_stack, command, self.apply_changes, self.show_error)
+
+        self.codebook_dialog = open_codebook_editor(self, self.session, run)
 
     # -- changes ------------------------------------------------------------------------------
     def apply_changes(self, changes: Changes) -> None:
         """Refresh only what an operation changed (Anki's operation_did_execute)."""
+        if getattr(changes, "codebook", False):
+            self.form.set_codebook(self.session.codebook)
+            self.editor.type_keys = self.editor._type_keys()
         if changes.vocabulary:
-            self._refresh_vocabulary()
+            self.editor.refresh_vocabulary()
+        if (changes.vocabulary or getattr(changes, "codebook", False)) and self.codebook_dialog is not None:
+            self.codebook_dialog.refresh()
         if changes.documents:
             self.documents.update_rows(self.session.documents.summaries(set(changes.documents)))
-        if self.document_id in changes.texts:
-            self.reader.set_text(
-                self.session.documents.get(self.document_id).text, self.session.documents.styles(self.document_id)
-            )
-            self._reload_claims()
-        if self.document_id in changes.documents or changes.claims & {r.record.id for r in self.claims.rows}:
-            self._reload_claims()
-        if self.form.mode == "edit" and self.form.claim_id in changes.claims:
-            if self.claims.row_of(self.form.claim_id) < 0:
-                self._keep_orphaned_form_input()
-            elif not self.form.is_dirty():
-                self.form.load_record(self.claims.record_at(self.claims.row_of(self.form.claim_id)))
+        self.editor.apply(changes)
+        self.all_claims.apply_changes(changes, self.session.claims.get_many)
         self._update_status()
         self._update_actions()
-
-    def _keep_orphaned_form_input(self) -> None:
-        """The form's claim is gone (undo, delete): unsaved input stays, as a new claim."""
-        if not self.form.is_dirty():
-            self.form.clear()
-            return
-        draft = self.form.draft()
-        self.form.load_new(draft.document_id, draft.start, draft.end, self.reader.text[draft.start : draft.end])
-        self.form.set_values(draft.values, draft.terms)
-        self.statusBar().showMessage("That claim no longer exists; your unsaved input is kept as a new claim.", 8000)
-
-    def _refresh_vocabulary(self) -> None:
-        self.form.set_vocabulary(self.session.terms.by_role([f.key for f in self.session.codebook.term_fields]))
-
-    def _add_term(self, role: str, text: str) -> None:
-        vocabularies = self.session.terms.vocabularies_for_role(role)
-        answer = self.interaction.ask_new_term(self, self.session.codebook.role(role).label, text, vocabularies)
-        if answer is None:
-            return
-        vocabulary_key, label, identifier = answer
-        try:
-            term, _ = self.session.terms.add(vocabulary_key, label, identifier)
-        except Exception as exc:  # noqa: BLE001 - one error path: words in a box
-            self.show_error(user_message(exc))
-            return
-        self._refresh_vocabulary()
-        picker = self.form.pickers[role]
-        picker.add_term(term)
-        picker.edit.clear()
-        self.statusBar().showMessage(f"“{term.label}” added to the vocabulary.", 5000)
 
     def _run_service(self, call) -> None:
         try:
@@ -390,13 +336,17 @@ class MainWindow(QMainWindow):
     def show_error(self, message: str) -> None:
         self.interaction.show_error(self, message)
 
+    def say(self, message: str, ms: int = 5000) -> None:
+        self.statusBar().showMessage(message, ms)
+
     # -- chrome -------------------------------------------------------------------------------
     def _update_status(self) -> None:
         total = sum(d.claim_count for d in self.documents.rows)
-        here = len(self.claims.rows)
+        here = self.claims.total_count() if hasattr(self.claims, "total_count") else len(self.claims.rows)
         reviewer = self.session.reviewer.name if self.session.reviewer else "no reviewer"
         self.status_counts.setText(
-            f"{len(self.documents.rows)} documents · {total} claims · {here} in this document · {reviewer}"
+            f"{plural(len(self.documents.rows), 'document')} · {plural(total, 'claim')} · "
+            f"{here:,} in this document · {reviewer}"
         )
 
     def _update_actions(self) -> None:
@@ -417,10 +367,13 @@ class MainWindow(QMainWindow):
 
     def _restore_layout(self) -> None:
         s = self.settings
+        geometry = s.value("window/geometry")
+        if isinstance(geometry, QByteArray):
+            self.restoreGeometry(geometry)
+        else:
+            self._initial_size()
         for key, restore in (
-            ("window/geometry", self.restoreGeometry),
-            ("window/state", self.restoreState),
-            ("window/main", self.main.restoreState),
+            ("window/docks", lambda v: self.restoreState(v, LAYOUT_VERSION)),
             ("window/centre", self.centre.restoreState),
         ):
             value = s.value(key)
@@ -438,8 +391,7 @@ class MainWindow(QMainWindow):
     def save_layout(self) -> None:
         s = self.settings
         s.setValue("window/geometry", self.saveGeometry())
-        s.setValue("window/state", self.saveState())
-        s.setValue("window/main", self.main.saveState())
+        s.setValue("window/docks", self.saveState(LAYOUT_VERSION))
         s.setValue("window/centre", self.centre.saveState())
         if self.document_id is not None:
             s.setValue(f"last_document/{self.session.target}", self.document_id)

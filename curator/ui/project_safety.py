@@ -7,7 +7,7 @@ import datetime as dt
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, QTimer
+from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtWidgets import QLabel
 
 from curator.core.backups import backup_folder, restore_backup
@@ -92,15 +92,16 @@ class StorageBanner(QLabel):
     def __init__(self, parent=None):
         super().__init__(parent)
         self.setObjectName("storageBanner")
+        self.setTextFormat(Qt.TextFormat.PlainText)  # reasons hold file paths: shown as they are
         self.setWordWrap(True)
         self.hide()
 
     def show_state(self, read_only: str | None, warnings: list[str]) -> None:
         lines = []
         if read_only:
-            lines.append(f"<b>Read-only:</b> {read_only}. You can read, search and export; editing is switched off.")
+            lines.append(f"Read-only: {read_only}. You can read, search and export; editing is switched off.")
         lines += warnings
-        self.setText("<br>".join(lines))
+        self.setText("\n".join(lines))
         self.setProperty("severity", "readonly" if read_only else "warning")
         self.style().unpolish(self)
         self.style().polish(self)

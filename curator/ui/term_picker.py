@@ -1,9 +1,15 @@
-"""Type-ahead picker for the terms of one role: several terms, matched by label, synonym or id."""
+"""Type-ahead picker for the terms of one role: several terms, matched by label, synonym or id.
+
+Suggestions are ranked by curator.core.term_match (exact, prefix, word prefix, substring; used
+terms first), not filtered alphabetically by Qt; the best one is highlighted, so Enter takes it.
+Text typed and not turned into a term is "pending": the form never lets it vanish silently.
+"""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QStringListModel, Qt, QTimer, Signal
+from PySide6.QtCore import QStringListModel, Qt, Signal
 from PySide6.QtWidgets import (
+    QApplication,
     QCompleter,
     QLineEdit,
     QListView,
@@ -14,14 +20,16 @@ from PySide6.QtWidgets import (
 )
 
 from curator.core.records import TermInfo, TermRef
+from curator.core.term_match import TermIndex, TermMatch
 
 REF_ROLE = Qt.ItemDataRole.UserRole
 MAX_VISIBLE_CHIPS = 4
+MAX_SUGGESTIONS = 30
 
 
 def completion_text(term: TermInfo, synonym: str = "") -> str:
     ident = f"  ·  {term.identifier}" if term.identifier else ""
-    via = f"{synonym} → " if synonym else ""
+    via = f"{synonym} → " if synonym and synonym != term.identifier else ""
     return f"{via}{term.label}{ident}  ·  {term.vocabulary_name}"
 
 
@@ -33,8 +41,9 @@ class TermPicker(QWidget):
         super().__init__(parent)
         self.role = role
         self.role_label = role_label
-        self._by_completion: dict[str, TermInfo] = {}
-        self._by_key: dict[str, TermInfo] = {}
+        self.index = TermIndex(())
+        self.used: frozenset[int] = frozenset()
+        self._shown: dict[str, TermInfo] = {}  # suggestion text -> term, for what the popup shows now
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(2)
@@ -43,12 +52,15 @@ class TermPicker(QWidget):
         self.edit.setClearButtonEnabled(True)
         self.completions = QStringListModel(self)
         self.completer = QCompleter(self.completions, self)
-        self.completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-        self.completer.setFilterMode(Qt.MatchFlag.MatchContains)
+        # Ranked here, not re-filtered or re-sorted by Qt; attached with setWidget (not the line
+        # edit's setCompleter) so the chosen text is never written into the field.
+        self.completer.setCompletionMode(QCompleter.CompletionMode.UnfilteredPopupCompletion)
         self.completer.setMaxVisibleItems(12)
-        self.edit.setCompleter(self.completer)
+        self.completer.setWidget(self.edit)
         self.completer.activated[str].connect(self._on_completion)
+        self.edit.textEdited.connect(self._suggest)
         self.edit.returnPressed.connect(self._on_return)
+        self.edit.textChanged.connect(lambda _: self.changed.emit())
         self.chips = QListWidget()
         self.chips.setFlow(QListView.Flow.TopToBottom)
         self.chips.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
@@ -58,27 +70,21 @@ class TermPicker(QWidget):
         layout.addWidget(self.edit)
         layout.addWidget(self.chips)
 
-    def set_terms(self, terms: list[TermInfo]) -> None:
-        """The vocabulary this picker offers."""
-        self._by_completion.clear()
-        self._by_key.clear()
-        for term in terms:
-            self._by_completion[completion_text(term)] = term
-            self._by_key.setdefault(term.label.casefold(), term)
-            if term.identifier:
-                self._by_key.setdefault(term.identifier.casefold(), term)
-            for synonym in term.synonyms:
-                self._by_completion[completion_text(term, synonym)] = term
-                self._by_key.setdefault(synonym.casefold(), term)
-        self.completions.setStringList(sorted(self._by_completion, key=str.casefold))
+    def set_terms(self, terms: list[TermInfo], used: frozenset[int] = frozenset()) -> None:
+        """The vocabulary this picker offers, and which of its terms the project already uses."""
+        self.index = TermIndex(terms)
+        self.used = frozenset(used)
 
+    # -- chips --------------------------------------------------------------------------------
     def refs(self) -> tuple[TermRef, ...]:
         return tuple(self.chips.item(i).data(REF_ROLE) for i in range(self.chips.count()))
 
     def set_refs(self, refs: tuple[TermRef, ...]) -> None:
+        """Show these terms; text typed for another claim does not carry over."""
         self.chips.clear()
         for ref in refs:
             self._add_chip(ref)
+        self.clear_pending()
         self._update_visibility()
 
     def add_term(self, term: TermInfo) -> None:
@@ -118,26 +124,67 @@ class TermPicker(QWidget):
             row = self.chips.sizeHintForRow(0)
             self.chips.setFixedHeight(row * min(count, MAX_VISIBLE_CHIPS) + 2 * self.chips.frameWidth() + 2)
 
+    # -- typing -------------------------------------------------------------------------------
+    def pending_text(self) -> str:
+        """Text typed into the field and not (yet) turned into a term."""
+        return self.edit.text().strip()
+
+    def clear_pending(self) -> None:
+        self.completer.popup().hide()
+        self.edit.setText("")  # setText, unlike clear(), leaves nothing for the field's own undo
+
+    def suggestions(self, text: str | None = None) -> list[TermMatch]:
+        return self.index.rank(self.edit.text() if text is None else text, self.used, MAX_SUGGESTIONS)
+
+    def resolve_pending(self) -> bool:
+        """Turn pending text into the one term it names; False if it names none or several."""
+        text = self.pending_text()
+        term = self.index.resolve(text) if text else None
+        if term is None:
+            return not text
+        self.add_term(term)
+        self.clear_pending()
+        return True
+
+    def _suggest(self, text: str) -> None:
+        matches = self.suggestions(text)
+        self._shown = {completion_text(m.term, m.via): m.term for m in matches}
+        self.completions.setStringList(list(self._shown))
+        popup = self.completer.popup()
+        if not matches:
+            popup.hide()
+            return
+        self.completer.complete(self._popup_rect(popup))
+        popup.setCurrentIndex(self.completions.index(0, 0))
+
+    def _popup_rect(self, popup):
+        """As wide as the longest suggestion (label, identifier and vocabulary), within the screen."""
+        metrics = popup.fontMetrics()
+        widest = max(metrics.horizontalAdvance(t) for t in self._shown) + 40
+        screen = (self.screen() or QApplication.primaryScreen()).availableGeometry()
+        width = min(max(widest, self.edit.width()), screen.width() - 40)
+        rect = self.edit.rect()
+        rect.setWidth(width)
+        return rect
+
     def _on_completion(self, text: str) -> None:
-        term = self._by_completion.get(text)
+        term = self._shown.get(text)
         if term is not None:
             self.add_term(term)
-            QTimer.singleShot(0, self.edit.clear)  # the completer writes its text after this signal
+            self.clear_pending()  # the completer then passes Enter on to the field: nothing is left to resolve
 
     def _on_return(self) -> None:
-        text = self.edit.text().strip()
+        text = self.pending_text()
         if not text:
             return
-        term = self._by_completion.get(text) or self._by_key.get(text.casefold())
-        if term is None:
-            matches = [t for c, t in self._by_completion.items() if text.casefold() in c.casefold()]
-            unique = {t.id: t for t in matches}
-            term = next(iter(unique.values())) if len(unique) == 1 else None
-        if term is not None:
-            self.add_term(term)
-            self.edit.clear()
-        elif not self.completer.popup().isVisible():
+        if self.resolve_pending():
+            return
+        popup = self.completer.popup()
+        if popup.isVisible() and popup.currentIndex().isValid():  # Enter takes the highlighted suggestion
+            self._on_completion(popup.currentIndex().data())
+            popup.hide()
+        elif not popup.isVisible():
             self.newTermRequested.emit(self.role, text)
 
 
-__all__ = ["TermPicker"]
+__all__ = ["TermPicker", "completion_text"]

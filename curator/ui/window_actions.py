@@ -35,8 +35,9 @@ def _action(window, text: str, slot, shortcuts=(), tip: str = "") -> QAction:
     return action
 
 
-def build_menus(window: MainWindow) -> dict[str, QAction]:
-    a: dict[str, QAction] = {}
+def build_menus(window: MainWindow, navigation: dict[str, QAction]) -> dict[str, QAction]:
+    """The menus and toolbar; `navigation` holds the keyboard actions (keyboard.keyboard_actions)."""
+    a: dict[str, QAction] = dict(navigation)
     a["new_claim"] = _action(
         window, "&New claim from selection", window.new_claim, ("Ctrl+N",), "Turn the selected passage into a claim"
     )
@@ -118,6 +119,18 @@ def build_menus(window: MainWindow) -> dict[str, QAction]:
         (),
         "Replace the project by a backup (the current state is kept as another backup)",
     )
+    a["codebook"] = _action(
+        window,
+        "&Codebook…",
+        window.open_codebook,
+        ("Ctrl+Shift+K",),
+        "Add, rename, merge and retire terms and choices; export the project's codebook as TOML",
+    )
+    a["all_claims"] = window.all_claims.toggleViewAction()
+    a["all_claims"].setText("&All claims in the project")
+    a["all_claims"].setShortcut(QKeySequence("Ctrl+Shift+A"))
+    a["documents_pane"] = window.documents_dock.toggleViewAction()
+    a["claim_pane"] = window.claim_dock.toggleViewAction()
     a["quit"] = _action(window, "&Quit", window.close, ("Ctrl+Q",))
     a["about"] = _action(window, "&About Curator", lambda: show_about(window))
     a["export"].setIconText("Export…")
@@ -138,11 +151,26 @@ def build_menus(window: MainWindow) -> dict[str, QAction]:
     file_menu.addSeparator()
     file_menu.addAction(a["quit"])
     edit_menu = bar.addMenu("&Edit")
-    for key in ("undo", "redo", None, "find", "find_next", "find_previous", "search_all"):
+    for key in ("undo", "redo", None, "find", "find_next", "find_previous", "search_all", None, "codebook"):
         edit_menu.addSeparator() if key is None else edit_menu.addAction(a[key])
     claim_menu = bar.addMenu("&Claim")
-    for key in ("new_claim", "save_claim", "delete_claim", "reanchor"):
+    for key in ("new_claim", "save_claim", "delete_claim", "reanchor", None, "grow_sentence", "grow_clause"):
+        claim_menu.addSeparator() if key is None else claim_menu.addAction(a[key])
+    claim_menu.addSeparator()
+    for key in ("next_claim", "previous_claim", "next_unreviewed", "previous_unreviewed"):
         claim_menu.addAction(a[key])
+    for field_key, title in (("claim_type", "Claim &type"), ("status", "&Status")):
+        keys = [k for k in a if k.startswith(f"{field_key}_")]
+        if keys:
+            submenu = claim_menu.addMenu(title)
+            for key in keys:
+                submenu.addAction(a[key])
+    go_menu = bar.addMenu("&Go")
+    for key in [k for k in a if k.startswith("focus_")]:
+        go_menu.addAction(a[key])
+    go_menu.addSeparator()
+    for key in ("documents_pane", "claim_pane", "all_claims"):
+        go_menu.addAction(a[key])
     document_menu = bar.addMenu("&Document")
     document_menu.addAction(a["document_details"])
     document_menu.addAction(a["replace_document"])
@@ -176,7 +204,8 @@ def show_about(window: MainWindow) -> None:
         window,
         "About Curator",
         f"Curator {__version__}\nDatabase: {window.session.target}\n\n"
-        "Select a passage, press Ctrl+N, fill the form, press Ctrl+S.\n"
+        "Select a passage (Alt+S grows it to the sentence), press Ctrl+N or Alt+1…6 for a typed claim, fill the "
+        "form, press Ctrl+S. Ctrl+PgDown / Ctrl+PgUp move between claims; F6 between panes.\n"
         "Ctrl+Z / Ctrl+Shift+Z undo and redo; Ctrl+F finds; Ctrl+Shift+E exports; Ctrl+Shift+I imports claims.",
     )
 

@@ -1,0 +1,184 @@
+"""Keyboard-first: moving between panes and claims, per-type and per-status hotkeys, growing a
+selection to its sentence or clause, and window-wide undo that text fields do not swallow."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QApplication, QLineEdit, QPlainTextEdit, QWidget
+
+from curator.core.codebook import Codebook
+from curator.core.sentences import clause_span, sentence_span
+from curator.ui.claim_form import ClaimForm
+from curator.ui.models import ClaimTableModel
+from curator.ui.reader import ReaderView
+
+REDO_KEYS = (QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y"))
+
+
+class UndoKeyGuard(QObject):
+    """Ctrl+Z in a text field undoes the window's last saved change unless the field has typing of
+    its own to undo (Qt's line edits otherwise claim the key for their own, often empty, history)."""
+
+    def watch(self, root: QWidget) -> None:
+        for widget in root.findChildren(QLineEdit) + root.findChildren(QPlainTextEdit):
+            widget.removeEventFilter(self)
+            widget.installEventFilter(self)
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802
+        if event.type() != QEvent.Type.ShortcutOverride:
+            return False
+        undo = event.matches(QKeySequence.StandardKey.Undo)
+        redo = event.matches(QKeySequence.StandardKey.Redo) or QKeySequence(event.keyCombination()) in REDO_KEYS
+        if not (undo or redo):
+            return False
+        if isinstance(watched, QLineEdit):
+            own = watched.isUndoAvailable() if undo else watched.isRedoAvailable()
+        else:
+            document = watched.document()
+            own = document.isUndoAvailable() if undo else document.isRedoAvailable()
+        if own and not getattr(watched, "isReadOnly", lambda: False)():
+            return False
+        event.ignore()  # not the field's: the window's Undo / Redo action takes the key
+        return True
+
+
+class ClaimNavigator:
+    """Next / previous claim in reading order (and the next one still to review), hotkeys that set
+    the claim type or status in the form, and growing the reader's selection."""
+
+    def __init__(
+        self,
+        codebook: Codebook,
+        reader: ReaderView,
+        form: ClaimForm,
+        table: ClaimTableModel,
+        select_claim: Callable[[int], bool],
+        new_claim: Callable[[], None],
+        say: Callable[[str, int], None],
+    ):
+        self.codebook, self.reader, self.form, self.table = codebook, reader, form, table
+        self.select_claim, self.new_claim, self.say = select_claim, new_claim, say
+
+    # -- claims in reading order --------------------------------------------------------------
+    def _ordered(self):
+        return sorted(self.table.all_records(), key=lambda r: (r.anchor.start, r.anchor.end, r.id))
+
+    def _unreviewed(self, record) -> bool:
+        try:
+            status = self.codebook.field("status")
+        except KeyError:
+            return False
+        return (record.values.get("status") or status.default) == status.default
+
+    def step(self, forward: bool, unreviewed: bool = False) -> bool:
+        """Select the next (or previous) claim after the one in the form, or after the caret."""
+        ordered = self._ordered()
+        if unreviewed:
+            ordered = [r for r in ordered if self._unreviewed(r) or r.id == self.form.claim_id]
+        current = self.form.claim_id if self.form.mode == "edit" else None
+        ids = [r.id for r in ordered]
+        if current in ids:
+            at = ids.index(current) + (1 if forward else -1)
+            candidates = ordered[at:] if forward else ordered[: at + 1][::-1]
+            candidates = [r for r in candidates if r.id != current]
+        else:
+            caret = self.reader.selection_range()
+            offset = caret[0] if caret else self._caret()
+            candidates = (
+                [r for r in ordered if r.anchor.start >= offset]
+                if forward
+                else [r for r in reversed(ordered) if r.anchor.start < offset]
+            )
+        if not candidates:
+            what = "unreviewed claim" if unreviewed else "claim"
+            self.say(f"No {'next' if forward else 'previous'} {what} in this document.", 4000)
+            return False
+        return self.select_claim(candidates[0].id)
+
+    def _caret(self) -> int:
+        return self.reader._map.from_utf16(self.reader.textCursor().position())
+
+    # -- hotkeys ------------------------------------------------------------------------------
+    def set_choice(self, field_key: str, choice_key: str) -> None:
+        """Alt+digit for claim types, Ctrl+Alt+digit for statuses. With a passage selected and no
+        claim in the form, the key starts the claim too (select, key: a typed claim)."""
+        if self.form.mode == "empty" and self.reader.selection_range() is not None:
+            self.new_claim()
+        if self.form.set_choice(field_key, choice_key):
+            label = self.codebook.field(field_key).choice_label(choice_key)
+            self.say(f"{self.codebook.field(field_key).label}: {label} (Ctrl+S saves)", 3000)
+        else:
+            self.say("Select a claim or a passage first.", 4000)
+
+    def grow_selection(self, to: str) -> None:
+        """Grow the reader's selection (or the caret) to the whole sentence or clause around it."""
+        text = self.reader.text
+        selection = self.reader.selection_range()
+        start, end = selection if selection else (self._caret(), self._caret())
+        lo, hi = (sentence_span if to == "sentence" else clause_span)(text, start, end)
+        if hi > lo:
+            self.reader.select_range(lo, hi)
+            self.reader.setFocus(Qt.FocusReason.ShortcutFocusReason)
+
+
+def keyboard_actions(
+    window: QWidget,
+    navigator: ClaimNavigator,
+    codebook: Codebook,
+    panes: list[tuple[str, Callable[[], QWidget], Callable[[], QWidget]]],
+) -> dict[str, QAction]:
+    """The window's navigation actions, keyed for the menus; each has its shortcut."""
+    actions: dict[str, QAction] = {}
+
+    def add(key: str, text: str, slot, *shortcuts: str) -> None:
+        action = QAction(text, window)
+        action.setShortcuts([QKeySequence(s) for s in shortcuts])
+        action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        action.triggered.connect(slot)
+        window.addAction(action)
+        actions[key] = action
+
+    add("next_claim", "&Next claim", lambda: navigator.step(True), "Ctrl+PgDown")
+    add("previous_claim", "&Previous claim", lambda: navigator.step(False), "Ctrl+PgUp")
+    add("next_unreviewed", "Next claim to &review", lambda: navigator.step(True, True), "Ctrl+Shift+PgDown")
+    add("previous_unreviewed", "Previous claim to re&view", lambda: navigator.step(False, True), "Ctrl+Shift+PgUp")
+    add("grow_sentence", "Select the whole &sentence", lambda: navigator.grow_selection("sentence"), "Alt+S")
+    add("grow_clause", "Select the whole c&lause", lambda: navigator.grow_selection("clause"), "Alt+Shift+S")
+    for number, (name, _, target) in enumerate(panes, 1):
+        add(f"focus_{name}", f"Go to the {name}", lambda _=False, t=target: _focus(t()), f"Ctrl+{number}")
+    add("focus_next", "Next pane", lambda: _cycle(panes, 1), "F6")
+    add("focus_previous", "Previous pane", lambda: _cycle(panes, -1), "Shift+F6")
+    for field_key, modifier in (("claim_type", "Alt"), ("status", "Ctrl+Alt")):
+        try:
+            choices = codebook.field(field_key).choices
+        except KeyError:
+            continue
+        for number, choice in enumerate(choices[:9], 1):
+            add(
+                f"{field_key}_{choice.key}",
+                f"{choice.label}",
+                lambda _=False, f=field_key, c=choice.key: navigator.set_choice(f, c),
+                f"{modifier}+{number}",
+            )
+    return actions
+
+
+def _focus(widget: QWidget) -> None:
+    widget.setFocus(Qt.FocusReason.ShortcutFocusReason)
+
+
+def _cycle(panes: list[tuple[str, Callable[[], QWidget], Callable[[], QWidget]]], step: int) -> None:
+    """F6: the pane after the one holding the focus (its container decides; its target gets the focus)."""
+    current = QApplication.focusWidget()
+    at = next(
+        (
+            i
+            for i, (_, box, _) in enumerate(panes)
+            if current is not None and (current is box() or box().isAncestorOf(current))
+        ),
+        -1,
+    )
+    _focus(panes[(at + step) % len(panes)][2]())
