@@ -1,7 +1,7 @@
 """Curator benchmarks: each result is a ratio against a baseline measured in the same run.
 
     python bench/run.py            # all benchmarks
-    python bench/run.py export     # one of: startup, export, import, open, reader, documents, search
+    python bench/run.py export     # one of: startup, export, import, open, reader, documents, search, loop
     python bench/run.py export 10000   # a smaller count for a quick look (default 100,000)
 
 pandas is needed only for the export baseline: .venv/bin/python -m pip install -e ".[bench]"
@@ -84,6 +84,7 @@ from bench.claims_table import bench_claims_table  # noqa: E402
 from bench.documents import bench_import as bench_documents  # noqa: E402
 from bench.documents import bench_reader, bench_search  # noqa: E402
 from bench.excel import bench_export, bench_import  # noqa: E402
+from bench.loop import bench_loop  # noqa: E402
 from bench.storage import bench_open  # noqa: E402
 
 BENCHMARKS = {
@@ -94,6 +95,7 @@ BENCHMARKS = {
     "reader": bench_reader,
     "documents": bench_documents,
     "search": bench_search,
+    "loop": bench_loop,
     "claims-table": bench_claims_table,
 }
 
