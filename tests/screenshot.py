@@ -3,6 +3,7 @@
 QT_QPA_PLATFORM=offscreen .venv/bin/python -m tests.screenshot resources/screenshot.png
 … -m tests.screenshot resources/reader-light.png --top            # the headings, light theme
 … -m tests.screenshot resources/reader-dark.png --top --dark      # the same, dark theme
+… -m tests.screenshot out.png --size 1024x640 --search microbiome    # small screen, search open
 """
 
 import os
@@ -58,6 +59,16 @@ CLAIMS = [
         {"claim_type": "null_finding", "direction": "no_effect", "study_design": "rct"},
         [("condition", "Multiple sclerosis")],
     ),
+    (  # nested inside the pilot-trials claim: the two must stay distinguishable
+        "modest reductions in relapse rate",
+        {"statement": "Relapse rate falls a little.", "claim_type": "association"},
+        [("outcome", "Relapse rate")],
+    ),
+    (  # crosses the end of the pilot-trials claim
+        "(RR\u00a0≈\u00a00.85) and fatigue (Cohen's\u00a0d\u00a0≈\u00a00.3)",
+        {"statement": "Effect sizes are small."},
+        [],
+    ),
     (
         "Larger, longer‐term randomized trials are required to confirm clinical efficacy",
         {"claim_type": "evidence_gap"},
@@ -76,7 +87,7 @@ CLAIMS = [
 ]
 
 
-def main(out: str, top: bool = False, dark: bool = False) -> None:
+def main(out: str, top: bool = False, dark: bool = False, size=(1500, 920), search: str = "") -> None:
     app = QApplication(sys.argv[:1])
     app.setStyleSheet((RESOURCES / "style.qss").read_text(encoding="utf-8"))
     with tempfile.TemporaryDirectory() as tmp:
@@ -92,11 +103,15 @@ def main(out: str, top: bool = False, dark: bool = False) -> None:
             terms_ = tuple(TermRef(role, label, terms[label].identifier, terms[label].id) for role, label in refs)
             ids.append(session.claims.create(ClaimDraft(doc_id, start, start + len(quote), values, terms_))[0].id)
         window = MainWindow(session, QSettings(str(Path(tmp) / "s.ini"), QSettings.Format.IniFormat))
-        window.resize(1500, 920)
+        window.resize(*size)
         window.show()
         window.open_document(doc_id)
         if dark:
             window.reading.set_theme("dark")
+        if search:
+            window.search_panel.open_panel()
+            window.search_panel.query.setText(search)
+            window.search_panel.run()
         if top:
             window.select_claim(ids[4])  # the Key findings, under their headings
         else:
@@ -108,4 +123,12 @@ def main(out: str, top: bool = False, dark: bool = False) -> None:
 
 if __name__ == "__main__":
     args = [a for a in sys.argv[1:] if not a.startswith("--")]
-    main(args[0] if args else "screenshot.png", top="--top" in sys.argv, dark="--dark" in sys.argv)
+    options = dict(zip(sys.argv[1:], sys.argv[2:]))
+    size = tuple(int(n) for n in options.get("--size", "1500x920").split("x"))
+    main(
+        args[0] if args else "screenshot.png",
+        "--top" in sys.argv,
+        "--dark" in sys.argv,
+        size,
+        options.get("--search", ""),
+    )

@@ -147,6 +147,12 @@ def test_typing_and_choosing_filters_and_the_count_follows(qtbot, panel):
     ]  # fmt: skip
     panel.set_reviewers(["Cleo"])
     assert panel.reviewer_combo.findText("Cleo") > 0 and panel.reviewer_combo.currentText() == "Ben"
+    model.upsert([record(9, "a claim by a new reviewer", reviewer="Dora", terms=("Fatigue",))])
+    panel.reviewer_combo.showPopup()  # the lists are brought up to date when opened, not after every save
+    panel.reviewer_combo.hidePopup()
+    panel.term_combo.showPopup()
+    panel.term_combo.hidePopup()
+    assert panel.reviewer_combo.findText("Dora") > 0 and panel.term_combo.findText("Fatigue") > 0
 
 
 def test_clicking_a_header_sorts_and_a_third_click_restores_reading_order(qtbot, panel):

@@ -46,10 +46,9 @@ def hue(index: int) -> str:
 
 
 def fill_brush(index: int, dark: bool) -> QBrush:
-    colour = QColor(tint(index, dark))
-    if index < 0:
-        return QBrush(colour, Qt.BrushStyle.BDiagPattern)
-    return QBrush(colour)
+    if index < 0:  # hatch lines light enough to see on the dark theme, soft enough to read through
+        return QBrush(QColor("#8C8C8C" if dark else tint(index, dark)), Qt.BrushStyle.BDiagPattern)
+    return QBrush(QColor(tint(index, dark)))
 
 
 def text_colour(dark: bool) -> str:

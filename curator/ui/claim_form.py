@@ -25,6 +25,7 @@ from curator.core.records import ClaimDraft, ClaimRecord, TermInfo, TermRef
 from curator.ui.term_picker import TermPicker
 
 QUOTE_PREVIEW_CHARS = 400
+NARROW_FORM = 420  # px: below this the form puts its labels above the fields
 # While typing, a number may be half-written ("-", "0,", "1e"); a decimal comma is as good as a point.
 NUMBER_PATTERN = r"-?\d*([.,]\d*)?([eE][-+]?\d*)?"
 INTEGER_PATTERN = r"\d*"
@@ -78,7 +79,7 @@ class ClaimForm(QWidget):
         body = QWidget()
         self.layout_ = QFormLayout(body)
         self.layout_.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-        self.layout_.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+        self.layout_.setRowWrapPolicy(QFormLayout.RowWrapPolicy.DontWrapRows)
         for f in codebook.fields:
             widget = self._make_widget(f)
             self.widgets[f.key] = widget
@@ -152,6 +153,17 @@ class ClaimForm(QWidget):
                 combo.addItem(choice.label, choice.key)
         combo.setCurrentIndex(max(combo.findData(keep or ""), 0))
         combo.blockSignals(False)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802
+        # In a narrow dock the labels go above their fields, so the fields keep a usable width.
+        wrap = (
+            QFormLayout.RowWrapPolicy.WrapAllRows
+            if self.width() < NARROW_FORM
+            else QFormLayout.RowWrapPolicy.DontWrapRows
+        )
+        if self.layout_.rowWrapPolicy() != wrap:
+            self.layout_.setRowWrapPolicy(wrap)
+        super().resizeEvent(event)
 
     def set_codebook(self, codebook: Codebook) -> None:
         """Choices renamed, added or retired in the project's codebook; what is selected stays."""

@@ -13,6 +13,9 @@ MARK_HEIGHT = 4
 
 
 class ClaimMarks(QWidget):
+    """Marks are kept per pixel row of the strip: painting costs one rectangle per occupied row
+    (a few hundred at most), not one per claim — 10,000 claims repaint as fast as 10."""
+
     claimClicked = Signal(int)
 
     def __init__(self, reader: ReaderView, parent=None):
@@ -22,46 +25,64 @@ class ClaimMarks(QWidget):
         self.setFixedWidth(12)
         self.setToolTip("Where this document's claims are; click one to go there")
         self._marks: dict[int, tuple[float, int, QColor]] = {}  # claim -> (fraction of the text, claim, colour)
-        self._highlights: dict[int, Highlight] = {}
+        self._rows: dict[int, dict[int, QColor]] = {}  # pixel row -> {claim: colour}
+        self._rows_height = -1  # the strip height _rows was built for
 
     def sizeHint(self) -> QSize:  # noqa: N802
         return QSize(12, 100)
-
-    def set_highlights(self, highlights: list[Highlight]) -> None:
-        self._highlights = {h.claim_id: h for h in highlights}
-        self.refresh()
-
-    def update_highlights(self, changed: list[Highlight], removed: set[int] | frozenset[int] = frozenset()) -> None:
-        """A few claims added, moved or gone: only their marks are recomputed."""
-        for claim_id in removed:
-            self._highlights.pop(claim_id, None)
-            self._marks.pop(claim_id, None)
-        for h in changed:
-            self._highlights[h.claim_id] = h
-            self._marks[h.claim_id] = self._mark(h)
-        self.update()
-
-    def _mark(self, h: Highlight) -> tuple[float, int, QColor]:
-        return (min(h.start / max(len(self.reader.text), 1), 1.0), h.claim_id, type_colour(h.type_index))
 
     @property
     def marks(self) -> list[tuple[float, int, QColor]]:
         return list(self._marks.values())
 
-    def refresh(self) -> None:
-        """Marks at each claim's share of the text: no layout is forced, so a long document with
-        thousands of claims costs nothing here (lines wrap evenly enough for a minimap)."""
-        self._marks = {h.claim_id: self._mark(h) for h in self._highlights.values()}
+    def set_highlights(self, highlights: list[Highlight]) -> None:
+        self._marks = {h.claim_id: self._mark(h) for h in highlights}
+        self._rows_height = -1
         self.update()
+
+    def refresh(self) -> None:
+        self._rows_height = -1
+        self.update()
+
+    def update_highlights(self, changed: list[Highlight], removed: set[int] | frozenset[int] = frozenset()) -> None:
+        """A few claims added, moved or gone: only their marks are recomputed."""
+        for claim_id in {*removed, *(h.claim_id for h in changed)}:
+            old = self._marks.pop(claim_id, None)
+            if old is not None and self._rows_height == self.height():
+                row = self._rows.get(self._row(old[0]))
+                if row is not None:
+                    row.pop(claim_id, None)
+        for h in changed:
+            mark = self._marks[h.claim_id] = self._mark(h)
+            if self._rows_height == self.height():
+                self._rows.setdefault(self._row(mark[0]), {})[h.claim_id] = mark[2]
+        self.update()
+
+    def _mark(self, h: Highlight) -> tuple[float, int, QColor]:
+        fraction = min(h.start / max(len(self.reader.text), 1), 1.0)
+        return (fraction, h.claim_id, type_colour(h.type_index).darker(115))
+
+    def _row(self, fraction: float) -> int:
+        return int(fraction * max(self.height() - MARK_HEIGHT, 1))
+
+    def _ensure_rows(self) -> dict[int, dict[int, QColor]]:
+        if self._rows_height != self.height():
+            self._rows = {}
+            for fraction, claim_id, colour in self._marks.values():
+                self._rows.setdefault(self._row(fraction), {})[claim_id] = colour
+            self._rows_height = self.height()
+        return self._rows
 
     def paintEvent(self, event) -> None:  # noqa: N802
         painter = QPainter(self)
         painter.fillRect(self.rect(), self.palette().window())
-        usable = self.height() - MARK_HEIGHT
-        selected = self.reader.selected_claim()
-        for fraction, claim_id, colour in self._marks.values():
-            rect = QRectF(2, fraction * usable, self.width() - 4, MARK_HEIGHT)
-            painter.fillRect(rect, colour.darker(160 if claim_id == selected else 115))
+        width = self.width() - 4
+        for y, claims in self._ensure_rows().items():
+            if claims:
+                painter.fillRect(QRectF(2, y, width, MARK_HEIGHT), next(iter(claims.values())))
+        selected = self._marks.get(self.reader.selected_claim())
+        if selected is not None:
+            painter.fillRect(QRectF(2, self._row(selected[0]), width, MARK_HEIGHT), selected[2].darker(140))
         painter.end()
 
     def claim_at(self, y: float) -> int | None:

@@ -61,6 +61,7 @@ class ClaimHighlighter(QSyntaxHighlighter):
         self.by_block: dict[int, list[tuple[int, int, int, int]]] = {}  # block -> (claim, u_start, u_end, type)
         self.selected: int | None = None
         self.dark = False
+        self._formats: dict[tuple[int, bool, bool], QTextCharFormat] = {}
 
     def highlightBlock(self, text: str) -> None:  # noqa: N802 (Qt override)
         block = self.currentBlock()
@@ -70,7 +71,6 @@ class ClaimHighlighter(QSyntaxHighlighter):
         base = block.position()
         length = block.length()
         selected_span = None
-        text_colour = QColor(claim_colours.text_colour(self.dark))
         for claim_id, start, end, type_index in spans:
             lo, hi = max(start - base, 0), min(end - base, length)
             if hi <= lo:
@@ -78,20 +78,28 @@ class ClaimHighlighter(QSyntaxHighlighter):
             if claim_id == self.selected:
                 selected_span = (lo, hi, type_index)
                 continue
-            fmt = QTextCharFormat()
-            fmt.setBackground(claim_colours.fill_brush(type_index, self.dark))
-            fmt.setForeground(text_colour)
-            self.setFormat(lo, hi - lo, fmt)
+            self.setFormat(lo, hi - lo, self._format(type_index, False))
         if selected_span:
             lo, hi, type_index = selected_span
+            self.setFormat(lo, hi - lo, self._format(type_index, True))
+
+    def _format(self, type_index: int, selected: bool) -> QTextCharFormat:
+        """One format per type, theme and selection, made once: a busy block sets hundreds."""
+        key = (type_index, self.dark, selected)
+        fmt = self._formats.get(key)
+        if fmt is None:
             fmt = QTextCharFormat()
-            fill = QColor(claim_colours.tint(type_index, self.dark))
-            fmt.setBackground(fill.lighter(118) if self.dark else fill.darker(118))
-            fmt.setForeground(text_colour)
-            fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.SingleUnderline)
-            fmt.setUnderlineColor(QColor("#9cc3e6" if self.dark else "#1f3b57"))
-            fmt.setFontUnderline(True)
-            self.setFormat(lo, hi - lo, fmt)
+            fmt.setForeground(QColor(claim_colours.text_colour(self.dark)))
+            if selected:
+                fill = QColor(claim_colours.tint(type_index, self.dark))
+                fmt.setBackground(fill.lighter(118) if self.dark else fill.darker(118))
+                fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.SingleUnderline)
+                fmt.setUnderlineColor(QColor("#9cc3e6" if self.dark else "#1f3b57"))
+                fmt.setFontUnderline(True)
+            else:
+                fmt.setBackground(claim_colours.fill_brush(type_index, self.dark))
+            self._formats[key] = fmt
+        return fmt
 
 
 class ReaderView(QTextEdit):
