@@ -4,6 +4,7 @@ QT_QPA_PLATFORM=offscreen .venv/bin/python -m tests.screenshot resources/screens
 … -m tests.screenshot resources/reader-light.png --top            # the headings, light theme
 … -m tests.screenshot resources/reader-dark.png --top --dark      # the same, dark theme
 … -m tests.screenshot out.png --size 1024x640 --search microbiome    # small screen, search open
+… -m tests.screenshot resources/screenshot-read-only.png --read-only --size 1280x800
 """
 
 import os
@@ -87,7 +88,10 @@ CLAIMS = [
 ]
 
 
-def main(out: str, top: bool = False, dark: bool = False, size=(1500, 920), search: str = "") -> None:
+KEY_FINDING = "MS patients show reduced SCFA-producing bacteria and increased pro-inflammatory species"
+
+
+def main(out: str, top: bool = False, dark: bool = False, size=(1500, 920), search: str = "", read_only=False) -> None:
     app = QApplication(sys.argv[:1])
     app.setStyleSheet((RESOURCES / "style.qss").read_text(encoding="utf-8"))
     with tempfile.TemporaryDirectory() as tmp:
@@ -102,6 +106,8 @@ def main(out: str, top: bool = False, dark: bool = False, size=(1500, 920), sear
             start = text.index(quote)
             terms_ = tuple(TermRef(role, label, terms[label].identifier, terms[label].id) for role, label in refs)
             ids.append(session.claims.create(ClaimDraft(doc_id, start, start + len(quote), values, terms_))[0].id)
+        if read_only:  # as a project in a folder the reviewer may not write to opens
+            session.set_read_only(f"{Path(tmp) / 'demo.sqlite3'} is read-only for you (its permissions)")
         window = MainWindow(session, QSettings(str(Path(tmp) / "s.ini"), QSettings.Format.IniFormat))
         window.resize(*size)
         window.show()
@@ -113,7 +119,7 @@ def main(out: str, top: bool = False, dark: bool = False, size=(1500, 920), sear
             window.search_panel.query.setText(search)
             window.search_panel.run()
         if top:
-            window.select_claim(ids[4])  # the Key findings, under their headings
+            window.select_claim(ids[[q for q, _, _ in CLAIMS].index(KEY_FINDING)])  # under their headings
         else:
             window.select_claim(ids[1])
         app.processEvents()
@@ -131,4 +137,5 @@ if __name__ == "__main__":
         "--dark" in sys.argv,
         size,
         options.get("--search", ""),
+        "--read-only" in sys.argv,
     )

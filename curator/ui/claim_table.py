@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from curator.core.claim_rows import QUOTE, ClaimFilter
+from curator.core.claim_rows import DIRECTION, QUOTE, REVIEWER, STATEMENT, STATUS, TERMS, TYPE, ClaimFilter
 from curator.core.codebook import Codebook
 from curator.ui.models import ClaimTableModel
 
@@ -112,7 +112,14 @@ class ClaimTablePanel(QWidget):
         # after every change (8,800 data() calls per save on a document with 10,000 claims).
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Fixed)
         header.resizeSection(0, self.view.fontMetrics().horizontalAdvance("000000") + 12)
-        header.setSectionResizeMode(model.columns.index(QUOTE), QHeaderView.ResizeMode.Stretch)
+        # The quote keeps a readable width in a small window (the others scroll); the last column takes
+        # what is left in a wide one. Every column can be dragged wider.
+        header.setStretchLastSection(True)
+        chars = self.view.fontMetrics().averageCharWidth()
+        widths = ((QUOTE, 36), (STATEMENT, 24), (TYPE, 14), (DIRECTION, 11), (STATUS, 10), (REVIEWER, 11), (TERMS, 16))
+        for column, width in widths:
+            if column in model.columns:
+                header.resizeSection(model.columns.index(column), width * chars + 12)
         # No indicator = reading order; a third click on a header goes back to it.
         header.setSortIndicatorClearable(True)
         header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
