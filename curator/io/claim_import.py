@@ -378,7 +378,7 @@ class Planner:
                 key = f.choice_key_for(text)
                 if key is None:
                     self.problem(
-                        row, header, f"'{_short(text)}' is not one of: {'; '.join(c.label for c in f.choices)}"
+                        row, header, f"'{_short(text)}' is not one of: {'; '.join(c.label for c in f.active_choices)}"
                     )
                     ok = False
                 values[f.key] = key or ""

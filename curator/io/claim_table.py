@@ -47,7 +47,11 @@ def _field_description(f: FormField) -> str:
         "integer": "a whole number",
     }.get(f.kind, "")
     if f.kind == "choice":
-        what = "one of: " + "; ".join(c.label for c in f.choices) + " (dropdown; the list is on the hidden Lists sheet)"
+        what = (
+            "one of: "
+            + "; ".join(c.label for c in f.active_choices)
+            + " (dropdown; the list is on the hidden Lists sheet)"
+        )
     return f"{f.label}: {what}." + (f" {f.help}" if f.help else "")
 
 

@@ -221,7 +221,7 @@ def write_lists(
     lists: dict[str, list[str]] = {"Document": document_titles}
     for c in columns:
         if c.kind == "value" and c.field is not None and c.field.kind == "choice":
-            lists[c.header] = [choice.label for choice in c.field.choices]
+            lists[c.header] = [choice.label for choice in c.field.active_choices]
     sheet = workbook.create_sheet(LISTS_SHEET)
     sheet.sheet_state = "hidden"
     headers = list(lists)

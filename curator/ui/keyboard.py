@@ -153,7 +153,7 @@ def keyboard_actions(
     add("focus_previous", "Previous pane", lambda: _cycle(panes, -1), "Shift+F6")
     for field_key, modifier in (("claim_type", "Alt"), ("status", "Ctrl+Alt")):
         try:
-            choices = codebook.field(field_key).choices
+            choices = codebook.field(field_key).active_choices
         except KeyError:
             continue
         for number, choice in enumerate(choices[:9], 1):

@@ -306,7 +306,7 @@ class MainWindow(QMainWindow):
         def run(command) -> bool:
             return run_command(self.undo_stack, command, self.apply_changes, self.show_error)
 
-        self.codebook_dialog = open_codebook_editor(self, self.session, run)
+        self.codebook_dialog = open_codebook_editor(self, self.session, run, interaction=self.interaction)
 
     # -- changes ------------------------------------------------------------------------------
     def apply_changes(self, changes: Changes) -> None:
