@@ -58,6 +58,7 @@ def test_declining_the_name_may_open_the_project_read_only(qtbot, db_path, setti
     qtbot.addWidget(window)
     assert window.banner.isVisibleTo(window) and "no reviewer name" in window.banner.text()
     assert not window.form.isEnabled()
+    assert not window.claim_panel.editable and not window.all_claims.panel.editable
     doc = session.documents.summaries()[0].id
     with pytest.raises(CuratorError):
         session.claims.create(ClaimDraft(doc, 0, 5))

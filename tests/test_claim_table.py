@@ -197,6 +197,22 @@ def test_multi_select_then_set_status_or_delete_names_the_selected_claims(qtbot,
     assert opened.args == [panel.model.rows[panel.view.currentIndex().row()].id]
 
 
+def test_a_read_only_panel_filters_but_offers_no_status_change_or_delete(qtbot, panel):
+    panel.set_editable(False)
+    requests = []
+    panel.bulkDeleteRequested.connect(requests.append)
+    panel.bulkStatusRequested.connect(lambda ids, key: requests.append((ids, key)))
+    select_three(qtbot, panel)
+    qtbot.keyClick(panel.view, Qt.Key.Key_Delete)
+    panel._show_menu(QPoint(10, 10))
+    panel.context_menu.hide()
+    assert not panel.delete_action.isEnabled() and not panel.status_menu.isEnabled()
+    panel.status_actions["rejected"].trigger()
+    assert requests == []
+    qtbot.keyClicks(panel.filter_edit, "ROSE")
+    assert shown(panel.model) == [1]
+
+
 def test_all_claims_dock_loads_when_first_shown_and_applies_changes(qtbot, codebook):
     from curator.core.records import Changes
 

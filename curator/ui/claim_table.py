@@ -97,6 +97,7 @@ class ClaimTablePanel(QWidget):
         self.count_label.setObjectName("claimCount")
         self.count_label.setTextFormat(Qt.TextFormat.PlainText)
 
+        self.editable = True
         self.view = QTableView()
         self.view.setObjectName("claims")
         self.view.setModel(model)
@@ -227,9 +228,13 @@ class ClaimTablePanel(QWidget):
         if claim_id is not None:
             self.claimActivated.emit(claim_id)
 
+    def set_editable(self, editable: bool) -> None:
+        """A read-only project still filters and sorts; it offers no status change or delete."""
+        self.editable = editable
+
     def _show_menu(self, pos) -> None:
         menu = QMenu(self)
-        has_selection = bool(self.selected_claim_ids())
+        has_selection = bool(self.selected_claim_ids()) and self.editable
         self.status_menu.setEnabled(has_selection)
         self.delete_action.setEnabled(has_selection)
         menu.addMenu(self.status_menu)
@@ -239,12 +244,12 @@ class ClaimTablePanel(QWidget):
         menu.popup(self.view.viewport().mapToGlobal(pos))
 
     def _request_status(self, key: str) -> None:
-        ids = self.selected_claim_ids()
+        ids = self.selected_claim_ids() if self.editable else []
         if ids:
             self.bulkStatusRequested.emit(ids, key)
 
     def _request_delete(self) -> None:
-        ids = self.selected_claim_ids()
+        ids = self.selected_claim_ids() if self.editable else []
         if ids:
             self.bulkDeleteRequested.emit(ids)
 

@@ -197,7 +197,10 @@ class MainWindow(QMainWindow):
 
     def _show_storage_state(self) -> None:
         self.banner.show_state(self.session.read_only, self.session.warnings)
-        self.form.setEnabled(self.session.read_only is None)
+        editable = self.session.read_only is None
+        self.form.setEnabled(editable)
+        self.claim_panel.set_editable(editable)
+        self.all_claims.panel.set_editable(editable)
 
     def replace_session(self, session: Session) -> None:
         """Show another session on the same window (after a restore); undo history does not carry over."""
