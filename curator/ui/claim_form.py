@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from curator.core.codebook import Codebook, FormField
 from curator.core.records import ClaimDraft, ClaimRecord, TermInfo, TermRef
+from curator.ui.plain import plain_label, tooltip
 from curator.ui.term_picker import TermPicker
 
 QUOTE_PREVIEW_CHARS = 400
@@ -29,13 +30,6 @@ NARROW_FORM = 420  # px: below this the form puts its labels above the fields
 # While typing, a number may be half-written ("-", "0,", "1e"); a decimal comma is as good as a point.
 NUMBER_PATTERN = r"-?\d*([.,]\d*)?([eE][-+]?\d*)?"
 INTEGER_PATTERN = r"\d*"
-
-
-def plain_label(text: str = "") -> QLabel:
-    """A label that shows its text as it is: a quote holding "<b>" must never become markup."""
-    label = QLabel(text)
-    label.setTextFormat(Qt.TextFormat.PlainText)
-    return label
 
 
 class ClaimForm(QWidget):
@@ -272,7 +266,7 @@ class ClaimForm(QWidget):
             w.setProperty("invalid", invalid)
             w.style().unpolish(w)
             w.style().polish(w)
-        target.setToolTip(message or next((f.help for f in self.codebook.fields if f.key == key), ""))
+        target.setToolTip(tooltip(message) or next((f.help for f in self.codebook.fields if f.key == key), ""))
 
     # -- states -------------------------------------------------------------------------------
     def _load(self, mode: str, document_id, start: int, end: int, quote: str, values: dict, terms: tuple) -> None:

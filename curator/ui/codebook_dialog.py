@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
-    QInputDialog,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
@@ -46,6 +45,7 @@ from curator.core.commands import Command
 from curator.core.errors import user_message
 from curator.core.records import TermInfo
 from curator.ui.interaction import Interaction
+from curator.ui.plain import ask_item, ask_text
 
 ID_ROLE = Qt.ItemDataRole.UserRole
 
@@ -54,13 +54,11 @@ class Prompts:
     """The dialog's questions, replaceable in tests (as `Interaction` is for the window)."""
 
     def text(self, parent: QWidget, title: str, label: str, value: str = "") -> str | None:
-        text, ok = QInputDialog.getText(parent, title, label, QLineEdit.EchoMode.Normal, value)
-        return text if ok else None
+        return ask_text(parent, title, label, value)
 
     def item(self, parent: QWidget, title: str, label: str, items: list[str]) -> int | None:
         """The index of the item picked, or None."""
-        text, ok = QInputDialog.getItem(parent, title, label, items, 0, False)
-        return items.index(text) if ok and text in items else None
+        return ask_item(parent, title, label, items)
 
 
 def _plain_label(text: str = "") -> QLabel:

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 from curator.core.commands import EditDocumentDetails
 from curator.core.records import SOURCE_KINDS
 from curator.ui.dialog_buttons import add_dialog_buttons
+from curator.ui.plain import plain_label
 from curator.ui.undo import run_command
 
 if TYPE_CHECKING:
@@ -66,8 +67,8 @@ class DocumentDetailsDialog(QDialog):
             if info.imported_at
             else ""
         )
-        form.addRow("Source", QLabel(facts))
-        sha = QLabel(
+        form.addRow("Source", plain_label(facts))
+        sha = plain_label(
             info.sha256 + (f"  ({versions} earlier version{'s' if versions != 1 else ''} kept)" if versions else "")
         )
         sha.setTextInteractionFlags(sha.textInteractionFlags() | sha.textInteractionFlags().TextSelectableByMouse)

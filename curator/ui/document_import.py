@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
-    QLabel,
     QListWidget,
     QListWidgetItem,
     QVBoxLayout,
@@ -19,6 +18,7 @@ from curator.core.errors import user_message
 from curator.core.records import Changes
 from curator.io.document_files import FORMATS
 from curator.ui.dialog_buttons import add_dialog_buttons
+from curator.ui.plain import plain_label
 
 if TYPE_CHECKING:
     from curator.io.decode import EncodingNeeded
@@ -35,8 +35,8 @@ class EncodingDialog(QDialog):
         self.setWindowTitle(f"Encoding of {needed.name}")
         layout = QVBoxLayout(self)
         layout.addWidget(
-            QLabel(
-                f"<b>{needed.name}</b> is not UTF-8. Pick the encoding under which this line reads correctly; "
+            plain_label(
+                f"{needed.name} is not UTF-8. Pick the encoding under which this line reads correctly; "
                 "the choice is recorded with the document."
             )
         )

@@ -27,13 +27,14 @@ from curator.core.records import READING_STATUSES, Changes
 from curator.core.session import Session
 from curator.ui.all_claims import AllClaimsDock
 from curator.ui.claim_editor import ClaimEditor
-from curator.ui.claim_form import ClaimForm, plain_label
+from curator.ui.claim_form import ClaimForm
 from curator.ui.claim_marks import ClaimMarks
 from curator.ui.claim_table import ClaimTablePanel
 from curator.ui.find_bar import FindBar
 from curator.ui.interaction import Interaction
 from curator.ui.keyboard import ClaimNavigator, UndoKeyGuard, keyboard_actions
 from curator.ui.models import ClaimTableModel, DocumentListModel
+from curator.ui.plain import plain_label
 from curator.ui.project_safety import DraftKeeper, StorageBanner
 from curator.ui.reader import ReaderView
 from curator.ui.reading import ReadingSettings, build_view_menu

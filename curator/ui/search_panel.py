@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QDockWidget,
-    QLabel,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
@@ -16,6 +15,7 @@ from PySide6.QtWidgets import (
 )
 
 from curator.core.errors import user_message
+from curator.ui.plain import plain_label, tooltip
 
 if TYPE_CHECKING:
     from curator.core.search import SearchHit
@@ -34,7 +34,7 @@ class SearchPanel(QDockWidget):
         self.query.setPlaceholderText("Search every document and claim…")
         self.query.setClearButtonEnabled(True)
         self.query.returnPressed.connect(self.run)
-        self.count = QLabel()
+        self.count = plain_label()
         self.results = QListWidget()
         self.results.setWordWrap(True)
         self.results.setAlternatingRowColors(True)
@@ -61,7 +61,7 @@ class SearchPanel(QDockWidget):
         for hit in self.hits:
             where = f"Claim {hit.claim_id}" if hit.kind == "claim" else "Text"
             item = QListWidgetItem(f"{where} · {hit.document_title[:60]}\n{hit.snippet}")
-            item.setToolTip(hit.snippet)
+            item.setToolTip(tooltip(hit.snippet))
             self.results.addItem(item)
         self.count.setText(f"{len(self.hits)} result(s)" if self.query.text().strip() else "")
         if self.hits:

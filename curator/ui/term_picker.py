@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from curator.core.records import TermInfo, TermRef
 from curator.core.term_match import TermIndex, TermMatch
+from curator.ui.plain import tooltip
 
 REF_ROLE = Qt.ItemDataRole.UserRole
 MAX_VISIBLE_CHIPS = 4
@@ -98,7 +99,7 @@ class TermPicker(QWidget):
         text = f"{ref.label}  ✕" if ref.term_id is not None else f"{ref.label} (not in vocabulary)  ✕"
         item = QListWidgetItem(text)
         item.setData(REF_ROLE, ref)
-        item.setToolTip(ref.identifier or "no identifier")
+        item.setToolTip(tooltip(ref.identifier or "no identifier"))
         self.chips.addItem(item)
 
     def _remove_item(self, item: QListWidgetItem) -> None:
