@@ -190,3 +190,49 @@ def test_a_read_only_project_opens_for_reading_with_editing_refused(what):
     finally:
         folder.chmod(0o755)
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def _sha256(path: Path) -> str:
+    import hashlib
+
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@pytest.mark.parametrize("journal", ["delete", "wal"])
+def test_another_programs_sqlite_file_is_refused_byte_identical(tmp_path, journal):
+    path = tmp_path / "firefox-places.sqlite3"
+    con = sqlite3.connect(path)
+    con.execute(f"PRAGMA journal_mode={journal}")
+    con.execute("PRAGMA application_id = 1234")
+    con.execute("CREATE TABLE moz_places (id INTEGER PRIMARY KEY, url TEXT)")
+    con.execute("INSERT INTO moz_places (url) VALUES ('https://example.org')")
+    con.commit()
+    con.close()
+    files_before = sorted(p.name for p in tmp_path.iterdir())
+    before = _sha256(path)
+    with pytest.raises(NotAProjectError, match="another program"):
+        open_session(path)
+    assert _sha256(path) == before  # no pragma wrote its header (journal mode, schema cookie)
+    assert sorted(p.name for p in tmp_path.iterdir()) == files_before  # no -wal, -shm or backups left
+
+
+def test_a_foreign_sqlite_file_without_an_application_id_is_refused_byte_identical(tmp_path):
+    path = tmp_path / "other.db"
+    con = sqlite3.connect(path)
+    con.execute("CREATE TABLE notes (body TEXT)")
+    con.commit()
+    con.close()
+    before = _sha256(path)
+    with pytest.raises(NotAProjectError, match="another program"):
+        open_session(path)
+    assert _sha256(path) == before
+
+
+def test_a_non_sqlite_file_is_refused_byte_identical(tmp_path):
+    path = tmp_path / "thesis.sqlite3"
+    path.write_bytes(os.urandom(8192))
+    before = _sha256(path)
+    with pytest.raises(NotAProjectError):
+        open_session(path)
+    assert _sha256(path) == before
+    assert [p.name for p in tmp_path.iterdir()] == ["thesis.sqlite3"]

@@ -13,9 +13,12 @@ from pathlib import Path
 
 import peewee
 
+from curator.core.db import APPLICATION_ID
 from curator.core.errors import CuratorError
+from curator.core.migrations import SchemaError
 
 SQLITE_HEADER = b"SQLite format 3\x00"
+HEADER_SIZE = 100  # the database header: journal mode at byte 18, application_id at bytes 68-71
 
 # Folders that sync files one by one: they tear a database from its -wal/-shm files.
 SYNCED_FOLDER_NAMES = (
@@ -56,6 +59,10 @@ class NotAProjectError(CuratorError):
     """The file is not a Curator project (not SQLite, or another program's SQLite)."""
 
 
+class ForeignDatabaseError(NotAProjectError, SchemaError):
+    """Another program's SQLite file: refused before anything is written to it."""
+
+
 class CorruptDatabaseError(CuratorError):
     """The project file is damaged. `backup` is the newest intact backup, if there is one."""
 
@@ -89,11 +96,12 @@ def inspect_file(path: Path) -> FileState:
     if path.stat().st_size:
         try:
             with open(path, "rb") as f:  # a read-only peek; the file is not open in SQLite yet
-                header = f.read(len(SQLITE_HEADER))
+                header = f.read(HEADER_SIZE)
         except PermissionError:
             raise CuratorError(f"{path} cannot be read: you have no permission to read it") from None
-        if header != SQLITE_HEADER:
+        if header[: len(SQLITE_HEADER)] != SQLITE_HEADER:
             raise NotAProjectError(f"{path} is not a Curator project (it is not an SQLite database)")
+        _refuse_foreign(path, header)
     reason = None
     if not os.access(path, os.W_OK):
         reason = f"the file {path.name} is read-only"
@@ -101,6 +109,36 @@ def inspect_file(path: Path) -> FileState:
         # SQLite needs to create its -wal and -shm files beside the database to write.
         reason = f"the folder {path.parent} is read-only"
     return FileState(path, True, reason)
+
+
+def _refuse_foreign(path: Path, header: bytes) -> None:
+    """Refuse another program's SQLite file by looking only: a connection with Curator's pragmas would
+    switch it to WAL (rewriting header bytes 18-19 and more) before anything could say no."""
+    if len(header) < HEADER_SIZE:
+        return  # SQLite itself will call it damaged, before any pragma writes
+    app_id = int.from_bytes(header[68:72], "big")
+    if app_id == APPLICATION_ID:
+        return
+    foreign = ForeignDatabaseError(f"{path} is an SQLite database of another program, not a Curator project")
+    if app_id != 0:
+        raise foreign
+    # No application_id: an empty file, one Curator created but had not yet marked when it stopped,
+    # or another program's tables. Only the schema tells; read it through a connection that cannot
+    # write. A WAL file without its -wal is read as immutable, or SQLite would create -wal and -shm.
+    in_wal_mode = header[18] == 2
+    uri = f"{path.resolve().as_uri()}?mode=ro"
+    if in_wal_mode and not Path(f"{path}-wal").exists():
+        uri += "&immutable=1"
+    try:
+        con = sqlite3.connect(uri, uri=True)
+        try:
+            tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        finally:
+            con.close()
+    except sqlite3.Error:
+        return  # damaged: the open reports it, naming the newest backup
+    if tables and "schema_info" not in tables:
+        raise foreign
 
 
 def read_only_database(path: Path, pragmas: dict) -> peewee.SqliteDatabase:
