@@ -117,7 +117,7 @@ def run_export(args) -> int:
 
 def run_import_claims(args) -> int:
     from curator.core.errors import ValidationError
-    from curator.io.claim_import import apply_import, plan_import
+    from curator.io.claim_import import import_command, plan_import
 
     session = open_project(args)
     try:
@@ -134,8 +134,12 @@ def run_import_claims(args) -> int:
         if args.dry_run:
             print("dry run: nothing was written")
         elif plan.has_changes:
-            apply_import(session, plan)
-            print(f"imported: {len(plan.new)} new, {len(plan.changed)} changed")
+            command = import_command(session, plan)
+            command.do()
+            added = len(command.created_ids)
+            print(f"imported: {added} new, {len(plan.changed)} changed")
+            if added < len(plan.new):  # the write looks again: another import stored them meanwhile
+                print(f"  {len(plan.new) - added} new row(s) were already in the project; not added again")
         else:
             print("nothing to change")
     finally:

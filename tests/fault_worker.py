@@ -3,6 +3,8 @@
     python -m tests.fault_worker save-loop DB [--journal-off]   # save claims until killed, "ack ID" after each
     python -m tests.fault_worker save-n DB N TAG                # save N claims, then "done"
     python -m tests.fault_worker import DB WORKBOOK             # plan, print "applying", import, print "done"
+    python -m tests.fault_worker import-on-cue DB WORKBOOK      # plan, print "planned N", wait for a line on
+                                                                # stdin, import, print "done CREATED"
 
 Every line is flushed at once: a claim is reported only after its save returned.
 """
@@ -86,6 +88,21 @@ def run_import(db: str, workbook: str) -> None:
     session.close()
 
 
+def import_on_cue(db: str, workbook: str) -> None:
+    """Plan, then wait for the test's cue: two of these plan from the same state before either writes."""
+    from curator.io.claim_import import import_command, plan_import
+
+    session = _session(db)
+    plan = plan_import(session, workbook)
+    assert plan.ok, plan.lines()[:5]
+    say(f"planned {len(plan.new)}")
+    sys.stdin.readline()
+    command = import_command(session, plan)
+    command.do()
+    say(f"done {len(command.created_ids)}")
+    session.close()
+
+
 if __name__ == "__main__":
     command, db, *rest = sys.argv[1:]
     if command == "save-loop":
@@ -94,3 +111,5 @@ if __name__ == "__main__":
         save_n(db, int(rest[0]), rest[1])
     elif command == "import":
         run_import(db, rest[0])
+    elif command == "import-on-cue":
+        import_on_cue(db, rest[0])

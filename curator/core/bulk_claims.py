@@ -2,6 +2,15 @@
 
 New claims go in through SQL that peewee builds once and the driver runs with executemany: per-row
 ORM inserts cost ~20× raw SQL (../shared/notes/performance.md), which at 100,000 rows is minutes.
+
+An import is planned outside any transaction, so another process may write the same rows between
+the plan and the write. The writing transaction therefore looks again, under the writer's lock,
+and leaves out every new claim that is by then stored: the second of two imports of one workbook
+changes nothing. SQLite's BEGIN IMMEDIATE is that lock. PostgreSQL's READ COMMITTED would let two
+imports each see the other's rows as absent, so imports take a transaction-scoped advisory lock
+first: imports are rare and whole, so queueing one behind another costs nothing, whereas
+SERIALIZABLE would abort the later import after all its work (and could abort a reviewer's
+ordinary save) and need a retry loop around a transaction that may hold 100,000 rows.
 """
 
 from __future__ import annotations
@@ -17,12 +26,13 @@ from curator.core.anchoring import AnchorError, make_anchor
 from curator.core.db import database, is_sqlite, write_transaction
 from curator.core.errors import NotFoundError, ValidationError
 from curator.core.models import ChangeLog, Claim, ClaimTerm, Document, Term, Vocabulary, utcnow
-from curator.core.records import Changes, ClaimDraft, TermRef
+from curator.core.records import Changes, ClaimDraft, ClaimRecord, TermRef
 
 if TYPE_CHECKING:
     from curator.core.session import Session
 
 BATCH = 2000
+PG_IMPORT_LOCK = 0x43555249  # an arbitrary, fixed advisory-lock key ("CURI"), not the migration lock's
 # Rows hold plain values (ints for foreign keys, datetimes for dates), which the driver takes as
 # they are; peewee's per-cell conversion would cost a Python call per cell.
 _PLAIN_FIELDS = (
@@ -111,6 +121,39 @@ def _with_term_ids(terms: tuple[TermRef, ...], added: dict) -> tuple[TermRef, ..
     )
 
 
+def _same_content(record: ClaimRecord, draft: ClaimDraft, session: Session) -> bool:
+    """The stored claim says what the draft says (the planner's notion of an unchanged row)."""
+    for f in session.codebook.value_fields:
+        before, after = record.values.get(f.key), draft.values.get(f.key)
+        if before != after and not (before in (None, "") and after in (None, "")):
+            return False
+    return [(t.role, t.label.casefold()) for t in record.terms] == [(t.role, t.label.casefold()) for t in draft.terms]
+
+
+def _already_stored(session: Session, creates: list[tuple[ClaimDraft, str]]) -> set[int]:
+    """Positions in `creates` of drafts a claim now stored already makes (same passage, same content).
+
+    Run inside the writing transaction: rows another import committed since the plan are seen here."""
+    spans = {(d.document_id, d.start, d.end) for d, _ in creates}
+    documents = sorted({doc for doc, _, _ in spans})
+    candidates = []
+    for i in range(0, len(documents), 900):
+        query = Claim.select(Claim.id, Claim.document, Claim.start, Claim.end).where(
+            Claim.document.in_(documents[i : i + 900])
+        )
+        candidates += [claim_id for claim_id, *span in query.tuples() if tuple(span) in spans]
+    if not candidates:
+        return set()
+    stored: dict[tuple[int, int, int], list[ClaimRecord]] = {}
+    for record in session.claims.get_many(candidates):
+        stored.setdefault((record.document_id, record.anchor.start, record.anchor.end), []).append(record)
+    return {
+        n
+        for n, (draft, _) in enumerate(creates)
+        if any(_same_content(r, draft, session) for r in stored.get((draft.document_id, draft.start, draft.end), ()))
+    }
+
+
 def import_rows(
     session: Session,
     creates: list[tuple[ClaimDraft, str]],
@@ -123,6 +166,11 @@ def import_rows(
     documents, claims = set(), set()
     texts: dict[int, tuple[str, str]] = {}
     with no_cyclic_gc(), write_transaction():
+        if not is_sqlite():
+            database.obj.execute_sql("SELECT pg_advisory_xact_lock(%s)", (PG_IMPORT_LOCK,))
+        stored = _already_stored(session, creates)
+        if stored:  # written by another import since this one was planned
+            creates = [c for n, c in enumerate(creates) if n not in stored]
         added = _add_terms(session, new_terms, created_terms)
         now = utcnow()
         # SQLite stores peewee datetimes as this text; formatting once spares 300,000 conversions

@@ -79,7 +79,23 @@ class DocumentService:
         if new.source_kind not in SOURCE_KINDS:
             raise ValidationError(f"{new.file_name or new.title}: unknown kind of source '{new.source_kind}'")
         columns = {k: getattr(new, k) for k in NewDocument.__dataclass_fields__ if k not in ("styles", "entities")}
+        try:
+            return self._insert(new, columns)
+        except peewee.IntegrityError:
+            # PostgreSQL: another process committed the same bytes after our look; its unique index
+            # said so. The document is there, as a sequential re-import would find it.
+            existing = self.find_by_sha256(new.sha256)
+            if existing is None:
+                raise
+            return existing, False
+
+    def _insert(self, new: NewDocument, columns: dict) -> tuple[int, bool]:
         with write_transaction():
+            # Look again under the writer's lock: another process importing the same folder may have
+            # added these bytes since the look above (on SQLite this look is final).
+            existing = self.find_by_sha256(new.sha256)
+            if existing is not None:
+                return existing, False
             doc = Document.create(**columns, styles=style_ranges.dumps(new.styles))
             if new.entities:
                 DocumentEntity.insert_many(
