@@ -238,3 +238,10 @@ def test_all_claims_dock_loads_when_first_shown_and_applies_changes(qtbot, codeb
     with qtbot.waitSignal(dock.bulkDeleteRequested) as deleted:
         qtbot.keyClick(dock.panel.view, Qt.Key.Key_Delete)
     assert deleted.args == [[6]]
+
+
+def test_the_count_follows_a_new_claim_the_filter_hides(qtbot, panel):
+    qtbot.keyClicks(panel.filter_edit, "ROSE")
+    assert panel.count_label.text() == "1 of 5 claims"
+    panel.model.upsert([record(9, "nothing about that genus")])
+    assert panel.count_label.text() == "1 of 6 claims"

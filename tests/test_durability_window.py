@@ -81,7 +81,9 @@ def test_revert_drops_the_draft(qtbot, window, session):
     window.actions["new_claim"].trigger()
     type_statement(qtbot, window, "never mind")
     qtbot.waitUntil(lambda: draft_written(session), timeout=3000)
-    window.form.revert_button.click()
+    window.form.revert_button.click()  # the fields go back to their defaults; the quote stays a new claim
+    assert window.form.mode == "new" and window.form.values()["statement"] == ""
+    window.form.revert_button.click()  # a second Revert drops the new claim
     assert FormDraft.select().count() == 0
 
 

@@ -159,3 +159,22 @@ def test_ctrl_n_lands_on_the_first_field_which_is_the_claim_type(qtbot, window, 
     qtbot.keyClick(window.reader, Qt.Key.Key_N, CTRL)
     assert QApplication.focusWidget() is window.form.widgets["claim_type"]
     assert window.session.codebook.fields[0].key == "claim_type"
+
+
+def test_all_claims_is_reached_by_keyboard_and_tab_leaves_the_lists(qtbot, window, session):
+    doc_id = open_ms_review(window, session)
+    claims_at(session, doc_id, PILOT)
+    window.activateWindow()
+    window.reader.setFocus()
+    qtbot.keyClick(window.reader, Qt.Key.Key_A, CTRL | SHIFT)
+    assert window.all_claims.isVisible()
+    assert QApplication.focusWidget() is window.all_claims.panel.filter_edit
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_F6)  # from the last pane round to the first
+    assert QApplication.focusWidget() is window.document_view
+    qtbot.keyClick(window.document_view, Qt.Key.Key_Tab)
+    assert QApplication.focusWidget() is not window.document_view  # Tab moves on, arrows move within
+    window.all_claims.hide()
+    window.claim_view.setFocus()
+    qtbot.keyClick(window.claim_view, Qt.Key.Key_F6)
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_F6)  # a closed dock is skipped
+    assert QApplication.focusWidget() is window.document_view

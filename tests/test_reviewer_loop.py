@@ -84,8 +84,11 @@ def test_text_left_in_a_term_field_is_resolved_or_saving_is_refused(qtbot, windo
     qtbot.keyClicks(conditions.edit, "sclerosis")  # names several terms
     conditions.completer.popup().hide()
 
+    qtbot.keyClicks(form.widgets["p_value"], "2")
     interaction.pending_answer = None  # the reviewer stays to decide
     qtbot.keyClick(conditions.edit, Qt.Key.Key_S, CTRL)
+    assert {"condition", "p_value"} <= set(form.invalid)  # the term and the number, in one go
+    form.widgets["p_value"].setText("")
     assert session.claims.for_document(doc_id) == []
     assert any(a.startswith("pending:Conditions:sclerosis:Multiple sclerosis|") for a in interaction.asked)
     assert [r.label for r in taxa.refs()] == ["Akkermansia muciniphila"]  # the unique one was resolved
@@ -186,9 +189,18 @@ def test_every_problem_is_marked_at_once_and_a_decimal_comma_is_a_number(qtbot, 
     assert "95% CI: the lower bound is above the upper bound" in form.problems.text()
     assert form.widgets["effect_value"].property("invalid") is not True
     assert form.widgets["ci_low"].hasFocus()  # the first field at fault, in form order
+    edge = form.widgets["p_value"].grab().toImage()
+    red = edge.pixelColor(1, edge.height() // 2)
+    assert red.red() > 150 and red.green() < 90 and red.blue() < 90  # the mark is seen, not only set
+    listed = form.problems.text().splitlines()
+    assert len(listed) == len(set(listed)) == 3  # "Not saved:" and the two problems, each once
 
     form.widgets["p_value"].setText("0,04")
     assert form.widgets["p_value"].property("invalid") is False  # fixing a field clears its mark
+    assert "p-value" not in form.problems.text()  # and its line in the list
+    form.widgets["ci_high"].setText("2,5")
+    assert form.widgets["ci_low"].property("invalid") is False  # a problem of two fields leaves both
+    assert not form.problems.isVisible()
     form.widgets["ci_high"].setText("2,5")
     qtbot.keyClick(form.widgets["ci_high"], Qt.Key.Key_S, CTRL)
     [saved] = session.claims.for_document(doc_id)
@@ -324,3 +336,138 @@ def test_first_start_sizes_the_window_from_the_screen(qtbot, session, settings, 
     assert w.width() == min(int(available.width() * 0.9), 1600)
     assert w.height() == min(int(available.height() * 0.9), 1000)
     assert (w.width(), w.height()) != (w.sizeHint().width(), w.sizeHint().height())
+
+
+def test_number_fields_keep_what_is_typed_and_mark_what_is_not_a_number(qtbot, window, session):
+    open_ms_review(qtbot, window, session)
+    start = window.reader.text.index(PILOT)
+    select_in_reader(qtbot, window.reader, start, start + len(PILOT))
+    qtbot.keyClick(window, Qt.Key.Key_N, CTRL)
+    form = window.form
+    qtbot.keyClicks(form.widgets["n_studies"], "3.5")
+    qtbot.keyClicks(form.widgets["n_participants"], "-4")
+    qtbot.keyClicks(form.widgets["effect_value"], ",")
+    assert form.widgets["n_studies"].text() == "3.5"  # nothing swallowed: it was 35 before
+    assert form.widgets["n_participants"].text() == "-4"
+    assert form.invalid["n_studies"] == "Number of studies: '3.5' is not a whole number"
+    assert form.invalid["effect_value"] == "Effect value: ',' is not a number"
+    assert form.invalid["n_participants"] == "Participants: a count cannot be negative"
+    qtbot.keyClick(form.widgets["effect_value"], Qt.Key.Key_Backspace)
+    assert "effect_value" not in form.invalid
+
+
+def test_a_type_key_on_a_new_passage_after_saving_starts_a_new_claim(qtbot, window, session):
+    doc_id = open_ms_review(qtbot, window, session)
+    window.activateWindow()
+    text = window.reader.text
+    first = text.index(PILOT)
+    window.reader.select_range(first, first + 20)
+    window.reader.setFocus()
+    qtbot.keyClick(window.reader, Qt.Key.Key_3, Qt.KeyboardModifier.AltModifier)
+    qtbot.keyClick(window.reader, Qt.Key.Key_S, CTRL)
+    second = text.index("consistent depletion")
+    window.reader.select_range(second, second + 20)
+    qtbot.keyClick(window.reader, Qt.Key.Key_1, Qt.KeyboardModifier.AltModifier)
+    assert window.form.mode == "new"
+    qtbot.keyClick(window.reader, Qt.Key.Key_S, CTRL)
+    saved = {(r.anchor.start, r.values["claim_type"]) for r in session.claims.for_document(doc_id)}
+    assert saved == {(first, "intervention_effect"), (second, "association")}  # the first claim kept its type
+
+
+def test_a_click_inside_a_claim_keeps_the_caret_so_a_shift_click_makes_a_nested_claim(qtbot, window, session):
+    doc_id = open_ms_review(qtbot, window, session)
+    outer = make_claim(session, doc_id, PILOT)
+    reopen(window, doc_id)
+    window.form.clear()
+    inner = "modest reductions in relapse rate"
+    start = window.reader.text.index(inner)
+    scroll = window.reader.verticalScrollBar()
+    select_in_reader(qtbot, window.reader, start, start + len(inner))
+    before = scroll.value()
+    assert window.reader.selection_range() == (start, start + len(inner))
+    assert window.form.claim_id == outer.id and scroll.value() == before  # selected, nothing moved
+    qtbot.keyClick(window.reader, Qt.Key.Key_N, CTRL)
+    qtbot.keyClick(window.form.first_field(), Qt.Key.Key_S, CTRL)
+    quotes = sorted(r.anchor.exact for r in session.claims.for_document(doc_id))
+    assert quotes == sorted([outer.anchor.exact, inner])
+
+
+def test_ctrl_delete_in_a_text_field_deletes_a_word_not_the_claim(qtbot, window, session, interaction):
+    doc_id = open_ms_review(qtbot, window, session)
+    claim = make_claim(session, doc_id, PILOT, statement="alpha beta gamma")
+    reopen(window, doc_id)
+    window.select_claim(claim.id)
+    statement = window.form.widgets["statement"]
+    statement.setFocus()
+    statement.setCursorPosition(6)
+    qtbot.keyClick(statement, Qt.Key.Key_Delete, CTRL)
+    assert statement.text() == "alpha gamma"
+    assert session.claims.get(claim.id).values["statement"] == "alpha beta gamma"
+    interaction.confirm_answer = False  # deleting with unsaved input asks first
+    window.delete_claim()
+    assert interaction.asked[-1] == "confirm:Delete claim" and session.claims.get(claim.id)
+    assert statement.text() == "alpha gamma"
+
+
+def test_ctrl_z_with_an_unsaved_choice_takes_back_that_choice_not_an_older_saved_claim(qtbot, window, session):
+    doc_id = open_ms_review(qtbot, window, session)
+    start = window.reader.text.index(PILOT)
+    window.reader.select_range(start, start + 30)
+    window.new_claim()
+    window.save_claim()
+    other = make_claim(session, doc_id, "Early trials have shown modest")
+    window.documents.set_rows(session.documents.summaries())
+    window.claims.upsert([other])
+    window.select_claim(other.id)
+    combo = window.form.widgets["claim_type"]
+    combo.setFocus()
+    qtbot.keyClick(combo, Qt.Key.Key_Down)
+    assert window.form.is_dirty()
+    qtbot.keyClick(combo, Qt.Key.Key_Z, CTRL)
+    assert combo.currentData() == "" and not window.form.is_dirty()
+    assert len(session.claims.for_document(doc_id)) == 2  # the saved claim was not undone
+    assert "unsaved changes" in window.statusBar().currentMessage()
+
+
+def test_ctrl_click_builds_a_multi_selection_that_survives_a_bulk_action(qtbot, window, session, interaction):
+    doc_id = open_ms_review(qtbot, window, session)
+    quotes = [PILOT, "Early trials have shown modest", "There has been a consistent depletion", "These changes promote"]
+    ids = [make_claim(session, doc_id, q).id for q in quotes]
+    reopen(window, doc_id)
+    view = window.claim_view
+    click_row(qtbot, view, 0)
+    for row in (1, 3):
+        index = window.claims.index(row, 1)
+        qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, CTRL, view.visualRect(index).center())
+    chosen = window.claim_panel.selected_claim_ids()
+    assert len(chosen) == 3 and set(chosen) <= set(ids)
+    window.set_status_of(chosen, "confirmed")
+    assert sorted(window.claim_panel.selected_claim_ids()) == sorted(chosen)  # still there for the next action
+    interaction.confirm_answer = True
+    window.delete_claims(window.claim_panel.selected_claim_ids())
+    assert [r.id for r in session.claims.for_document(doc_id)] == [i for i in ids if i not in chosen]
+
+
+def test_term_fields_never_offer_a_duplicate_and_tab_takes_the_highlighted_term(qtbot, window, session, interaction):
+    open_ms_review(qtbot, window, session)
+    start = window.reader.text.index(PILOT)
+    window.reader.select_range(start, start + 30)
+    window.new_claim()
+    interventions = window.form.pickers["intervention"]
+    interventions.edit.setFocus()
+    qtbot.keyClicks(interventions.edit, "lacto")
+    popup = interventions.completer.popup()
+    qtbot.keyClick(popup, Qt.Key.Key_Escape)
+    assert not popup.isVisible()
+    qtbot.keyClick(interventions.edit, Qt.Key.Key_Return)  # matches exist: they are shown again
+    assert popup.isVisible() and not [a for a in interaction.asked if a.startswith("new_term")]
+    qtbot.keyClick(popup, Qt.Key.Key_Up)  # no wrap-around past the first suggestion
+    assert popup.currentIndex().row() == 0
+    qtbot.keyClick(popup, Qt.Key.Key_Escape)
+    conditions = window.form.pickers["condition"]
+    conditions.edit.setFocus()
+    qtbot.keyClicks(conditions.edit, "migr")
+    qtbot.keyClick(conditions.completer.popup(), Qt.Key.Key_Tab)
+    assert [r.label for r in conditions.refs()] == ["Migraine"] and conditions.pending_text() == ""
+    assert not conditions.edit.hasFocus()  # Tab moved on, as Tab does
+    assert conditions.chips.item(0).text().startswith("✕")  # the remove mark is never cut off

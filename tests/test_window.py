@@ -358,7 +358,11 @@ def test_undo_that_removes_the_edited_claim_keeps_the_unsaved_input(qtbot, windo
     window.actions["new_claim"].trigger()
     window.actions["save_claim"].trigger()
     qtbot.keyClicks(window.form.widgets["statement"], "typed after saving")
-    window.actions["undo"].trigger()  # the toolbar's Undo removes the claim being edited
+    assert window.actions["undo"].text() == "&Undo unsaved changes in the form"
+    window.actions["undo"].trigger()  # Undo takes back the unsaved typing first, saved claims stay
+    assert session.claims.count() == 1 and window.form.widgets["statement"].text() == ""
+    qtbot.keyClicks(window.form.widgets["statement"], "typed after saving")
+    window.undo_stack.undo()  # an undo that removes the claim being edited (e.g. from the history)
     assert session.claims.count() == 0
     assert window.form.mode == "new" and window.form.widgets["statement"].text() == "typed after saving"
     window.actions["save_claim"].trigger()

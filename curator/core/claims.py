@@ -36,6 +36,7 @@ def number_text(text: str) -> str:
 
 
 def _parse_number(f, value: Any) -> float | int | None:
+    typed = value  # messages quote what the reviewer typed, not its normalised form
     if isinstance(value, str):
         value = number_text(value)
     if value in (None, ""):
@@ -50,11 +51,20 @@ def _parse_number(f, value: Any) -> float | int | None:
     try:
         number = parse(value)
     except (TypeError, ValueError, OverflowError):
-        message = f"{f.label}: '{value}' is not {noun}"
+        message = f"{f.label}: '{typed}' is not {noun}"
         raise ValidationError(message, ((f.key, message),)) from None
     if not check(number):
         raise ValidationError(f"{f.label}: {demand}", ((f.key, f"{f.label}: {demand}"),))
     return number
+
+
+def number_problem(f, text: str) -> str | None:
+    """What is wrong with a number field's text as typed, or None (for checking as the reviewer types)."""
+    try:
+        _parse_number(f, text)
+    except ValidationError as exc:
+        return str(exc)
+    return None
 
 
 def _unique(problems: list[tuple[str, str]]) -> tuple[tuple[str, str], ...]:

@@ -47,7 +47,7 @@ def hue(index: int) -> str:
 
 def fill_brush(index: int, dark: bool) -> QBrush:
     if index < 0:  # hatch lines light enough to see on the dark theme, soft enough to read through
-        return QBrush(QColor("#8C8C8C" if dark else tint(index, dark)), Qt.BrushStyle.BDiagPattern)
+        return QBrush(QColor("#6E6E6E" if dark else "#C9C9C9"), Qt.BrushStyle.BDiagPattern)
     return QBrush(QColor(tint(index, dark)))
 
 

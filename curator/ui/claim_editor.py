@@ -89,8 +89,9 @@ class ClaimEditor(QObject):
                 self._keep_orphaned_form_input()
             elif not self.form.is_dirty():
                 self.form.load_record(self.table.record_at(self.table.row_of(self.form.claim_id)))
-        if self.form.claim_id is not None and self.table.row_of(self.form.claim_id) >= 0:
-            self._select_row(self.form.claim_id)
+        several = len(self.table_view.selectionModel().selectedRows()) > 1
+        if self.form.claim_id is not None and self.table.row_of(self.form.claim_id) >= 0 and not several:
+            self._select_row(self.form.claim_id)  # a multi-row selection stays for the next bulk action
 
     def _apply_claims(self, claim_ids: frozenset[int]) -> None:
         records = self.session.claims.get_many(sorted(claim_ids))
@@ -118,11 +119,13 @@ class ClaimEditor(QObject):
         model.blockSignals(False)
         self.table_view.viewport().update()
 
-    def select_claim(self, claim_id: int) -> bool:
-        """Select a claim everywhere: table row, reader highlight, form."""
+    def select_claim(self, claim_id: int, from_table: bool = False) -> bool:
+        """Select a claim everywhere: table row, reader highlight, form. From the table itself, its
+        selection is left as the reviewer made it (Ctrl+click adds rows for a bulk action)."""
         if claim_id == self.form.claim_id and self.form.mode == "edit":
             self.reader.select_claim(claim_id)
-            self._select_row(claim_id)
+            if not from_table:
+                self._select_row(claim_id)
             return True
         if not self.resolve_unsaved():
             self._select_row(self.form.claim_id)
@@ -130,7 +133,8 @@ class ClaimEditor(QObject):
         record = self.table.record_at(self.table.row_of(claim_id))
         if record is None:
             return False
-        self._select_row(claim_id)
+        if not from_table:
+            self._select_row(claim_id)
         self.reader.select_claim(claim_id)
         self.form.load_record(record)
         return True
@@ -169,15 +173,20 @@ class ClaimEditor(QObject):
         form = self.form
         if form.mode == "empty" or not form.is_dirty():
             return True
-        if not self._resolve_pending_terms():
-            return False
+        problems = self._resolve_pending_terms()
         draft = form.draft()
-        try:  # every problem at once, each field marked, before anything is written
-            self.session.claims.clean_values(draft.values)
-            self.session.claims.clean_terms(draft.terms)
-        except ValidationError as exc:
-            form.show_problems(exc.problems or (("", str(exc)),))
-            self.say(f"Not saved: {len(exc.problems) or 1} problem(s) in the form.", 8000)
+        for check in (
+            lambda: self.session.claims.clean_values(draft.values),
+            lambda: self.session.claims.clean_terms(draft.terms),
+        ):
+            try:  # every problem at once, each field marked, before anything is written
+                check()
+            except ValidationError as exc:
+                problems += exc.problems or [("", str(exc))]
+        if problems:
+            form.show_problems(tuple(problems))
+            count = len({message for _, message in problems})
+            self.say(f"Not saved: {count} problem{'s' if count > 1 else ''} in the form.", 8000)
             return False
         if form.mode == "new":
             command = CreateClaim(self.session.claims, draft)
@@ -194,9 +203,11 @@ class ClaimEditor(QObject):
         self.say(f"Claim {claim_id} saved.", 4000)
         return True
 
-    def _resolve_pending_terms(self) -> bool:
+    def _resolve_pending_terms(self) -> list[tuple[str, str]]:
         """Text typed in a term field is never dropped: it becomes the term it names, a term the
-        reviewer picks or adds, or is discarded on purpose; otherwise Save is refused."""
+        reviewer picks or adds, or is discarded on purpose; otherwise it is a problem and Save is
+        refused (with the form's other problems, all at once)."""
+        problems = []
         for role, _ in self.form.pending_terms():
             self.form.pickers[role].resolve_pending()  # the text that names one term becomes it
         for role, text in self.form.pending_terms():
@@ -211,12 +222,10 @@ class ClaimEditor(QObject):
             elif answer is not None and answer[0] == "discard":
                 picker.clear_pending()
             if picker.pending_text():
-                self.form.show_problems(
-                    ((role, f"{picker.role_label}: “{text}” is not a term yet — pick one, add it, or clear the field"),)
+                problems.append(
+                    (role, f"{picker.role_label}: “{text}” is not a term yet — pick one, add it, or clear the field")
                 )
-                self.say("Not saved: finish or clear the text typed in a term field.", 8000)
-                return False
-        return True
+        return problems
 
     def reanchor_claim(self) -> None:
         """Move the claim in the form (typically an orphaned one) onto the passage selected in the reader."""
@@ -239,11 +248,34 @@ class ClaimEditor(QObject):
         if self.form.mode != "edit" or self.form.claim_id is None:
             return
         claim_id = self.form.claim_id
+        if self.form.is_dirty() and not self.interaction.confirm(
+            self.parent_widget,
+            "Delete claim",
+            f"Claim {claim_id} has unsaved changes in the form. Delete the claim and discard them?",
+            "Delete",
+        ):
+            return
         self.form.clear()
         if run_command(
             self.undo_stack, DeleteClaim(self.session.claims, claim_id), self.apply_changes, self._show_error
         ):
             self.say(f"Claim {claim_id} deleted — Ctrl+Z brings it back.", 6000)
+
+    def undo(self) -> None:
+        """Edit → Undo. Unsaved input in the form is the most recent change: it is taken back first
+        (as Revert does), and said so; only then do saved changes come undone."""
+        if self.form.is_dirty():
+            what = "the new claim" if self.form.mode == "new" else f"claim {self.form.claim_id}"
+            self.form.revert()
+            if self.form.mode == "empty":
+                self.say("Dropped the unsaved new claim. Ctrl+Z again undoes saved changes.", 6000)
+            else:
+                self.say(f"Undid your unsaved changes to {what}. Ctrl+Z again goes further.", 6000)
+            return
+        if self.undo_stack.canUndo():
+            text = self.undo_stack.undoText()
+            self.undo_stack.undo()
+            self.say(f"Undone: {text}.", 4000)
 
     def resolve_unsaved(self) -> bool:
         """Before the form is replaced: save, discard or stay. Input is never dropped silently."""

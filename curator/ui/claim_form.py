@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QRegularExpression, Qt, Signal
-from PySide6.QtGui import QRegularExpressionValidator
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
@@ -20,6 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from curator.core.claims import number_problem
 from curator.core.codebook import Codebook, FormField
 from curator.core.records import ClaimDraft, ClaimRecord, TermInfo, TermRef
 from curator.ui.plain import plain_label, tooltip
@@ -27,9 +27,17 @@ from curator.ui.term_picker import TermPicker
 
 QUOTE_PREVIEW_CHARS = 400
 NARROW_FORM = 420  # px: below this the form puts its labels above the fields
-# While typing, a number may be half-written ("-", "0,", "1e"); a decimal comma is as good as a point.
-NUMBER_PATTERN = r"-?\d*([.,]\d*)?([eE][-+]?\d*)?"
-INTEGER_PATTERN = r"\d*"
+# The form carries its own rules for fields at fault, so the marks show whatever the application's
+# style sheet or theme (red border and label; the list of problems on a pale red panel).
+PROBLEM_QSS = """
+QLineEdit[invalid="true"], QPlainTextEdit[invalid="true"], QComboBox[invalid="true"] {
+    border: 2px solid #c62828; border-radius: 3px;
+}
+QLabel[invalid="true"] { color: #c62828; font-weight: bold; }
+QLabel#formProblems {
+    color: #5c1414; background: #fdecea; border: 1px solid #e8a39c; border-radius: 3px; padding: 4px 6px;
+}
+"""
 
 
 class ClaimForm(QWidget):
@@ -46,13 +54,17 @@ class ClaimForm(QWidget):
         self.document_id: int | None = None
         self.start = self.end = 0
         self._baseline: tuple | None = None
+        self._new_defaults: tuple = ({}, ())
         self._loading = False
         self.widgets: dict[str, QWidget] = {}
         self.labels: dict[str, QLabel] = {}
         self.pickers: dict[str, TermPicker] = {}
+        self._number_keys = {f.key for f in codebook.fields if f.kind in ("number", "integer")}
         self.invalid: dict[str, str] = {}  # field key -> what is wrong with it, as last reported
+        self._problems: list[tuple[str, str]] = []  # (field key, message) as listed under "Not saved"
 
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)  # F6 can land here while no claim is open
+        self.setStyleSheet(PROBLEM_QSS)
         outer = QVBoxLayout(self)
         outer.setContentsMargins(8, 8, 8, 8)
         self.heading = plain_label()
@@ -130,8 +142,8 @@ class ClaimForm(QWidget):
             return edit
         edit = QLineEdit()
         if f.kind in ("number", "integer"):
-            pattern = NUMBER_PATTERN if f.kind == "number" else INTEGER_PATTERN
-            edit.setValidator(QRegularExpressionValidator(QRegularExpression(pattern), edit))
+            # No validator: one would silently drop keys ("3.5" became 35). What is typed stays, and a
+            # field that does not hold a number is marked at once.
             edit.setMaximumWidth(140)
             edit.setPlaceholderText("not reported")
         edit.textChanged.connect(lambda _="", key=f.key: self._on_edited(key))
@@ -237,24 +249,54 @@ class ClaimForm(QWidget):
 
     # -- problems -----------------------------------------------------------------------------
     def show_problems(self, problems: tuple[tuple[str, str], ...]) -> None:
-        """Mark every field at fault and list every problem at once."""
+        """Mark every field at fault and list every problem at once (a problem of two fields, such as
+        a CI whose bounds are swapped, is listed once and marks both)."""
         self.clear_problems()
-        for key, message in problems:
+        self._problems = list(dict.fromkeys(problems))
+        for key, message in self._problems:
             self.invalid[key] = f"{self.invalid[key]}\n{message}" if key in self.invalid else message
         for key, message in self.invalid.items():
             self._mark(key, True, message)
-        self.problems.setText("Not saved:\n" + "\n".join(f"• {m}" for _, m in problems))
-        self.problems.show()
+        self._show_problem_list()
         first = next((k for k in (f.key for f in self.codebook.fields) if k in self.invalid), None)
         widget = self.widgets.get(first) if first else None
         if widget is not None:
             self.scroll.ensureWidgetVisible(widget)
             (widget.edit if isinstance(widget, TermPicker) else widget).setFocus(Qt.FocusReason.OtherFocusReason)
 
+    def _show_problem_list(self) -> None:
+        messages = list(dict.fromkeys(m for _, m in self._problems))
+        self.problems.setText("Not saved:\n" + "\n".join(f"• {m}" for m in messages))
+        self.problems.setVisible(bool(messages))
+
+    def _forget_problems_of(self, key: str) -> None:
+        """The reviewer is fixing `key`: its problems leave the list, and the other fields they marked
+        lose that mark too."""
+        messages = {m for k, m in self._problems if k == key}
+        if not messages:
+            return
+        self._problems = [(k, m) for k, m in self._problems if m not in messages]
+        for other in {k for k in self.invalid} - {k for k, _ in self._problems}:
+            self._mark(other, False, "")
+            del self.invalid[other]
+        self._show_problem_list()
+
+    def _check_number(self, key: str) -> None:
+        """Mark a number field at once when what it holds is not a number (it is not saved anyway)."""
+        f = next(f for f in self.codebook.fields if f.key == key)
+        problem = number_problem(f, self.widgets[key].text())
+        if problem:
+            self.invalid[key] = problem
+            self._mark(key, True, problem)
+        elif key in self.invalid and key not in {k for k, _ in self._problems}:
+            self._mark(key, False, "")
+            del self.invalid[key]
+
     def clear_problems(self) -> None:
         for key in list(self.invalid):
             self._mark(key, False, "")
         self.invalid.clear()
+        self._problems = []
         self.problems.hide()
 
     def _mark(self, key: str, invalid: bool, message: str) -> None:
@@ -294,6 +336,7 @@ class ClaimForm(QWidget):
         self.claim_id = None
         defaults = {f.key: f.default for f in self.codebook.value_fields if f.default}
         self._load("new", document_id, start, end, quote, defaults, ())
+        self._new_defaults = self._snapshot()
         # a new claim is unsaved work from the start: the quote alone is worth keeping
         self._baseline = None
         self._update_buttons()
@@ -332,7 +375,15 @@ class ClaimForm(QWidget):
             self._update_buttons()
             self.dirtyChanged.emit(False)
         elif self.mode == "new":
-            self.clear()
+            # First the fields go back to their defaults (the quote stays); a second Revert drops the claim.
+            if self._snapshot() != self._new_defaults or self.pending_terms():
+                self._loading = True
+                self.set_values(*self._new_defaults)
+                self.clear_problems()
+                self._loading = False
+                self._update_buttons()
+            else:
+                self.clear()
 
     def is_dirty(self) -> bool:
         if self.mode == "new":
@@ -349,9 +400,12 @@ class ClaimForm(QWidget):
     def _on_edited(self, key: str = "") -> None:
         if self._loading:
             return
-        if key in self.invalid:  # the reviewer is fixing it: the mark goes, the list stays until Save
+        self._forget_problems_of(key)
+        if key in self.invalid:
             self._mark(key, False, "")
             del self.invalid[key]
+        if key in self._number_keys:
+            self._check_number(key)
         self._update_buttons()
         self.dirtyChanged.emit(self.is_dirty())
 

@@ -104,6 +104,7 @@ class ClaimTablePanel(QWidget):
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.view.verticalHeader().hide()
+        self.view.setTabKeyNavigation(False)  # Tab leaves the table (arrows move within it)
         self.view.setWordWrap(False)
         self.view.setAlternatingRowColors(True)
         self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
@@ -159,6 +160,7 @@ class ClaimTablePanel(QWidget):
         self.view.installEventFilter(self)
         for signal in (model.modelReset, model.rowsInserted, model.rowsRemoved):
             signal.connect(self._update_count)
+        model.contentsChanged.connect(self._update_count)  # a new claim the filter hides still counts
         self._choices_stale = True
         model.contentsChanged.connect(self._mark_choices_stale)
         for combo in (self.reviewer_combo, self.term_combo):

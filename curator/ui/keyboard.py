@@ -20,7 +20,9 @@ REDO_KEYS = (QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y"))
 
 class UndoKeyGuard(QObject):
     """Ctrl+Z in a text field undoes the window's last saved change unless the field has typing of
-    its own to undo (Qt's line edits otherwise claim the key for their own, often empty, history)."""
+    its own to undo (Qt's line edits otherwise claim the key for their own, often empty, history).
+    The other way round, Ctrl+Delete and Ctrl+Backspace stay with the text field (delete a word)
+    rather than reach the window's Delete claim."""
 
     def watch(self, root: QWidget) -> None:
         for widget in root.findChildren(QLineEdit) + root.findChildren(QPlainTextEdit):
@@ -30,6 +32,12 @@ class UndoKeyGuard(QObject):
     def eventFilter(self, watched, event) -> bool:  # noqa: N802
         if event.type() != QEvent.Type.ShortcutOverride:
             return False
+        if _editable(watched) and (
+            event.matches(QKeySequence.StandardKey.DeleteEndOfWord)
+            or event.matches(QKeySequence.StandardKey.DeleteStartOfWord)
+        ):
+            event.accept()  # Ctrl+Delete in a text field deletes a word, never the whole claim
+            return True
         undo = event.matches(QKeySequence.StandardKey.Undo)
         redo = event.matches(QKeySequence.StandardKey.Redo) or QKeySequence(event.keyCombination()) in REDO_KEYS
         if not (undo or redo):
@@ -43,6 +51,10 @@ class UndoKeyGuard(QObject):
             return False
         event.ignore()  # not the field's: the window's Undo / Redo action takes the key
         return True
+
+
+def _editable(widget) -> bool:
+    return isinstance(widget, QLineEdit | QPlainTextEdit) and not widget.isReadOnly()
 
 
 class ClaimNavigator:
@@ -105,9 +117,16 @@ class ClaimNavigator:
     def set_choice(self, field_key: str, choice_key: str) -> None:
         """Alt+digit for claim types, Ctrl+Alt+digit for statuses. With a passage selected and no
         claim in the form, the key starts the claim too (select, key: a typed claim)."""
-        if self.form.mode == "empty" and self.reader.selection_range() is not None:
-            self.new_claim()
-        if self.form.set_choice(field_key, choice_key):
+        selection = self.reader.selection_range()
+        if selection is not None and (self.form.mode == "empty" or selection != (self.form.start, self.form.end)):
+            self.new_claim()  # asks first if the form holds unsaved input
+        if (
+            self.form.mode != "empty"
+            and field_key == "claim_type"
+            and self.form.widgets[field_key].findData(choice_key) < 0
+        ):
+            self.say(f"“{self.codebook.field(field_key).choice_label(choice_key)}” is retired in this codebook.", 4000)
+        elif self.form.set_choice(field_key, choice_key):
             label = self.codebook.field(field_key).choice_label(choice_key)
             self.say(f"{self.codebook.field(field_key).label}: {label} (Ctrl+S saves)", 3000)
         else:
@@ -147,8 +166,13 @@ def keyboard_actions(
     add("previous_unreviewed", "Previous claim to re&view", lambda: navigator.step(False, True), "Ctrl+Shift+PgUp")
     add("grow_sentence", "Select the whole &sentence", lambda: navigator.grow_selection("sentence"), "Alt+S")
     add("grow_clause", "Select the whole c&lause", lambda: navigator.grow_selection("clause"), "Alt+Shift+S")
-    for number, (name, _, target) in enumerate(panes, 1):
-        add(f"focus_{name}", f"Go to the {name}", lambda _=False, t=target: _focus(t()), f"Ctrl+{number}")
+    for number, (name, box, target) in enumerate(panes, 1):
+        add(
+            f"focus_{name}",
+            f"Go to the {name}",
+            lambda _=False, b=box, t=target: _show_and_focus(b(), t()),
+            f"Ctrl+{number}",
+        )
     add("focus_next", "Next pane", lambda: _cycle(panes, 1), "F6")
     add("focus_previous", "Previous pane", lambda: _cycle(panes, -1), "Shift+F6")
     for field_key, modifier in (("claim_type", "Alt"), ("status", "Ctrl+Alt")):
@@ -170,15 +194,24 @@ def _focus(widget: QWidget) -> None:
     widget.setFocus(Qt.FocusReason.ShortcutFocusReason)
 
 
+def _show_and_focus(box: QWidget, target: QWidget) -> None:
+    """Ctrl+digit also opens a closed pane (a dock the reviewer closed or never opened)."""
+    if not box.isVisible():
+        box.show()
+        box.raise_()
+    _focus(target)
+
+
 def _cycle(panes: list[tuple[str, Callable[[], QWidget], Callable[[], QWidget]]], step: int) -> None:
     """F6: the pane after the one holding the focus (its container decides; its target gets the focus)."""
+    shown = [pane for pane in panes if pane[1]().isVisible()]  # a closed dock is no stop
     current = QApplication.focusWidget()
     at = next(
         (
             i
-            for i, (_, box, _) in enumerate(panes)
+            for i, (_, box, _) in enumerate(shown)
             if current is not None and (current is box() or box().isAncestorOf(current))
         ),
         -1,
     )
-    _focus(panes[(at + step) % len(panes)][2]())
+    _focus(shown[(at + step) % len(shown)][2]())

@@ -93,6 +93,7 @@ class MainWindow(QMainWindow):
             ("reader", lambda: self.reader, lambda: self.reader),
             ("claims table", lambda: self.claim_panel, lambda: self.claim_view),
             ("claim form", lambda: self.claim_dock, self.form.first_field),
+            ("all claims", lambda: self.all_claims, lambda: self.all_claims.panel.filter_edit),
         ]
         self.codebook_dialog = None
         self.actions = build_menus(self, keyboard_actions(self, self.navigator, session.codebook, panes))
@@ -103,7 +104,7 @@ class MainWindow(QMainWindow):
         self.undo_keys.watch(self)
 
         self.document_view.selectionModel().currentRowChanged.connect(self._on_document_row)
-        self.claim_panel.claimActivated.connect(self.select_claim)
+        self.claim_panel.claimActivated.connect(lambda claim_id: self.select_claim(claim_id, from_table=True))
         self.claim_panel.bulkStatusRequested.connect(self.set_status_of)
         self.claim_panel.bulkDeleteRequested.connect(self.delete_claims)
         self.all_claims.openClaim.connect(self.open_claim)
@@ -130,6 +131,7 @@ class MainWindow(QMainWindow):
         view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         view.verticalHeader().hide()
+        view.setTabKeyNavigation(False)  # Tab leaves the list (arrows move within it)
         view.setAlternatingRowColors(True)
         view.setWordWrap(True)
         header = view.horizontalHeader()
@@ -258,8 +260,8 @@ class MainWindow(QMainWindow):
             self._run_service(lambda: self.session.documents.set_reading_status(self.document_id, status))
 
     # -- claims (the editor does the work; these names are the window's actions) --------------
-    def select_claim(self, claim_id: int) -> bool:
-        done = self.editor.select_claim(claim_id)
+    def select_claim(self, claim_id: int, from_table: bool = False) -> bool:
+        done = self.editor.select_claim(claim_id, from_table)
         self._update_actions()
         return done
 
@@ -282,6 +284,10 @@ class MainWindow(QMainWindow):
 
     def resolve_unsaved(self) -> bool:
         return self.editor.resolve_unsaved()
+
+    def undo(self) -> None:
+        self.editor.undo()
+        self._update_actions()
 
     def set_status_of(self, claim_ids: list, status: str) -> None:
         """Bulk: one status for the claims selected in a table, as one undo step."""

@@ -363,7 +363,17 @@ class ReaderView(QTextEdit):
                 self._rehighlight_range(h.start, h.end)
         h = self._highlights.get(claim_id) if claim_id is not None else None
         if h is not None and scroll:
-            self.scroll_to(h.start)
+            self.reveal(h.start)
+
+    def reveal(self, offset: int) -> None:
+        """Scroll `offset` into view if it is not in view already. The caret and any selection stay
+        where the reviewer put them: a click inside a claim must not move the anchor of the next
+        Shift+click (nested claims are made that way)."""
+        top = self.rect_for_offset(offset).top()
+        if 0 <= top <= self.viewport().height() - self.fontMetrics().height():
+            return
+        bar = self.verticalScrollBar()
+        bar.setValue(bar.value() + top - self.viewport().height() // 3)
 
     def scroll_to(self, offset: int) -> None:
         """Put `offset` a third of the way down the view, where the eye expects it."""

@@ -22,6 +22,14 @@ if TYPE_CHECKING:
     from curator.ui.main_window import MainWindow
 
 
+def _shorten(title: str, width: int) -> str:
+    """A title cut between words, with an ellipsis, when it is too long for one line."""
+    if len(title) <= width:
+        return title
+    cut = title[: width - 1].rsplit(" ", 1)[0].rstrip(" ,;:")
+    return f"{cut}…"
+
+
 class SearchPanel(QDockWidget):
     def __init__(self, window: MainWindow):
         super().__init__("Search", window)
@@ -60,7 +68,7 @@ class SearchPanel(QDockWidget):
         self.results.clear()
         for hit in self.hits:
             where = f"Claim {hit.claim_id}" if hit.kind == "claim" else "Text"
-            item = QListWidgetItem(f"{where} · {hit.document_title[:60]}\n{hit.snippet}")
+            item = QListWidgetItem(f"{where} · {_shorten(hit.document_title, 60)}\n{hit.snippet}")
             item.setToolTip(tooltip(hit.snippet))
             self.results.addItem(item)
         self.count.setText(f"{len(self.hits)} result(s)" if self.query.text().strip() else "")

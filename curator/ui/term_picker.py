@@ -7,7 +7,7 @@ Text typed and not turned into a term is "pending": the form never lets it vanis
 
 from __future__ import annotations
 
-from PySide6.QtCore import QStringListModel, Qt, Signal
+from PySide6.QtCore import QEvent, QStringListModel, Qt, Signal
 from PySide6.QtWidgets import (
     QApplication,
     QCompleter,
@@ -57,10 +57,13 @@ class TermPicker(QWidget):
         # edit's setCompleter) so the chosen text is never written into the field.
         self.completer.setCompletionMode(QCompleter.CompletionMode.UnfilteredPopupCompletion)
         self.completer.setMaxVisibleItems(12)
+        self.completer.setWrapAround(False)  # Up on the first suggestion stays there; Enter still takes it
         self.completer.setWidget(self.edit)
         self.completer.activated[str].connect(self._on_completion)
         self.edit.textEdited.connect(self._suggest)
         self.edit.returnPressed.connect(self._on_return)
+        self.edit.installEventFilter(self)
+        self.completer.popup().installEventFilter(self)
         self.edit.textChanged.connect(lambda _: self.changed.emit())
         self.chips = QListWidget()
         self.chips.setFlow(QListView.Flow.TopToBottom)
@@ -96,7 +99,8 @@ class TermPicker(QWidget):
         self.changed.emit()
 
     def _add_chip(self, ref: TermRef) -> None:
-        text = f"{ref.label}  ✕" if ref.term_id is not None else f"{ref.label} (not in vocabulary)  ✕"
+        # the ✕ first: a long label is cut at the right edge, never the way to remove it
+        text = f"✕  {ref.label}" if ref.term_id is not None else f"✕  {ref.label} (not in vocabulary)"
         item = QListWidgetItem(text)
         item.setData(REF_ROLE, ref)
         item.setToolTip(tooltip(ref.identifier or "no identifier"))
@@ -104,8 +108,21 @@ class TermPicker(QWidget):
 
     def _remove_item(self, item: QListWidgetItem) -> None:
         self.chips.takeItem(self.chips.row(item))
+        if self.chips.count() == 0 and self.chips.hasFocus():
+            self.edit.setFocus(Qt.FocusReason.OtherFocusReason)  # not on to the next role's field
         self._update_visibility()
         self.changed.emit()
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802
+        # Tab with a suggestion highlighted takes it (as Enter does), then moves on as Tab does.
+        if event.type() == QEvent.Type.KeyPress and event.key() == Qt.Key.Key_Tab:
+            popup = self.completer.popup()
+            if popup.isVisible() and popup.currentIndex().isValid() and self.pending_text():
+                self._on_completion(popup.currentIndex().data())
+                popup.hide()
+                self.edit.focusNextChild()
+                return True
+        return super().eventFilter(watched, event)
 
     def keyPressEvent(self, event) -> None:  # noqa: N802
         if (
@@ -184,6 +201,8 @@ class TermPicker(QWidget):
         if popup.isVisible() and popup.currentIndex().isValid():  # Enter takes the highlighted suggestion
             self._on_completion(popup.currentIndex().data())
             popup.hide()
+        elif not popup.isVisible() and self.suggestions(text):
+            self._suggest(text)  # terms match: show them again rather than offer a duplicate
         elif not popup.isVisible():
             self.newTermRequested.emit(self.role, text)
 

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QApplication, QProgressDialog, QToolBar
+from shiboken6 import isValid
 
 from curator import __version__
 from curator.core.errors import user_message
@@ -32,6 +33,41 @@ def _action(window, text: str, slot, shortcuts=(), tip: str = "") -> QAction:
         action.setToolTip(f"{tip} ({keys})" if keys else tip)
         action.setStatusTip(tip)
     action.triggered.connect(slot)
+    return action
+
+
+def _toggle_dock(dock, focus) -> None:
+    """Open a dock and put the keyboard in it; pressed again while it has the keyboard, close it."""
+    if dock.isVisible() and dock.isAncestorOf(QApplication.focusWidget()):
+        dock.hide()
+        return
+    dock.show()
+    dock.raise_()
+    focus.setFocus(Qt.FocusReason.ShortcutFocusReason)
+
+
+def _undo_action(window: MainWindow) -> QAction:
+    """Undo that takes back the form's unsaved input first, then saved changes; its text says which."""
+    action = QAction("&Undo", window)
+    action.setShortcuts([QKeySequence("Ctrl+Z")])
+    action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+    action.triggered.connect(window.undo)
+    stack = window.undo_stack
+
+    def refresh(*_args) -> None:
+        if not (isValid(stack) and isValid(action)):  # the form outlives both while the window closes
+            return
+        dirty = window.form.is_dirty()
+        action.setEnabled(dirty or stack.canUndo())
+        if dirty:
+            action.setText("&Undo unsaved changes in the form")
+        else:
+            action.setText(f"&Undo {stack.undoText()}" if stack.canUndo() else "&Undo")
+
+    stack.canUndoChanged.connect(refresh)
+    stack.undoTextChanged.connect(refresh)
+    window.form.dirtyChanged.connect(refresh)
+    refresh()
     return action
 
 
@@ -68,8 +104,7 @@ def build_menus(window: MainWindow, navigation: dict[str, QAction]) -> dict[str,
         (),
         "Import a new version of this document and re-anchor its claims",
     )
-    a["undo"] = window.undo_stack.createUndoAction(window, "&Undo")
-    a["undo"].setShortcuts([QKeySequence("Ctrl+Z")])
+    a["undo"] = _undo_action(window)
     a["redo"] = window.undo_stack.createRedoAction(window, "&Redo")
     a["redo"].setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
     a["find"] = _action(
@@ -126,9 +161,13 @@ def build_menus(window: MainWindow, navigation: dict[str, QAction]) -> dict[str,
         ("Ctrl+Shift+K",),
         "Add, rename, merge and retire terms and choices; export the project's codebook as TOML",
     )
-    a["all_claims"] = window.all_claims.toggleViewAction()
-    a["all_claims"].setText("&All claims in the project")
-    a["all_claims"].setShortcut(QKeySequence("Ctrl+Shift+A"))
+    a["all_claims"] = _action(
+        window,
+        "&All claims in the project",
+        lambda: _toggle_dock(window.all_claims, window.all_claims.panel.filter_edit),
+        ("Ctrl+Shift+A",),
+        "Every claim of every document, filterable and sortable; Enter opens one in its document",
+    )
     a["documents_pane"] = window.documents_dock.toggleViewAction()
     a["claim_pane"] = window.claim_dock.toggleViewAction()
     a["quit"] = _action(window, "&Quit", window.close, ("Ctrl+Q",))
