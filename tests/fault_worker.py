@@ -3,6 +3,7 @@
     python -m tests.fault_worker save-loop DB [--journal-off]   # save claims until killed, "ack ID" after each
     python -m tests.fault_worker save-n DB N TAG                # save N claims, then "done"
     python -m tests.fault_worker import DB WORKBOOK             # plan, print "applying", import, print "done"
+    python -m tests.fault_worker save-n-wait DB N               # save N claims kept in the -wal, "saved", wait
     python -m tests.fault_worker import-on-cue DB WORKBOOK      # plan, print "planned N", wait for a line on
                                                                 # stdin, import, print "done CREATED"
 
@@ -76,6 +77,17 @@ def save_n(db: str, n: int, tag: str) -> None:
     session.close()
 
 
+def save_n_wait(db: str, n: int) -> None:
+    """Save n claims that stay in the -wal (no checkpoint), then wait to be killed."""
+    session = _session(db)
+    session.database.execute_sql("PRAGMA wal_autocheckpoint = 0")
+    drafts = _drafts(session, random.Random(n))
+    for _ in range(n):
+        session.claims.create(next(drafts))
+    say("saved")
+    sys.stdin.readline()
+
+
 def run_import(db: str, workbook: str) -> None:
     from curator.io.claim_import import apply_import, plan_import
 
@@ -111,5 +123,7 @@ if __name__ == "__main__":
         save_n(db, int(rest[0]), rest[1])
     elif command == "import":
         run_import(db, rest[0])
+    elif command == "save-n-wait":
+        save_n_wait(db, int(rest[0]))
     elif command == "import-on-cue":
         import_on_cue(db, rest[0])

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from curator.core import backups, wal
 from curator.core.db import is_sqlite
 from curator.core.models import Claim, ClaimTerm, Document, DocumentVersion, FormDraft, Term
 
@@ -39,6 +40,19 @@ def _listed(kind: str, items: list[str]) -> list[str]:
     return shown
 
 
+def _journal_problems(session: Session) -> list[str]:
+    """Damaged journals found after unclean stops: SQLite's own checks cannot see what it discarded."""
+    kept = wal.kept_journals(backups.backup_folder(session.path), session.path)
+    problems = [
+        f"journal: a damaged journal found after an unclean stop is kept at {path}; saved changes in it "
+        "may be missing (compare with the newest backup, then delete the copy)"
+        for path in kept
+    ]
+    if session.journal_damage and not kept:
+        problems.append(f"journal: {session.journal_damage}")
+    return problems
+
+
 def check_project(session: Session) -> CheckReport:
     report = CheckReport()
     db = session.database
@@ -55,6 +69,9 @@ def check_project(session: Session) -> CheckReport:
         )
     else:
         report.checked.append("foreign keys (enforced by the server)")
+    if session.path is not None:
+        report.checked.append("journal")
+        report.problems += _journal_problems(session)
 
     report.checked.append("anchors")
     texts = {

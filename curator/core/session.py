@@ -6,7 +6,7 @@ from pathlib import Path
 
 import peewee
 
-from curator.core import backups, storage
+from curator.core import backups, storage, wal
 from curator.core import db as dbmod
 from curator.core.claims import ClaimService
 from curator.core.codebook import Codebook, load_codebook, with_project_choices
@@ -33,6 +33,7 @@ class Session:
         self.read_only: str | None = None  # why the project cannot be changed, or None
         self.warnings: list[str] = []  # shown once to the reviewer (e.g. a cloud-synced folder)
         self.last_backup: Path | None = None
+        self.journal_damage: str | None = None  # what a damaged -wal left by an unclean stop lost
         self.documents = DocumentService(self)
         self.claims = ClaimService(self)
         self.terms = TermService(self)
@@ -106,6 +107,8 @@ class Session:
     def close(self) -> None:
         if not self.database.is_closed():
             self.database.close()
+            if self.path is not None:
+                wal.closed(self.path)
 
 
 def open_session(target: str | Path, codebook_path: Path = CODEBOOK, *, backup_on_open: bool = True) -> Session:
@@ -166,6 +169,9 @@ def _open_url(target: str, codebook: Codebook, backup_on_open: bool) -> Session:
 def _open_file(target: str, codebook: Codebook, backup_on_open: bool) -> Session:
     path = dbmod.check_file_target(target).absolute()
     state = storage.inspect_file(path)
+    # Before any connection: SQLite would replay a journal left by an unclean stop and silently drop
+    # what a damaged one holds after its first bad frame.
+    journal_damage = wal.check_left_journal(path, backups.backup_folder(path)) if state.exists else None
     if state.read_only_reason:
         database = storage.read_only_database(path, dbmod.SQLITE_PRAGMAS)
         dbmod.bind(database)
@@ -177,7 +183,11 @@ def _open_file(target: str, codebook: Codebook, backup_on_open: bool) -> Session
             raise storage.CorruptDatabaseError(
                 path, str(exc.__cause__ or exc), backups.newest_intact_backup(path)
             ) from exc
+    wal.opened(path)
     session = Session(database, codebook, target, path)
+    if journal_damage:
+        session.journal_damage = journal_damage
+        session.warnings.append(journal_damage)
     try:
         damage = storage.quick_check(database) if state.exists else None
         if damage:
@@ -206,5 +216,6 @@ def _open_file(target: str, codebook: Codebook, backup_on_open: bool) -> Session
             session.rolling_backup()
     except Exception:
         database.close()
+        wal.closed(path)
         raise
     return session
