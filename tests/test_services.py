@@ -282,3 +282,16 @@ def test_a_decimal_comma_is_read_as_a_point_and_half_counts_are_refused(session)
     assert (cleaned["effect_value"], cleaned["ci_low"], cleaned["n_participants"]) == (0.3, 0.1, 120)
     with pytest.raises(ValidationError, match="Participants: '0.5' is not a whole number"):
         session.claims.clean_values({"n_participants": 0.5})
+
+
+def test_an_effect_outside_its_interval_or_a_ratio_below_zero_is_refused(session):
+    with pytest.raises(ValidationError) as caught:
+        session.claims.clean_values({"effect_value": "5", "ci_low": "0.5", "ci_high": "0.9"})
+    assert caught.value.problems[0] == ("effect_value", "Effect value: 5 lies outside its 95% CI (0.5 to 0.9)")
+    with pytest.raises(ValidationError, match=r"Effect value: a risk ratio is above 0 \(1 means no effect\)"):
+        session.claims.clean_values({"effect_measure": "rr", "effect_value": "-0.5"})
+    assert session.claims.clean_values({"effect_measure": "md", "effect_value": "-0.5"})["effect_value"] == -0.5
+    cleaned = session.claims.clean_values(
+        {"effect_measure": "rr", "effect_value": "0.85", "ci_low": "0.7", "ci_high": "1"}
+    )
+    assert (cleaned["ci_low"], cleaned["effect_value"], cleaned["ci_high"]) == (0.7, 0.85, 1.0)

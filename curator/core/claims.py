@@ -58,6 +58,24 @@ def _parse_number(f, value: Any) -> float | int | None:
     return number
 
 
+RATIO_MEASURES = {"rr": "A risk ratio", "or": "An odds ratio", "hr": "A hazard ratio"}
+
+
+def _effect_problems(values: dict[str, Any]) -> list[tuple[str, str]]:
+    """What no study reports: a point estimate outside its own interval, a ratio at or below zero."""
+    effect, low, high = values.get("effect_value"), values.get("ci_low"), values.get("ci_high")
+    problems = []
+    if effect is not None and low is not None and high is not None and low <= high and not low <= effect <= high:
+        message = f"Effect value: {effect:g} lies outside its 95% CI ({low:g} to {high:g})"
+        problems += [("effect_value", message), ("ci_low", message), ("ci_high", message)]
+    ratio = RATIO_MEASURES.get(values.get("effect_measure") or "")
+    if ratio:
+        for key, label in (("effect_value", "Effect value"), ("ci_low", "95% CI, lower"), ("ci_high", "95% CI, upper")):
+            if values.get(key) is not None and values[key] <= 0:
+                problems.append((key, f"{label}: {ratio.lower()} is above 0 (1 means no effect)"))
+    return problems
+
+
 def number_problem(f, text: str) -> str | None:
     """What is wrong with a number field's text as typed, or None (for checking as the reviewer types)."""
     try:
@@ -189,6 +207,7 @@ class ClaimService:
         low, high = cleaned.get("ci_low"), cleaned.get("ci_high")
         if low is not None and high is not None and low > high:
             problems += [(key, "95% CI: the lower bound is above the upper bound") for key in ("ci_low", "ci_high")]
+        problems += _effect_problems(cleaned)
         if problems:
             raise ValidationError(problems=_unique(problems))
         return cleaned
