@@ -78,16 +78,18 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def open_project(args):
-    """Open (creating and seeding if new) the project the arguments name, as their reviewer."""
+def open_project(args, reading: bool = False):
+    """Open (creating and seeding if new) the project the arguments name, as their reviewer.
+
+    `reading`: the command only reads, so opening writes nothing and needs no write lock."""
     from curator.core.paths import SEEDS, default_database
-    from curator.core.session import open_session
+    from curator.core.session import READING_ONLY, open_session
     from curator.io.seeds import seed_new_project
 
-    session = open_session(args.db or default_database())
+    session = open_session(args.db or default_database(), reading=reading)
     for warning in session.warnings:
         print(f"curator: warning: {warning}", file=sys.stderr)
-    if session.read_only:
+    if session.read_only and session.read_only != READING_ONLY:
         print(f"curator: read-only: {session.read_only}", file=sys.stderr)
     seed_new_project(session, SEEDS)
     if args.reviewer:
@@ -104,7 +106,7 @@ def run_export(args) -> int:
     exporter = exporters.get(args.out.suffix.lower())
     if exporter is None:
         raise ValidationError(f"{args.out.name}: export to a file ending in .xlsx, .csv or .jsonld")
-    session = open_project(args)
+    session = open_project(args, reading=True)
     try:
         report = exporter(session, args.out)
     finally:
@@ -221,7 +223,7 @@ def run_migrate(args) -> int:
 def run_check(args) -> int:
     from curator.core.checks import check_project
 
-    session = open_project(args)
+    session = open_project(args, reading=True)
     try:
         report = check_project(session)
     finally:

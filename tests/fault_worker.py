@@ -4,6 +4,8 @@
     python -m tests.fault_worker save-n DB N TAG                # save N claims, then "done"
     python -m tests.fault_worker import DB WORKBOOK             # plan, print "applying", import, print "done"
     python -m tests.fault_worker save-n-wait DB N               # save N claims kept in the -wal, "saved", wait
+    python -m tests.fault_worker open-then-hang-in-backup DB    # open (its backup stops before linking), hang
+    python -m tests.fault_worker hold-write-lock DB             # BEGIN IMMEDIATE, "locked", wait for a line
     python -m tests.fault_worker import-on-cue DB WORKBOOK      # plan, print "planned N", wait for a line on
                                                                 # stdin, import, print "done CREATED"
 
@@ -88,6 +90,30 @@ def save_n_wait(db: str, n: int) -> None:
     sys.stdin.readline()
 
 
+def open_then_hang_in_backup(db: str) -> None:
+    """Open with the on-open backup, stopped once its .partial copy is written: a kill lands there."""
+    import time
+
+    def hang(source, target):
+        say("partial written")
+        time.sleep(600)
+
+    os.link = hang  # the backup links its finished .partial to its final name
+    open_session(db)
+
+
+def hold_write_lock(db: str) -> None:
+    """Hold SQLite's write lock, as a long import in another process does, until told to stop."""
+    import sqlite3
+
+    con = sqlite3.connect(db, isolation_level=None)
+    con.execute("BEGIN IMMEDIATE")
+    con.execute("UPDATE schema_info SET value = value WHERE key = 'seeded'")
+    say("locked")
+    sys.stdin.readline()
+    con.execute("ROLLBACK")
+
+
 def run_import(db: str, workbook: str) -> None:
     from curator.io.claim_import import apply_import, plan_import
 
@@ -125,5 +151,9 @@ if __name__ == "__main__":
         run_import(db, rest[0])
     elif command == "save-n-wait":
         save_n_wait(db, int(rest[0]))
+    elif command == "open-then-hang-in-backup":
+        open_then_hang_in_backup(db)
+    elif command == "hold-write-lock":
+        hold_write_lock(db)
     elif command == "import-on-cue":
         import_on_cue(db, rest[0])

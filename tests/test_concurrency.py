@@ -6,6 +6,7 @@ Real processes (tests/fault_worker.py, or the `curator` command itself), bounded
 from __future__ import annotations
 
 import os
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -131,3 +132,83 @@ def test_two_imports_of_one_folder_at_once_report_duplicates_never_an_integrity_
         assert session.documents.count() == 5 + files
     finally:
         session.close()
+
+
+# -- reading while another process writes; what a killed backup leaves; dry runs -----------------------
+
+
+def _sqlite_project(tmp_path: Path) -> Path:
+    db = Path(_project(str(tmp_path / "p.sqlite3")))
+    session = open_session(db)  # the first rolling backup; later opens find nothing new to copy
+    session.use_reviewer("Reader")
+    session.close()
+    return db
+
+
+def test_read_only_commands_need_no_write_lock(tmp_path):
+    db = _sqlite_project(tmp_path)
+    holder = _worker("hold-write-lock", str(db))
+    try:
+        assert holder.stdout.readline().strip() == "locked", holder.stderr.read()
+        for args in (
+            ["export", str(tmp_path / "out.xlsx")],
+            ["export", str(tmp_path / "out.csv")],
+            ["check"],
+            ["backups"],
+        ):
+            proc = _curator(str(db), *args)
+            _out, err = proc.communicate(timeout=TIMEOUT)
+            assert proc.returncode == 0, f"{args}: {err}"
+            assert "locked" not in err and "busy" not in err
+        assert (tmp_path / "out.xlsx").stat().st_size and (tmp_path / "out.csv").stat().st_size
+    finally:
+        holder.stdin.write("done\n")
+        holder.stdin.flush()
+        holder.communicate(timeout=TIMEOUT)
+    assert len(list((tmp_path / "backups").glob("*.sqlite3"))) == 1  # reading made no backup
+
+
+def test_a_backup_killed_midway_leaves_a_partial_that_the_next_open_removes(tmp_path):
+    db = Path(_project(str(tmp_path / "p.sqlite3")))  # never backed up: the next open backs it up
+    proc = _worker("open-then-hang-in-backup", str(db))
+    try:
+        assert proc.stdout.readline().strip() == "partial written", proc.stderr.read()
+    finally:
+        proc.kill()  # SIGKILL
+        proc.communicate(timeout=TIMEOUT)
+    folder = tmp_path / "backups"
+    partials = list(folder.glob(".*.partial"))
+    assert len(partials) == 1
+    live = folder / f".p-{os.getpid()}-20990101-000000.partial"  # a backup still writing, in a live process
+    writing = sqlite3.connect(live, isolation_level=None)
+    writing.execute("BEGIN EXCLUSIVE")
+    try:
+        opener = _curator(str(db), "import", str(_document_folder(tmp_path / "docs", 1)))  # an open that writes
+        _out, err = opener.communicate(timeout=TIMEOUT)
+    finally:
+        writing.close()
+    assert opener.returncode == 0, err
+    assert sorted(folder.glob(".*.partial")) == [live]
+    assert all(p.suffix == ".sqlite3" for p in folder.iterdir() if p != live)
+
+
+def test_a_dry_run_refuses_what_the_real_import_refuses(tmp_path, capsys):
+    db = _sqlite_project(tmp_path)
+    session = open_session(db, backup_on_open=False)
+    doc = session.documents.get(session.documents.summaries()[0].id)
+    session.close()
+    quote = doc.text.rstrip()[-30:]
+    wb = openpyxl.Workbook()
+    wb.active.title = "Claims"
+    wb.active.append(["Document", "Quote", "Statement", "Start"])
+    wb.active.append([doc.title, quote, "at the very end", -30])  # Python would read -30 as "30 from the end"
+    book = tmp_path / "minus.xlsx"
+    wb.save(book)
+    dry = main(["--db", str(db), "--reviewer", "R", "import-claims", "--dry-run", str(book)])
+    dry_out = capsys.readouterr().out
+    real = main(["--db", str(db), "--reviewer", "R", "import-claims", str(book)])
+    real_out = capsys.readouterr().out
+    assert dry == real == 1  # both refuse, for the same reason
+    assert "0 new" in dry_out and "Start" in dry_out
+    assert dry_out.splitlines()[:2] == real_out.splitlines()[:2]
+    assert _claim_count(str(db)) == 0

@@ -15,6 +15,7 @@ import datetime as dt
 import os
 import re
 import sqlite3
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,6 +24,8 @@ from curator.core.errors import CuratorError
 
 DEFAULT_KEEP = 10
 ON_OPEN = "on-open"
+PARTIAL_NAME = re.compile(r"^\.(?P<stem>.+)-(?P<pid>\d+)-\d{8}-\d{6}\.partial$")
+_IMPORTED_AT = time.time()
 BACKUP_NAME = re.compile(r"^(?P<stem>.+)-(?P<stamp>\d{8}-\d{6})(?:-(?P<n>\d+))?-(?P<reason>[a-z0-9-]+)\.sqlite3$")
 
 
@@ -89,6 +92,69 @@ def _copy_then_link(source: sqlite3.Connection, folder: Path, stem: str, names: 
         raise BackupError(f"the backup to {folder} failed: {exc.strerror or exc}") from exc
     finally:
         partial.unlink(missing_ok=True)
+
+
+def _process_started() -> float:
+    """When this process started (Linux), else when this module was imported."""
+    try:
+        fields = Path("/proc/self/stat").read_text().rsplit(")", 1)[1].split()
+        uptime = float(Path("/proc/uptime").read_text().split()[0])
+        # field 22: start time in clock ticks since boot; /proc/uptime is finer than /proc/stat's btime
+        return time.time() - (uptime - int(fields[19]) / os.sysconf("SC_CLK_TCK"))
+    except (OSError, ValueError, IndexError):
+        return _IMPORTED_AT
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # it exists, owned by someone else
+    return True
+
+
+def _locked(path: Path) -> bool:
+    """Whether an SQLite connection elsewhere holds a lock on `path` (a backup still writing it)."""
+    try:
+        con = sqlite3.connect(f"{path.resolve().as_uri()}?mode=rw", uri=True, timeout=0)
+        try:
+            con.execute("BEGIN EXCLUSIVE")
+            con.execute("ROLLBACK")
+        finally:
+            con.close()
+    except sqlite3.OperationalError as exc:
+        return "locked" in str(exc) or "busy" in str(exc)
+    except sqlite3.Error:
+        return False  # not a database at all: the remains of a copy cut short
+    return False
+
+
+def remove_stale_partials(db_path: Path, folder: Path | None = None) -> list[Path]:
+    """Delete the temporary copies that backups killed midway (kill -9, power loss) left behind.
+
+    A partial is stale when it is older than this process and no live backup holds it: a backup
+    still running in another process is younger than its own writes or holds a lock on the copy.
+    """
+    folder = folder or backup_folder(db_path)
+    if not folder.is_dir():
+        return []
+    started, removed = _process_started(), []
+    for path in folder.glob(".*.partial"):
+        m = PARTIAL_NAME.match(path.name)
+        if not m or m["stem"] != db_path.stem or int(m["pid"]) == os.getpid():
+            continue
+        try:
+            if path.stat().st_mtime >= started:
+                continue
+            if _pid_alive(int(m["pid"])) and _locked(path):
+                continue
+            path.unlink()
+            removed.append(path)
+        except OSError:
+            continue  # one we cannot delete is merely left
+    return removed
 
 
 def backup_connection(source: sqlite3.Connection, db_path: Path, reason: str, folder: Path | None = None) -> Path:

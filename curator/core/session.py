@@ -21,6 +21,8 @@ from curator.core.records import ReviewerInfo
 from curator.core.search import SearchService
 from curator.core.terms import TermService
 
+READING_ONLY = "opened only to read"
+
 
 class Session:
     def __init__(self, database: peewee.Database, codebook: Codebook, target: str = "", path: Path | None = None):
@@ -111,16 +113,22 @@ class Session:
                 wal.closed(self.path)
 
 
-def open_session(target: str | Path, codebook_path: Path = CODEBOOK, *, backup_on_open: bool = True) -> Session:
+def open_session(
+    target: str | Path, codebook_path: Path = CODEBOOK, *, backup_on_open: bool = True, reading: bool = False
+) -> Session:
     """Open (creating and migrating if needed) the project at `target`, a path or database URL.
 
     An SQLite file is checked before anything is written: a foreign or damaged file is refused
     (naming the newest intact backup), a read-only file or a newer schema opens read-only, and an
     existing project is backed up (before a migration, or a rolling backup on every open).
+
+    `reading` is for commands that only read (export, check): an existing, current project is
+    opened without any write (no backup, no codebook sync) and stays read-only, so they work while
+    another process holds the write lock. A new project, or one that needs migrating, opens as usual.
     """
     codebook = load_codebook(codebook_path, set(CLAIM_FIELD_COLUMNS))
     opener = _open_url if dbmod.is_url(str(target)) else _open_file
-    session = opener(str(target), codebook, backup_on_open)
+    session = opener(str(target), codebook, backup_on_open, reading)
     try:
         if session.read_only is None:
             session.terms.sync_codebook(codebook)
@@ -140,13 +148,16 @@ def _connect(database: peewee.Database, target: str) -> None:
         raise dbmod.DatabaseOpenError(f"cannot open database {dbmod.describe_target(target)}: {exc}") from exc
 
 
-def _open_url(target: str, codebook: Codebook, backup_on_open: bool) -> Session:
+def _open_url(target: str, codebook: Codebook, backup_on_open: bool, reading: bool = False) -> Session:
     database = dbmod.make_database(target)
     _connect(database, target)
     session = Session(database, codebook, target)
     try:
         if dbmod.is_sqlite(database):  # sqlite:/// URLs behave like files, minus the file checks
-            migrate(database)
+            if not (reading and current_version(database) and not pending(database)):
+                migrate(database)
+                return session
+            session.set_read_only(READING_ONLY)
             return session
         steps = pending(database)
     except NewerSchemaError as exc:
@@ -163,10 +174,12 @@ def _open_url(target: str, codebook: Codebook, backup_on_open: bool) -> Session:
             f"this PostgreSQL database {what}. Shared databases are only changed on request: one person runs "
             f"`curator --db {dbmod.describe_target(target)} migrate` (every client can then open it)"
         )
+    if reading:
+        session.set_read_only(READING_ONLY)
     return session
 
 
-def _open_file(target: str, codebook: Codebook, backup_on_open: bool) -> Session:
+def _open_file(target: str, codebook: Codebook, backup_on_open: bool, reading: bool = False) -> Session:
     path = dbmod.check_file_target(target).absolute()
     state = storage.inspect_file(path)
     # Before any connection: SQLite would replay a journal left by an unclean stop and silently drop
@@ -208,6 +221,10 @@ def _open_file(target: str, codebook: Codebook, backup_on_open: bool) -> Session
             return session
         if session.read_only is not None:
             return session
+        if reading and not steps:
+            session.set_read_only(READING_ONLY)  # nothing at open wrote; nothing later may
+            return session
+        backups.remove_stale_partials(path)  # left by a backup killed midway
         if steps and current_version(database) > 0:
             migrate(database, backup=lambda: session.backup_now(f"before-migration-to-v{steps[-1]}"))
         elif steps:

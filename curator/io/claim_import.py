@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from curator.core.anchoring import AnchorError, make_anchor
 from curator.core.bulk_claims import no_cyclic_gc
 from curator.core.commands import ImportClaims
 from curator.core.errors import CuratorError
@@ -239,6 +240,13 @@ class Planner:
         span = self._quote(row, cells, document_id, old)
         if span is None:
             return
+        if old is None or span != (old.anchor.start, old.anchor.end):
+            # The write anchors every new passage with make_anchor and refuses what it refuses; the plan
+            # runs the same check, or a dry run would promise rows the import then refuses.
+            try:
+                make_anchor(self.folded[document_id].text, span[0], span[1])
+            except AnchorError as exc:
+                return self.problem(row, "Quote", str(exc))
         values = self._values(row, cells, old)
         terms = self._terms(row, cells, old)
         if values is None or terms is None:
@@ -329,6 +337,9 @@ class Planner:
             self.folded[document_id] = FoldedText(self.session.documents.get(document_id).text)
         start_hint = cells.get("Start", (None, None))[1]
         near = int(start_hint) if isinstance(start_hint, (int, float)) and float(start_hint).is_integer() else None
+        if near is not None and near < 0:  # Python would read text[-30:] as the last 30 characters
+            self.problem(row, "Start", f"{near} is not a position in the document (they count from 0); fix or clear it")
+            return None
         if near is not None and self.folded[document_id].text[near : near + len(quote)] == quote:
             return near, near + len(quote)  # exactly where its Start says: an exported row, unedited
         if near is not None:
