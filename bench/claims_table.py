@@ -2,6 +2,7 @@
 
     .venv/bin/python -m bench.claims_table            # 100,000 claims
     .venv/bin/python -m bench.claims_table 20000      # a quicker look
+    .venv/bin/python -m bench.claims_table --quick    # the proxy filters once and never sorts
 
 Curator: `ClaimTableModel` (own filter and sort over cached plain rows, curator/core/claim_rows.py).
 Baseline, same rows, same run: a plain QAbstractTableModel returning the same display strings behind
@@ -145,24 +146,29 @@ def bench_claims_table(n: int = 100_000, runs: int = 6, proxy_runs: int = 3, pro
     proxy_view.setModel(proxy)
     proxy_built = time.perf_counter() - started
 
+    # typing "microbio", deleting back to "m" letter by letter, then clearing: every step a reviewer takes
+    steps = [TYPED[:k] for k in range(1, len(TYPED) + 1)] + [TYPED[:k] for k in range(len(TYPED) - 1, 0, -1)]
+
     def type_and_clear_ours() -> tuple[list[float], float, int]:
         per_key = []
-        for k in range(1, len(TYPED) + 1):
+        for text in steps:
             t = time.perf_counter()
-            model.set_filter(ClaimFilter(text=TYPED[:k]))
+            model.set_filter(ClaimFilter(text=text))
             per_key.append(time.perf_counter() - t)
-        shown = model.rowCount()
+            if text == TYPED:
+                shown = model.rowCount()
         t = time.perf_counter()
         model.set_filter(ClaimFilter())
         return per_key, time.perf_counter() - t, shown
 
     def type_and_clear_proxy() -> tuple[list[float], float, int]:
         per_key = []
-        for k in range(1, len(TYPED) + 1):
+        for text in steps:
             t = time.perf_counter()
-            proxy.setFilterFixedString(TYPED[:k])
+            proxy.setFilterFixedString(text)
             per_key.append(time.perf_counter() - t)
-        shown = proxy.rowCount()
+            if text == TYPED:
+                shown = proxy.rowCount()
         t = time.perf_counter()
         proxy.setFilterFixedString("")
         return per_key, time.perf_counter() - t, shown
@@ -177,23 +183,31 @@ def bench_claims_table(n: int = 100_000, runs: int = 6, proxy_runs: int = 3, pro
     for i in range(max(runs, proxy_runs)):  # interleaved, so machine noise hits both alike
         if i < runs:
             keys, clear, shown = type_and_clear_ours()
-            ours_keys += keys
+            ours_keys.append(keys)
             ours_clear.append(clear)
         if i < proxy_runs:
             keys, clear, proxy_shown = type_and_clear_proxy()
-            proxy_keys += keys
+            proxy_keys.append(keys)
             proxy_clear.append(clear)
     assert shown == proxy_shown, (shown, proxy_shown)  # same rows kept: the comparison is fair
-    o, p = _median_ms(ours_keys), _median_ms(proxy_keys)
-    print(f"  filter keystroke, typing '{TYPED}' ({shown:,} rows left), median per keystroke")
-    print(f"    QSortFilterProxyModel {p:9.1f} ms   1.00×")
-    print(f"    Curator               {o:9.1f} ms   {o / p:.3f}×   (slowest keystroke {max(ours_keys) * 1000:.1f} ms)")
+    print(f"  filter keystroke, typing '{TYPED}' ({shown:,} rows left) and deleting back to 'm'")
+    print(f"    {'text':10} {'proxy median':>13} {'Curator median':>15} {'Curator worst':>14}")
+    for k, text in enumerate(steps):
+        ours = [run[k] for run in ours_keys]
+        print(
+            f"    {text + (' ⌫' if k >= len(TYPED) else ''):10} {_median_ms([run[k] for run in proxy_keys]):10.1f} ms"
+            f" {_median_ms(ours):12.1f} ms {max(ours) * 1000:11.1f} ms"
+        )
+    every_ours = [t for run in ours_keys for t in run]
+    o, p = _median_ms(every_ours), _median_ms([t for run in proxy_keys for t in run])
+    print(f"    every keystroke: proxy median {p:.1f} ms; Curator median {o:.1f} ms ({o / p:.3f}×), ", end="")
+    print(f"worst {max(every_ours) * 1000:.1f} ms")
     o, p = _median_ms(ours_clear), _median_ms(proxy_clear)
-    print("  clearing the filter")
-    print(f"    QSortFilterProxyModel {p:9.1f} ms   1.00×")
-    print(f"    Curator               {o:9.1f} ms   {o / p:.3f}×")
+    print(f"  clearing the filter: proxy {p:.1f} ms, Curator {o:.1f} ms (worst {max(ours_clear) * 1000:.1f} ms)")
 
-    print("  sort by a column (click on the header); Curator: first sort by the column, then median of the rest")
+    print(
+        "  sort by a column (click on the header); Curator: first sort by the column, then median and worst of the rest"
+    )
     for title in SORTED_COLUMNS:
         column = headers.index(title)
         for order in (Qt.SortOrder.AscendingOrder, Qt.SortOrder.DescendingOrder):
@@ -209,12 +223,75 @@ def bench_claims_table(n: int = 100_000, runs: int = 6, proxy_runs: int = 3, pro
                     t = time.perf_counter()
                     proxy.sort(column, order)
                     theirs.append(time.perf_counter() - t)
-            first, o, p = ours[0] * 1000, _median_ms(ours[1:] or ours), _median_ms(theirs)
+            first, o, p = ours[0] * 1000, _median_ms(ours[1:] or ours), _median_ms(theirs or [float("nan")])
             name = f"{title} {'ascending' if order == Qt.SortOrder.AscendingOrder else 'descending'}"
-            print(f"    {name:22} proxy {p:8.0f} ms   Curator first {first:6.1f} ms, then {o:6.1f} ms   {o / p:.4f}×")
+            print(
+                f"    {name:22} proxy {p:8.0f} ms   Curator first {first:6.1f} ms, then {o:6.1f} ms "
+                f"(worst {max(ours[1:] or ours) * 1000:6.1f})   {o / p:.4f}×"
+            )
+    after_a_change(model, records, headers)
+    memory(records, titles, codebook)
     del app
+
+
+def after_a_change(model, records, headers) -> None:
+    """A claim saved (changed text), then a keystroke and a sort: nothing may fall back to a full rebuild."""
+    import dataclasses
+
+    from PySide6.QtCore import Qt
+
+    from curator.core.claim_rows import ClaimFilter
+
+    upserts, keys, sorts = [], [], []
+    quote = headers.index("Quote")
+    for i in range(6):
+        model.set_filter(ClaimFilter())
+        model.sort(quote, Qt.SortOrder.DescendingOrder if i % 2 else Qt.SortOrder.AscendingOrder)
+        changed = dataclasses.replace(records[i * 997], values={**records[i * 997].values, "statement": f"edit {i}"})
+        t = time.perf_counter()
+        model.upsert([changed])
+        upserts.append(time.perf_counter() - t)
+        t = time.perf_counter()
+        model.set_filter(ClaimFilter(text="mi"))
+        keys.append(time.perf_counter() - t)
+        model.upsert([records[i * 997]])
+        t = time.perf_counter()
+        model.sort(headers.index("Statement"), Qt.SortOrder.AscendingOrder)
+        sorts.append(time.perf_counter() - t)
+    model.set_filter(ClaimFilter())
+    print("  after a claim changed (upsert of one claim, sorted by Quote), median / worst of 6")
+    print(f"    upsert {_median_ms(upserts):.1f} / {max(upserts) * 1000:.1f} ms; ", end="")
+    print(f"then keystroke 'mi' {_median_ms(keys):.1f} / {max(keys) * 1000:.1f} ms; ", end="")
+    print(f"then sort by Statement {_median_ms(sorts):.1f} / {max(sorts) * 1000:.1f} ms")
+
+
+def memory(records, titles, codebook) -> None:
+    """Python heap of the rows alone and of the index over them (tracemalloc, so slower than above)."""
+    import gc
+    import tracemalloc
+
+    from curator.core.claim_rows import RowIndex, ShownOrder, build_rows
+
+    gc.collect()
+    tracemalloc.start()
+    rows = build_rows(records, codebook, titles)
+    rows_bytes = tracemalloc.get_traced_memory()[0]
+    tracemalloc.reset_peak()
+    index = RowIndex(rows)
+    order = ShownOrder(index)
+    index_bytes, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    mib = 1 << 20
+    with open("/proc/self/status") as status:
+        hwm = next((line.split()[1] for line in status if line.startswith("VmHWM")), "?")
+    print(
+        f"  memory: rows {rows_bytes / mib:.0f} MiB; index + shown order {(index_bytes - rows_bytes) / mib:.0f} MiB "
+        f"(peak while building {(peak - rows_bytes) / mib:.0f} MiB); process VmHWM {int(hwm) / 1024:.0f} MiB"
+    )
+    del rows, index, order
 
 
 if __name__ == "__main__":
     counts = [int(a) for a in sys.argv[1:] if a.isdigit()]
-    bench_claims_table(*counts[:1])
+    quick = {"proxy_runs": 1, "proxy_sort_runs": 0} if "--quick" in sys.argv else {}  # no proxy sorts (~10 s each)
+    bench_claims_table(*counts[:1], **quick)

@@ -4,6 +4,8 @@ import datetime as dt
 import random
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from curator.core import claim_rows as cr
 from curator.core.anchoring import Anchor
@@ -175,3 +177,111 @@ def test_ranks_and_insert_position_agree_with_a_plain_sort(codebook):
                 rest = [r for r in expected if r is not expected[k]]
                 assert cr.insert_position(rest, expected[k], column, descending) == k
                 assert cr.position_of(expected, expected[k], column, descending) == k
+
+
+# -- the index a 100,000-row table filters and sorts through ----------------------------------------
+
+WORDS = ["micro", "microbe", "Microbiome", "bio", "gut", "brain", "ome", "é", "ß", "mi;", "x.y"]
+QUERIES = ["m", "mi", "mic", "micro", "ome", "OME", "bio gut", "ss", "é", "i;", ".", "x.y b", "zz", "b r"]
+
+
+def random_record(rng, claim_id):
+    return record(
+        claim_id,
+        " ".join(rng.choice(WORDS) for _ in range(rng.randint(0, 6))),
+        doc=rng.randint(1, 3),
+        start=rng.randint(0, 30),
+        reviewer=rng.choice(["Ada", "Ben", ""]),
+        terms=rng.sample(["Gut", "Multiple sclerosis", "ome"], rng.randint(0, 2)),
+        status=rng.choice(["draft", "confirmed"]),
+        claim_type=rng.choice(["mechanism", "association", ""]),
+        statement=rng.choice(["", "Gut microbe", "brain ome"]),
+    )
+
+
+def filters(rng):
+    yield ClaimFilter()
+    for text in QUERIES:
+        yield ClaimFilter(text=text)
+    for _ in range(12):
+        yield ClaimFilter(
+            text=rng.choice(QUERIES + [""]),
+            status=rng.choice([None, "draft", "confirmed", "rejected"]),
+            claim_type=rng.choice([None, "mechanism", ""]),
+            reviewer=rng.choice([None, "Ada", ""]),
+            term=rng.choice([None, "gut", " OME ", "sclerosis"]),
+        )
+
+
+def check_index(index, rows, rng):
+    """Every filter and sort through the index equals the brute-force one over the same rows."""
+    rows = sorted(rows, key=cr.reading_key)
+    assert index.reading_rows() == rows and len(index) == len(rows)
+    for column in (-1, cr.ID, cr.DOCUMENT, cr.QUOTE, cr.STATEMENT, cr.STATUS, cr.REVIEWER, cr.TERMS):
+        for descending in (False, True):
+            order = cr.ShownOrder(index, column, descending)
+            expected = sort_rows(rows, column, descending and column >= 0)
+            assert order.rows == expected
+            for flt in filters(rng):
+                assert order.select(index.match(flt), index.size) == filter_rows(expected, flt), flt
+
+
+@settings(max_examples=40, deadline=None)
+@given(seed=st.integers(0, 10_000), size=st.integers(0, 60))
+def test_the_index_filters_and_sorts_as_brute_force_also_after_upserts_and_removals(codebook, seed, size):
+    rng = random.Random(seed)
+    build = cr.RowBuilder(codebook)
+    rows = [build(random_record(rng, i)) for i in range(1, size + 1)]
+    index = cr.RowIndex(sorted(rows, key=cr.reading_key))
+    check_index(index, rows, rng)
+    by_id = {r.id: r for r in rows}
+    for _ in range(rng.randint(1, 12)):
+        claim_id = rng.randint(1, size + 5)
+        old = by_id.pop(claim_id, None)
+        if old is not None:
+            index.remove(old)
+        if old is None or rng.random() < 0.6:  # add a claim, or change one (its slot may be reused)
+            by_id[claim_id] = build(random_record(rng, claim_id))
+            index.add(by_id[claim_id])
+    check_index(index, list(by_id.values()), rng)
+
+
+def test_a_shown_order_keeps_its_place_through_changes(codebook):
+    rng = random.Random(3)
+    build = cr.RowBuilder(codebook)
+    rows = sorted((build(random_record(rng, i)) for i in range(1, 200)), key=cr.reading_key)
+    index = cr.RowIndex(rows)
+    order = cr.ShownOrder(index, cr.QUOTE, descending=True)
+    for claim_id in (5, 50, 150, 250):
+        old = index.get(claim_id)
+        if old is not None:
+            order.drop(old)
+            index.remove(old)
+        new = build(random_record(rng, claim_id))
+        order.place(new, index.add(new))
+    fresh = cr.ShownOrder(index, cr.QUOTE, descending=True)
+    assert order.rows == fresh.rows and list(order.slots) == list(fresh.slots)
+    flt = ClaimFilter(text="mi", status="draft")
+    assert order.select(index.match(flt), index.size) == fresh.select(index.match(flt), index.size)
+
+
+@given(st.lists(st.booleans(), max_size=300))
+def test_pack_and_lanes_are_inverse(bits):
+    slot_lanes = bytes(bits)
+    packed = cr.pack(slot_lanes)
+    assert packed == sum(1 << i for i, b in enumerate(bits) if b)
+    assert cr.lanes(packed, len(bits))[: len(bits)] == slot_lanes
+
+
+def test_common_and_rare_keys_both_answer_and_forget(codebook):
+    postings = cr.Postings()
+    postings.fill({"common": list(range(0, 200, 2)), "rare": [3, 7]}, 200)
+    assert type(postings["common"]) is int and type(postings["rare"]) is not int
+    postings.add("rare", 9, 200)
+    postings.discard("common", 4)
+    assert postings.union(["common", "rare", "absent"], 200) == sum(
+        1 << s for s in [*range(0, 200, 2), 3, 7, 9] if s != 4
+    )
+    for slot in (3, 7, 9):
+        postings.discard("rare", slot)
+    assert "rare" not in postings  # an empty key leaves the vocabulary
