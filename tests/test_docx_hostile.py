@@ -321,3 +321,20 @@ def test_zlib_errors_inside_a_member_are_damage_not_a_traceback(tmp_path):
     path.write_bytes(bytes(raw))
     with pytest.raises(ValidationError, match=r"^garbled\.docx: damaged"):
         read_document(path)
+
+
+def test_markup_that_ends_no_paragraph_is_bounded(tmp_path, monkeypatch):
+    # Everything inside an open paragraph stays in memory until it ends; one endless paragraph (or
+    # junk between paragraphs) is refused rather than held.
+    monkeypatch.setattr(docx_text, "MAX_PARAGRAPH", 256 * 1024)
+    rng = random.Random(7)
+    runs = "".join(f"<w:r><w:t>{rng.getrandbits(64):x}</w:t></w:r>" for _ in range(20_000))
+    endless = write_docx(tmp_path / "endless.docx", {"word/document.xml": body(f"<w:p>{runs}</w:p>")})
+    with pytest.raises(ValidationError, match=r"^endless\.docx: word/document\.xml holds more than 0.25 MB of markup"):
+        docx_text.read_docx(endless)
+    junk = "".join(f"<w:bookmarkStart w:id='{rng.getrandbits(64)}'/>" for _ in range(20_000))
+    between = write_docx(tmp_path / "between.docx", {"word/document.xml": body(para("a") + junk + para("b"))})
+    with pytest.raises(ValidationError, match=r"^between\.docx: .* in one paragraph"):
+        docx_text.read_docx(between)
+    fine = write_docx(tmp_path / "fine.docx", {"word/document.xml": body("".join(para(str(n)) for n in range(20_000)))})
+    assert docx_text.read_docx(fine).text.split() == [str(n) for n in range(20_000)]

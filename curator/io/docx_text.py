@@ -4,7 +4,7 @@ A .docx is a zip of XML, and everything in a zip can lie. Nothing here trusts th
 each part read is unpacked by this module in small chunks and refused as soon as it holds more than
 its declared size, more than the budget, or unpacks too many times over; the checksum is verified.
 Only the compressions Word writes (stored, deflate) are accepted, and no part is ever extracted.
-XML is parsed by lxml as a stream (linear time, memory of one paragraph), with no entities
+XML is parsed by lxml as a stream (linear time, memory of about one paragraph), with no entities
 resolved, no network and no DTD loaded; any DOCTYPE is refused before the first element is used, in
 whatever encoding the declaration or BOM names. The sandbox in sandbox.py is the backstop; these
 checks stand on their own.
@@ -37,7 +37,7 @@ MAX_MEMBERS = 5000  # Word writes ~15 parts plus one per picture or embedded obj
 MAX_DEPTH = 256  # libxml2's own limit without huge_tree; Word nests tables in tables, ~4 levels each
 MAX_PARAGRAPH = 8 * 1024**2  # markup in one paragraph; Word's largest are a few hundred KB
 CHUNK = 64 * 1024
-WORD_METHODS = {zipfile.ZIP_STORED: "stored", zipfile.ZIP_DEFLATED: "deflate"}
+WORD_METHODS = {zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED}
 DOCUMENT, RELS, CORE = "word/document.xml", "word/_rels/document.xml.rels", "docProps/core.xml"
 _READ = {name.lower(): name for name in (DOCUMENT, RELS, CORE)}
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -134,7 +134,7 @@ def _unpacked(fh: BinaryIO, info: zipfile.ZipInfo, label: str, budget: _Budget) 
     if start + info.compress_size > size:
         raise _damaged(label, name, "is cut short")
     if info.compress_type == zipfile.ZIP_STORED and info.compress_size != info.file_size:
-        raise ValidationError(f"{label}: {name} holds more than its zip directory declares; save it again from Word")
+        raise _damaged(label, name, "is stored unpacked under two different sizes")
     fh.seek(start)
     inflate = zlib.decompressobj(-15) if info.compress_type == zipfile.ZIP_DEFLATED else None
     limit = min(info.file_size, budget.left)
@@ -188,7 +188,8 @@ _Events = Iterator[tuple[str, "etree._Element | None"]]
 
 
 def _events(fh: BinaryIO, info: zipfile.ZipInfo, label: str, budget: _Budget, tag: str | None = None) -> _Events:
-    """Parse one part as a stream of ("start" | "end", element), refusing any DTD and deep nesting.
+    """Parse one part as a stream of ("start" | "end", element), refusing any DTD and deep nesting
+    (libxml2 stops at MAX_DEPTH itself; the count here holds even if that changed).
 
     With tag, only that tag's events reach Python (lxml filters them, several times faster). After
     each chunk fed, ("fed", None) tells the consumer how far the parser has read.
@@ -361,7 +362,7 @@ def _body(events: _Events, writer: _Writer, label: str) -> None:
             unread += CHUNK
             if unread > MAX_PARAGRAPH:
                 raise ValidationError(
-                    f"{label}: {DOCUMENT} holds more than {MAX_PARAGRAPH // 1024**2} MB of markup in one paragraph, "
+                    f"{label}: {DOCUMENT} holds more than {MAX_PARAGRAPH / 1024**2:g} MB of markup in one paragraph, "
                     "more than Curator reads safely; split that paragraph in Word and import it again"
                 )
         elif event == "start":
