@@ -4,12 +4,18 @@ folders. Each file becomes one canonical text (the only text anchors refer to) p
 Refused, with the file named and nothing written: unsupported kinds, files over MAX_BYTES, empty
 files, binary files (NUL bytes), text that is not UTF-8 unless an encoding is confirmed. The same
 bytes imported twice are recognised by SHA-256 and not stored again.
+
+Only regular files are opened (no FIFOs, devices or sockets), and inside a chosen folder no link
+that leads out of it. The parsing itself runs in curator.io.sandbox's worker process, so a file
+that makes a parser abort, loop or swallow memory is refused by name instead of taking the app
+down; a file whose name is not valid text is refused by name too, and the rest of a folder imports.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import hashlib
+import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,6 +23,7 @@ from pathlib import Path
 from curator.core.errors import CuratorError, ValidationError
 from curator.core.records import NewDocument
 from curator.core.styles import chrome_styles, text_styles
+from curator.io import sandbox
 from curator.io.decode import EncodingNeeded, decode
 from curator.io.entities import find_entities
 from curator.io.metadata import find_metadata
@@ -38,18 +45,24 @@ SUPPORTED = ", ".join(sorted(FORMATS))
 def read_document(path: Path, encoding: str | None = None) -> NewDocument:
     """Read one file; raises ValidationError or EncodingNeeded with the file named."""
     path = Path(path)
+    name = sandbox.display_name(path)
+    if name != path.name:  # it could be neither shown nor stored (UnicodeEncodeError)
+        raise ValidationError(f"{name}: the file's name is not valid text (UTF-8); rename the file and import it again")
     kind = FORMATS.get(path.suffix.lower())
     if kind is None:
         raise ValidationError(f"{path.name}: not a kind of file Curator imports ({SUPPORTED})")
-    try:
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            raise ValidationError(
-                f"{path.name}: {size / 1e6:.1f} MB is over the {MAX_BYTES // 2**20} MB limit for one document"
-            )
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise ValidationError(f"{path.name}: cannot be read ({exc.strerror or exc})") from None
+    size = sandbox.check_regular_file(path).st_size
+    if size > MAX_BYTES:
+        raise ValidationError(
+            f"{path.name}: {size / 1e6:.1f} MB is over the {MAX_BYTES // 2**20} MB limit for one document"
+        )
+    # MAX_BYTES is passed, not looked up in the worker, so the limit in force here is the one applied.
+    return sandbox.run(parse_document, path, kind, encoding, MAX_BYTES, name=path.name)
+
+
+def parse_document(path: Path, kind: str, encoding: str | None, max_bytes: int) -> NewDocument:
+    """read_document's reading and parsing, run only inside the sandbox's worker."""
+    raw = sandbox.read_regular_file(path, max_bytes)
     if not raw.strip():
         raise ValidationError(f"{path.name}: the file is empty")
     sha = hashlib.sha256(raw).hexdigest()
@@ -90,22 +103,48 @@ def read_document(path: Path, encoding: str | None = None) -> NewDocument:
 
 def collect(paths: Iterable[Path]) -> tuple[list[Path], list[tuple[Path, str]]]:
     """Files to import from files and folders (folders recursively, hidden entries skipped)."""
-    files, refused = [], []
+    files: list[Path] = []
+    refused: list[tuple[Path, str]] = []
     for path in map(Path, paths):
         if path.is_dir():
-            for child in sorted(path.rglob("*")):
-                rel = child.relative_to(path)
-                if (
-                    child.is_file()
-                    and not any(part.startswith(".") for part in rel.parts)
-                    and child.suffix.lower() in FORMATS
-                ):
-                    files.append(child)
-        elif path.exists():
-            files.append(path)
+            found, links_out = _walk(path)
+            files += found
+            refused += links_out
+        elif os.path.lexists(path):
+            files.append(path)  # read_document refuses it by name if it is not a regular file
         else:
-            refused.append((path, f"{path.name}: no such file or folder"))
+            refused.append((path, f"{sandbox.display_name(path)}: no such file or folder"))
     return files, refused
+
+
+def _walk(root: Path) -> tuple[list[Path], list[tuple[Path, str]]]:
+    """A folder's importable files; links that lead out of it are refused by name, not followed."""
+    real_root = os.path.realpath(root)
+
+    def outside(link: Path) -> bool:
+        target = os.path.realpath(link)
+        return os.path.commonpath([real_root, target]) != real_root
+
+    files, refused = [], []
+    for here, dirs, names in os.walk(root):  # followlinks=False: a linked folder is never walked
+        folder = Path(here)
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for d in dirs:
+            if (folder / d).is_symlink() and outside(folder / d):
+                link = sandbox.display_name(folder / d)
+                refused.append(
+                    (folder / d, f"{link}: is a link to a folder outside the folder; import that folder itself")
+                )
+        for n in sorted(names):
+            child = folder / n
+            if n.startswith(".") or child.suffix.lower() not in FORMATS:
+                continue
+            if child.is_symlink() and outside(child):
+                link = sandbox.display_name(child)
+                refused.append((child, f"{link}: is a link to a file outside the folder; import the file itself"))
+                continue
+            files.append(child)
+    return sorted(files), refused
 
 
 @dataclass

@@ -4,17 +4,26 @@ An .xlsx file is a zip of XML. A hostile one can declare gigabytes inside a few 
 decompression bomb), claim a sheet of 16,384 × 1,048,576 cells in its <dimension>, or declare XML
 entities that expand a billionfold. The zip's own directory is checked first; then the sheet is read
 by python-calamine, which does not trust <dimension> and refuses entity declarations.
+
+python-calamine allocates the bounding box of a sheet's cells at once and a shared-string table of
+the declared `uniqueCount`, and aborts the process when that fails (one cell at XFD1048576: 550 GB;
+`uniqueCount="2000000000"`: 48 GB). So calamine runs only in curator.io.sandbox's worker, and
+before it sees the bytes `precheck_parts` refuses cell references and declared counts no real
+workbook of this size could hold.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from curator.core.errors import CuratorError
+from curator.io import sandbox
 
 MAX_FILE_BYTES = 200 * 1024**2
 MAX_UNCOMPRESSED_BYTES = 1024**3  # a 100,000-claim export unpacks to ~250 MB (bench/RESULTS.md)
@@ -23,6 +32,11 @@ RATIO_CHECK_FROM = 10 * 1024**2  # small parts may compress well; only large one
 MAX_ROWS = 1_048_576  # Excel's own limit
 MAX_COLUMNS = 500
 CELL_LIMIT = 32_767
+# calamine holds every cell of the bounding box (about 32 bytes each): 30 million cells is about 1 GB,
+# thirty times a 100,000-claim export, and a bomb far below the 550 GB that aborted the app.
+MAX_CELLS = 30_000_000
+MAX_COLUMN = 16_384  # XFD, Excel's last column
+_CELL_REF = re.compile(rb"""\sr\s*=\s*["']([A-Z]{1,4})([0-9]{1,9})["']""")
 
 
 class WorkbookError(CuratorError):
@@ -78,10 +92,101 @@ def check_zip(path: Path) -> None:
 
 def read_sheet(path: str | os.PathLike, preferred: str = "Claims") -> SheetTable:
     """The `preferred` sheet (any case), else the first; header is its first non-empty row."""
+    path = Path(path)
+    sandbox.check_regular_file(path, error=WorkbookError)
+    check_zip(path)
+    return sandbox.run(_read_sheet, path, preferred, name=path.name, error=WorkbookError)
+
+
+def precheck_parts(path: Path) -> None:
+    """Refuse the shapes known to make calamine allocate without bound, reading the XML in chunks."""
+    with zipfile.ZipFile(path) as archive:
+        members = archive.infolist()
+        total = sum(m.file_size for m in members)
+        for m in members:
+            lower = m.filename.lower()
+            try:
+                if lower.endswith("sharedstrings.xml"):
+                    _check_shared_strings(path.name, archive, m, total)
+                elif lower.startswith("xl/worksheets/") and lower.endswith(".xml"):
+                    _check_cell_box(path.name, archive, m)
+            # zipfile's words for a lying size (Bad CRC-32), an unknown method, an encrypted part
+            except (zipfile.BadZipFile, NotImplementedError, RuntimeError, EOFError, zlib.error) as exc:
+                raise WorkbookError(
+                    f"{path.name} cannot be read as a workbook (part {m.filename} does not unpack to what the file "
+                    f"declares ({str(exc)[:100]}): it is damaged or built to exhaust memory)"
+                ) from None
+
+
+def _check_shared_strings(name: str, archive: zipfile.ZipFile, member: zipfile.ZipInfo, total: int) -> None:
+    import xml.parsers.expat
+
+    found: dict[str, str] = {}
+
+    class Stop(Exception):
+        pass
+
+    def start(tag, attrs):
+        found.update(attrs)
+        raise Stop
+
+    def refuse(*_):
+        raise WorkbookError(
+            f"{name} cannot be read as a workbook (it declares XML entities, which no spreadsheet program writes)"
+        )
+
+    parser = xml.parsers.expat.ParserCreate()
+    parser.StartElementHandler = start
+    parser.StartDoctypeDeclHandler = refuse  # no DTD, so no entity is ever defined, let alone expanded
+    with archive.open(member) as part:
+        try:
+            while chunk := part.read(4096):
+                parser.Parse(chunk, False)
+                if part.tell() > 1 << 20:  # the root element comes first; a megabyte of preamble is not XML from Excel
+                    break
+        except Stop:
+            pass
+        except xml.parsers.expat.ExpatError as exc:
+            raise WorkbookError(f"{name}: part {member.filename} is damaged ({exc}); save it again as .xlsx") from None
+    # Every shared string takes at least a few bytes of XML, every use of one a cell in some sheet.
+    for attr, most in (("uniqueCount", member.file_size // 4), ("count", total // 4)):
+        declared = found.get(attr, "0").strip()
+        if not declared.isdigit() or int(declared) > most + 1000:
+            raise WorkbookError(
+                f"{name}: part {member.filename} declares {declared[:20]} shared strings in "
+                f"{member.file_size:,} bytes; that is damaged or built to exhaust memory, not a spreadsheet"
+            )
+
+
+def _check_cell_box(name: str, archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> None:
+    top, bottom, left, right = None, 0, None, 0
+    tail = b""
+    with archive.open(member) as part:  # bounded by the declared size, which check_zip bounded
+        while chunk := part.read(1 << 20):
+            data = tail + chunk
+            for letters, digits in _CELL_REF.findall(data):
+                column = 0
+                for ch in letters:
+                    column = column * 26 + ch - 64
+                row = int(digits)
+                top, bottom = row if top is None else min(top, row), max(bottom, row)
+                left, right = column if left is None else min(left, column), max(right, column)
+            tail = data[-64:]  # a reference cut by the chunk boundary is found whole next time
+    if top is None or left is None:
+        return
+    cells = (bottom - top + 1) * (right - left + 1)
+    if right > MAX_COLUMN or bottom > MAX_ROWS or cells > MAX_CELLS:
+        raise WorkbookError(
+            f"{name}: part {member.filename} places cells as far apart as row {bottom:,}, column {right:,} "
+            f"({cells:,} cells to hold); that is damaged or built to exhaust memory, not a claims sheet"
+        )
+
+
+def _read_sheet(path: Path, preferred: str) -> SheetTable:
+    """read_sheet's parsing, run only inside the sandbox's worker."""
     from python_calamine import CalamineError, CalamineWorkbook
 
-    path = Path(path)
-    check_zip(path)
+    precheck_parts(path)
     try:
         workbook = CalamineWorkbook.from_path(str(path))
         names = workbook.sheet_names
