@@ -270,7 +270,8 @@ def memory(records, titles, codebook) -> None:
     import gc
     import tracemalloc
 
-    from curator.core.claim_rows import RowIndex, ShownOrder, build_rows
+    from curator.core.claim_index import RowIndex, ShownOrder
+    from curator.core.claim_rows import build_rows
 
     gc.collect()
     tracemalloc.start()

@@ -7,6 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from curator.core import claim_index as ci
 from curator.core import claim_rows as cr
 from curator.core.anchoring import Anchor
 from curator.core.claim_rows import ClaimFilter, build_rows, filter_rows, sort_rows
@@ -219,7 +220,7 @@ def check_index(index, rows, rng):
     assert index.reading_rows() == rows and len(index) == len(rows)
     for column in (-1, cr.ID, cr.DOCUMENT, cr.QUOTE, cr.STATEMENT, cr.STATUS, cr.REVIEWER, cr.TERMS):
         for descending in (False, True):
-            order = cr.ShownOrder(index, column, descending)
+            order = ci.ShownOrder(index, column, descending)
             expected = sort_rows(rows, column, descending and column >= 0)
             assert order.rows == expected
             for flt in filters(rng):
@@ -232,7 +233,7 @@ def test_the_index_filters_and_sorts_as_brute_force_also_after_upserts_and_remov
     rng = random.Random(seed)
     build = cr.RowBuilder(codebook)
     rows = [build(random_record(rng, i)) for i in range(1, size + 1)]
-    index = cr.RowIndex(sorted(rows, key=cr.reading_key))
+    index = ci.RowIndex(sorted(rows, key=cr.reading_key))
     check_index(index, rows, rng)
     by_id = {r.id: r for r in rows}
     for _ in range(rng.randint(1, 12)):
@@ -250,8 +251,8 @@ def test_a_shown_order_keeps_its_place_through_changes(codebook):
     rng = random.Random(3)
     build = cr.RowBuilder(codebook)
     rows = sorted((build(random_record(rng, i)) for i in range(1, 200)), key=cr.reading_key)
-    index = cr.RowIndex(rows)
-    order = cr.ShownOrder(index, cr.QUOTE, descending=True)
+    index = ci.RowIndex(rows)
+    order = ci.ShownOrder(index, cr.QUOTE, descending=True)
     for claim_id in (5, 50, 150, 250):
         old = index.get(claim_id)
         if old is not None:
@@ -259,7 +260,7 @@ def test_a_shown_order_keeps_its_place_through_changes(codebook):
             index.remove(old)
         new = build(random_record(rng, claim_id))
         order.place(new, index.add(new))
-    fresh = cr.ShownOrder(index, cr.QUOTE, descending=True)
+    fresh = ci.ShownOrder(index, cr.QUOTE, descending=True)
     assert order.rows == fresh.rows and list(order.slots) == list(fresh.slots)
     flt = ClaimFilter(text="mi", status="draft")
     assert order.select(index.match(flt), index.size) == fresh.select(index.match(flt), index.size)
@@ -268,13 +269,13 @@ def test_a_shown_order_keeps_its_place_through_changes(codebook):
 @given(st.lists(st.booleans(), max_size=300))
 def test_pack_and_lanes_are_inverse(bits):
     slot_lanes = bytes(bits)
-    packed = cr.pack(slot_lanes)
+    packed = ci.pack(slot_lanes)
     assert packed == sum(1 << i for i, b in enumerate(bits) if b)
-    assert cr.lanes(packed, len(bits))[: len(bits)] == slot_lanes
+    assert ci.lanes(packed, len(bits))[: len(bits)] == slot_lanes
 
 
 def test_common_and_rare_keys_both_answer_and_forget(codebook):
-    postings = cr.Postings()
+    postings = ci.Postings()
     postings.fill({"common": list(range(0, 200, 2)), "rare": [3, 7]}, 200)
     assert type(postings["common"]) is int and type(postings["rare"]) is not int
     postings.add("rare", 9, 200)

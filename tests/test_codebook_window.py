@@ -33,6 +33,9 @@ def test_codebook_changes_reach_the_form_and_undo_from_the_window(qtbot, window,
     assert dialog.run(RenameChoice(session, "claim_type", "association", "Correlation"))
     assert window.form.widgets["claim_type"].currentText() == "Correlation"  # the claim's own value, renamed
     assert window.form.widgets["claim_type"].currentData() == "association"
+    type_column = window.claims.columns.index(4)  # the Type column
+    assert window.claims.data(window.claims.index(0, type_column)) == "Correlation"  # the table follows
+    assert window.claim_panel.type_combo.findText("Correlation") > 0
 
     qtbot.keyClick(window.reader, Qt.Key.Key_Z, CTRL)  # undo in the window, not in the dialog
     assert window.form.widgets["claim_type"].currentText() == "Association"

@@ -314,7 +314,9 @@ def test_status_bar_counts_and_reading_status(qtbot, window, session):
     assert "5 documents · 1 claim · 1 in this document · Test Reviewer" in window.status_counts.text()
     window.actions["status_done"].trigger()
     assert session.documents.get(doc_id).reading_status == "done"
-    assert window.documents.data(window.documents.index(window.documents.row_of(doc_id), 1)) == "Done"
+    assert window.documents.data(window.documents.index(window.documents.row_of(doc_id), 1)) == "●"  # done
+    tip = window.documents.data(window.documents.index(window.documents.row_of(doc_id), 0), Qt.ItemDataRole.ToolTipRole)
+    assert "Done · 1 claim" in tip
 
 
 def test_layout_and_last_document_are_remembered(qtbot, window, session, settings, interaction):

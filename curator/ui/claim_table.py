@@ -86,11 +86,8 @@ class ClaimTablePanel(QWidget):
         self.filter_edit.setMinimumWidth(80)
         self.filter_edit.setToolTip("Show claims whose quote, statement, terms or document hold every word typed")
         self.status_combo = _combo("statusFilter", "Any status", "Show claims with this status")
-        for choice in codebook.field("status").choices:
-            self.status_combo.addItem(choice.label, choice.key)
         self.type_combo = _combo("typeFilter", "Any type", "Show claims of this type")
-        for choice in codebook.field("claim_type").choices:
-            self.type_combo.addItem(choice.label, choice.key)
+        self._fill_choice_filters(codebook)
         self.reviewer_combo = _combo("reviewerFilter", "Any reviewer", "Show claims made by this reviewer")
         self.term_combo = _combo("termFilter", "Any term", "Show claims tagged with this term")
         self.count_label = QLabel()
@@ -129,10 +126,7 @@ class ClaimTablePanel(QWidget):
 
         self.status_actions: dict[str, QAction] = {}
         self.status_menu = QMenu("Set status", self)
-        for choice in codebook.field("status").choices:
-            action = self.status_menu.addAction(choice.label)
-            action.triggered.connect(lambda _=False, key=choice.key: self._request_status(key))
-            self.status_actions[choice.key] = action
+        self._fill_status_menu(codebook)
         self.delete_action = QAction("Delete selected claims", self)
         self.delete_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Delete))  # shown in the menu
         self.delete_action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
@@ -229,6 +223,25 @@ class ClaimTablePanel(QWidget):
         claim_id = self.model.data(index, Qt.ItemDataRole.UserRole)
         if claim_id is not None:
             self.claimActivated.emit(claim_id)
+
+    def _fill_choice_filters(self, codebook: Codebook) -> None:
+        # retired choices stay in the filters: claims may still hold them
+        _refill(self.status_combo, [(c.label, c.key) for c in codebook.field("status").choices])
+        _refill(self.type_combo, [(c.label, c.key) for c in codebook.field("claim_type").choices])
+
+    def _fill_status_menu(self, codebook: Codebook) -> None:
+        self.status_menu.clear()
+        self.status_actions.clear()
+        for choice in codebook.field("status").active_choices:
+            action = self.status_menu.addAction(choice.label)
+            action.triggered.connect(lambda _=False, key=choice.key: self._request_status(key))
+            self.status_actions[choice.key] = action
+
+    def set_codebook(self, codebook: Codebook) -> None:
+        """Choices renamed, added or retired: filters, the status menu and the rows' labels follow."""
+        self._fill_choice_filters(codebook)
+        self._fill_status_menu(codebook)
+        self.model.set_codebook(codebook)
 
     def set_editable(self, editable: bool) -> None:
         """A read-only project still filters and sorts; it offers no status change or delete."""

@@ -321,12 +321,16 @@ class MainWindow(QMainWindow):
     # -- changes ------------------------------------------------------------------------------
     def apply_changes(self, changes: Changes) -> None:
         """Refresh only what an operation changed (Anki's operation_did_execute)."""
-        if getattr(changes, "codebook", False):
-            self.form.set_codebook(self.session.codebook)
+        if changes.codebook:
+            codebook = self.session.codebook
+            self.form.set_codebook(codebook)
             self.editor.type_keys = self.editor._type_keys()
+            self.claim_panel.set_codebook(codebook)
+            self.all_claims.panel.set_codebook(codebook)
+            self.navigator.codebook = codebook
         if changes.vocabulary:
             self.editor.refresh_vocabulary()
-        if (changes.vocabulary or getattr(changes, "codebook", False)) and self.codebook_dialog is not None:
+        if (changes.vocabulary or changes.codebook) and self.codebook_dialog is not None:
             self.codebook_dialog.refresh()
         if changes.documents:
             self.documents.update_rows(self.session.documents.summaries(set(changes.documents)))

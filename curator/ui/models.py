@@ -6,9 +6,11 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
 from PySide6.QtGui import QColor
 
 from curator.core import claim_rows as cr
-from curator.core.claim_rows import ClaimFilter, ClaimRow, RowBuilder, RowIndex, ShownOrder
+from curator.core.claim_index import EXACT_REVIEWER, RowIndex, ShownOrder
+from curator.core.claim_rows import ClaimFilter, ClaimRow, RowBuilder
 from curator.core.codebook import Codebook
 from curator.core.records import READING_STATUSES, ClaimRecord, DocumentSummary
+from curator.ui.plain import tooltip
 from curator.ui.reader import type_colour
 
 NO_PARENT = QModelIndex()
@@ -44,8 +46,11 @@ class PlainRowsModel(QAbstractTableModel):
         raise NotImplementedError
 
 
+STATUS_MARKS = {"unread": "○", "in_progress": "◐", "done": "●"}
+
+
 class DocumentListModel(PlainRowsModel):
-    HEADERS = ("Title", "Status", "Claims")
+    HEADERS = ("Title", "Read", "Claims")
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -72,9 +77,11 @@ class DocumentListModel(PlainRowsModel):
 
     def cell(self, row, column: int, role):
         if role == Qt.ItemDataRole.DisplayRole:
-            return (row.title, READING_STATUSES.get(row.reading_status, row.reading_status), row.claim_count)[column]
-        if role == Qt.ItemDataRole.ToolTipRole and column == 0:
-            return row.title
+            # the status as a mark, so the title keeps the width of a narrow list (words, in the tooltip)
+            return (row.title, STATUS_MARKS.get(row.reading_status, "?"), row.claim_count)[column]
+        if role == Qt.ItemDataRole.ToolTipRole:
+            status = READING_STATUSES.get(row.reading_status, row.reading_status)
+            return tooltip(f"{row.title}\n{status} · {row.claim_count} claim{'s' if row.claim_count != 1 else ''}")
         if role == Qt.ItemDataRole.TextAlignmentRole and column == 2:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.UserRole:
@@ -165,7 +172,7 @@ class ClaimTableModel(PlainRowsModel):
         return self.columns.index(self._sort_column) if self._sort_column >= 0 else -1
 
     def reviewer_names(self) -> list[str]:
-        return sorted((name for name in self._index.exact[cr.EXACT_REVIEWER] if name), key=str.casefold)
+        return sorted((name for name in self._index.exact[EXACT_REVIEWER] if name), key=str.casefold)
 
     def term_labels(self) -> list[str]:
         labels = {t.label for r in self._index.rows if r is not None for t in r.record.terms}
@@ -194,11 +201,17 @@ class ClaimTableModel(PlainRowsModel):
             if role == _FOREGROUND:
                 return QColor("#9a3412")
             if role == _TOOLTIP:
-                return ORPHANED_TIP + row.record.anchor.exact
+                return tooltip(ORPHANED_TIP + row.record.anchor.exact)
         if role == _TOOLTIP and column in self._tip_columns:
             logical = self.columns[column]
-            return (row.record.anchor.exact if logical == cr.QUOTE else row.values[logical]) or None
+            return tooltip(row.record.anchor.exact if logical == cr.QUOTE else row.values[logical])
         return None
+
+    def set_codebook(self, codebook: Codebook) -> None:
+        """Choices renamed, added or retired: every row's labels are made again (filter and sort stay)."""
+        self.codebook = codebook
+        self._build = RowBuilder(codebook)
+        self.set_records(self.all_records())
 
     def sort(self, column: int, order=Qt.SortOrder.AscendingOrder) -> None:
         """Sort by a view column (QTableView's header calls this); a column < 0 restores reading order."""
