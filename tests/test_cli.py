@@ -146,3 +146,24 @@ def test_backup_restore_and_check_from_the_command_line(tmp_path, capsys):
     assert main(["--db", str(db), "backups"]) == 0
     listing = capsys.readouterr().out
     assert "before-restore" in listing and "on-open" in listing
+
+
+def test_the_readme_way_to_run_the_command_works(tmp_path):
+    """README: after the set-up commands the command is .venv/bin/curator, next to the interpreter."""
+    import re
+    from pathlib import Path
+
+    readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+    assert re.search(r"^\.venv/bin/curator export claims\.xlsx$", readme, re.MULTILINE)
+    script = Path(sys.executable).parent / ("curator.exe" if sys.platform == "win32" else "curator")
+    out = tmp_path / "claims.xlsx"
+    result = subprocess.run(
+        [str(script), "--db", str(tmp_path / "p.sqlite3"), "export", str(out)],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+        cwd=tmp_path,
+    )
+    assert result.returncode == 0, result.stderr
+    assert out.exists()
