@@ -211,3 +211,21 @@ def test_a_folder_imports_every_supported_file_and_reports_the_rest(tmp_path, ca
     assert {"Alpha study", "Beta", "Fibre and fatigue in MS", "Caf\u00e9 workers"} <= set(titles)
     assert titles["Caf\u00e9 workers"].encoding == "iso8859-1"
     session.close()
+
+
+def test_positions_count_each_line_ending_of_the_file_as_one_character(tmp_path):
+    """Mixed CR, CRLF and LF: the stored text is the file with every line ending made one LF,
+    which is exactly what the README promises (it used to promise file positions)."""
+    import re
+
+    raw = "one\r\ntwo\rthree\nfour\r\n\r\nfive \u00e9\r\r\nsix"
+    path = tmp_path / "mixed.txt"
+    path.write_bytes(raw.encode("utf-8"))
+    doc = read_document(path)
+    assert doc.text == re.sub("\r\n?", "\n", raw) == "one\ntwo\nthree\nfour\n\nfive \u00e9\n\nsix"
+    for word in ("two", "three", "four", "five", "six"):
+        at = raw.index(word)
+        assert doc.text.index(word) == at - raw[:at].count("\r\n")
+    readme = " ".join((Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8").split())
+    assert "every line ending — CR LF, CR or LF — is stored as one LF" in readme
+    assert "so a quote's position is also its position in the file" not in readme
