@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+import peewee
+
 from curator.core import backups, wal
 from curator.core.db import is_sqlite
-from curator.core.models import Claim, ClaimTerm, Document, DocumentVersion, FormDraft, Term
+from curator.core.errors import CuratorError
+from curator.core.models import ALL_MODELS, Claim, ClaimTerm, Document, DocumentVersion, FormDraft, Term
 
 if TYPE_CHECKING:
     from curator.core.session import Session
@@ -53,8 +57,97 @@ def _journal_problems(session: Session) -> list[str]:
     return problems
 
 
+class UnreadableTextError(CuratorError):
+    """Rows hold bytes that are not UTF-8 text (written by another program); the message names them."""
+
+
+def _text_columns(model: type[peewee.Model]) -> list[str]:
+    return [
+        f.column_name
+        for f in model._meta.sorted_fields
+        if isinstance(f, (peewee.CharField, peewee.TextField)) and not isinstance(f, peewee.ForeignKeyField)
+    ]
+
+
+def invalid_text(db: peewee.Database, tables: set[str] | None = None) -> list[tuple[str, object, str, str]]:
+    """(table, row id, column, what is wrong) for every text value that is not valid UTF-8 text.
+
+    SQLite takes whatever bytes another program binds as TEXT; Python then fails on reading the row,
+    so the values are read as bytes (CAST … AS BLOB) and decoded here. PostgreSQL refuses invalid
+    UTF-8 itself, so only SQLite is looked at."""
+    if not is_sqlite(db):
+        return []
+    found = []
+    for model in ALL_MODELS:
+        table = model._meta.table_name
+        columns = _text_columns(model)
+        if (tables is not None and table not in tables) or not columns:
+            continue
+        key = model._meta.primary_key.column_name
+        selected = ", ".join(f'CAST("{c}" AS BLOB), typeof("{c}")' for c in columns)
+        cursor = db.execute_sql(f'SELECT CAST("{key}" AS BLOB), {selected} FROM "{table}"')
+        for row in cursor:
+            row_id = bytes(row[0]).decode("utf-8", "replace") if row[0] is not None else None
+            for i, column in enumerate(columns):
+                raw, kind = row[1 + 2 * i], row[2 + 2 * i]
+                if raw is None:
+                    continue
+                try:
+                    bytes(raw).decode("utf-8")
+                except UnicodeDecodeError as exc:
+                    found.append((table, row_id, column, f"is not valid UTF-8 (byte {exc.start + 1} of {len(raw)})"))
+                    continue
+                if kind == "blob":
+                    found.append((table, row_id, column, "holds binary data where text belongs"))
+    return found
+
+
+def unreadable_claims_error(db: peewee.Database) -> UnreadableTextError | None:
+    """The error to show when claims cannot be read because of bytes another program wrote."""
+    bad = invalid_text(db, {"claim", "claim_term", "reviewer"})
+    if not bad:
+        return None
+    table, row_id, column, what = bad[0]
+    where = {"claim": "claim", "claim_term": "claim term", "reviewer": "reviewer"}[table]
+    more = f" ({len(bad) - 1} more value(s) too)" if len(bad) > 1 else ""
+    return UnreadableTextError(
+        f"{where} {row_id}, field {column}: the stored text {what}, so Curator cannot read it{more}; another "
+        "program wrote it. Run `curator check` to list every such value, then fix them there or restore a backup"
+    )
+
+
+@contextmanager
+def _tolerant_text(db: peewee.Database):
+    """Read text that is not UTF-8 with replacement characters, so the later checks still run."""
+    connection = db.connection()
+    before = connection.text_factory
+    connection.text_factory = lambda raw: raw.decode("utf-8", "replace")
+    try:
+        yield
+    finally:
+        connection.text_factory = before
+
+
 def check_project(session: Session) -> CheckReport:
     report = CheckReport()
+    db = session.database
+    if is_sqlite(db):
+        report.checked.append("text encoding")
+        bad = invalid_text(db)
+        report.problems += _listed(
+            "text", [f"{table} row {row_id}, column {column}: {what}" for table, row_id, column, what in bad]
+        )
+        if bad:
+            with _tolerant_text(db):
+                _check_rows(session, report)
+            return report
+    else:
+        report.checked.append("text encoding (enforced by the server)")
+    _check_rows(session, report)
+    return report
+
+
+def _check_rows(session: Session, report: CheckReport) -> None:
     db = session.database
     if is_sqlite(db):
         report.checked.append("integrity")
@@ -128,4 +221,3 @@ def check_project(session: Session) -> CheckReport:
         report.notes.append(
             f"drafts: {drafts} unsaved claim form(s) waiting to be recovered when their reviewer opens Curator"
         )
-    return report

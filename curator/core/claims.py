@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import math
+import re
+import sqlite3
 from typing import TYPE_CHECKING, Any
 
 import peewee
@@ -102,6 +104,25 @@ def _gather(*checks) -> list:
     return results
 
 
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def unstorable_text(text: str) -> str | None:
+    """Why no database can store `text` (a NUL, or half of a character), or None.
+
+    PostgreSQL refuses NUL in text and SQLite cuts text at it in places; a lone surrogate (from a
+    broken paste or file name) has no UTF-8 form, so the driver would fail with a raw encoding error."""
+    if "\x00" in text:
+        return "holds a NUL character, which cannot be stored; delete it"
+    m = _LONE_SURROGATE.search(text)
+    if m:
+        return (
+            f"holds half of a character (a lone surrogate, U+{ord(m.group()):04X}) at position {m.start() + 1}, "
+            "which cannot be stored; retype that character"
+        )
+    return None
+
+
 def format_terms(terms: tuple[TermRef, ...]) -> str:
     return "; ".join(f"{t.role}: {t.label}" + (f" ({t.identifier})" if t.identifier else "") for t in terms)
 
@@ -146,17 +167,29 @@ class ClaimService:
         )
         if where is not None:
             query = query.where(where)
-        claims = list(query.dicts())
-        if not claims:
-            return []
-        ids = [c["id"] for c in claims]
-        terms: dict[int, list[TermRef]] = {i: [] for i in ids}
-        term_query = ClaimTerm.select().order_by(ClaimTerm.claim, ClaimTerm.position, ClaimTerm.id)
-        if where is not None:  # a subquery, not thousands of bound ids
-            term_query = term_query.where(ClaimTerm.claim.in_(Claim.select(Claim.id).where(where)))
-        for row in term_query.dicts():
-            if row["claim"] in terms:
-                terms[row["claim"]].append(TermRef(row["role"], row["label"], row["identifier"], row["term"]))
+        try:
+            claims = list(query.dicts())
+            if not claims:
+                return []
+            ids = [c["id"] for c in claims]
+            terms: dict[int, list[TermRef]] = {i: [] for i in ids}
+            term_query = ClaimTerm.select().order_by(ClaimTerm.claim, ClaimTerm.position, ClaimTerm.id)
+            if where is not None:  # a subquery, not thousands of bound ids
+                term_query = term_query.where(ClaimTerm.claim.in_(Claim.select(Claim.id).where(where)))
+            for row in term_query.dicts():
+                if row["claim"] in terms:
+                    terms[row["claim"]].append(TermRef(row["role"], row["label"], row["identifier"], row["term"]))
+        except (peewee.OperationalError, sqlite3.OperationalError) as exc:  # a fetch raises the driver's own
+            # SQLite's "Could not decode to UTF-8 column …" names the column but not the row: say which
+            # claim and field hold bytes another program wrote, in one sentence, instead.
+            if "decode" not in str(exc):
+                raise
+            from curator.core.checks import unreadable_claims_error  # checks reads claims: import late
+
+            error = unreadable_claims_error(self.session.database)
+            if error is None:
+                raise
+            raise error from None
         return [
             ClaimRecord(
                 id=c["id"],
@@ -186,6 +219,11 @@ class ClaimService:
         problems: list[tuple[str, str]] = []
         for f in codebook.value_fields:
             value = values.get(f.key)
+            why = unstorable_text(value) if isinstance(value, str) else None
+            if why:  # before anything quotes the value: a message holding a lone surrogate cannot be printed
+                problems.append((f.key, f"{f.label}: {why}"))
+                cleaned[f.key] = "" if f.kind in ("text", "longtext", "choice") else None
+                continue
             if f.kind in ("text", "longtext"):
                 # one newline convention, fixed once on the way in: spreadsheets turn CRLF into LF
                 text = str(value or "").replace("\r\n", "\n").replace("\r", "\n")
@@ -216,6 +254,10 @@ class ClaimService:
         roles = {r.key: r.label for r in self.session.codebook.roles}
         cleaned, seen, problems = [], set(), []
         for ref in terms:
+            why = unstorable_text(ref.label) or unstorable_text(ref.identifier) or unstorable_text(ref.role)
+            if why:
+                problems.append((ref.role, f"{roles.get(ref.role, 'Term')}: a term {why}"))
+                continue
             if ref.role not in roles:
                 problems.append((ref.role, f"term '{ref.label}': unknown role '{ref.role}'"))
                 continue

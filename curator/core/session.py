@@ -8,7 +8,7 @@ import peewee
 
 from curator.core import backups, storage, wal
 from curator.core import db as dbmod
-from curator.core.claims import ClaimService
+from curator.core.claims import ClaimService, unstorable_text
 from curator.core.codebook import Codebook, load_codebook, with_project_choices
 from curator.core.codebook_edit import CodebookEditor, project_choice_rows, sync_choices
 from curator.core.documents import DocumentService
@@ -89,6 +89,9 @@ class Session:
         name = " ".join(name.split())
         if not name:
             raise ValidationError("Reviewer: enter your name")
+        why = unstorable_text(name) or unstorable_text(initials)
+        if why:
+            raise ValidationError(f"Reviewer: the name {why}")
         initials = initials.strip() or "".join(part[0] for part in name.split()[:3]).upper()
         if self.read_only is not None:  # look up, never create
             row = Reviewer.get_or_none(Reviewer.name == name)

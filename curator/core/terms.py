@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 import peewee
 
 from curator.core import changelog
+from curator.core.claims import unstorable_text
 from curator.core.codebook import Codebook
 from curator.core.db import write_transaction
 from curator.core.errors import NotFoundError, ValidationError
@@ -136,6 +137,12 @@ class TermService:
         label = label.strip()
         if not label:
             raise ValidationError("a new term needs a label")
+        for what, text in (("label", label), ("identifier", identifier), ("description", description)) + tuple(
+            ("synonym", s) for s in synonyms
+        ):
+            why = unstorable_text(text)
+            if why:
+                raise ValidationError(f"New term: its {what} {why}")
         identifier = normalize_identifier(identifier)
         vocabulary = Vocabulary.get_or_none(Vocabulary.key == vocabulary_key)
         if vocabulary is None:

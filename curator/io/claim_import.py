@@ -15,6 +15,7 @@ from typing import Any
 
 from curator.core.anchoring import AnchorError, make_anchor
 from curator.core.bulk_claims import no_cyclic_gc
+from curator.core.claims import unstorable_text
 from curator.core.commands import ImportClaims
 from curator.core.errors import CuratorError
 from curator.core.quote_search import FoldedText, same_quote
@@ -216,6 +217,11 @@ class Planner:
                     header,
                     f"{len(value):,} characters, more than a spreadsheet cell holds ({CELL_LIMIT:,}); this file was not written by a spreadsheet program",
                 )
+            # python-calamine has already decoded OOXML escapes (_x000C_ is a form feed again; see
+            # curator/io/ooxml_text.py), so a cell may now hold what no database stores: _x0000_ is NUL.
+            why = unstorable_text(value) if isinstance(value, str) else None
+            if why:
+                self.problem(row, header, why)
         if len(self.plan_.problems) > errors_before:
             return
         claim_id = self._claim_id(row, cells)
@@ -365,7 +371,9 @@ class Planner:
     def _is_cut_of(cell: str, full: str) -> bool:
         """The cell is this export's cut of a text too long for Excel."""
         mark = _CUT.search(cell) if _CUT_HINT in cell else None
-        return bool(mark) and full.startswith(cell[: mark.start()]) and len(full) > CELL_LIMIT - 60
+        # No length test: the cut is made on the escaped text, so a text full of control characters is
+        # cut well before 32,767 characters of its own.
+        return bool(mark) and len(full) > mark.start() and full.startswith(cell[: mark.start()])
 
     def _values(self, row: int, cells, old: ClaimRecord | None) -> dict[str, Any] | None:
         values = dict(old.values) if old else {}

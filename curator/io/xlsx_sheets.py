@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import errno
 import os
-import re
 import tempfile
 from collections.abc import Callable, Iterable
 from contextlib import contextmanager
@@ -18,12 +17,10 @@ from pathlib import Path
 from typing import Any
 
 from curator.core.errors import CuratorError
+from curator.io import ooxml_text
 
 EXCEL_CELL_LIMIT = 32_767
 CUT_MARK = " […cut: {total:,} characters in Curator]"
-# Characters outside XML 1.0's Char production: openpyxl refuses some and writes others into a file
-# that no longer opens (U+FFFE, U+FFFF, lone surrogates).
-_ILLEGAL_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 LINE_HEIGHT_POINTS = 15
 MAX_ROW_POINTS = 409  # Excel's limit
 HEADER_FILL = "2F5D7C"
@@ -51,24 +48,33 @@ class ExportReport:
 
 
 def cut_text(text: str) -> str:
-    """Text over Excel's cell limit, cut with a visible mark that says so (and the importer knows)."""
+    """Text over Excel's cell limit, cut with a visible mark that says so (and the importer knows).
+
+    The limit applies to the cell as written, escapes included, so the cut is made on the escaped
+    text and never inside an escape."""
     mark = CUT_MARK.format(total=len(text))
-    return text[: EXCEL_CELL_LIMIT - len(mark)] + mark
+    return ooxml_text.escape(text[: ooxml_text.fitting_prefix(text, EXCEL_CELL_LIMIT - len(mark))])[0] + mark
 
 
 def safe_text(text: str, where: str, report: ExportReport) -> str:
-    if len(text) <= EXCEL_CELL_LIMIT and not _ILLEGAL_XML.search(text):
+    """`text` as a cell can hold it: characters XML cannot carry written as OOXML escapes (`_x000C_`,
+    which spreadsheet programs and the importer read back as the character), long text cut visibly."""
+    if len(text) <= EXCEL_CELL_LIMIT and not ooxml_text.needs_escape(text):
         return text
-    cleaned, replaced = _ILLEGAL_XML.subn("\ufffd", text)
+    escaped, replaced = ooxml_text.escape(text)
     if replaced:
-        report.repaired.append(f"{where}: {replaced} character(s) not allowed in Excel replaced with �")
-    if len(cleaned) > EXCEL_CELL_LIMIT:
-        report.truncated.append(
-            f"{where}: {len(cleaned):,} characters, more than an Excel cell holds; the cell shows the first "
-            f"{EXCEL_CELL_LIMIT - len(CUT_MARK.format(total=len(cleaned))):,} and says it was cut (the CSV and JSON-LD exports hold all of it)"
+        report.repaired.append(
+            f"{where}: {replaced} character(s) no workbook can hold (U+FFFE, U+FFFF or half of a character) "
+            "replaced with \ufffd; the CSV and JSON-LD exports keep them"
         )
-        cleaned = cut_text(cleaned)
-    return cleaned
+    if len(escaped) <= EXCEL_CELL_LIMIT:
+        return escaped
+    shown = ooxml_text.fitting_prefix(text, EXCEL_CELL_LIMIT - len(CUT_MARK.format(total=len(text))))
+    report.truncated.append(
+        f"{where}: {len(text):,} characters, more than an Excel cell holds; the cell shows the first "
+        f"{shown:,} and says it was cut (the CSV and JSON-LD exports hold all of it)"
+    )
+    return cut_text(text)
 
 
 def error_codes() -> frozenset[str]:
