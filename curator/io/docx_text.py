@@ -100,7 +100,9 @@ def _members(archive: zipfile.ZipFile, label: str) -> dict[str, zipfile.ZipInfo]
                 )
             found[key] = info
     if DOCUMENT not in found:
-        raise ValidationError(f"{label}: a zip file but not a Word document (no {DOCUMENT})")
+        raise ValidationError(
+            f"{label}: a zip file but not a Word document (no {DOCUMENT}); in Word use Save As → Word Document (.docx)"
+        )
     declared = sum(info.file_size for info in found.values())
     if declared > MAX_UNPACKED:
         raise ValidationError(
@@ -227,7 +229,8 @@ def _events(fh: BinaryIO, info: zipfile.ZipInfo, label: str, budget: _Budget, ta
     except etree.XMLSyntaxError as exc:
         if "depth" in str(exc).lower():
             raise _too_deep(label, name) from None
-        raise _damaged(label, name, f"is not well-formed XML: {' '.join(str(exc).split())[:120]}") from None
+        why = " ".join((getattr(exc, "msg", None) or str(exc)).split())[:120]  # one line, however hostile
+        raise _damaged(label, name, f"is not well-formed XML: {why}") from None
 
 
 def _no_dtd(el: etree._Element, label: str) -> None:
