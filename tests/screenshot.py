@@ -117,7 +117,7 @@ def main(out: str, top: bool = False, dark: bool = False, size=(1500, 920), sear
         if search:
             window.search_panel.open_panel()
             window.search_panel.query.setText(search)
-            window.search_panel.run()
+            window.search_panel.run(blocking=True)
         if top:
             window.select_claim(ids[[q for q, _, _ in CLAIMS].index(KEY_FINDING)])  # under their headings
         else:

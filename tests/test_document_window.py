@@ -127,8 +127,9 @@ def test_search_all_documents_and_jump_to_the_passage(qtbot, window, session):
     panel = window.search_panel
     assert panel.isVisible()
     qtbot.keyClicks(panel.query, "Akkermansia muciniphila")
-    qtbot.keyClick(panel.query, Qt.Key.Key_Return)
-    assert panel.results.count() >= 1 and "result" in panel.count.text()
+    qtbot.keyClick(panel.query, Qt.Key.Key_Return)  # searched in a worker thread: the window does not wait
+    qtbot.waitUntil(lambda: not panel.is_searching() and panel.results.count() >= 1, timeout=10000)
+    assert "result" in panel.count.text()
     qtbot.keyClick(panel.results, Qt.Key.Key_Return)
     hit = panel.hits[0]
     assert window.document_id == hit.document_id
@@ -257,3 +258,24 @@ def test_the_hostile_html_page_displays_without_reading_a_file(qtbot, window, se
         assert "Figure 1" in window.reader.text and "document.location" not in window.reader.text
     finally:
         active[0] = False
+
+
+def test_a_running_search_is_stopped_in_the_database_by_esc(qtbot, window, session, monkeypatch):
+    from curator.core.search import SearchService
+
+    def endless(self, query, limit=100):  # a statement that would run for minutes
+        sql = "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n) SELECT count(*) FROM n"
+        self.session.database.execute_sql(sql)
+        return []
+
+    monkeypatch.setattr(SearchService, "search", endless)
+    window.actions["search_all"].trigger()
+    panel = window.search_panel
+    qtbot.keyClicks(panel.query, "anything")
+    qtbot.keyClick(panel.query, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: panel.worker is not None and panel.worker.connection is not None, timeout=5000)
+    assert panel.is_searching() and panel.count.text().startswith("Searching")
+    window.documents_dock.raise_()  # the window answers while the search runs
+    qtbot.keyClick(panel.query, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: not panel.is_searching(), timeout=5000)
+    qtbot.waitUntil(lambda: panel.count.text() == "Search stopped.", timeout=5000)

@@ -74,7 +74,7 @@ def test_the_window_shows_hostile_titles_quotes_terms_and_reasons_literally(qtbo
     window.open_document(doc_id)
     window.select_claim(claim.id)
     window.search_panel.query.setText("zero")
-    window.search_panel.run()
+    window.search_panel.run(blocking=True)
     window.banner.show_state(f"{HOSTILE} is read-only", [HOSTILE])
     window.form.show_problems((("statement", f"Statement: {HOSTILE}"),))
     assert shows_markup(window) == []

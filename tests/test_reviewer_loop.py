@@ -201,7 +201,7 @@ def test_every_problem_is_marked_at_once_and_a_decimal_comma_is_a_number(qtbot, 
     form.widgets["ci_high"].setText("2,5")
     assert form.widgets["ci_low"].property("invalid") is False  # a problem of two fields leaves both
     assert not form.problems.isVisible()
-    form.widgets["ci_high"].setText("2,5")
+    form.widgets["ci_low"].setText("0,5")  # the effect (0.85) must lie inside its interval
     qtbot.keyClick(form.widgets["ci_high"], Qt.Key.Key_S, CTRL)
     [saved] = session.claims.for_document(doc_id)
     assert (saved.values["effect_value"], saved.values["p_value"], saved.values["ci_high"]) == (0.85, 0.04, 2.5)

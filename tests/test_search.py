@@ -52,3 +52,32 @@ def test_newly_imported_documents_are_searchable(session, search, tmp_path):
     import_documents(session, [tmp_path / "new.md"])
     hits = search.search("vagus kombucha")
     assert [h.document_title for h in hits if h.kind == "document"] == ["Kombucha"]
+
+
+def test_a_huge_repeated_query_is_one_word_and_fast(session, search):
+    import time
+
+    from curator.core.search import MAX_TERMS, dropped_words, query_terms
+
+    started = time.perf_counter()
+    hits = search.search("microbiome " * 2000)
+    assert time.perf_counter() - started < 5  # was minutes: one prefix term per repetition
+    assert hits and query_terms("microbiome " * 2000) == ["microbiome"]
+    many = " ".join(f"word{i}" for i in range(600))
+    assert len(query_terms(many)) == MAX_TERMS and dropped_words(many) == 600 - MAX_TERMS
+    assert search.search(many) == []  # no recursion error, no endless scan
+
+
+def test_the_portable_scan_takes_many_words_on_postgresql(postgres_url):
+    from curator.cli import main
+    from curator.core.session import open_session
+
+    assert main(["--db", postgres_url, "migrate"]) == 0
+    pg = open_session(postgres_url)
+    try:
+        pg.use_reviewer("PG")
+        service = SearchService(pg)
+        assert not service.uses_fts()
+        assert service.search(" ".join(f"word{i}" for i in range(600))) == []  # was RecursionError
+    finally:
+        pg.close()

@@ -38,8 +38,26 @@ class SearchHit:
     snippet: str  # "…before «match» after…", one line
 
 
+MAX_TERMS = 12  # a search of more words finds nothing more worth finding, and each costs a pass
+MAX_TERM_CHARS = 64
+MAX_QUERY_CHARS = 2000  # what is read of a pasted query at all
+
+
 def query_terms(query: str) -> list[str]:
-    return [t.casefold() for t in _TOKEN.findall(query)]
+    """The distinct words searched for, in order, at most MAX_TERMS of them: "alpha " × 2,000 is one
+    word, not 2,000 (which took minutes on SQLite and overflowed the query builder on PostgreSQL)."""
+    return list(_words(query))[:MAX_TERMS]
+
+
+def dropped_words(query: str) -> int:
+    """How many distinct words of `query` the search leaves out (to say so to the reviewer)."""
+    return max(0, len(_words(query, cut=False)) - MAX_TERMS)
+
+
+def _words(query: str, cut: bool = True) -> dict[str, None]:
+    if cut and len(query) > MAX_QUERY_CHARS:  # cut between words, not inside the last one
+        query = query[:MAX_QUERY_CHARS].rsplit(None, 1)[0]
+    return dict.fromkeys(t.casefold()[:MAX_TERM_CHARS] for t in _TOKEN.findall(query))
 
 
 def _snippet(text: str, terms: list[str]) -> tuple[int, int, str]:

@@ -175,7 +175,7 @@ class MainWindow(QMainWindow):
 
         left = Qt.DockWidgetArea.LeftDockWidgetArea
         self.documents_dock = self._dock("Documents", "documentsDock", self.document_view, left)
-        self.search_panel = SearchPanel(self)
+        self.search_panel = SearchPanel(self, lambda: self.session, self.open_search_hit, self.show_error)
         self.addDockWidget(left, self.search_panel)
         self.tabifyDockWidget(self.documents_dock, self.search_panel)
         self.documents_dock.raise_()
@@ -247,6 +247,18 @@ class MainWindow(QMainWindow):
         """From the all-claims view or search: the claim's document, the claim selected in it."""
         if self.open_document(document_id):
             self.select_claim(claim_id)
+
+    def open_search_hit(self, hit) -> None:
+        """A search result chosen: its document, then its claim or the words found."""
+        if not self.open_document(hit.document_id):
+            return
+        if hit.claim_id is not None and self.claims.row_of(hit.claim_id) >= 0:
+            self.select_claim(hit.claim_id)
+        elif hit.end > hit.start:
+            self.reader.select_range(hit.start, hit.end)
+            self.reader.scroll_to(hit.start)
+            self.reader.select_range(hit.start, hit.end)
+        self.reader.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _on_document_row(self, current, previous) -> None:
         document_id = self.documents.data(current, Qt.ItemDataRole.UserRole)
@@ -431,6 +443,7 @@ class MainWindow(QMainWindow):
             event.ignore()
             return
         self.save_layout()
+        self.search_panel.shutdown()
         event.accept()
 
 
