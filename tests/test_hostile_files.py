@@ -282,3 +282,18 @@ def test_curator_import_of_such_a_folder_prints_every_refusal(tmp_path):
     assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
     assert "imported 1, already there 0, refused 1" in result.stdout
     assert "refused: caf\ufffd.txt: the file's name is not valid text" in result.stdout
+
+
+@pytest.mark.slow
+def test_a_script_without_a_main_guard_can_read_documents(tmp_path):
+    """The spawned worker must not re-run the caller's script (it did: a second import, then exit 1)."""
+    note = tmp_path / "note.md"
+    note.write_text("# Note\n\nA line.\n")
+    script = tmp_path / "script.py"
+    script.write_text(
+        f"from curator.io.document_files import read_document\nprint(read_document({str(note)!r}).title)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, str(script)], capture_output=True, text=True, timeout=60, cwd=REPO, check=False
+    )
+    assert (result.returncode, result.stdout) == (0, "Note\n"), result.stderr

@@ -28,7 +28,9 @@ import os
 import pickle
 import signal
 import stat
+import sys
 import threading
+import types
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -137,7 +139,16 @@ class _Worker:
         context = multiprocessing.get_context("spawn")
         self.conn, child = context.Pipe(duplex=True)
         self.process = context.Process(target=_serve, args=(child,), name="curator-file-reader", daemon=True)
-        self.process.start()
+        # "spawn" re-runs the parent's main script in the child unless it is a package's __main__;
+        # a script without an `if __name__ == "__main__"` guard would start a second app there. The
+        # worker needs nothing from __main__, so it is shown an empty one while it starts.
+        main = sys.modules.get("__main__")
+        sys.modules["__main__"] = types.ModuleType("__main__")
+        try:
+            self.process.start()
+        finally:
+            if main is not None:
+                sys.modules["__main__"] = main
         child.close()
 
     def call(self, fn, args: tuple, limits: Limits) -> Any:
