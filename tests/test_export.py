@@ -63,7 +63,7 @@ def test_claims_sheet_holds_every_field(session, tmp_path):
     assert (report.claims, report.documents) == (1, 5)
     wb, header, rows = read_claims(tmp_path / "out.xlsx")
     assert header[:8] == ("Claim ID", "Document", "Quote", "Statement", "Reviewer", "Status", "Created", "Updated")
-    assert header[-4:] == ("Start", "End", "Document SHA-256", "Anchor")
+    assert header[-5:] == ("Start", "End", "Document SHA-256", "Anchor", "Claim UUID")
     row = rows[0]
     assert row["Claim ID"] == record.id
     assert row["Quote"] == record.anchor.exact  # NBSP survives

@@ -25,7 +25,7 @@ import peewee
 from curator.core.anchoring import AnchorError, make_anchor
 from curator.core.db import database, is_sqlite, write_transaction
 from curator.core.errors import NotFoundError, ValidationError
-from curator.core.models import ChangeLog, Claim, ClaimTerm, Document, Term, Vocabulary, utcnow
+from curator.core.models import ChangeLog, Claim, ClaimTerm, Document, Term, Vocabulary, new_uuid, utcnow
 from curator.core.records import Changes, ClaimDraft, ClaimRecord, TermRef
 
 if TYPE_CHECKING:
@@ -200,6 +200,7 @@ def import_rows(
                     "anchor_status": "",
                     "created_at": stamp,
                     "updated_at": stamp,
+                    "uuid": new_uuid(),
                     **draft.values,
                 }
             )

@@ -13,7 +13,7 @@ from curator.core import changelog
 from curator.core.anchoring import Anchor, AnchorError, make_anchor
 from curator.core.db import write_transaction
 from curator.core.errors import NotFoundError, ValidationError
-from curator.core.models import Claim, ClaimTerm, Document, Reviewer, Term, utcnow
+from curator.core.models import Claim, ClaimTerm, Document, Reviewer, Term, new_uuid, utcnow
 from curator.core.records import Changes, ClaimDraft, ClaimRecord, TermRef
 
 if TYPE_CHECKING:
@@ -203,6 +203,7 @@ class ClaimService:
                 created_at=c["created_at"],
                 updated_at=c["updated_at"],
                 anchor_status=c["anchor_status"],
+                uuid=c["uuid"],
             )
             for c in claims
         ]
@@ -313,6 +314,7 @@ class ClaimService:
                 suffix=anchor.suffix,
                 created_at=now,
                 updated_at=now,
+                uuid=new_uuid(),
                 **values,
             )
             self._write_terms(claim.id, terms)
@@ -419,6 +421,7 @@ class ClaimService:
                 anchor_status=record.anchor_status,
                 created_at=record.created_at,
                 updated_at=record.updated_at,
+                uuid=record.uuid or new_uuid(),  # undo/redo keep the claim's identity
                 **record.values,
             ).execute()
             self._write_terms(record.id, terms)

@@ -135,12 +135,29 @@ def _v4_project_choices(db: peewee.Database) -> None:
     db.create_tables([CodebookChoice])
 
 
+def _v5_claim_uuids(db: peewee.Database) -> None:
+    """v5: every claim gets a UUID, its identity beyond this database (merging projects matches by it).
+
+    The column is added with a constant default (portable ALTER TABLE, no table rebuild), each
+    existing claim is given a random UUID from Python (SQLite has no UUID function), and only then is
+    the unique index built."""
+    import uuid
+
+    db.execute_sql('ALTER TABLE "claim" ADD COLUMN "uuid" VARCHAR(36) NOT NULL DEFAULT \'\'')
+    ids = [row[0] for row in db.execute_sql('SELECT "id" FROM "claim"').fetchall()]
+    sql = f'UPDATE "claim" SET "uuid" = {db.param} WHERE "id" = {db.param}'
+    cursor = db.cursor()
+    cursor.executemany(sql, [(str(uuid.uuid4()), claim_id) for claim_id in ids])
+    db.execute_sql('CREATE UNIQUE INDEX "claim_uuid" ON "claim" ("uuid")')
+
+
 # version -> the step that brings a database from version-1 to version. Append; never edit a step
 # that has shipped. Version 1 is the first release's schema (tests/fixtures/schema_v1.sqlite3).
 MIGRATIONS: dict[int, Callable[[peewee.Database], None]] = {
     2: _v2_drafts_and_retired_terms,
     3: _v3_documents_and_anchors,
     4: _v4_project_choices,
+    5: _v5_claim_uuids,
 }
 LATEST_VERSION = max(MIGRATIONS)
 

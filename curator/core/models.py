@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 
 import peewee
 
@@ -12,6 +13,11 @@ from curator.core.db import database
 def utcnow() -> dt.datetime:
     """Naive UTC: portable across SQLite text and PostgreSQL timestamp columns."""
     return dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)
+
+
+def new_uuid() -> str:
+    """A random (version 4) UUID as text: 36 characters in both databases."""
+    return str(uuid.uuid4())
 
 
 class BaseModel(peewee.Model):
@@ -131,6 +137,9 @@ class Claim(BaseModel):
     notes = peewee.TextField(default="")
     created_at = peewee.DateTimeField(default=utcnow)
     updated_at = peewee.DateTimeField(default=utcnow)
+    # A claim's identity across projects and exports (ids are per database); kept by undo, restore
+    # and import, so merging reviewers' projects can match claims by it. v5
+    uuid = peewee.CharField(max_length=36, unique=True, default=new_uuid)
 
 
 class ClaimTerm(BaseModel):
@@ -231,5 +240,6 @@ CLAIM_FIELD_COLUMNS = {
         "anchor_status",
         "created_at",
         "updated_at",
+        "uuid",
     }
 }

@@ -99,6 +99,7 @@ class ClaimRecord:
     created_at: dt.datetime
     updated_at: dt.datetime
     anchor_status: str = ""  # "" anchored in the current text, or "orphaned"
+    uuid: str = ""  # the claim's identity beyond this database (schema v5); last, so older calls still work
 
     @property
     def orphaned(self) -> bool:

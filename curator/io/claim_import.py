@@ -240,6 +240,17 @@ class Planner:
                     f"claim {claim_id} is not in this project (deleted, or a workbook from another project?); "
                     "clear the Claim ID to add the row as a new claim",
                 )
+            # Ids are numbered per project; the UUID says whether this row was exported from this claim.
+            # Workbooks without the column (older exports) are taken on the Claim ID alone.
+            stated = cells.get("Claim UUID", (None, None))[1]
+            stated = str(stated).strip().lower() if stated not in (None, "") else ""
+            if stated and old.uuid and stated != old.uuid:
+                return self.problem(
+                    row,
+                    "Claim UUID",
+                    f"{stated[:36]} is not the UUID of claim {claim_id} in this project (is the workbook from another "
+                    "project?); clear Claim ID and Claim UUID to add the row as a new claim",
+                )
         document_id = self._document(row, cells, old)
         if document_id is None:
             return

@@ -16,13 +16,16 @@ from curator.core.records import ClaimRecord
 from curator.core.session import Session
 
 # What the importer does with a column, by kind.
-READ_ONLY_KINDS = {"reviewer", "created", "updated", "end", "sha256", "anchor_status"}
+# "uuid" is read only to check that a row's Claim ID names the claim it was exported from.
+READ_ONLY_KINDS = {"reviewer", "created", "updated", "end", "sha256", "anchor_status", "uuid"}
 
 
 @dataclass(frozen=True)
 class ClaimColumn:
     header: str
-    kind: str  # id | document | quote | value | terms | term_ids | reviewer | created | updated | start | end | sha256
+    # id | document | quote | value | terms | term_ids | reviewer | created | updated | start | end | sha256
+    # | anchor_status | uuid
+    kind: str
     description: str
     value: Callable[[ClaimRecord], Any]
     field: FormField | None = None
@@ -140,6 +143,14 @@ def claim_columns(session: Session, document_titles: dict[int, str]) -> list[Cla
             "'orphaned' when a revised version of the document no longer holds it (Start, End and SHA-256 then "
             "refer to the version the claim was made on)." + ro,
             lambda c: c.anchor_status,
+        ),
+        ClaimColumn(
+            "Claim UUID",
+            "uuid",
+            "The claim's identity beyond this project: it never changes (not by editing, import, undo or merging "
+            "projects), whereas Claim IDs are numbered per project. On import it is checked against the Claim ID "
+            "(a workbook of another project is refused); empty on a new row." + ro,
+            lambda c: c.uuid,
         ),
     ]
     return columns
