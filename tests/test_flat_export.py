@@ -39,7 +39,7 @@ def test_jsonld_is_a_web_annotation_collection_with_both_selectors(session, tmp_
     assert data["@context"][0] == "http://www.w3.org/ns/anno.jsonld"
     assert data["type"] == "AnnotationCollection" and data["total"] == 1
     item = data["first"]["items"][0]
-    assert item["type"] == "Annotation" and item["id"] == f"urn:curator:claim:{claim.id}"
+    assert item["type"] == "Annotation" and item["id"] == f"urn:uuid:{claim.uuid}"
     target = item["target"]
     quote, position = target["selector"]
     assert quote == {
@@ -50,17 +50,20 @@ def test_jsonld_is_a_web_annotation_collection_with_both_selectors(session, tmp_
     }
     assert position == {"type": "TextPositionSelector", "start": claim.anchor.start, "end": claim.anchor.end}
     assert target["documentSha256"] == claim.document_sha256
+    assert target["source"] == "https://doi.org/10.1002/brb3.71254"  # seed 002's DOI
     text = session.documents.get(claim.document_id).text
     assert text[position["start"] : position["end"]] == quote["exact"]  # code points, as the W3C model says
     bodies = item["body"]
     assert {"type": "TextualBody", "purpose": "describing", "value": "Relapses fall", "format": "text/plain"} in bodies
     tag = next(b for b in bodies if b.get("purpose") == "classifying")
     assert (
-        tag["source"] == "http://id.nlm.nih.gov/mesh/D009103"
-        and tag["value"] == "Multiple sclerosis"
+        tag["source"] == {"id": "http://id.nlm.nih.gov/mesh/D009103", "label": "Multiple sclerosis"}
         and tag["role"] == "condition"
+        and tag["identifier"] == "MESH:D009103"
     )
-    fields = next(b for b in bodies if b["type"] == "curator:Extraction")["fields"]
+    extraction = next(b for b in bodies if "curator:Extraction" in b["type"])
+    assert extraction["type"] == ["TextualBody", "curator:Extraction"] and extraction["format"] == "application/json"
+    fields = json.loads(extraction["value"])
     assert fields["direction"] == "Benefit" and fields["effect_value"] == 0.85 and fields["status"] == "Draft"
     assert item["creator"] == {"type": "Person", "name": "Test Reviewer"}
 

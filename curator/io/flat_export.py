@@ -7,6 +7,7 @@ import datetime as dt
 import io
 import json
 import os
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -33,7 +34,6 @@ CONTEXT = [
     "http://www.w3.org/ns/anno.jsonld",
     {
         "curator": "urn:curator:vocab#",
-        "fields": {"@id": "curator:fields", "@type": "@json"},
         "documentSha256": "curator:documentSha256",
         "anchorStatus": "curator:anchorStatus",
         "identifier": "curator:identifier",
@@ -87,6 +87,17 @@ def _iso(value: dt.datetime | None) -> str | None:
     return value.replace(microsecond=0).isoformat() + "Z" if value else None
 
 
+def target_source(document, claim: ClaimRecord) -> str:
+    """The document as the web knows it: its DOI, else its URL, else a hash of the text the selectors
+    count in (SHA-256 of its UTF-8 text as Curator stores it, the claim's version for an orphaned
+    claim): an identifier any copy of that text yields, unlike an id that means something in one project."""
+    if document.doi:
+        return "https://doi.org/" + document.doi
+    if document.url:
+        return document.url
+    return f"urn:sha256:{claim.document_sha256 or document.sha256}"
+
+
 def annotation(session: Session, claim: ClaimRecord, documents: dict) -> dict:
     codebook = session.codebook
     document = documents[claim.document_id]
@@ -107,27 +118,36 @@ def annotation(session: Session, claim: ClaimRecord, documents: dict) -> dict:
         if t.identifier:
             tag["identifier"] = t.identifier
         if iri:
+            # A Specific Resource may not carry `value` (model section 4): the label goes on its source.
             tag = {
                 "type": "SpecificResource",
                 "purpose": "classifying",
-                "source": iri,
-                "value": t.label,
+                "source": {"id": iri, "label": t.label},
                 "role": t.role,
                 "identifier": t.identifier,
             }
         body.append(tag)
-    body.append({"type": "curator:Extraction", "purpose": "describing", "fields": fields})
-    source = document.url or f"urn:curator:document:{document.id}"
+    if fields:
+        # The form's other fields as one Embedded Textual Body holding JSON, a body form every Web
+        # Annotation consumer recognises (model 3.2.4); the second type says how to read it.
+        body.append(
+            {
+                "type": ["TextualBody", "curator:Extraction"],
+                "purpose": "describing",
+                "format": "application/json",
+                "value": json.dumps(fields, ensure_ascii=False),
+            }
+        )
     return {
-        "id": f"urn:curator:claim:{claim.id}",
+        "id": f"urn:uuid:{claim.uuid}",
         "type": "Annotation",
         "motivation": "describing",
         "creator": {"type": "Person", "name": claim.reviewer_name} if claim.reviewer_name else None,
         "created": _iso(claim.created_at),
         "modified": _iso(claim.updated_at),
-        "body": body,
+        "body": body or None,
         "target": {
-            "source": source,
+            "source": target_source(document, claim),
             "documentSha256": claim.document_sha256,
             # "orphaned": the quote is not in the document's current text; the selectors (and the
             # SHA-256) describe the version the claim was made on, which Curator keeps
@@ -157,7 +177,7 @@ def export_jsonld(session: Session, path: str | os.PathLike) -> ExportReport:
         items.append({k: v for k, v in item.items() if v is not None})
     collection = {
         "@context": CONTEXT,
-        "id": f"urn:curator:export:{dt.datetime.now(dt.UTC):%Y%m%dT%H%M%SZ}",
+        "id": f"urn:uuid:{uuid.uuid4()}",  # each export is a collection of its own
         "type": "AnnotationCollection",
         "label": "Curator claims",
         "total": len(items),
