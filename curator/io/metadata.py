@@ -27,17 +27,58 @@ class FoundMetadata:
     url: str = ""
 
 
-def _clip(sentence: str, limit: int = 90) -> str:
+UNTITLED_MARK = " (no title in the text)"
+FIRST_WORDS_MAX = 60
+# Words a cut title should not end on: "… characterized by the" reads as broken, not as a title.
+_DANGLING = frozenset(
+    [
+        "a",
+        "an",
+        "the",
+        "and",
+        "or",
+        "but",
+        "of",
+        "in",
+        "on",
+        "at",
+        "by",
+        "for",
+        "to",
+        "with",
+        "from",
+        "as",
+        "that",
+        "which",
+        "who",
+        "is",
+        "are",
+        "was",
+        "were",
+        "be",
+        "its",
+        "their",
+    ]
+)
+
+
+def first_words(sentence: str, limit: int = FIRST_WORDS_MAX) -> str:
+    """The sentence's opening words, cut between words (never on a dangling 'the' or 'of'), with … if cut."""
+    sentence = " ".join(sentence.split()).rstrip(".!?")
     if len(sentence) <= limit:
         return sentence
-    cut = sentence[:limit].rsplit(" ", 1)[0].rstrip(",;:")
-    return cut + "…"
+    words = sentence[: limit + 1].split(" ")[:-1] or [sentence[:limit]]
+    while len(words) > 1 and words[-1].casefold().strip(",;:") in _DANGLING:
+        words.pop()
+    return " ".join(words).rstrip(",;:") + "…"
 
 
 def find_title(text: str) -> str:
     """The first heading-like line (Markdown heading, or a short line not ending a sentence).
 
-    A text with no such line is titled by its first sentence, shortened.
+    A text with no such line gets its first words, marked as no title of its own so the reviewer
+    knows to give one in Details: a guessed "subject phrase" can look right and be wrong (seed 004's
+    would be "Multiple sclerosis (MS)" for an article about probiotics), and nothing would say so.
     """
     lines = [line.strip() for line in text.splitlines()]
     for line in lines:
@@ -51,8 +92,11 @@ def find_title(text: str) -> str:
             return line
         break  # the first content line is prose: no title line in this text
     first = next((line for line in lines if line and not is_chrome(line)), "")
+    if first and len(first) <= FIRST_WORDS_MAX and not first.endswith((".", "!", "?", ",", ";", ":")):
+        return first  # a short line that is no sentence ("Beta" from an <h1>) is a heading, if a terse one
     sentence = re.split(r"(?<=[.!?])\s", first, maxsplit=1)[0]
-    return _clip(sentence.rstrip(".")) or "Untitled document"
+    words = first_words(sentence)
+    return words + UNTITLED_MARK if words else "Untitled document"
 
 
 def find_metadata(text: str) -> FoundMetadata:
