@@ -297,3 +297,18 @@ def test_a_script_without_a_main_guard_can_read_documents(tmp_path):
         [sys.executable, str(script)], capture_output=True, text=True, timeout=60, cwd=REPO, check=False
     )
     assert (result.returncode, result.stdout) == (0, "Note\n"), result.stderr
+
+
+@posix_only
+def test_a_forked_copy_of_the_app_starts_its_own_worker(tmp_path):
+    from tests.childproc import run_in_child
+
+    sandbox.run(allocate, 1, name="warm.txt")  # the parent's worker exists before the fork
+    note = tmp_path / "note.md"
+    note.write_text("# Note\n\nA line.\n")
+    assert run_in_child(read_document_title, note) == "Note"
+    assert sandbox.run(allocate, 2, name="after.txt") == 2  # and the parent's still serves
+
+
+def read_document_title(path: Path) -> str:
+    return read_document(path).title

@@ -227,6 +227,9 @@ class _Pool:
 
 
 _pool = _Pool()
+if hasattr(os, "register_at_fork"):
+    # A forked copy of the app must not talk to (or kill) its parent's worker, nor inherit a held lock.
+    os.register_at_fork(after_in_child=_pool.__init__)
 
 
 def run(fn, *args, name: str, limits: Limits | None = None, error: type[CuratorError] = ValidationError) -> Any:
