@@ -161,3 +161,17 @@ def test_dois_and_authors_take_the_projects_forms():
     assert join_authors(["Thalib, Husna Irfan", "Nuha Fatima", "Nuha Fatima", "https://x.org/me"]) == (
         "Husna Irfan Thalib, Nuha Fatima"
     )
+
+
+def test_an_imported_article_page_arrives_with_its_declared_details():
+    """Through the real import path (the sandboxed reader): the page's citation_* tags fill the details."""
+    from pathlib import Path
+
+    from curator.io.document_files import read_document
+
+    page = Path(__file__).parent / "fixtures" / "documents" / "article_pmc.html"
+    doc = read_document(page)
+    assert doc.doi == "10.1002/brb3.71254"
+    assert doc.venue == "Brain and Behavior"
+    assert doc.title.startswith("Modulating the Gut Microbiome as a Therapeutic Approach")
+    assert doc.source_kind == "peer_reviewed" and doc.authors

@@ -66,6 +66,7 @@ def parse_document(path: Path, kind: str, encoding: str | None, max_bytes: int) 
     if not raw.strip():
         raise ValidationError(f"{path.name}: the file is empty")
     sha = hashlib.sha256(raw).hexdigest()
+    declared: dict[str, str] = {}  # what an HTML page says about itself: citation_*, DC, PRISM, JSON-LD, OG
     if kind == "docx":
         from curator.io.docx_text import read_docx
 
@@ -76,9 +77,11 @@ def parse_document(path: Path, kind: str, encoding: str | None, max_bytes: int) 
         decoded = decode(raw, path.name, encoding)
         encoding_used = decoded.encoding
         if kind == "html":
+            from curator.io.html_meta import html_metadata
             from curator.io.html_text import html_to_text
 
             text, styles, title = html_to_text(decoded.text)
+            declared = html_metadata(decoded.text)
             styles = styles + chrome_styles(text)
         else:
             text, styles, title = decoded.text, text_styles(decoded.text), ""
@@ -88,6 +91,7 @@ def parse_document(path: Path, kind: str, encoding: str | None, max_bytes: int) 
     found = dataclasses.asdict(find_metadata(text))
     if title:
         found["title"] = title
+    found.update(declared)  # a page's own details beat what find_metadata guesses from its text
     found.update({k: v for k, v in extra.items() if v and not found.get(k)})
     return NewDocument(
         text=text,
