@@ -82,18 +82,14 @@ def open_project(args, reading: bool = False):
     """Open (creating and seeding if new) the project the arguments name, as their reviewer.
 
     `reading`: the command only reads, so opening writes nothing and needs no write lock."""
-    from curator.core.paths import SEEDS, default_database
-    from curator.core.session import READING_ONLY, open_session
-    from curator.io.seeds import seed_new_project
+    from curator.core.session import READING_ONLY
+    from curator.io.project import open_project as open_for
 
-    session = open_session(args.db or default_database(), reading=reading)
+    session = open_for(args.db, args.reviewer, reading=reading)
     for warning in session.warnings:
         print(f"curator: warning: {warning}", file=sys.stderr)
     if session.read_only and session.read_only != READING_ONLY:
         print(f"curator: read-only: {session.read_only}", file=sys.stderr)
-    seed_new_project(session, SEEDS)
-    if args.reviewer:
-        session.use_reviewer(args.reviewer)
     return session
 
 

@@ -69,3 +69,12 @@ def test_core_never_imports_io_or_ui():
         if any(name.startswith(("curator.io", "curator.ui")) for name in imported_modules(path))
     ]
     assert offenders == []
+
+
+def test_the_window_never_depends_on_the_command_line():
+    offenders = [
+        path.name
+        for path in (PACKAGE / "ui").rglob("*.py")
+        if any(name == "curator.cli" or name.startswith("curator.cli.") for name in imported_modules(path))
+    ]
+    assert offenders == []

@@ -45,13 +45,13 @@ def open_or_recover(args, interaction, parent=None):
     Every failure reaches the reviewer as a message box, never as a traceback on a console
     they may not see.
     """
-    from curator.cli import open_project
     from curator.core.backups import restore_backup
     from curator.core.errors import user_message
     from curator.core.storage import CorruptDatabaseError
+    from curator.io.project import open_project
 
     try:
-        return open_project(args)
+        return open_project(args.db, args.reviewer)
     except CorruptDatabaseError as damaged:
         if damaged.backup is None:
             interaction.show_error(parent, str(damaged), "Project damaged")
@@ -64,7 +64,7 @@ def open_or_recover(args, interaction, parent=None):
             return None
         try:
             report = restore_backup(damaged.backup, damaged.path)
-            session = open_project(args)
+            session = open_project(args.db, args.reviewer)
         except Exception as exc:  # noqa: BLE001 - one error path: words in a box
             interaction.show_error(parent, user_message(exc), "Curator")
             return None
