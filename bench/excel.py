@@ -162,7 +162,7 @@ def worker_import_calamine(db: str, workbook: str) -> None:
     """The floor: calamine reads the sheet, and the rows go straight into the claim table."""
     from python_calamine import CalamineWorkbook
 
-    from curator.core.models import CLAIM_FIELD_COLUMNS, Claim, utcnow
+    from curator.core.models import CLAIM_FIELD_COLUMNS, Claim, new_uuid, utcnow
 
     session = open_project(db)
     rows = CalamineWorkbook.from_path(workbook).get_sheet_by_name("Claims").to_python()
@@ -178,6 +178,7 @@ def worker_import_calamine(db: str, workbook: str) -> None:
         "suffix": "",
         "document_sha256": "",
         "anchor_status": "",
+        "uuid": "",
         "created_at": now,
         "updated_at": now,
         **{name: f.default for name, f in CLAIM_FIELD_COLUMNS.items()},
@@ -196,6 +197,7 @@ def worker_import_calamine(db: str, workbook: str) -> None:
                 end=int(r[col["End"]]),
                 exact=r[col["Quote"]],
                 statement=r[col["Statement"]],
+                uuid=new_uuid(),
             )
             batch.append([f.db_value(row[f.name]) for f in fields])
         db_.cursor().executemany(sql, batch)

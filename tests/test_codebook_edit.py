@@ -25,7 +25,7 @@ from curator.core.codebook_commands import (
 from curator.core.codebook_edit import split_synonyms
 from curator.core.codebook_toml import dumps_codebook, export_codebook, project_codebook, toml_string
 from curator.core.errors import ValidationError
-from curator.core.migrations import MIGRATIONS, current_version, migrate
+from curator.core.migrations import LATEST_VERSION, MIGRATIONS, current_version, migrate
 from curator.core.models import (
     CLAIM_FIELD_COLUMNS,
     ChangeLog,
@@ -355,7 +355,7 @@ def test_a_schema_3_project_gains_the_choice_table_filled_from_the_template(tmp_
     database.close()
 
     session = open_session(path)
-    assert current_version(session.database) == 4
+    assert current_version(session.database) == LATEST_VERSION
     assert session.claims.count() == claims == 4
     rows = list(CodebookChoice.select().where(CodebookChoice.field_key == "status").order_by(CodebookChoice.position))
     assert [(r.choice_key, r.position, r.retired) for r in rows] == [

@@ -191,9 +191,9 @@ def test_check_and_json_ld_treat_orphaned_claims_as_kept_not_broken(session, rev
     assert any(f"claim {ids['orphaned']}" in n and "orphaned" in n for n in report.notes)
     export_jsonld(session, tmp_path / "out.jsonld")
     items = {a["id"]: a for a in json.loads((tmp_path / "out.jsonld").read_text(encoding="utf-8"))["first"]["items"]}
-    orphan = items[f"urn:curator:claim:{ids['orphaned']}"]["target"]
+    orphan = items[f"urn:uuid:{session.claims.get(ids['orphaned']).uuid}"]["target"]
     assert (
         orphan["anchorStatus"] == "orphaned"
         and orphan["selector"][0]["exact"] == "Butyrate-producing taxa were depleted"
     )
-    assert "anchorStatus" not in items[f"urn:curator:claim:{ids['moved']}"]["target"]
+    assert "anchorStatus" not in items[f"urn:uuid:{session.claims.get(ids['moved']).uuid}"]["target"]

@@ -146,9 +146,10 @@ def remove_stale_partials(db_path: Path, folder: Path | None = None) -> list[Pat
         if not m or m["stem"] != db_path.stem or int(m["pid"]) == os.getpid():
             continue
         try:
-            if path.stat().st_mtime >= started:
-                continue
-            if _pid_alive(int(m["pid"])) and _locked(path):
+            # The writer's process gone: stale, whenever it wrote. Alive (or its pid reused): kept while
+            # it holds a lock on the copy, or wrote it since this process started (a clock tick's
+            # rounding must never delete a live backup's file, so a dead writer is judged first).
+            if _pid_alive(int(m["pid"])) and (_locked(path) or path.stat().st_mtime >= started):
                 continue
             path.unlink()
             removed.append(path)
