@@ -7,7 +7,7 @@ controller that is handed only the services and widgets it uses (claim_editor, k
 
 from __future__ import annotations
 
-from PySide6.QtCore import QByteArray, QSettings, Qt
+from PySide6.QtCore import QByteArray, QItemSelectionModel, QSettings, Qt
 from PySide6.QtGui import QCloseEvent, QGuiApplication, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -235,9 +235,13 @@ class MainWindow(QMainWindow):
         self.editor.show_document(document_id, document.text, self.session.documents.styles(document_id))
         row = self.documents.row_of(document_id)
         if self.document_view.currentIndex().row() != row:
-            self.document_view.selectionModel().blockSignals(True)
-            self.document_view.selectRow(row)
-            self.document_view.selectionModel().blockSignals(False)
+            # the current index too, not only the selection: a list focused with no current row
+            # makes its first row current, which would open the first document instead of this one
+            selection = self.document_view.selectionModel()
+            selection.blockSignals(True)
+            flags = QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows
+            selection.setCurrentIndex(self.documents.index(row, 0), flags)
+            selection.blockSignals(False)
         self.setWindowTitle(f"{document.title} — Curator")
         self._update_status()
         self._update_actions()
