@@ -175,3 +175,22 @@ def test_a_file_that_cannot_be_opened_is_explained_not_thrown(tmp_path, interact
         "Curator cannot open the project" in interaction.errors[-1]
         and "not an SQLite database" in interaction.errors[-1]
     )
+
+
+def test_a_late_autosave_never_writes_into_another_project(qtbot, window, session, tmp_path):
+    from curator.core.paths import SEEDS
+    from curator.core.session import open_session
+    from curator.io.seeds import seed_new_project
+
+    open_ms_review(qtbot, window, session)
+    select_quote(qtbot, window, "microglial activation")
+    window.actions["new_claim"].trigger()
+    window.drafts.timer.stop()
+    type_statement(qtbot, window, "typed in the first project")
+    other = open_session(tmp_path / "other.sqlite3")  # another project is opened (binds the models to it)
+    seed_new_project(other, SEEDS)
+    try:
+        window.drafts.flush()  # the first window's timer fires late
+        assert FormDraft.select().count() == 0  # nothing landed in the other project
+    finally:
+        other.close()

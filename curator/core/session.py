@@ -52,6 +52,11 @@ class Session:
         self.codebook = with_project_choices(self.template, project_choice_rows(self.database))
         return self.codebook
 
+    def is_current(self) -> bool:
+        """Whether the models talk to this session's database (another project opened since means no:
+        anything this session would still write, such as a late autosave, must not go there)."""
+        return dbmod.database.obj is self.database and not self.database.is_closed()
+
     def set_read_only(self, reason: str) -> None:
         self.read_only = reason
         dbmod.mark_read_only(self.database, reason)

@@ -47,7 +47,8 @@ class DraftKeeper(QObject):
         """Write the draft now (the timer calls this; so does closing the window)."""
         self.timer.stop()
         form = self.window.form
-        if form.mode == "empty" or not form.is_dirty() or self.window.session.read_only:
+        session = self.window.session
+        if form.mode == "empty" or not form.is_dirty() or session.read_only or not session.is_current():
             return
         claim_id = form.claim_id if form.mode == "edit" else None
         self.stored = self._quietly(lambda: self.window.session.drafts.save(claim_id, form.draft())) or self.stored
