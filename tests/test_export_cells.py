@@ -1,0 +1,144 @@
+"""The workbook's cells, styles and sheet settings are exactly those of the openpyxl-only export.
+
+tests/fixtures/export_cells_before.xlsx was written by the export as it was before the table sheets got
+their own row writer (curator/io/xlsx_writer.py), from the project `build_project` makes; every time
+and UUID is pinned so the two exports can be compared cell by cell. Regenerate it only for a change
+meant to alter the workbook: `.venv/bin/python -m tests.test_export_cells`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import openpyxl
+
+from curator.core.records import ClaimDraft, TermRef
+from curator.io.xlsx_export import export_xlsx
+from tests.conftest import doc_id_by_file
+
+FIXTURE = Path(__file__).parent / "fixtures" / "export_cells_before.xlsx"
+PINNED = dt.datetime(2026, 11, 30, 12, 34, 56)
+TEXTS = [
+    "=1+1",
+    "#N/A",
+    "@SUM(A1)",
+    "  leading and trailing spaces  ",
+    "a & b < c > d \"quoted\" 'single'",
+    "bell\x07, form feed\x0c, CR\r, a literal _x0041_ and U+FFFE \ufffe",
+    "line one\nline two\nline three\n" + "a long line of words " * 20,
+    "x" * 40_000,
+    "emoji 🙂 and NBSP\u00a0here",
+    "\ttab first",
+]
+
+
+def build_project(session) -> None:
+    """Claims whose cells exercise every kind of value and guard, with pinned times and UUIDs."""
+    from curator.core.models import Claim, Document
+
+    terms = session.terms.all()
+    doc_id = doc_id_by_file(session, "002")
+    text = session.documents.get(doc_id).text
+    for i, value in enumerate(TEXTS):
+        quote = "Roseburia" if i % 2 else "Faecalibacterium"
+        start = text.index(quote)
+        refs = [TermRef("condition", t.label, t.identifier, t.id) for t in terms[i : i + 2]]
+        session.claims.create(
+            ClaimDraft(
+                doc_id,
+                start,
+                start + len(quote),
+                {
+                    "statement": value,
+                    "notes": TEXTS[-1 - i],
+                    "claim_type": "intervention_effect" if i % 3 else "",
+                    "direction": "benefit",
+                    "effect_value": str(0.5 + i / 8),
+                    "n_participants": str(10 * i),
+                    "status": "confirmed" if i % 2 else "draft",
+                },
+                tuple(refs),
+            )
+        )
+    for n, claim in enumerate(Claim.select().order_by(Claim.id)):
+        Claim.update(created_at=PINNED, updated_at=PINNED, uuid=f"00000000-0000-4000-8000-{n:012d}").where(
+            Claim.id == claim.id
+        ).execute()
+    Document.update(imported_at=PINNED).execute()
+
+
+def _style(cell) -> tuple:
+    font, fill, align = cell.font, cell.fill, cell.alignment
+    return (
+        font.b,
+        font.sz,
+        font.color.rgb if font.color is not None else None,
+        fill.fill_type,
+        fill.fgColor.rgb,
+        align.wrap_text,
+        align.horizontal,
+        align.vertical,
+        align.text_rotation,
+        cell.number_format,
+    )
+
+
+def _sheet(ws) -> dict:
+    """What a reader sees of a sheet: cells with type and style, sizes, views, filters, validations."""
+    cells = [
+        [(c.coordinate, c.value, c.data_type, _style(c)) for c in row if c.value is not None or c.has_style]
+        for row in ws.iter_rows()
+    ]
+    if ws.title == "About":  # the export's time, the database's path and the version are the run's own
+        cells = [
+            row for row in cells if not (row and row[0][1] in ("Exported at (UTC)", "Database", "Curator version"))
+        ]
+    return {
+        "cells": cells,
+        "heights": {r: d.height for r, d in ws.row_dimensions.items() if d.height},
+        "widths": {k: d.width for k, d in ws.column_dimensions.items()},
+        "freeze": ws.freeze_panes,
+        "filter": ws.auto_filter.ref,
+        "validations": [
+            (str(v.sqref), v.type, v.formula1, v.allow_blank, v.showErrorMessage, v.errorStyle, v.errorTitle, v.error)
+            for v in ws.data_validations.dataValidation
+        ],
+        "merged": sorted(str(r) for r in ws.merged_cells.ranges),
+        "formats": [(str(f.sqref), [r.type for r in f.rules]) for f in ws.conditional_formatting],
+        "print": (ws.print_title_rows, ws.print_title_cols, ws.print_area, ws.page_setup.orientation),
+        "state": ws.sheet_state,
+    }
+
+
+def _workbook(path) -> dict:
+    wb = openpyxl.load_workbook(path)
+    return {ws.title: _sheet(ws) for ws in wb.worksheets}
+
+
+def test_the_workbook_reads_as_the_openpyxl_only_export_did(session, tmp_path):
+    build_project(session)
+    report = export_xlsx(session, tmp_path / "now.xlsx")
+    assert len(report.truncated) == 2 and len(report.repaired) == 2
+    now, before = _workbook(tmp_path / "now.xlsx"), _workbook(FIXTURE)
+    assert list(now) == list(before)
+    for title in before:
+        for key in before[title]:
+            assert now[title][key] == before[title][key], (title, key)
+
+
+if __name__ == "__main__":
+    import tempfile
+
+    from curator.core.paths import SEEDS
+    from curator.core.session import open_session
+    from curator.io.seeds import seed_new_project
+
+    with tempfile.TemporaryDirectory() as tmp:
+        s = open_session(Path(tmp) / "project.sqlite3")
+        seed_new_project(s, SEEDS)
+        s.use_reviewer("Test Reviewer", "TR")
+        build_project(s)
+        export_xlsx(s, FIXTURE)
+        s.close()
+    print(f"wrote {FIXTURE}")
