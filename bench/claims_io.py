@@ -25,7 +25,8 @@ ROOT = Path(__file__).resolve().parents[1]
 BUSY_DOCUMENT = 3  # seed 003, the longest text: the benchmark's busy document
 
 CLAIM_SQL = (
-    'SELECT c.*, r.name FROM claim AS c LEFT OUTER JOIN reviewer AS r ON c.reviewer_id = r.id {where} ORDER BY c.start, c.id'
+    "SELECT c.*, r.name FROM claim AS c LEFT OUTER JOIN reviewer AS r ON c.reviewer_id = r.id "
+    "{where} ORDER BY c.start, c.id"
 )
 TERM_SQL = "SELECT t.* FROM claim_term AS t {where} ORDER BY t.claim_id, t.position, t.id"
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from pathlib import Path
+from concurrent.futures import ThreadPoolExecutor
+from operator import itemgetter
 from typing import Any
 
 from curator.core.anchoring import AnchorError, make_anchor
@@ -22,91 +22,13 @@ from curator.core.quote_search import FoldedText, same_quote
 from curator.core.records import Changes, ClaimDraft, ClaimRecord, TermRef
 from curator.core.session import Session
 from curator.io.claim_table import ClaimColumn, claim_columns, find_column
+from curator.io.import_plan import FieldChange, ImportPlan, Problem, RowPlan, short
 from curator.io.import_terms import TermMatcher
 from curator.io.xlsx_read import CELL_LIMIT, SheetTable, read_sheet
 from curator.io.xlsx_sheets import CUT_MARK
 
 _CUT_HINT = "…cut:"  # a substring test first: the regex runs only on the rare cell that may be cut
 _CUT = re.compile(re.escape(CUT_MARK).replace(r"\{total:,\}", r"[\d,]+") + r"$")
-
-
-@dataclass(frozen=True)
-class Problem:
-    row: int | None
-    column: str
-    message: str
-
-    def __str__(self) -> str:
-        where = ", ".join(p for p in (f"row {self.row}" if self.row else "", self.column) if p)
-        return f"{where}: {self.message}" if where else self.message
-
-
-@dataclass(frozen=True)
-class FieldChange:
-    field: str
-    old: str
-    new: str
-
-
-@dataclass
-class RowPlan:
-    row: int
-    claim_id: int | None  # None: a new claim
-    document: str
-    draft: ClaimDraft
-    changes: list[FieldChange] = field(default_factory=list)
-    quote: str = ""  # the document's own text at the located passage
-
-
-@dataclass
-class ImportPlan:
-    source: Path
-    sheet: str
-    new: list[RowPlan] = field(default_factory=list)
-    changed: list[RowPlan] = field(default_factory=list)
-    unchanged: int = 0
-    problems: list[Problem] = field(default_factory=list)
-    ignored_columns: list[str] = field(default_factory=list)
-    new_terms: list[tuple[str, str]] = field(default_factory=list)  # (role, label) to add to a vocabulary
-    role_labels: dict[str, str] = field(default_factory=dict)
-
-    @property
-    def ok(self) -> bool:
-        return not self.problems
-
-    @property
-    def has_changes(self) -> bool:
-        return bool(self.new or self.changed)
-
-    def summary(self) -> str:
-        text = f"{len(self.new)} new, {len(self.changed)} changed, {self.unchanged} unchanged"
-        if self.new_terms:
-            text += f", {len(self.new_terms)} new vocabulary term(s)"
-        if self.problems:
-            text += f"; {len(self.problems)} problem(s): nothing will be written"
-        return text
-
-    def lines(self) -> list[str]:
-        """The preview as text: what `--dry-run` prints and the dialog lists."""
-        out = [f"{self.source.name}, sheet {self.sheet}: {self.summary()}"]
-        out += [f"  problem: {p}" for p in self.problems]
-        if self.ignored_columns:
-            out.append(f"  ignored column(s): {', '.join(self.ignored_columns)}")
-        for r in self.new:
-            out.append(
-                f"  row {r.row}: new claim in “{_short(r.document)}”: “{_short(r.draft.values.get('statement') or '')}”"
-            )
-        for r in self.changed:
-            out.append(f"  row {r.row}: claim {r.claim_id}:")
-            out += [f"      {c.field}: {_short(c.old) or '(empty)'} → {_short(c.new) or '(empty)'}" for c in r.changes]
-        for role, label in self.new_terms:
-            out.append(f"  new term for {self.role_labels.get(role, role)}: {label}")
-        return out
-
-
-def _short(text: str, limit: int = 70) -> str:
-    text = " ".join(str(text).split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 class ClaimImportError(CuratorError):
@@ -120,13 +42,29 @@ def plan_import(
     progress: Callable[[int, int], bool] | None = None,
 ) -> ImportPlan:
     with no_cyclic_gc():
-        table = read_sheet(path)
-        return Planner(session, table, add_unknown_terms).plan(progress)
+        # The sandbox's process parses the workbook while this one reads the stored claims: on two
+        # cores the two overlap, and at 100,000 claims each is a second or more.
+        reading = ThreadPoolExecutor(max_workers=1, thread_name_prefix="curator-read-sheet")
+        table_read = reading.submit(read_sheet, path)
+        reading.shutdown(wait=False)
+        try:
+            claims = session.claims.all()
+        except Exception:
+            table_read.result()  # a workbook that cannot be read is told first, as when the two ran in turn
+            raise
+        return Planner(session, table_read.result(), add_unknown_terms, claims).plan(progress)
 
 
 class Planner:
-    def __init__(self, session: Session, table: SheetTable, add_unknown_terms: bool):
+    def __init__(
+        self,
+        session: Session,
+        table: SheetTable,
+        add_unknown_terms: bool,
+        claims: list[ClaimRecord] | None = None,
+    ):
         self.session = session
+        self.claims = claims  # the stored claims, if already read
         self.table = table
         self.documents = session.documents.infos()
         self.titles = {d.id: d.title for d in self.documents}
@@ -176,7 +114,7 @@ class Planner:
         if self.plan_.problems:
             return self.plan_
         self.doc_index = self._document_index()
-        existing = {c.id: c for c in self.session.claims.all()}
+        existing = {c.id: c for c in (self.session.claims.all() if self.claims is None else self.claims)}
         # Several claims may share one passage (one sentence, two findings): keep them all.
         self.by_span: dict[tuple[int, int, int], list[ClaimRecord]] = {}
         for c in existing.values():
@@ -193,8 +131,12 @@ class Planner:
         seen_ids: dict[int, int] = {}
         planned_new: set = set()
         total = len(self.table.rows)
+        headers, columns = [c.header for c in mapped.values()], list(mapped.values())
+        pick, width = itemgetter(*mapped), max(mapped) + 1  # mapped holds Document and Quote at least
         for n, (row, cells) in enumerate(self.table.rows, 1):
-            cells_by = {column.header: (column, cells[i] if i < len(cells) else None) for i, column in mapped.items()}
+            if len(cells) < width:  # a row's empty trailing cells are not stored
+                cells = [*cells, *[None] * (width - len(cells))]
+            cells_by = dict(zip(headers, zip(columns, pick(cells))))
             self._plan_row(row, cells_by, existing, seen_ids, planned_new)
             if progress and n % 1000 == 0 and progress(n, total) is False:
                 raise ClaimImportError("import cancelled; nothing was written")
@@ -209,20 +151,7 @@ class Planner:
         seen_ids: dict[int, int],
         planned_new: set,
     ) -> None:
-        errors_before = len(self.plan_.problems)
-        for header, (_, value) in cells.items():
-            if isinstance(value, str) and len(value) > CELL_LIMIT:
-                self.problem(
-                    row,
-                    header,
-                    f"{len(value):,} characters, more than a spreadsheet cell holds ({CELL_LIMIT:,}); this file was not written by a spreadsheet program",
-                )
-            # python-calamine has already decoded OOXML escapes (_x000C_ is a form feed again; see
-            # curator/io/ooxml_text.py), so a cell may now hold what no database stores: _x0000_ is NUL.
-            why = unstorable_text(value) if isinstance(value, str) else None
-            if why:
-                self.problem(row, header, why)
-        if len(self.plan_.problems) > errors_before:
+        if self._unreadable_cells(row, cells):
             return
         claim_id = self._claim_id(row, cells)
         old = None
@@ -291,6 +220,28 @@ class Planner:
         planned_new.add(key)
         self.plan_.new.append(RowPlan(row, None, title, draft, quote=self.folded[document_id].text[span[0] : span[1]]))
 
+    def _unreadable_cells(self, row: int, cells: dict[str, tuple[ClaimColumn, Any]]) -> bool:
+        """Report cells no spreadsheet program writes or no database stores; True if there were any."""
+        # One test of the row's text joined (by a character that is neither NUL nor a surrogate), and the
+        # cells one by one only when it finds something: at 100,000 rows a call per cell cost seconds.
+        joined = "\x01".join([value for _, value in cells.values() if isinstance(value, str)])
+        if len(joined) <= CELL_LIMIT and unstorable_text(joined) is None:
+            return False
+        errors_before = len(self.plan_.problems)
+        for header, (_, value) in cells.items():
+            if isinstance(value, str) and len(value) > CELL_LIMIT:
+                self.problem(
+                    row,
+                    header,
+                    f"{len(value):,} characters, more than a spreadsheet cell holds ({CELL_LIMIT:,}); this file was not written by a spreadsheet program",
+                )
+            # python-calamine has already decoded OOXML escapes (_x000C_ is a form feed again; see
+            # curator/io/ooxml_text.py), so a cell may now hold what no database stores: _x0000_ is NUL.
+            why = unstorable_text(value) if isinstance(value, str) else None
+            if why:
+                self.problem(row, header, why)
+        return len(self.plan_.problems) > errors_before
+
     def _claim_id(self, row: int, cells) -> int | None:
         value = cells.get("Claim ID", (None, None))[1]
         if value in (None, ""):
@@ -323,19 +274,19 @@ class Planner:
             self.problem(
                 row,
                 "Document",
-                f"no document is called '{_short(value)}'; use a title, file name or id from the Documents sheet",
+                f"no document is called '{short(value)}'; use a title, file name or id from the Documents sheet",
             )
             return None
         if len(set(found)) > 1:
             self.problem(
-                row, "Document", f"'{_short(value)}' names {len(set(found))} documents; use the Document ID instead"
+                row, "Document", f"'{short(value)}' names {len(set(found))} documents; use the Document ID instead"
             )
             return None
         if old is not None and found[0] != old.document_id:
             self.problem(
                 row,
                 "Document",
-                f"claim {old.id} belongs to “{_short(self.titles[old.document_id])}”; a claim cannot move to another document",
+                f"claim {old.id} belongs to “{short(self.titles[old.document_id])}”; a claim cannot move to another document",
             )
             return None
         return found[0]
@@ -366,14 +317,14 @@ class Planner:
             self.problem(
                 row,
                 "Quote",
-                f"“{_short(quote, 60)}” is not in “{_short(self.titles[document_id], 50)}”; copy the passage from the document again",
+                f"“{short(quote, 60)}” is not in “{short(self.titles[document_id], 50)}”; copy the passage from the document again",
             )
             return None
         if match.kind == "ambiguous":
             self.problem(
                 row,
                 "Quote",
-                f"“{_short(quote, 60)}” occurs {match.count} times in the document; quote more words so it is found once, or give its Start",
+                f"“{short(quote, 60)}” occurs {match.count} times in the document; quote more words so it is found once, or give its Start",
             )
             return None
         return match.start, match.end
@@ -408,7 +359,7 @@ class Planner:
                 key = f.choice_key_for(text)
                 if key is None:
                     self.problem(
-                        row, header, f"'{_short(text)}' is not one of: {'; '.join(c.label for c in f.active_choices)}"
+                        row, header, f"'{short(text)}' is not one of: {'; '.join(c.label for c in f.active_choices)}"
                     )
                     ok = False
                 values[f.key] = key or ""
