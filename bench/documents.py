@@ -1,7 +1,6 @@
-"""Document benchmarks, each a ratio against a baseline measured in the same run:
+"""Document benchmarks, each a ratio against a baseline measured in the same run (the reader's are in
+bench/reader.py):
 
-- reader: open a 1 MB document carrying 5,000 claims (to the first complete paint), and scroll to a
-  claim, against opening the same text with no claims;
 - import: 1,000 Markdown files through `import_documents` against reading, hashing and inserting
   the same files as bare rows;
 - search: a query over 10,000 documents with the FTS5 index against the portable LIKE scan.
@@ -80,76 +79,6 @@ def _project(tmp: Path):
     session = open_session(tmp / "bench.sqlite3", backup_on_open=False)
     session.use_reviewer("Bench")
     return session
-
-
-def bench_reader(runs: int = 5, size: int = 1_000_000, claims: int = 5000) -> None:
-    from PySide6.QtCore import QSettings
-    from PySide6.QtWidgets import QApplication
-
-    from curator.core.models import Claim
-    from curator.core.records import NewDocument
-    from curator.ui.main_window import MainWindow
-
-    app = QApplication.instance() or QApplication([])
-    rng = random.Random(1)
-    with tempfile.TemporaryDirectory() as tmp:
-        tmp = Path(tmp)
-        session = _project(tmp)
-        text = prose(rng, size)
-        plain_id, _ = session.documents.add(
-            NewDocument("plain", text, hashlib.sha256(b"a" + text.encode()).hexdigest(), "a.txt")
-        )
-        busy_id, _ = session.documents.add(
-            NewDocument("busy", text + " ", hashlib.sha256(text.encode() + b" ").hexdigest(), "b.txt")
-        )
-        rows = []
-        for _ in range(claims):
-            start = rng.randrange(0, len(text) - 200)
-            rows.append(
-                {
-                    "document": busy_id,
-                    "reviewer": session.reviewer_id,
-                    "start": start,
-                    "end": start + rng.randint(20, 150),
-                    "exact": "",
-                    "document_sha256": "",
-                    "status": "draft",
-                }
-            )
-        for row in rows:
-            row["exact"] = text[row["start"] : row["end"]]
-        _insert_in_batches(session.database, Claim, rows)
-        window = MainWindow(session, QSettings(str(tmp / "s.ini"), QSettings.Format.IniFormat))
-        window.resize(1400, 900)
-        window.show()
-        app.processEvents()
-        middle = sorted(r.id for r in session.claims.for_document(busy_id))[claims // 2]
-
-        def open_and_paint(doc_id: int) -> float:
-            window.document_id = None
-            window.form.clear()
-            started = time.perf_counter()
-            window.open_document(doc_id)
-            window.reader.viewport().repaint()
-            app.processEvents()
-            return time.perf_counter() - started
-
-        plain, busy, scroll = [], [], []
-        for _ in range(runs):
-            plain.append(open_and_paint(plain_id))
-            busy.append(open_and_paint(busy_id))
-            started = time.perf_counter()
-            window.select_claim(middle)
-            window.reader.viewport().repaint()
-            app.processEvents()
-            scroll.append(time.perf_counter() - started)
-        window.close()
-        session.close()
-    p, b, s = _median(plain), _median(busy), _median(scroll)
-    print(f"reader: a {size / 1e6:.0f} MB document, median of {runs}")
-    print(f"  open + first paint, no claims        {p * 1000:8.0f} ms   1.00×")
-    print(f"  open + first paint, {claims:,} claims   {b * 1000:8.0f} ms   {b / p:.2f}×")
-    print(f"  select + scroll to a claim           {s * 1000:8.0f} ms   {s / p:.2f}× of the plain open")
 
 
 def bench_import(files: int = 1000, runs: int = 3) -> None:

@@ -22,9 +22,10 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from bench.claims_table import bench_claims_table  # noqa: E402
 from bench.documents import bench_import as bench_documents  # noqa: E402
-from bench.documents import bench_reader, bench_search  # noqa: E402
+from bench.documents import bench_search  # noqa: E402
 from bench.excel import bench_export, bench_import  # noqa: E402
 from bench.loop import bench_loop  # noqa: E402
+from bench.reader import bench_click, bench_keypress, bench_reader  # noqa: E402
 from bench.startup import bench_startup, bench_startup_big  # noqa: E402
 from bench.storage import bench_open  # noqa: E402
 
@@ -35,6 +36,8 @@ BENCHMARKS = {
     "import": bench_import,
     "open": bench_open,
     "reader": bench_reader,
+    "click": bench_click,
+    "keypress": bench_keypress,
     "documents": bench_documents,
     "search": bench_search,
     "loop": bench_loop,

@@ -12,22 +12,14 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass
 
-from PySide6.QtCore import QPoint, QRectF, QSize, Qt, Signal
-from PySide6.QtGui import (
-    QColor,
-    QFont,
-    QPainter,
-    QResizeEvent,
-    QSyntaxHighlighter,
-    QTextBlockFormat,
-    QTextCharFormat,
-    QTextCursor,
-)
+from PySide6.QtCore import QPoint, QSize, Qt, Signal
+from PySide6.QtGui import QColor, QFont, QPainter, QResizeEvent, QTextBlockFormat, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import QTextEdit
 
 from curator.core.styles import StyleRange
 from curator.core.textpos import Utf16Map
 from curator.ui import claim_colours
+from curator.ui.reader_paint import ClaimHighlighter, overlap_lanes, paint_underlines
 
 READING_WIDTH_CHARS = 78
 MIN_LINE_CHARS = 50  # below this, reading prose becomes hard work (typographers' rule of thumb: 45–75)
@@ -47,59 +39,6 @@ class Highlight:
     start: int  # code points
     end: int
     type_index: int = -1  # position of the claim's type among the codebook's types; -1: none
-
-
-class ClaimHighlighter(QSyntaxHighlighter):
-    """Fills claim spans block by block, from an index built once per set of claims.
-
-    Fills are the claim type's tint for the theme; a nested claim is filled over the one around it
-    (spans are kept longest first). Where claims overlap, the reader also draws one underline per
-    claim, stacked (ReaderView.paintEvent), so every claim's extent stays visible."""
-
-    def __init__(self, document):
-        super().__init__(document)
-        self.by_block: dict[int, list[tuple[int, int, int, int]]] = {}  # block -> (claim, u_start, u_end, type)
-        self.selected: int | None = None
-        self.dark = False
-        self._formats: dict[tuple[int, bool, bool], QTextCharFormat] = {}
-
-    def highlightBlock(self, text: str) -> None:  # noqa: N802 (Qt override)
-        block = self.currentBlock()
-        spans = self.by_block.get(block.blockNumber())
-        if not spans:
-            return
-        base = block.position()
-        length = block.length()
-        selected_span = None
-        for claim_id, start, end, type_index in spans:
-            lo, hi = max(start - base, 0), min(end - base, length)
-            if hi <= lo:
-                continue
-            if claim_id == self.selected:
-                selected_span = (lo, hi, type_index)
-                continue
-            self.setFormat(lo, hi - lo, self._format(type_index, False))
-        if selected_span:
-            lo, hi, type_index = selected_span
-            self.setFormat(lo, hi - lo, self._format(type_index, True))
-
-    def _format(self, type_index: int, selected: bool) -> QTextCharFormat:
-        """One format per type, theme and selection, made once: a busy block sets hundreds."""
-        key = (type_index, self.dark, selected)
-        fmt = self._formats.get(key)
-        if fmt is None:
-            fmt = QTextCharFormat()
-            fmt.setForeground(QColor(claim_colours.text_colour(self.dark)))
-            if selected:
-                fill = QColor(claim_colours.tint(type_index, self.dark))
-                fmt.setBackground(fill.lighter(118) if self.dark else fill.darker(118))
-                fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.SingleUnderline)
-                fmt.setUnderlineColor(QColor("#9cc3e6" if self.dark else "#1f3b57"))
-                fmt.setFontUnderline(True)
-            else:
-                fmt.setBackground(claim_colours.fill_brush(type_index, self.dark))
-            self._formats[key] = fmt
-        return fmt
 
 
 class ReaderView(QTextEdit):
@@ -132,23 +71,35 @@ class ReaderView(QTextEdit):
         self._block_starts = [0]
         self._highlights: dict[int, Highlight] = {}
         self._highlighter = ClaimHighlighter(self.document())
+        self._painting = False
         self.selectionChanged.connect(lambda: self.selectionRangeChanged.emit(self.selection_range() is not None))
+        # Claims are formatted as their blocks come into view: every scroll may bring new ones. Queued,
+        # because Qt moves the bar while it lays the document out, and asking for block rectangles then
+        # re-enters the layout and leaves the rest of the document unlaid (paintEvent catches up anyway).
+        self.verticalScrollBar().valueChanged.connect(
+            lambda _: self.reveal_highlights(), Qt.ConnectionType.QueuedConnection
+        )
 
     # -- text ---------------------------------------------------------------------------------
     def set_text(self, text: str, styles: list[StyleRange] | tuple = (), highlights: list[Highlight] = ()) -> None:
         """Show the canonical text; `styles` (code points) only change how it looks, never what it says.
-        Highlights given here are painted in the same pass that lays the text out."""
+        Highlights given here are painted as their blocks come into view (the first screen at once)."""
         self.text = text
         self._map = Utf16Map(text)
         self._block_starts = [0] + [m.end() for m in _BLOCK_BREAK.finditer(text)]
         self._links: list[tuple[int, int, str]] = []
         self._highlights = {h.claim_id: h for h in highlights}
-        self._highlighter.by_block = self._spans_by_block(list(highlights))
+        # no block of the new text is formatted yet; the spans are set once the text is in place, so
+        # the scroll resets below do not format blocks that the block formats would dirty again
+        self._highlighter.by_block, self._highlighter.shown = {}, set()
         # setPlainText takes the cursor's current format: without a reset, the previous document's
         # last style (a faint or bold run) would colour all of this one.
         self.setCurrentCharFormat(QTextCharFormat())
         self.setPlainText(text)  # plain text only: source markup never reaches Qt's rich-text engine
         cursor = QTextCursor(self.document())
+        # One edit block: selecting the document and merging a block format outside one each force a
+        # full synchronous layout (290 + 230 ms on 1 MB); inside it the document is laid out once, lazily.
+        cursor.beginEditBlock()
         cursor.select(QTextCursor.SelectionType.Document)
         block = QTextBlockFormat()
         block.setLineHeight(self.line_height, QTextBlockFormat.LineHeightTypes.ProportionalHeight.value)
@@ -156,7 +107,10 @@ class ReaderView(QTextEdit):
         cursor.mergeBlockFormat(block)
         self.styles = list(styles)
         self._apply_styles([r for r in self.styles if self.dim_chrome or r.kind != "chrome"])
+        cursor.endEditBlock()
+        self._highlighter.by_block = self._spans_by_block(list(highlights))
         self.moveCursor(QTextCursor.MoveOperation.Start)
+        self.reveal_highlights()
 
     def apply_reading(self, font_pt: float, width_chars: int, line_height: int, dim_chrome: bool) -> None:
         """Reading comfort: type size, line length and spacing; the text and selections are kept."""
@@ -250,6 +204,7 @@ class ReaderView(QTextEdit):
         side = int(max(0, spare / 2))
         self.setViewportMargins(side, 0, side, 0)
         super().resizeEvent(event)
+        self.reveal_highlights()  # a taller or narrower view shows blocks that were below it
 
     # -- positions ----------------------------------------------------------------------------
     def selection_range(self) -> tuple[int, int] | None:
@@ -336,16 +291,18 @@ class ReaderView(QTextEdit):
 
     def _rehighlight_blocks(self, numbers) -> None:
         document = self.document()
-        for number in sorted(numbers):
+        for number in sorted(self._highlighter.shown.intersection(numbers)):  # the others format when shown
             block = document.findBlockByNumber(number)
             if block.isValid():
                 self._highlighter.rehighlightBlock(block)
         self.viewport().update()
 
     def highlight_format_at(self, offset: int) -> QTextCharFormat:
-        """The character format painted at a code-point offset (for tests and checks)."""
+        """The character format painted at a code-point offset (for tests and checks); off screen,
+        the one that will be painted there when it comes into view (its block is formatted now)."""
         u = self._map.to_utf16(offset)
         block = self.document().findBlock(u)
+        self._highlighter.show_blocks([block])
         for fr in block.layout().formats():
             if fr.start <= u - block.position() < fr.start + fr.length:
                 return QTextCharFormat(fr.format)  # the range is a temporary: keep a copy
@@ -372,23 +329,33 @@ class ReaderView(QTextEdit):
         top = self.rect_for_offset(offset).top()
         if 0 <= top <= self.viewport().height() - self.fontMetrics().height():
             return
+        self._scroll_by(top - self.viewport().height() // 3)
+
+    def _scroll_by(self, dy: int) -> None:
         bar = self.verticalScrollBar()
-        bar.setValue(bar.value() + top - self.viewport().height() // 3)
+        if bar.value() + dy > bar.maximum():
+            # Just after opening, Qt is still laying the document out in steps and the scroll range
+            # covers only what is done: finish the layout (what the jump needs anyway) so the bar reaches.
+            layout = self.document().documentLayout()
+            layout.blockBoundingRect(self.document().lastBlock())
+        bar.setValue(bar.value() + dy)
+        self.reveal_highlights()
 
     def scroll_to(self, offset: int) -> None:
         """Put `offset` a third of the way down the view, where the eye expects it."""
         cursor = self.textCursor()
         cursor.setPosition(self._map.to_utf16(offset))
         self.setTextCursor(cursor)
-        bar = self.verticalScrollBar()
-        bar.setValue(bar.value() + self.cursorRect().top() - self.viewport().height() // 3)
+        self._scroll_by(self.cursorRect().top() - self.viewport().height() // 3)
 
     def _rehighlight_range(self, start: int, end: int) -> None:
         document = self.document()
         block = document.findBlock(self._map.to_utf16(start))
         last = document.findBlock(self._map.to_utf16(end)).blockNumber()
+        shown = self._highlighter.shown
         while block.isValid() and block.blockNumber() <= last:
-            self._highlighter.rehighlightBlock(block)
+            if block.blockNumber() in shown:  # the others are formatted, selection and all, when shown
+                self._highlighter.rehighlightBlock(block)
             block = block.next()
 
     def link_at(self, offset: int) -> str | None:
@@ -411,16 +378,39 @@ class ReaderView(QTextEdit):
                 self.claimClicked.emit(hits[0])
 
     # -- overlaps -----------------------------------------------------------------------------
-    def _visible_blocks(self):
+    def _visible_blocks(self, below: int = 0):
+        """Blocks on screen (and those within `below` px under it) with their rectangles."""
         layout = self.document().documentLayout()
         top = self.verticalScrollBar().value()
+        # A hit test is only a hint while the document is still being laid out (after opening, Qt lays
+        # it out in steps): walk from there to the block at the top; each rectangle asked for is exact.
         block = self.cursorForPosition(QPoint(0, 0)).block()
+        if not block.isValid():  # nothing laid out yet
+            block = self.document().firstBlock()
+        while block.previous().isValid() and layout.blockBoundingRect(block).top() > top:
+            block = block.previous()
+        while block.next().isValid() and layout.blockBoundingRect(block).bottom() <= top:
+            block = block.next()
         while block.isValid():
             rect = layout.blockBoundingRect(block)
-            if rect.top() - top > self.viewport().height():
+            if rect.top() - top > self.viewport().height() + below:
                 break
             yield block, rect
             block = block.next()
+
+    def reveal_highlights(self) -> None:
+        """Format the claims of the blocks on screen and half a screen below (so a small scroll
+        shows them at once) that are not formatted yet."""
+        if not self._highlighter.by_block:
+            return
+        # Formatting a block while Qt is still laying the document out in steps ends that layout
+        # early, leaving the blocks after it without lines: finish it first (a no-op once done).
+        self.document().documentLayout().blockBoundingRect(self.document().lastBlock())
+        blocks = [block for block, _ in self._visible_blocks(self.viewport().height() // 2)]
+        if blocks and blocks[0].previous().isValid():
+            blocks.append(blocks[0].previous())  # the line above, for a scroll up by a line
+        if self._highlighter.show_blocks(blocks) and not self._painting:
+            self.viewport().update()
 
     def overlap_lanes(self) -> dict[int, int]:
         """Lanes (0, 1, …) of the claims on screen that overlap another claim: each gets its own
@@ -430,28 +420,17 @@ class ReaderView(QTextEdit):
         for block, _ in self._visible_blocks():
             for span in self._highlighter.by_block.get(block.blockNumber(), ()):
                 spans[span[0]] = span
-        ordered = sorted(spans.values(), key=lambda s: (s[1], -s[2]))
-        overlapping: set[int] = set()
-        reach_end, reach_id = -1, None
-        for claim_id, start, end, _ in ordered:
-            if start < reach_end:
-                overlapping.update((claim_id, reach_id))
-            if end > reach_end:
-                reach_end, reach_id = end, claim_id
-        lanes: dict[int, int] = {}
-        lane_ends: list[int] = []
-        for claim_id, start, end, _ in ordered:
-            if claim_id not in overlapping:
-                continue
-            lane = next((i for i, lane_end in enumerate(lane_ends) if lane_end <= start), len(lane_ends))
-            if lane == len(lane_ends):
-                lane_ends.append(end)
-            else:
-                lane_ends[lane] = end
-            lanes[claim_id] = lane
-        return lanes
+        return overlap_lanes(spans)
 
     def paintEvent(self, event) -> None:  # noqa: N802
+        # A safety net: a block shown by a path no scroll signal reports (or before the queued one
+        # arrives) is formatted before it is drawn. Formats set colours only; Qt relays the block out
+        # and schedules one more paint if a fallback-font glyph in it changes a line's height.
+        self._painting = True
+        try:
+            self.reveal_highlights()
+        finally:
+            self._painting = False
         super().paintEvent(event)
         if not self._highlights:
             return
@@ -460,28 +439,8 @@ class ReaderView(QTextEdit):
             return
         painter = QPainter(self.viewport())
         dx, dy = -self.horizontalScrollBar().value(), -self.verticalScrollBar().value()
-        for block, rect in self._visible_blocks():
-            layout, base = block.layout(), block.position()
-            for claim_id, start, end, type_index in self._highlighter.by_block.get(block.blockNumber(), ()):
-                lane = lanes.get(claim_id)
-                if lane is None:
-                    continue
-                colour = QColor(claim_colours.hue(type_index))
-                lo, hi = max(start - base, 0), min(end - base, block.length() - 1)
-                for i in range(layout.lineCount()):
-                    line = layout.lineAt(i)
-                    a, b = max(lo, line.textStart()), min(hi, line.textStart() + line.textLength())
-                    if b <= a:
-                        continue
-                    x1, x2 = _x(line, a), _x(line, b)
-                    y = rect.top() + dy + line.y() + line.ascent() + line.descent() + 1 + 3 * lane
-                    painter.fillRect(QRectF(rect.left() + dx + x1, y, x2 - x1, 2), colour)
+        paint_underlines(painter, self._visible_blocks(), self._highlighter.by_block, lanes, dx, dy)
         painter.end()
-
-
-def _x(line, position: int) -> float:
-    x = line.cursorToX(position)
-    return x[0] if isinstance(x, tuple) else x
 
 
 __all__ = ["Highlight", "ReaderView", "type_colour"]

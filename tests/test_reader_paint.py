@@ -1,0 +1,163 @@
+"""The reader formats claims only for blocks that have come into view: what is on screen must be
+painted exactly, at every scroll position, and an off-screen claim must appear when scrolled to."""
+
+import random
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QTextCharFormat
+
+from curator.ui.reader import Highlight, ReaderView
+
+WORDS = ["gut", "brain", "axis", "relapse", "cohort", "trial", "placebo", "barrier", "vagus", "serotonin", "outcome"]
+
+
+def busy_text(rng: random.Random, paragraphs: int = 600) -> str:
+    """Paragraphs of prose with a non-BMP character now and then (UTF-16 and code points differ)."""
+    out = []
+    for _ in range(paragraphs):
+        words = [rng.choice(WORDS) for _ in range(rng.randint(20, 60))]
+        if rng.random() < 0.3:
+            words.insert(rng.randrange(len(words)), "\U0001d49c")
+        out.append(" ".join(words).capitalize() + ".")
+    return "\n\n".join(out)
+
+
+def disjoint_claims(rng: random.Random, text: str, count: int) -> list[Highlight]:
+    """Claims that neither touch nor overlap, so each character's fill names exactly one claim."""
+    starts = sorted(rng.sample(range(0, len(text) - 200, 200), count))
+    return [Highlight(i + 1, s, s + rng.randint(5, 150), i % 6) for i, s in enumerate(starts)]
+
+
+def painted_at(reader: ReaderView, offset: int) -> QTextCharFormat:
+    """What the layout holds at an offset now, without formatting anything (unlike highlight_format_at)."""
+    u = reader._map.to_utf16(offset)
+    block = reader.document().findBlock(u)
+    for fr in block.layout().formats():
+        if fr.start <= u - block.position() < fr.start + fr.length:
+            return QTextCharFormat(fr.format)
+    return QTextCharFormat()
+
+
+def filled(fmt: QTextCharFormat) -> bool:
+    return fmt.background().style() != Qt.BrushStyle.NoBrush
+
+
+def on_screen(reader: ReaderView, offset: int) -> bool:
+    rect = reader.rect_for_offset(offset)
+    return rect.top() >= 0 and rect.bottom() <= reader.viewport().height()
+
+
+def inside(reader: ReaderView, h: Highlight) -> list[int]:
+    """The claim's characters that can be painted (a paragraph break has no glyph to fill)."""
+    return [o for o in range(h.start, h.end) if reader.text[o] != "\n"]
+
+
+def in_view(reader: ReaderView, h: Highlight) -> bool:
+    """Some of the claim is on screen."""
+    return (
+        reader.rect_for_offset(h.start).top() < reader.viewport().height()
+        and reader.rect_for_offset(h.end).bottom() > 0
+    )
+
+
+def assert_exact(reader: ReaderView, h: Highlight) -> None:
+    """Filled on [start, end) and not one character more, as painted now."""
+    assert all(filled(painted_at(reader, o)) for o in inside(reader, h)), h
+    assert not filled(painted_at(reader, h.end)), h
+    assert h.start == 0 or not filled(painted_at(reader, h.start - 1)), h
+
+
+@pytest.fixture
+def busy(qtbot):
+    rng = random.Random(7)
+    text = busy_text(rng)
+    claims = disjoint_claims(rng, text, 400)
+    reader = ReaderView()
+    qtbot.addWidget(reader)
+    reader.resize(700, 500)
+    reader.show()
+    qtbot.waitExposed(reader)
+    reader.set_text(text, (), claims)
+    return reader, claims
+
+
+def test_the_claims_on_screen_are_painted_exactly_after_opening(busy, qtbot):
+    reader, claims = busy
+    reader.viewport().repaint()
+    visible = [h for h in claims if on_screen(reader, h.start) and on_screen(reader, h.end)]
+    assert visible
+    for h in visible:
+        assert_exact(reader, h)
+
+
+def test_a_claim_far_down_is_formatted_only_when_scrolled_to_then_exactly(busy, qtbot):
+    reader, claims = busy
+    far = claims[-3]
+    assert not filled(painted_at(reader, far.start))  # opening did not format the whole document
+    reader.scroll_to(far.start)
+    assert on_screen(reader, far.start)
+    assert_exact(reader, far)
+    # every claim now on screen is painted too, not only the one scrolled to
+    for h in claims:
+        if on_screen(reader, h.start) and on_screen(reader, h.end):
+            assert_exact(reader, h)
+
+
+def test_scrolling_with_the_scroll_bar_paints_what_comes_into_view(busy, qtbot):
+    reader, claims = busy
+    bar = reader.verticalScrollBar()
+    for value in (bar.maximum() // 3, bar.maximum() // 2, bar.maximum() * 9 // 10):
+        bar.setValue(value)
+        reader.viewport().repaint()
+        shown = [h for h in claims if in_view(reader, h)]
+        assert shown, value
+        for h in shown:
+            assert_exact(reader, h)
+
+
+def test_a_claim_changed_off_screen_appears_at_its_new_place_when_scrolled_to(busy, qtbot):
+    reader, claims = busy
+    far = claims[-10]
+    reader.scroll_to(far.start)  # formatted once, then scrolled away and changed
+    reader.scroll_to(0)
+    moved = Highlight(far.claim_id, far.start + 3, far.end + 2, 2)
+    reader.update_highlights([moved])
+    reader.scroll_to(moved.start)
+    assert_exact(reader, moved)
+    gone = claims[-20]
+    reader.update_highlights([], {gone.claim_id})
+    reader.scroll_to(gone.start)
+    assert not any(filled(painted_at(reader, o)) for o in range(gone.start, gone.end))
+
+
+def test_selecting_an_off_screen_claim_scrolls_and_paints_it_selected(busy, qtbot):
+    reader, claims = busy
+    far = claims[-5]
+    reader.select_claim(far.claim_id)
+    assert on_screen(reader, far.start)
+    assert all(painted_at(reader, o).fontUnderline() for o in inside(reader, far))
+    assert not painted_at(reader, far.end).fontUnderline()
+    reader.select_claim(claims[0].claim_id)  # back at the top: the far claim is no longer selected
+    reader.scroll_to(far.start)
+    assert not painted_at(reader, far.start).fontUnderline() and filled(painted_at(reader, far.start))
+
+
+def test_highlight_format_at_tells_what_is_painted_on_screen(busy, qtbot):
+    reader, claims = busy
+    reader.scroll_to(claims[len(claims) // 2].start)
+    for h in claims:
+        if on_screen(reader, h.start):
+            for offset in (h.start, h.end - 1, h.end):
+                assert reader.highlight_format_at(offset) == painted_at(reader, offset)
+
+
+def test_dark_theme_and_reading_settings_keep_the_claims_on_screen_painted(busy, qtbot):
+    reader, claims = busy
+    far = claims[len(claims) // 2]
+    reader.scroll_to(far.start)
+    reader.set_dark(True)
+    assert_exact(reader, far)
+    reader.apply_reading(15.0, 70, 170, True)
+    reader.scroll_to(far.start)
+    assert_exact(reader, far)
