@@ -142,3 +142,54 @@ if __name__ == "__main__":
         export_xlsx(s, FIXTURE)
         s.close()
     print(f"wrote {FIXTURE}")
+
+
+def _sheet_xml(path) -> bytes:
+    import re
+    import zipfile
+
+    xml = zipfile.ZipFile(path).read("xl/worksheets/sheet1.xml")
+    return re.sub(rb"&#(\d+);", lambda m: chr(int(m.group(1))).encode(), xml)  # lxml's references, as UTF-8
+
+
+def test_the_row_writer_writes_every_kind_of_value_as_openpyxl_does(tmp_path):
+    """Byte for byte, the XML openpyxl's own write-only cells give (its character references decoded)."""
+    import decimal
+    import math
+
+    import pytest
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Alignment
+
+    from curator.io.xlsx_writer import RowWriter, style_id
+
+    rows = [
+        ["text", " lead", "trail\n", "a & <b> \"c\" 'd'", "=1+1", "#REF!", "é 🙂 \u00a0x\u00a0", None, "x"],
+        [1, -2, 2**60, 0.1, 1e-20, math.nan, math.inf, True, False],
+        [decimal.Decimal("1.25"), dt.date(2026, 1, 2), dt.datetime(2026, 1, 2, 3, 4, 5, 600), dt.time(7, 8, 9), None],
+    ]
+    wrap = Alignment(wrap_text=True)
+    old, new = Workbook(write_only=True), Workbook(write_only=True)
+    sheet = old.create_sheet("S")
+    for row in rows:
+        cells = []
+        for i, value in enumerate(row):
+            if isinstance(value, str) and i % 2:
+                value = WriteOnlyCell(sheet, value=value)
+                value.data_type, value.alignment = "s", wrap
+            elif isinstance(value, str):
+                value = WriteOnlyCell(sheet, value=value)
+                value.data_type = "s"
+            cells.append(value)
+        sheet.append(cells)
+    old.save(tmp_path / "old.xlsx")
+    writer = RowWriter(new.create_sheet("S"), 9)
+    wrapped = f' s="{style_id(writer.sheet, alignment=wrap)}"'
+    for row in rows:
+        writer.append(row, ["", wrapped] * 4 + [""], 30 if row[0] == 1 else None)
+    new.save(tmp_path / "new.xlsx")
+    expected = _sheet_xml(tmp_path / "old.xlsx").replace(b'<row r="2">', b'<row r="2" ht="30" customHeight="1">')
+    assert _sheet_xml(tmp_path / "new.xlsx") == expected
+    with pytest.raises(TypeError, match="timezones"):
+        RowWriter(Workbook(write_only=True).create_sheet("T"), 1).append([dt.datetime.now(dt.UTC)], [""])
