@@ -58,10 +58,10 @@ class RowWriter:
         self.epoch = sheet.parent.epoch
         self.row = 0
         self._pending: list[str] = []
-        # anonymous, so it is gone however the export ends; closed by close() or discard()
+        # anonymous, so it is gone however the export ends (a cancel or a full disk included)
         self._rows = tempfile.TemporaryFile()  # noqa: SIM115 - lives as long as the sheet, not a block
-        # datetime → ' s="3"': openpyxl gives each date type its number format, so its own style
-        self._date_style: dict[type, str] = {}
+        # ' s="N"' of a datetime cell: openpyxl gives datetimes a number format, hence a style of their own
+        self._datetime_style = ""
         # openpyxl calls close() when it saves the workbook; the rows go in then, after the
         # validations and filters that are written below them have been added to the sheet.
         self._close_openpyxl = sheet.close
@@ -91,10 +91,11 @@ class RowWriter:
     def _other(self, letter: str, r: str, value: Any) -> str:
         """A date, bool, Decimal … exactly as openpyxl writes it (rare enough to go through its cell)."""
         if type(value) is dt.datetime and value.tzinfo is None:
-            style = self._date_style.get(dt.datetime)
-            if style is None:
-                style = self._date_style[dt.datetime] = f' s="{WriteOnlyCell(self.sheet, value=value).style_id}"'
-            return f'<c r="{letter}{r}"{style} t="n"><v>{safe_string(to_excel(value, self.epoch))}</v></c>'
+            if not self._datetime_style:
+                self._datetime_style = f' s="{WriteOnlyCell(self.sheet, value=value).style_id}"'
+            return (
+                f'<c r="{letter}{r}"{self._datetime_style} t="n"><v>{safe_string(to_excel(value, self.epoch))}</v></c>'
+            )
         cell = WriteOnlyCell(self.sheet, value=value)  # raises, as openpyxl would, for a value Excel cannot hold
         cell.row, cell.column = int(r), self.letters.index(letter) + 1
         shown, attrs = _set_attributes(cell, cell.has_style)
@@ -123,8 +124,4 @@ class RowWriter:
             out.write(head + b"<sheetData>")
             shutil.copyfileobj(self._rows, out, 1 << 20)
             out.write(b"</sheetData>" + tail)
-        self._rows.close()
-
-    def discard(self) -> None:
-        """Drop the rows (a cancelled export)."""
         self._rows.close()
