@@ -53,6 +53,16 @@ class ClaimEditor(QObject):
         form.deleteRequested.connect(self.delete_claim)
         form.newTermRequested.connect(self.add_term)
 
+    @property
+    def type_keys(self) -> list[str]:
+        return self._type_keys_list
+
+    @type_keys.setter
+    def type_keys(self, keys: list[str]) -> None:
+        # a dict, so opening a document with 10,000 claims does not search the list once per claim
+        self._type_keys_list = list(keys)
+        self._type_index = {key: i for i, key in reversed(list(enumerate(keys)))}
+
     def _type_keys(self) -> list[str]:
         try:
             return [c.key for c in self.session.codebook.field("claim_type").choices]
@@ -60,8 +70,7 @@ class ClaimEditor(QObject):
             return []
 
     def highlight(self, record: ClaimRecord) -> Highlight:
-        claim_type = record.values.get("claim_type") or ""
-        index = self.type_keys.index(claim_type) if claim_type in self.type_keys else -1
+        index = self._type_index.get(record.values.get("claim_type") or "", -1)
         return Highlight(record.id, record.anchor.start, record.anchor.end, index)
 
     # -- a document's claims ------------------------------------------------------------------

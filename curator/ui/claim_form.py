@@ -54,12 +54,19 @@ class ClaimForm(QWidget):
         self.document_id: int | None = None
         self.start = self.end = 0
         self._baseline: tuple | None = None
+        # Dirty tracking per field, so a keystroke compares one field with its baseline instead of
+        # reading the whole form: the parts (field key or term role -> value) as loaded, the parts
+        # that differ from them now, and the term fields holding typed text that is not a term yet.
+        self._base_parts: dict[str, Any] = {}
+        self._differs: set[str] = set()
+        self._pending: set[str] = set()
         self._new_defaults: tuple = ({}, ())
         self._loading = False
         self.widgets: dict[str, QWidget] = {}
         self.labels: dict[str, QLabel] = {}
         self.pickers: dict[str, TermPicker] = {}
         self._number_keys = {f.key for f in codebook.fields if f.kind in ("number", "integer")}
+        self._value_fields = {f.key: f for f in codebook.value_fields}
         self.invalid: dict[str, str] = {}  # field key -> what is wrong with it, as last reported
         self._problems: list[tuple[str, str]] = []  # (field key, message) as listed under "Not saved"
 
@@ -182,6 +189,8 @@ class ClaimForm(QWidget):
                     self._fill_choices(combo, f, combo.currentData() or "")
         finally:
             self._loading = loading
+        self._value_fields = {f.key: f for f in codebook.value_fields if f.key in self.widgets}
+        self._rebase()
 
     def set_vocabulary(self, terms_for_role: dict[str, list[TermInfo]], used: frozenset[int] = frozenset()) -> None:
         for role, picker in self.pickers.items():
@@ -189,17 +198,52 @@ class ClaimForm(QWidget):
 
     # -- values -------------------------------------------------------------------------------
     def values(self) -> dict[str, Any]:
-        out: dict[str, Any] = {}
-        for f in self.codebook.value_fields:
-            w = self.widgets[f.key]
-            if isinstance(w, QComboBox):
-                out[f.key] = w.currentData() or ""
-            elif isinstance(w, QPlainTextEdit):
-                out[f.key] = w.toPlainText()
+        return {f.key: self._value(f) for f in self.codebook.value_fields}
+
+    def _value(self, f: FormField) -> Any:
+        w = self.widgets[f.key]
+        if isinstance(w, QComboBox):
+            return w.currentData() or ""
+        if isinstance(w, QPlainTextEdit):
+            return w.toPlainText()
+        text = w.text().strip()
+        return text if f.kind in ("text",) else (text or None)
+
+    def _part(self, key: str) -> Any:
+        """One field's value, or one term role's terms: what the dirty check compares, part by part."""
+        picker = self.pickers.get(key)
+        return picker.refs() if picker is not None else self._value(self._value_fields[key])
+
+    def _rebase(self) -> None:
+        """Every part compared afresh: after the form was loaded, reverted, saved or its choices refilled."""
+        keys = [*self._value_fields, *self.pickers]
+        parts = {key: self._part(key) for key in keys}
+        if self._baseline is not None and self._snapshot() == self._baseline:
+            self._base_parts = parts  # the parts as loaded: nothing differs
+        elif self._baseline is not None:
+            values, terms = self._baseline
+            base = {**values, **{role: tuple(t for t in terms if t.role == role) for role in self.pickers}}
+            self._base_parts = {key: base.get(key) for key in keys}
+        else:
+            self._base_parts = {}
+        self._differs = {key for key in self._base_parts if parts[key] != self._base_parts[key]}
+        self._pending = {role for role, p in self.pickers.items() if p.pending_text()}
+
+    def _recheck(self, key: str) -> None:
+        """The reviewer changed one part: only that part is compared with its baseline."""
+        if key not in self._base_parts and key not in self.pickers:
+            self._rebase()  # a change no field names: compare everything
+            return
+        if key in self._base_parts:
+            if self._part(key) != self._base_parts[key]:
+                self._differs.add(key)
             else:
-                text = w.text().strip()
-                out[f.key] = text if f.kind in ("text",) else (text or None)
-        return out
+                self._differs.discard(key)
+        if key in self.pickers:
+            if self.pickers[key].pending_text():
+                self._pending.add(key)
+            else:
+                self._pending.discard(key)
 
     def terms(self) -> tuple[TermRef, ...]:
         return tuple(ref for picker in self.pickers.values() for ref in picker.refs())
@@ -322,6 +366,7 @@ class ClaimForm(QWidget):
             self.set_values(values, terms)
             self.clear_problems()
             self._baseline = self._snapshot()
+            self._rebase()
         finally:
             self._loading = False
         editable = mode != "empty"
@@ -339,6 +384,7 @@ class ClaimForm(QWidget):
         self._new_defaults = self._snapshot()
         # a new claim is unsaved work from the start: the quote alone is worth keeping
         self._baseline = None
+        self._rebase()
         self._update_buttons()
         self.dirtyChanged.emit(True)
         self.first_field().setFocus(Qt.FocusReason.ShortcutFocusReason)
@@ -372,6 +418,7 @@ class ClaimForm(QWidget):
             self.set_values(values, terms)
             self.clear_problems()
             self._loading = False
+            self._rebase()
             self._update_buttons()
             self.dirtyChanged.emit(False)
         elif self.mode == "new":
@@ -381,6 +428,7 @@ class ClaimForm(QWidget):
                 self.set_values(*self._new_defaults)
                 self.clear_problems()
                 self._loading = False
+                self._rebase()
                 self._update_buttons()
             else:
                 self.clear()
@@ -390,10 +438,13 @@ class ClaimForm(QWidget):
             return True
         if self.mode != "edit" or self._baseline is None:
             return False
-        return self._snapshot() != self._baseline or bool(self.pending_terms())
+        # kept current by _recheck on every edit and _rebase on every load: the same answer as
+        # `self._snapshot() != self._baseline or bool(self.pending_terms())` without reading every field
+        return bool(self._differs or self._pending)
 
     def mark_saved(self) -> None:
         self._baseline = self._snapshot()
+        self._rebase()
         self._update_buttons()
         self.dirtyChanged.emit(False)
 
@@ -406,6 +457,7 @@ class ClaimForm(QWidget):
             del self.invalid[key]
         if key in self._number_keys:
             self._check_number(key)
+        self._recheck(key)
         self._update_buttons()
         self.dirtyChanged.emit(self.is_dirty())
 

@@ -27,6 +27,7 @@ class ClaimMarks(QWidget):
         self._marks: dict[int, tuple[float, int, QColor]] = {}  # claim -> (fraction of the text, claim, colour)
         self._rows: dict[int, dict[int, QColor]] = {}  # pixel row -> {claim: colour}
         self._rows_height = -1  # the strip height _rows was built for
+        self._colours: dict[int, QColor] = {}  # type index -> mark colour: one QColor per type, not per claim
 
     def sizeHint(self) -> QSize:  # noqa: N802
         return QSize(12, 100)
@@ -60,7 +61,10 @@ class ClaimMarks(QWidget):
 
     def _mark(self, h: Highlight) -> tuple[float, int, QColor]:
         fraction = min(h.start / max(len(self.reader.text), 1), 1.0)
-        return (fraction, h.claim_id, type_colour(h.type_index).darker(115))
+        colour = self._colours.get(h.type_index)
+        if colour is None:
+            colour = self._colours[h.type_index] = type_colour(h.type_index).darker(115)
+        return (fraction, h.claim_id, colour)
 
     def _row(self, fraction: float) -> int:
         return int(fraction * max(self.height() - MARK_HEIGHT, 1))
