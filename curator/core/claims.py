@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import math
 import re
 import sqlite3
@@ -12,9 +11,10 @@ import peewee
 
 from curator.core import changelog
 from curator.core.anchoring import Anchor, AnchorError, make_anchor
-from curator.core.db import is_sqlite, write_transaction
+from curator.core.claim_records import read_records
+from curator.core.db import write_transaction
 from curator.core.errors import NotFoundError, ValidationError
-from curator.core.models import Claim, ClaimTerm, Document, Reviewer, Term, new_uuid, utcnow
+from curator.core.models import Claim, ClaimTerm, Document, Term, new_uuid, utcnow
 from curator.core.records import Changes, ClaimDraft, ClaimRecord, TermRef
 
 if TYPE_CHECKING:
@@ -124,37 +124,6 @@ def unstorable_text(text: str) -> str | None:
     return None
 
 
-# The columns _records reads, in the order it indexes them (then the reviewer's name, then the codebook's values).
-_CLAIM_COLUMNS = (
-    Claim.id,
-    Claim.document,
-    Claim.reviewer,
-    Claim.start,
-    Claim.end,
-    Claim.exact,
-    Claim.prefix,
-    Claim.suffix,
-    Claim.document_sha256,
-    Claim.anchor_status,
-    Claim.created_at,
-    Claim.updated_at,
-    Claim.uuid,
-)
-_DATETIME = Claim.created_at
-
-
-def _sqlite_datetime(value: Any) -> Any:
-    """SQLite's text for a DateTimeField as peewee reads it: the ISO form at C speed, anything else by peewee."""
-    try:
-        return dt.datetime.fromisoformat(value)
-    except (TypeError, ValueError):
-        return _DATETIME.python_value(value)
-
-
-def _same(value: Any) -> Any:
-    return value  # PostgreSQL's driver returns datetimes already
-
-
 def format_terms(terms: tuple[TermRef, ...]) -> str:
     return "; ".join(f"{t.role}: {t.label}" + (f" ({t.identifier})" if t.identifier else "") for t in terms)
 
@@ -193,39 +162,9 @@ class ClaimService:
         return {(doc, status): count for doc, status, count in query}
 
     def _records(self, where) -> list[ClaimRecord]:
-        """Claims as records: one query per table, plain tuples, records built here.
-
-        peewee's per-row conversion (`.dicts()`, process_row) cost 4× the driver's fetch at 100,000
-        claims (bench/RESULTS.md); the SQL is still peewee's, built once per call."""
         value_keys = [f.key for f in self.session.codebook.value_fields]
-        db = Claim._meta.database
-        query = (
-            Claim.select(*_CLAIM_COLUMNS, Reviewer.name, *(Claim._meta.fields[k] for k in value_keys))
-            .join(Reviewer, peewee.JOIN.LEFT_OUTER)
-            .order_by(Claim.start, Claim.id)
-        )
-        term_query = ClaimTerm.select(
-            ClaimTerm.claim, ClaimTerm.role, ClaimTerm.label, ClaimTerm.identifier, ClaimTerm.term
-        ).order_by(ClaimTerm.claim, ClaimTerm.position, ClaimTerm.id)
-        if where is not None:
-            query = query.where(where)
-            # a subquery, not thousands of bound ids
-            term_query = term_query.where(ClaimTerm.claim.in_(Claim.select(Claim.id).where(where)))
         try:
-            claims = db.execute(query).fetchall()
-            if not claims:
-                return []
-            terms: dict[int, list[TermRef]] = {c[0]: [] for c in claims}
-            # TermRefs are frozen, so one instance serves every claim carrying the same term
-            refs: dict[tuple, TermRef] = {}
-            for row in db.execute(term_query):
-                group = terms.get(row[0])
-                if group is not None:
-                    key = row[1:]
-                    ref = refs.get(key)
-                    if ref is None:
-                        ref = refs[key] = TermRef(*key)
-                    group.append(ref)
+            return read_records(where, value_keys)
         except (peewee.OperationalError, sqlite3.OperationalError) as exc:  # a fetch raises the driver's own
             # SQLite's "Could not decode to UTF-8 column …" names the column but not the row: say which
             # claim and field hold bytes another program wrote, in one sentence, instead.
@@ -237,24 +176,6 @@ class ClaimService:
             if error is None:
                 raise
             raise error from None
-        when = _sqlite_datetime if is_sqlite() else _same
-        return [
-            ClaimRecord(
-                c[0],
-                c[1],
-                c[2],
-                c[13] or "",
-                Anchor(c[3], c[4], c[5], c[6], c[7]),
-                c[8],
-                dict(zip(value_keys, c[14:])),
-                tuple(terms[c[0]]),
-                when(c[10]),
-                when(c[11]),
-                c[9],
-                c[12],
-            )
-            for c in claims
-        ]
 
     # -- validation ---------------------------------------------------------------------------
     def clean_values(self, values: dict[str, Any]) -> dict[str, Any]:
