@@ -20,6 +20,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+from bench.claims_io import bench_import_new, bench_read, bench_reimport  # noqa: E402
 from bench.claims_table import bench_claims_table  # noqa: E402
 from bench.documents import bench_import as bench_documents  # noqa: E402
 from bench.documents import bench_search  # noqa: E402
@@ -42,10 +43,15 @@ BENCHMARKS = {
     "search": bench_search,
     "loop": bench_loop,
     "claims-table": bench_claims_table,
+    "read-claims": bench_read,
+    "reimport": bench_reimport,
+    "import-new": bench_import_new,
 }
+# the benchmarks that take a count of claims
+COUNTED = {"export", "import", "open", "read-claims", "reimport", "import-new"}
 
 if __name__ == "__main__":
     names = [a for a in sys.argv[1:] if not a.isdigit()] or list(BENCHMARKS)
     counts = [int(a) for a in sys.argv[1:] if a.isdigit()]
     for name in names:
-        BENCHMARKS[name](*counts[:1]) if name in ("export", "import", "open") else BENCHMARKS[name]()
+        BENCHMARKS[name](*counts[:1]) if name in COUNTED else BENCHMARKS[name]()
