@@ -107,10 +107,14 @@ class ReaderView(QTextEdit):
         cursor.mergeBlockFormat(block)
         self.styles = list(styles)
         self._apply_styles([r for r in self.styles if self.dim_chrome or r.kind != "chrome"])
-        cursor.endEditBlock()
+        # The first screen's claims are formatted by the highlighter's pass at the end of this edit
+        # block, before Qt starts laying the document out: formatting a block later, while that lazy
+        # layout is under way, would cost a full layout first (see reveal_highlights).
         self._highlighter.by_block = self._spans_by_block(list(highlights))
+        self._highlighter.shown = set(range(self._first_screen_blocks()))
+        cursor.endEditBlock()
         self.moveCursor(QTextCursor.MoveOperation.Start)
-        self.reveal_highlights()
+        self.reveal_highlights()  # if the estimate fell short (a very tall view), the rest now
 
     def apply_reading(self, font_pt: float, width_chars: int, line_height: int, dim_chrome: bool) -> None:
         """Reading comfort: type size, line length and spacing; the text and selections are kept."""
@@ -401,16 +405,31 @@ class ReaderView(QTextEdit):
     def reveal_highlights(self) -> None:
         """Format the claims of the blocks on screen and half a screen below (so a small scroll
         shows them at once) that are not formatted yet."""
-        if not self._highlighter.by_block:
+        highlighter = self._highlighter
+        if not highlighter.by_block:
             return
-        # Formatting a block while Qt is still laying the document out in steps ends that layout
-        # early, leaving the blocks after it without lines: finish it first (a no-op once done).
-        self.document().documentLayout().blockBoundingRect(self.document().lastBlock())
         blocks = [block for block, _ in self._visible_blocks(self.viewport().height() // 2)]
         if blocks and blocks[0].previous().isValid():
             blocks.append(blocks[0].previous())  # the line above, for a scroll up by a line
-        if self._highlighter.show_blocks(blocks) and not self._painting:
+        fresh = [b for b in blocks if b.blockNumber() not in highlighter.shown]
+        if not any(b.blockNumber() in highlighter.by_block for b in fresh):
+            highlighter.shown.update(b.blockNumber() for b in fresh)
+            return
+        # Formatting a block while Qt is still laying the document out in steps (after opening)
+        # ends that layout early and leaves the blocks after it without lines: finish it first.
+        # A no-op once done; otherwise the cost of the first deep jump, which Qt pays anyway.
+        self.document().documentLayout().blockBoundingRect(self.document().lastBlock())
+        if highlighter.show_blocks(fresh) and not self._painting:
             self.viewport().update()
+
+    def _first_screen_blocks(self) -> int:
+        """How many blocks from the top surely cover the first screen and half another: twice the
+        characters a screen of this size holds, at least that of a large window."""
+        metrics = self.fontMetrics()
+        columns = max(self.viewport().width(), 1400) / max(metrics.averageCharWidth(), 1)
+        rows = max(self.viewport().height(), 1200) / max(metrics.lineSpacing(), 1)
+        chars = int(2 * 1.5 * columns * rows)
+        return bisect.bisect_right(self._block_starts, chars)
 
     def overlap_lanes(self) -> dict[int, int]:
         """Lanes (0, 1, …) of the claims on screen that overlap another claim: each gets its own
