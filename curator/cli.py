@@ -318,6 +318,17 @@ COMMANDS = {
 }
 
 
+def start_checks(db: str | None) -> None:
+    """Start the project file's integrity check now, so it runs while Qt and the window load (the
+    open takes its result); a database URL or a new project has nothing to check ahead."""
+    from curator.core.db import is_url
+    from curator.core.paths import default_database
+    from curator.core.storage import start_quick_check
+
+    if not (db and is_url(db)):
+        start_quick_check(Path(db) if db else default_database())
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     from curator.core.errors import user_message
@@ -325,6 +336,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command in COMMANDS:
             return COMMANDS[args.command](args)
+        start_checks(args.db)
         from curator.ui.app import run_app  # Qt is loaded only for the window
 
         return run_app(args)

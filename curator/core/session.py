@@ -210,7 +210,7 @@ def _open_file(target: str, codebook: Codebook, backup_on_open: bool, reading: b
         session.journal_damage = journal_damage
         session.warnings.append(journal_damage)
     try:
-        damage = storage.quick_check(database) if state.exists else None
+        damage = storage.quick_check_at_open(path, database) if state.exists else None
         if damage:
             raise storage.CorruptDatabaseError(path, damage, backups.newest_intact_backup(path))
         if state.read_only_reason:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -165,9 +166,81 @@ def quick_check(db: peewee.Database) -> str | None:
         rows = [r[0] for r in db.execute_sql("PRAGMA quick_check").fetchall()]
     except (peewee.DatabaseError, sqlite3.DatabaseError) as exc:
         return str(exc)
+    return _check_report(rows)
+
+
+def _check_report(rows: list[str]) -> str | None:
     if rows == ["ok"]:
         return None
     return "; ".join(rows[:3]) + (f" and {len(rows) - 3} more problems" if len(rows) > 3 else "")
+
+
+# -- the check started ahead ------------------------------------------------------------------
+# quick_check reads the whole file (≈ 80 ms at 100,000 claims, more on a loaded machine). SQLite
+# releases the GIL while it reads, so the window's start runs it on a second core while Python
+# loads Qt and the window's modules; the open then takes its result instead of checking again, as
+# long as the file is provably the one that was checked.
+_early: dict[Path, tuple[tuple, threading.Thread, list]] = {}
+
+
+def _identity(path: Path) -> tuple | None:
+    """What changes when anything is written to the project: the file, its -wal, a -journal."""
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    wal_size = os.stat(f"{path}-wal").st_size if os.path.exists(f"{path}-wal") else 0
+    if wal_size or os.path.exists(f"{path}-journal"):
+        return None  # a journal left behind: the open inspects it before any connection touches the file
+    return (st.st_ino, st.st_size, st.st_mtime_ns)
+
+
+def start_quick_check(path: Path) -> bool:
+    """Start quick_check of an existing, writable Curator project on a read-only connection in a
+    thread; False (nothing started) for anything else, which the open then handles as always."""
+    path = Path(path).expanduser().absolute()
+    identity = _identity(path)
+    if identity is None or not path.is_file() or not os.access(path, os.W_OK) or not os.access(path.parent, os.W_OK):
+        return False
+    try:
+        with open(path, "rb") as f:
+            header = f.read(HEADER_SIZE)
+    except OSError:
+        return False
+    if (
+        len(header) < HEADER_SIZE
+        or header[:16] != SQLITE_HEADER
+        or int.from_bytes(header[68:72], "big") != APPLICATION_ID
+    ):
+        return False  # not provably ours: the open refuses or examines it without any connection first
+    result: list = []
+
+    def check() -> None:
+        try:
+            con = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True, check_same_thread=False)
+            try:
+                result.append(_check_report([r[0] for r in con.execute("PRAGMA quick_check").fetchall()]))
+            finally:
+                con.close()
+        except sqlite3.Error as exc:
+            result.append(str(exc))
+
+    thread = threading.Thread(target=check, name="curator-quick-check", daemon=True)
+    _early[path] = (identity, thread, result)
+    thread.start()
+    return True
+
+
+def quick_check_at_open(path: Path, db: peewee.Database) -> str | None:
+    """The result of the check started ahead for `path` if the file is unchanged since it began,
+    else quick_check now on `db`."""
+    early = _early.pop(Path(path).absolute(), None)
+    if early is not None:
+        identity, thread, result = early
+        thread.join()
+        if result and identity == _identity(path):
+            return result[0]
+    return quick_check(db)
 
 
 def _mount_type(path: Path) -> str | None:

@@ -15,12 +15,18 @@ from curator import __version__
 from curator.core.errors import user_message
 from curator.core.records import READING_STATUSES
 from curator.ui.document_details import edit_document_details
-from curator.ui.document_import import import_documents_dialog, replace_document
 from curator.ui.project_safety import back_up_now, restore_from_backup
 from curator.ui.undo import run_command
 
 if TYPE_CHECKING:
     from curator.ui.main_window import MainWindow
+
+
+def _document_import():
+    """The document importers' dialogs, loaded on first use: no start-up needs them."""
+    from curator.ui import document_import
+
+    return document_import
 
 
 def _action(window, text: str, slot, shortcuts=(), tip: str = "") -> QAction:
@@ -100,7 +106,7 @@ def build_menus(window: MainWindow, navigation: dict[str, QAction]) -> dict[str,
     a["replace_document"] = _action(
         window,
         "&Replace with revised version…",
-        lambda: replace_document(window),
+        lambda: _document_import().replace_document(window),
         (),
         "Import a new version of this document and re-anchor its claims",
     )
@@ -129,7 +135,7 @@ def build_menus(window: MainWindow, navigation: dict[str, QAction]) -> dict[str,
     a["import_documents"] = _action(
         window,
         "Import &documents…",
-        lambda: import_documents_dialog(window),
+        lambda: _document_import().import_documents_dialog(window),
         ("Ctrl+O",),
         "Add .txt, .md, .html or .docx files to the project (or drop them on the window)",
     )
