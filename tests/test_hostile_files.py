@@ -312,3 +312,17 @@ def test_a_forked_copy_of_the_app_starts_its_own_worker(tmp_path):
 
 def read_document_title(path: Path) -> str:
     return read_document(path).title
+
+
+def test_a_large_file_gets_more_time_and_a_small_one_keeps_the_base_budget(tmp_path):
+    from curator.io import sandbox
+
+    small, large = tmp_path / "small.xlsx", tmp_path / "large.xlsx"
+    small.write_bytes(b"x" * 1000)
+    with open(large, "wb") as f:
+        f.truncate(30 * 2**20)  # a 100,000-claim export is about this size
+    base = sandbox.LIMITS
+    assert sandbox.limits_for(small).cpu_seconds == base.cpu_seconds + 1
+    assert sandbox.limits_for(large).cpu_seconds == base.cpu_seconds + 60
+    assert sandbox.limits_for(large).wall_seconds == 2 * (base.cpu_seconds + 60)
+    assert sandbox.limits_for(large).memory_bytes == base.memory_bytes

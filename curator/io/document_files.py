@@ -57,7 +57,7 @@ def read_document(path: Path, encoding: str | None = None) -> NewDocument:
             f"{path.name}: {size / 1e6:.1f} MB is over the {MAX_BYTES // 2**20} MB limit for one document"
         )
     # MAX_BYTES is passed, not looked up in the worker, so the limit in force here is the one applied.
-    return sandbox.run(parse_document, path, kind, encoding, MAX_BYTES, name=path.name)
+    return sandbox.run(parse_document, path, kind, encoding, MAX_BYTES, name=path.name, limits=sandbox.limits_for(path))
 
 
 def parse_document(path: Path, kind: str, encoding: str | None, max_bytes: int) -> NewDocument:

@@ -244,6 +244,18 @@ def shutdown() -> None:
     _pool.shutdown()
 
 
+def limits_for(path: Path) -> Limits:
+    """The limits for one file: the time budget grows with its size (2 s of CPU per MB on top of the
+    base), so a large legitimate workbook on a slow or busy machine is read, while a small file that
+    explodes is still stopped early. Memory stays capped whatever the size."""
+    try:
+        megabytes = Path(path).stat().st_size / 2**20
+    except OSError:
+        return LIMITS
+    cpu = LIMITS.cpu_seconds + math.ceil(2 * megabytes)
+    return replace(LIMITS, cpu_seconds=cpu, wall_seconds=max(LIMITS.wall_seconds, 2.0 * cpu))
+
+
 def with_limits(**changes) -> Limits:
     """The default limits with some changed, e.g. `with_limits(cpu_seconds=2)` in a test."""
     return replace(LIMITS, **changes)

@@ -95,7 +95,9 @@ def read_sheet(path: str | os.PathLike, preferred: str = "Claims") -> SheetTable
     path = Path(path)
     sandbox.check_regular_file(path, error=WorkbookError)
     check_zip(path)
-    return sandbox.run(_read_sheet, path, preferred, name=path.name, error=WorkbookError)
+    return sandbox.run(
+        _read_sheet, path, preferred, name=path.name, error=WorkbookError, limits=sandbox.limits_for(path)
+    )
 
 
 def precheck_parts(path: Path) -> None:
