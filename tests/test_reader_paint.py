@@ -131,16 +131,50 @@ def test_a_claim_changed_off_screen_appears_at_its_new_place_when_scrolled_to(bu
     assert not any(filled(painted_at(reader, o)) for o in range(gone.start, gone.end))
 
 
+def selected_marks(reader: ReaderView) -> list[tuple[int, int, bool]]:
+    """The extra selections drawn over the fills, in code points, and whether each is underlined."""
+    return [
+        (reader._map.from_utf16(m.cursor.selectionStart()), reader._map.from_utf16(m.cursor.selectionEnd()),
+         m.format.fontUnderline())
+        for m in reader.extraSelections()
+    ]  # fmt: skip
+
+
 def test_selecting_an_off_screen_claim_scrolls_and_paints_it_selected(busy, qtbot):
     reader, claims = busy
     far = claims[-5]
     reader.select_claim(far.claim_id)
     assert on_screen(reader, far.start)
-    assert all(painted_at(reader, o).fontUnderline() for o in inside(reader, far))
-    assert not painted_at(reader, far.end).fontUnderline()
+    assert selected_marks(reader) == [(far.start, far.end, True)]  # drawn darker and underlined, exactly
+    assert all(reader.highlight_format_at(o).fontUnderline() for o in inside(reader, far))
+    assert not reader.highlight_format_at(far.end).fontUnderline()
+    assert_exact(reader, far)  # its own fill stays under the mark
     reader.select_claim(claims[0].claim_id)  # back at the top: the far claim is no longer selected
+    assert selected_marks(reader) == [(claims[0].start, claims[0].end, True)]
     reader.scroll_to(far.start)
-    assert not painted_at(reader, far.start).fontUnderline() and filled(painted_at(reader, far.start))
+    assert not reader.highlight_format_at(far.start).fontUnderline() and filled(painted_at(reader, far.start))
+
+
+def test_the_selected_claim_follows_its_claim_and_keeps_the_find_bars_mark(busy, qtbot):
+    from PySide6.QtGui import QTextCursor
+    from PySide6.QtWidgets import QTextEdit
+
+    reader, claims = busy
+    h = claims[3]
+    reader.select_claim(h.claim_id)
+    hit = QTextEdit.ExtraSelection()
+    hit.cursor = QTextCursor(reader.document())
+    hit.cursor.setPosition(5)
+    hit.cursor.setPosition(9, QTextCursor.MoveMode.KeepAnchor)
+    reader.setExtraSelections([hit])  # as the find bar marks its current hit
+    assert selected_marks(reader) == [(h.start, h.end, True), (5, 9, False)]
+    moved = Highlight(h.claim_id, h.start + 2, h.end + 1, h.type_index)
+    reader.update_highlights([moved])
+    assert selected_marks(reader) == [(moved.start, moved.end, True), (5, 9, False)]
+    reader.setExtraSelections([])
+    assert selected_marks(reader) == [(moved.start, moved.end, True)]
+    reader.update_highlights([], {h.claim_id})
+    assert selected_marks(reader) == [] and reader.selected_claim() == h.claim_id
 
 
 def test_highlight_format_at_tells_what_is_painted_on_screen(busy, qtbot):

@@ -31,7 +31,6 @@ class ClaimHighlighter(QSyntaxHighlighter):
         super().__init__(document)
         self.by_block: dict[int, list[Span]] = {}  # block -> spans touching it
         self.shown: set[int] = set()  # blocks formatted with their claims (all others: not yet)
-        self.selected: int | None = None
         self.dark = False
         self._formats: dict[tuple[int, bool, bool], QTextCharFormat] = {}
 
@@ -45,18 +44,10 @@ class ClaimHighlighter(QSyntaxHighlighter):
             return
         base = block.position()
         length = block.length()
-        selected_span = None
-        for claim_id, start, end, type_index in spans:
+        for _, start, end, type_index in spans:  # the selected claim is an extra selection on top
             lo, hi = max(start - base, 0), min(end - base, length)
-            if hi <= lo:
-                continue
-            if claim_id == self.selected:
-                selected_span = (lo, hi, type_index)
-                continue
-            self.setFormat(lo, hi - lo, self.format_for(type_index, False))
-        if selected_span:
-            lo, hi, type_index = selected_span
-            self.setFormat(lo, hi - lo, self.format_for(type_index, True))
+            if hi > lo:
+                self.setFormat(lo, hi - lo, self.format_for(type_index, False))
 
     def show_blocks(self, blocks) -> bool:
         """Format these blocks (QTextBlocks) if they are not formatted yet; True if any was."""
