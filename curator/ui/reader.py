@@ -259,11 +259,19 @@ class ReaderView(QTextEdit):
         """Claim spans (UTF-16) per block. Blocks are found from the text's own line breaks, so this
         works before the text is in the document and costs no layout."""
         by_block: dict[int, list] = defaultdict(list)
+        starts, after = self._block_starts, bisect.bisect_right
+        # a text without astral characters has the same offsets in UTF-16 (most texts: no look-ups)
+        same = self._map.length == self._map.length_u16
         # longest first, so a claim nested inside another stays visible on top
         for h in sorted(highlights, key=lambda h: h.start - h.end):
-            span = self._span(h)
-            for number in self._blocks_of(h):
-                by_block[number].append(span)
+            span = (h.claim_id, h.start, h.end, h.type_index) if same else self._span(h)
+            first = after(starts, h.start) - 1
+            last = after(starts, max(h.start, h.end - 1)) - 1
+            if first == last:  # most claims stay within one paragraph
+                by_block[first].append(span)
+            else:
+                for number in range(first, last + 1):
+                    by_block[number].append(span)
         return dict(by_block)
 
     def set_highlights(self, highlights: list[Highlight]) -> None:
