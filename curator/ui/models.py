@@ -75,18 +75,23 @@ class DocumentListModel(PlainRowsModel):
     def row_of(self, document_id: int) -> int:
         return self._row_by_id.get(document_id, -1)
 
+    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+        # The view asks about ten roles per painted cell; most are none of ours: answer those before
+        # touching the index (roles compared as plain ints, not through Qt's enum classes).
+        if role not in _DOCUMENT_ROLES:
+            return None
+        return super().data(index, role)
+
     def cell(self, row, column: int, role):
-        if role == Qt.ItemDataRole.DisplayRole:
+        if role == _DISPLAY:
             # the status as a mark, so the title keeps the width of a narrow list (words, in the tooltip)
             return (row.title, STATUS_MARKS.get(row.reading_status, "?"), row.claim_count)[column]
-        if role == Qt.ItemDataRole.ToolTipRole:
+        if role == _TOOLTIP:
             status = READING_STATUSES.get(row.reading_status, row.reading_status)
             return tooltip(f"{row.title}\n{status} · {row.claim_count} claim{'s' if row.claim_count != 1 else ''}")
-        if role == Qt.ItemDataRole.TextAlignmentRole and column == 2:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        if role == Qt.ItemDataRole.UserRole:
-            return row.id
-        return None
+        if role == _ALIGNMENT:
+            return _RIGHT if column == 2 else None
+        return row.id  # UserRole
 
 
 ORPHANED_TIP = (
@@ -99,6 +104,9 @@ _FOREGROUND = int(Qt.ItemDataRole.ForegroundRole)
 _DECORATION = int(Qt.ItemDataRole.DecorationRole)
 _USER = int(Qt.ItemDataRole.UserRole)
 _ROLES = frozenset({_DISPLAY, _TOOLTIP, _FOREGROUND, _DECORATION, _USER})
+_ALIGNMENT = int(Qt.ItemDataRole.TextAlignmentRole)
+_DOCUMENT_ROLES = frozenset({_DISPLAY, _TOOLTIP, _ALIGNMENT, _USER})
+_RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 # Above this many changed claims, one reset is cheaper than a row signal per claim.
 _UPSERT_RESET = 500
 
