@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QColor
 
 from curator.core import claim_rows as cr
@@ -120,6 +120,10 @@ class ClaimTableModel(PlainRowsModel):
     the shown order, a sort takes the column's kept order: neither loops over rows in Python, so both
     cost the same at the first keystroke, after a deleted letter and after claims changed. Single claims
     are inserted, replaced and removed with row signals, not a reset.
+
+    Loading in reading order with no filter (a document opening) shows the claims before any of that
+    is built: rows are made as the view asks for them, and the index and orders in the next turn of
+    the event loop, after the reader has painted (or at once, when something needs them sooner).
     """
 
     HEADERS = tuple(
@@ -142,21 +146,83 @@ class ClaimTableModel(PlainRowsModel):
         }
         self._build = RowBuilder(codebook)
         self._titles: dict[int, str] = {}
-        self._index = RowIndex([])
-        self._order = ShownOrder(self._index)
-        self.rows: list[ClaimRow] = []
+        self._lazy: list[ClaimRecord] | None = None  # records in reading order, not indexed yet
+        self._lazy_rows: list[ClaimRow | None] = []  # rows made so far for the view, by position
+        self._lazy_pos: dict[int, int] = {}  # claim id -> position, while lazy
+        self._index_ = RowIndex([])
+        self._order_ = ShownOrder(self._index_)
+        self._rows: list[ClaimRow] = []
         self._filter = ClaimFilter()
         self._sort_column = -1  # logical column; -1 is reading order
         self._descending = False
 
+    # -- built on first use after a lazy load --------------------------------------------------
+    @property
+    def rows(self) -> list[ClaimRow]:
+        """The visible rows, in the order shown."""
+        if self._lazy is not None:
+            self._materialize()
+        return self._rows
+
+    @rows.setter
+    def rows(self, rows: list[ClaimRow]) -> None:
+        self._rows = rows
+
+    @property
+    def _index(self) -> RowIndex:
+        if self._lazy is not None:
+            self._materialize()
+        return self._index_
+
+    @_index.setter
+    def _index(self, index: RowIndex) -> None:
+        self._index_ = index
+
+    @property
+    def _order(self) -> ShownOrder:
+        if self._lazy is not None:
+            self._materialize()
+        return self._order_
+
+    @_order.setter
+    def _order(self, order: ShownOrder) -> None:
+        self._order_ = order
+
+    def _lazy_row(self, position: int) -> ClaimRow:
+        row = self._lazy_rows[position]
+        if row is None:
+            record = self._lazy[position]
+            row = self._lazy_rows[position] = self._build(record, self._titles.get(record.document_id, ""))
+        return row
+
+    def _materialize(self) -> None:
+        """Build every row, the index and the order of a lazy load; the rows shown stay the same objects
+        in the same order (reading order, nothing filtered out), so the view is told nothing."""
+        if self._lazy is None:
+            return
+        rows = [self._lazy_row(i) for i in range(len(self._lazy))]
+        self._lazy, self._lazy_rows, self._lazy_pos = None, [], {}
+        self._index_ = RowIndex(rows)
+        self._order_ = ShownOrder(self._index_, self._sort_column, self._descending)
+        self._rows = self._order_.select(self._index_.match(self._filter), self._index_.size)
+
     # -- reading ------------------------------------------------------------------------------
+    def rowCount(self, parent=NO_PARENT) -> int:  # noqa: N802
+        if parent.isValid():
+            return 0
+        return len(self._lazy) if self._lazy is not None else len(self._rows)
+
     def row_of(self, claim_id: int) -> int:
         """The visible row of a claim; -1 if there is none or the filter hides it."""
+        if self._lazy is not None:
+            return self._lazy_pos.get(claim_id, -1)
         row = self._index.get(claim_id)
         # a binary search: the panel asks after every keystroke, and a dict of 100,000 rows costs ~15 ms
         return -1 if row is None else cr.position_of(self.rows, row, self._sort_column, self._descending)
 
     def record_at(self, row: int) -> ClaimRecord | None:
+        if self._lazy is not None:
+            return self._lazy[row] if 0 <= row < len(self._lazy) else None
         return self.rows[row].record if 0 <= row < len(self.rows) else None
 
     def all_rows(self) -> list[ClaimRow]:
@@ -168,7 +234,7 @@ class ClaimTableModel(PlainRowsModel):
 
     def total_count(self) -> int:
         """Every claim the model holds, shown or filtered out."""
-        return len(self._index)
+        return len(self._lazy) if self._lazy is not None else len(self._index)
 
     @property
     def claim_filter(self) -> ClaimFilter:
@@ -192,9 +258,11 @@ class ClaimTableModel(PlainRowsModel):
         if role not in _ROLES or not index.isValid():  # the view asks for many roles we do not set
             return None
         row = index.row()
-        if not 0 <= row < len(self.rows):
+        if self._lazy is not None:
+            return self.cell(self._lazy_row(row), index.column(), role) if 0 <= row < len(self._lazy) else None
+        if not 0 <= row < len(self._rows):
             return None
-        return self.cell(self.rows[row], index.column(), role)
+        return self.cell(self._rows[row], index.column(), role)
 
     def cell(self, row: ClaimRow, column: int, role: int):
         if role == _DISPLAY:
@@ -243,11 +311,25 @@ class ClaimTableModel(PlainRowsModel):
         self.beginResetModel()
         if titles is not None:
             self._titles = dict(titles)
-        rows = [self._build(r, self._titles.get(r.document_id, "")) for r in records]
-        rows.sort(key=cr.reading_key)
-        self._index = RowIndex(rows)
-        self._order = ShownOrder(self._index, self._sort_column, self._descending)
-        self.rows = self._order.select(self._index.match(self._filter), self._index.size)
+        if self._filter.is_empty and self._sort_column < 0:
+            # Shown as they are, in reading order: rows are built as the view asks for them (a screenful)
+            # and the index once the event loop is free, so a document's claims appear with its text.
+            # The key is ClaimRow.reading, made from the record: the order is the one the index keeps.
+            titles_now = self._titles
+            self._lazy = sorted(
+                records,
+                key=lambda r: (titles_now.get(r.document_id, "").casefold(), r.document_id, r.anchor.start, r.id),
+            )
+            self._lazy_rows = [None] * len(self._lazy)
+            self._lazy_pos = {r.id: i for i, r in enumerate(self._lazy)}
+            QTimer.singleShot(0, self, self._materialize)
+        else:
+            self._lazy = None
+            rows = [self._build(r, self._titles.get(r.document_id, "")) for r in records]
+            rows.sort(key=cr.reading_key)
+            self._index = RowIndex(rows)
+            self._order = ShownOrder(self._index, self._sort_column, self._descending)
+            self.rows = self._order.select(self._index.match(self._filter), self._index.size)
         self.endResetModel()
         self.contentsChanged.emit()
 
