@@ -210,3 +210,48 @@ def test_formatting_while_qt_still_lays_the_text_out_leaves_every_block_laid_out
     end = len(reader.text) - 1
     reader.scroll_to(end)
     assert on_screen(reader, end)
+
+
+def test_stacked_underlines_are_drawn_under_every_line_of_every_overlapping_claim(qtbot, monkeypatch):
+    """The underlines are drawn only on the lines a claim is on: the same pixels as walking every line."""
+    from PySide6.QtCore import QRectF
+    from PySide6.QtGui import QColor
+
+    import curator.ui.reader as reader_module
+    from curator.ui import claim_colours
+    from curator.ui.reader_paint import _x
+
+    def every_line(painter, blocks, by_block, lanes, dx, dy):  # the reference: each span, each line
+        for block, rect in blocks:
+            layout, base = block.layout(), block.position()
+            for claim_id, start, end, type_index in by_block.get(block.blockNumber(), ()):
+                if claim_id not in lanes:
+                    continue
+                lo, hi = max(start - base, 0), min(end - base, block.length() - 1)
+                for i in range(layout.lineCount()):
+                    line = layout.lineAt(i)
+                    a, b = max(lo, line.textStart()), min(hi, line.textStart() + line.textLength())
+                    if b > a:
+                        x1, x2 = _x(line, a), _x(line, b)
+                        y = rect.top() + dy + line.y() + line.ascent() + line.descent() + 1 + 3 * lanes[claim_id]
+                        painter.fillRect(
+                            QRectF(rect.left() + dx + x1, y, x2 - x1, 2), QColor(claim_colours.hue(type_index))
+                        )
+
+    rng = random.Random(11)
+    text = busy_text(rng, 40)
+    claims = [Highlight(i + 1, s, s + rng.randint(10, 700), i % 6) for i, s in enumerate(rng.sample(range(3000), 60))]
+    reader = ReaderView()
+    qtbot.addWidget(reader)
+    reader.resize(700, 900)
+    reader.show()
+    qtbot.waitExposed(reader)
+    reader.set_text(text, (), claims)
+    assert reader.overlap_lanes()
+    for value in (0, reader.verticalScrollBar().maximum() // 4):
+        reader.verticalScrollBar().setValue(value)
+        drawn = reader.viewport().grab().toImage()
+        monkeypatch.setattr(reader_module, "paint_underlines", every_line)
+        expected = reader.viewport().grab().toImage()
+        monkeypatch.undo()
+        assert drawn == expected, value

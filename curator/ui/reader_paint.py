@@ -114,7 +114,15 @@ def paint_underlines(painter, blocks, by_block: dict[int, list[Span]], lanes: di
                 continue
             colour = QColor(claim_colours.hue(type_index))
             lo, hi = max(start - base, 0), min(end - base, block.length() - 1)
-            for i in range(layout.lineCount()):
+            if hi <= lo:
+                continue
+            # only the lines the span is on (a paragraph of 20 lines under 40 stacked claims adds up)
+            first, last = layout.lineForTextPosition(lo), layout.lineForTextPosition(hi - 1)
+            numbers = range(
+                first.lineNumber() if first.isValid() else 0,
+                (last.lineNumber() if last.isValid() else layout.lineCount() - 1) + 1,
+            )
+            for i in numbers:
                 line = layout.lineAt(i)
                 a, b = max(lo, line.textStart()), min(hi, line.textStart() + line.textLength())
                 if b <= a:
