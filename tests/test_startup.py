@@ -105,7 +105,6 @@ def test_the_check_started_ahead_is_used_for_the_unchanged_file(db_path, monkeyp
 def test_a_file_changed_after_the_early_check_is_checked_again(db_path, monkeypatch):
     open_session(db_path).close()
     assert storage.start_quick_check(db_path)
-    storage._early[db_path.absolute()][1].join()
     os.utime(db_path, ns=(1, 1))  # anything written since: a different file as far as the check knows
     checked = []
     monkeypatch.setattr(storage, "quick_check", lambda db: checked.append(db) or None)

@@ -189,6 +189,7 @@ def _open_url(target: str, codebook: Codebook, backup_on_open: bool, reading: bo
 
 def _open_file(target: str, codebook: Codebook, backup_on_open: bool, reading: bool = False) -> Session:
     path = dbmod.check_file_target(target).absolute()
+    early_check = storage.take_early_check(path)  # started ahead by the window's start, if at all
     state = storage.inspect_file(path)
     # Before any connection: SQLite would replay a journal left by an unclean stop and silently drop
     # what a damaged one holds after its first bad frame.
@@ -210,7 +211,7 @@ def _open_file(target: str, codebook: Codebook, backup_on_open: bool, reading: b
         session.journal_damage = journal_damage
         session.warnings.append(journal_damage)
     try:
-        damage = storage.quick_check_at_open(path, database) if state.exists else None
+        damage = storage.quick_check_at_open(path, database, early_check) if state.exists else None
         if damage:
             raise storage.CorruptDatabaseError(path, damage, backups.newest_intact_backup(path))
         if state.read_only_reason:

@@ -231,15 +231,23 @@ def start_quick_check(path: Path) -> bool:
     return True
 
 
-def quick_check_at_open(path: Path, db: peewee.Database) -> str | None:
-    """The result of the check started ahead for `path` if the file is unchanged since it began,
-    else quick_check now on `db`."""
+def take_early_check(path: Path) -> tuple[tuple, str | None] | None:
+    """Wait for the check started ahead for `path`, if any: (the file's identity then, its result).
+
+    The open calls this before anything else touches the file, so no read of the early check can
+    overlap a journal check, a connection's recovery or a restore that replaces the file."""
     early = _early.pop(Path(path).absolute(), None)
-    if early is not None:
-        identity, thread, result = early
-        thread.join()
-        if result and identity == _identity(path):
-            return result[0]
+    if early is None:
+        return None
+    identity, thread, result = early
+    thread.join()
+    return (identity, result[0]) if result else None
+
+
+def quick_check_at_open(path: Path, db: peewee.Database, early: tuple[tuple, str | None] | None) -> str | None:
+    """The early check's result if the file is unchanged since it began, else quick_check now on `db`."""
+    if early is not None and early[0] == _identity(path):
+        return early[1]
     return quick_check(db)
 
 
