@@ -19,7 +19,7 @@ from PySide6.QtWidgets import QTextEdit
 from curator.core.styles import StyleRange
 from curator.core.textpos import Utf16Map
 from curator.ui import claim_colours
-from curator.ui.reader_paint import ClaimHighlighter, overlap_lanes, paint_underlines
+from curator.ui.reader_paint import ClaimHighlighter, overlap_lanes, paint_underlines, style_formats
 
 READING_WIDTH_CHARS = 78
 MIN_LINE_CHARS = 50  # below this, reading prose becomes hard work (typographers' rule of thumb: 45–75)
@@ -141,37 +141,13 @@ class ReaderView(QTextEdit):
     def set_dark(self, dark: bool) -> None:
         """Claim fills are deep tints with light text on the dark theme (light tints glare there)."""
         self._highlighter.dark = dark
+        if self._highlighter.shown:
+            self._finish_layout()
         self._highlighter.rehighlight()
         self._mark_selected()
 
     def _style_formats(self) -> dict[str, QTextCharFormat]:
-        faint = QColor(self.palette().text().color())
-        faint.setAlphaF(0.38)
-        link = QColor(self.palette().link().color())
-        formats: dict[str, QTextCharFormat] = {}
-        base = self.document().defaultFont().pointSizeF()
-        for level, scale in zip(range(1, 7), (1.35, 1.2, 1.1, 1.05, 1.0, 1.0)):
-            f = QTextCharFormat()
-            f.setFontWeight(QFont.Weight.Bold)
-            f.setFontPointSize(base * scale)
-            formats[f"heading{level}"] = f
-        formats["bold"] = QTextCharFormat()
-        formats["bold"].setFontWeight(QFont.Weight.Bold)
-        formats["italic"] = QTextCharFormat()
-        formats["italic"].setFontItalic(True)
-        formats["quote"] = QTextCharFormat()
-        formats["quote"].setFontItalic(True)
-        formats["code"] = QTextCharFormat()
-        formats["code"].setFontFamilies(["DejaVu Sans Mono", "Menlo", "Consolas", "monospace"])
-        formats["code"].setFontPointSize(base * 0.9)
-        formats["link"] = QTextCharFormat()
-        formats["link"].setForeground(link)
-        formats["link"].setFontUnderline(True)
-        for kind in ("markup", "chrome"):
-            formats[kind] = QTextCharFormat()
-            formats[kind].setForeground(faint)
-        formats["chrome"].setFontPointSize(base * 0.85)
-        return formats
+        return style_formats(self.palette(), self.document().defaultFont().pointSizeF())
 
     def _apply_styles(self, styles) -> None:
         """Character formats from style ranges, set as the document's own formats (the claim
@@ -311,7 +287,10 @@ class ReaderView(QTextEdit):
 
     def _rehighlight_blocks(self, numbers) -> None:
         document = self.document()
-        for number in sorted(self._highlighter.shown.intersection(numbers)):  # the others format when shown
+        numbers = sorted(self._highlighter.shown.intersection(numbers))  # the others format when shown
+        if numbers:
+            self._finish_layout()
+        for number in numbers:
             block = document.findBlockByNumber(number)
             if block.isValid():
                 self._highlighter.rehighlightBlock(block)
@@ -322,7 +301,9 @@ class ReaderView(QTextEdit):
         the one that will be painted there when it comes into view (its block is formatted now)."""
         u = self._map.to_utf16(offset)
         block = self.document().findBlock(u)
-        self._highlighter.show_blocks([block])
+        if block.blockNumber() not in self._highlighter.shown:
+            self._finish_layout()
+            self._highlighter.show_blocks([block])
         fmt = QTextCharFormat()
         for fr in block.layout().formats():
             if fr.start <= u - block.position() < fr.start + fr.length:
@@ -450,12 +431,15 @@ class ReaderView(QTextEdit):
         if not any(b.blockNumber() in highlighter.by_block for b in fresh):
             highlighter.shown.update(b.blockNumber() for b in fresh)
             return
-        # Formatting a block while Qt is still laying the document out in steps (after opening)
-        # ends that layout early and leaves the blocks after it without lines: finish it first.
-        # A no-op once done; otherwise the cost of the first deep jump, which Qt pays anyway.
-        self.document().documentLayout().blockBoundingRect(self.document().lastBlock())
+        self._finish_layout()
         if highlighter.show_blocks(fresh) and not self._painting:
             self.viewport().update()
+
+    def _finish_layout(self) -> None:
+        """Before any block is formatted after opening: formatting one while Qt is still laying the
+        document out in steps ends that layout early and leaves the blocks after it without lines.
+        A no-op once done; otherwise the cost of the first deep jump, which Qt pays anyway."""
+        self.document().documentLayout().blockBoundingRect(self.document().lastBlock())
 
     def _first_screen_blocks(self) -> int:
         """How many blocks from the top surely cover the first screen and half another: twice the

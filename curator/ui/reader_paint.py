@@ -1,5 +1,5 @@
-"""How the reader paints claims: fills through a highlighter for the blocks on screen only, and the
-stacked underlines of overlapping claims.
+"""How the reader paints: claim fills through a highlighter for the blocks on screen only, the
+stacked underlines of overlapping claims, and the character formats of the text's style ranges.
 
 Opening a document must not cost in proportion to its claims: the highlighter formats a block only
 once it has come into view (or a check asks what it would paint there), so a 1 MB document with
@@ -9,7 +9,7 @@ once it has come into view (or a check asks what it would paint there), so a 1 M
 from __future__ import annotations
 
 from PySide6.QtCore import QRectF
-from PySide6.QtGui import QColor, QSyntaxHighlighter, QTextCharFormat
+from PySide6.QtGui import QColor, QFont, QSyntaxHighlighter, QTextCharFormat
 
 from curator.ui import claim_colours
 
@@ -130,6 +130,36 @@ def paint_underlines(painter, blocks, by_block: dict[int, list[Span]], lanes: di
                 x1, x2 = _x(line, a), _x(line, b)
                 y = rect.top() + dy + line.y() + line.ascent() + line.descent() + 1 + 3 * lane
                 painter.fillRect(QRectF(rect.left() + dx + x1, y, x2 - x1, 2), colour)
+
+
+def style_formats(palette, base: float) -> dict[str, QTextCharFormat]:
+    """Character formats for the style kinds of curator.core.styles, at a base point size."""
+    faint = QColor(palette.text().color())
+    faint.setAlphaF(0.38)
+    link = QColor(palette.link().color())
+    formats: dict[str, QTextCharFormat] = {}
+    for level, scale in zip(range(1, 7), (1.35, 1.2, 1.1, 1.05, 1.0, 1.0)):
+        f = QTextCharFormat()
+        f.setFontWeight(QFont.Weight.Bold)
+        f.setFontPointSize(base * scale)
+        formats[f"heading{level}"] = f
+    formats["bold"] = QTextCharFormat()
+    formats["bold"].setFontWeight(QFont.Weight.Bold)
+    formats["italic"] = QTextCharFormat()
+    formats["italic"].setFontItalic(True)
+    formats["quote"] = QTextCharFormat()
+    formats["quote"].setFontItalic(True)
+    formats["code"] = QTextCharFormat()
+    formats["code"].setFontFamilies(["DejaVu Sans Mono", "Menlo", "Consolas", "monospace"])
+    formats["code"].setFontPointSize(base * 0.9)
+    formats["link"] = QTextCharFormat()
+    formats["link"].setForeground(link)
+    formats["link"].setFontUnderline(True)
+    for kind in ("markup", "chrome"):
+        formats[kind] = QTextCharFormat()
+        formats[kind].setForeground(faint)
+    formats["chrome"].setFontPointSize(base * 0.85)
+    return formats
 
 
 def _x(line, position: int) -> float:
