@@ -6,7 +6,6 @@ import os
 from pathlib import Path
 
 import peewee
-from playhouse.db_url import connect as connect_url
 
 from curator.core.errors import CuratorError
 
@@ -67,6 +66,8 @@ def make_database(target: str | os.PathLike) -> peewee.Database:
     target = str(target)
     if is_url(target):
         try:
+            from playhouse.db_url import connect as connect_url  # a URL is rare: not imported at every start
+
             db = connect_url(target)
         except Exception as exc:  # peewee raises a bare RuntimeError for unknown schemes
             raise DatabaseOpenError(f"cannot use database URL {target!r}: {exc}") from exc

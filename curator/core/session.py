@@ -15,13 +15,14 @@ from curator.core.documents import DocumentService
 from curator.core.drafts import DraftService
 from curator.core.errors import ValidationError
 from curator.core.migrations import NewerSchemaError, SchemaError, current_version, migrate, pending
-from curator.core.models import CLAIM_FIELD_COLUMNS, Reviewer
+from curator.core.models import CLAIM_FIELD_COLUMNS, Reviewer, SchemaInfo
 from curator.core.paths import CODEBOOK
 from curator.core.records import ReviewerInfo
 from curator.core.search import SearchService
 from curator.core.terms import TermService
 
 READING_ONLY = "opened only to read"
+SEEDED_KEY = "seeded"  # schema_info: the bundled documents were imported once (never again)
 
 
 class Session:
@@ -51,6 +52,9 @@ class Session:
         """Overlay the project's choices, as stored now, on the template; return the new codebook."""
         self.codebook = with_project_choices(self.template, project_choice_rows(self.database))
         return self.codebook
+
+    def is_seeded(self) -> bool:
+        return SchemaInfo.get_or_none(SchemaInfo.key == SEEDED_KEY) is not None
 
     def is_current(self) -> bool:
         """Whether the models talk to this session's database (another project opened since means no:

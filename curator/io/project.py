@@ -8,7 +8,6 @@ from pathlib import Path
 
 from curator.core.paths import SEEDS, default_database
 from curator.core.session import Session, open_session
-from curator.io.seeds import seed_new_project
 
 
 def open_project(db: str | Path | None = None, reviewer: str | None = None, reading: bool = False) -> Session:
@@ -17,7 +16,11 @@ def open_project(db: str | Path | None = None, reviewer: str | None = None, read
     `reading`: the caller only reads, so opening writes nothing and needs no write lock."""
     session = open_session(db or default_database(), reading=reading)
     try:
-        seed_new_project(session, SEEDS)
+        if session.read_only is None and not session.is_seeded():
+            # the parsers, the sandbox and multiprocessing are imported only for a new project
+            from curator.io.seeds import seed_new_project
+
+            seed_new_project(session, SEEDS)
         if reviewer:
             session.use_reviewer(reviewer)
     except Exception:

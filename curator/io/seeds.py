@@ -6,10 +6,8 @@ from pathlib import Path
 
 from curator.core.db import write_transaction
 from curator.core.models import SchemaInfo
-from curator.core.session import Session
+from curator.core.session import SEEDED_KEY, Session
 from curator.io.document_files import read_document
-
-SEEDED_KEY = "seeded"
 
 
 def seed_new_project(session: Session, folder: Path) -> list[int]:
