@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from bisect import bisect_left
+
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QColor
 
@@ -148,7 +150,8 @@ class ClaimTableModel(PlainRowsModel):
         self._titles: dict[int, str] = {}
         self._lazy: list[ClaimRecord] | None = None  # records in reading order, not indexed yet
         self._lazy_rows: list[ClaimRow | None] = []  # rows made so far for the view, by position
-        self._lazy_pos: dict[int, int] = {}  # claim id -> position, while lazy
+        self._lazy_keys: list[tuple] = []  # their reading keys (ClaimRow.reading), ascending
+        self._lazy_key_of: dict[int, tuple] = {}  # claim id -> reading key, while lazy
         self._index_ = RowIndex([])
         self._order_ = ShownOrder(self._index_)
         self._rows: list[ClaimRow] = []
@@ -201,7 +204,7 @@ class ClaimTableModel(PlainRowsModel):
         if self._lazy is None:
             return
         rows = [self._lazy_row(i) for i in range(len(self._lazy))]
-        self._lazy, self._lazy_rows, self._lazy_pos = None, [], {}
+        self._lazy, self._lazy_rows, self._lazy_keys, self._lazy_key_of = None, [], [], {}
         self._index_ = RowIndex(rows)
         self._order_ = ShownOrder(self._index_, self._sort_column, self._descending)
         self._rows = self._order_.select(self._index_.match(self._filter), self._index_.size)
@@ -215,7 +218,8 @@ class ClaimTableModel(PlainRowsModel):
     def row_of(self, claim_id: int) -> int:
         """The visible row of a claim; -1 if there is none or the filter hides it."""
         if self._lazy is not None:
-            return self._lazy_pos.get(claim_id, -1)
+            key = self._lazy_key_of.get(claim_id)
+            return -1 if key is None else bisect_left(self._lazy_keys, key)
         row = self._index.get(claim_id)
         # a binary search: the panel asks after every keystroke, and a dict of 100,000 rows costs ~15 ms
         return -1 if row is None else cr.position_of(self.rows, row, self._sort_column, self._descending)
@@ -315,13 +319,11 @@ class ClaimTableModel(PlainRowsModel):
             # Shown as they are, in reading order: rows are built as the view asks for them (a screenful)
             # and the index once the event loop is free, so a document's claims appear with its text.
             # The key is ClaimRow.reading, made from the record: the order is the one the index keeps.
-            titles_now = self._titles
-            self._lazy = sorted(
-                records,
-                key=lambda r: (titles_now.get(r.document_id, "").casefold(), r.document_id, r.anchor.start, r.id),
-            )
+            keyed = sorted((self._reading_of(r), r) for r in records)  # keys are unique: they end in the id
+            self._lazy = [r for _, r in keyed]
+            self._lazy_keys = [k for k, _ in keyed]
+            self._lazy_key_of = {r.id: k for k, r in keyed}
             self._lazy_rows = [None] * len(self._lazy)
-            self._lazy_pos = {r.id: i for i, r in enumerate(self._lazy)}
             QTimer.singleShot(0, self, self._materialize)
         else:
             self._lazy = None
@@ -331,6 +333,50 @@ class ClaimTableModel(PlainRowsModel):
             self._order = ShownOrder(self._index, self._sort_column, self._descending)
             self.rows = self._order.select(self._index.match(self._filter), self._index.size)
         self.endResetModel()
+        self.contentsChanged.emit()
+
+    def _reading_of(self, record: ClaimRecord) -> tuple:
+        """ClaimRow.reading of the row this record makes, without making the row."""
+        return (self._titles.get(record.document_id, "").casefold(), record.document_id, record.anchor.start, record.id)
+
+    def _lazy_upsert(self, records: list[ClaimRecord]) -> None:
+        """upsert before the index is built: the same row signals, in reading order, nothing filtered out."""
+        keys, key_of = self._lazy_keys, self._lazy_key_of
+        for record in records:
+            new = self._reading_of(record)
+            old = key_of.get(record.id)
+            at = -1 if old is None else bisect_left(keys, old)
+            if at >= 0 and (at == 0 or keys[at - 1] < new) and (at == len(keys) - 1 or new < keys[at + 1]):
+                self._lazy[at], keys[at], self._lazy_rows[at] = record, new, None  # its place still fits
+                key_of[record.id] = new
+                self.dataChanged.emit(self.index(at, 0), self.index(at, len(self.columns) - 1))
+                continue
+            if at >= 0:
+                self.beginRemoveRows(NO_PARENT, at, at)
+                del self._lazy[at], keys[at], self._lazy_rows[at]
+                self.endRemoveRows()
+            to = bisect_left(keys, new)
+            self.beginInsertRows(NO_PARENT, to, to)
+            self._lazy.insert(to, record)
+            keys.insert(to, new)
+            self._lazy_rows.insert(to, None)
+            key_of[record.id] = new
+            self.endInsertRows()
+        self.contentsChanged.emit()
+
+    def _lazy_remove(self, claim_ids) -> None:
+        """remove before the index is built: one row signal per contiguous run, as remove does."""
+        keys, key_of = self._lazy_keys, self._lazy_key_of
+        at = sorted({bisect_left(keys, key_of.pop(i)) for i in set(claim_ids) if i in key_of}, reverse=True)
+        if not at:
+            return
+        while at:
+            last = first = at.pop(0)
+            while at and at[0] == first - 1:
+                first = at.pop(0)
+            self.beginRemoveRows(NO_PARENT, first, last)
+            del self._lazy[first : last + 1], keys[first : last + 1], self._lazy_rows[first : last + 1]
+            self.endRemoveRows()
         self.contentsChanged.emit()
 
     def set_filter(self, flt: ClaimFilter) -> None:
@@ -346,6 +392,9 @@ class ClaimTableModel(PlainRowsModel):
         if titles:
             self._titles.update(titles)
         if not records:
+            return
+        if self._lazy is not None and len(records) <= _UPSERT_RESET:
+            self._lazy_upsert(records)  # a save right after opening does not wait for the index
             return
         if len(records) > _UPSERT_RESET:
             merged = {r.id: r.record for r in self._index.rows if r is not None}
@@ -379,6 +428,9 @@ class ClaimTableModel(PlainRowsModel):
 
     def remove(self, claim_ids) -> None:
         """Remove claims (ids not shown are ignored), one row signal per contiguous run."""
+        if self._lazy is not None:
+            self._lazy_remove(claim_ids)
+            return
         gone = [row for row in map(self._index.get, set(claim_ids)) if row is not None]
         if not gone:
             return
