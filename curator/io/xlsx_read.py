@@ -160,22 +160,33 @@ def _check_shared_strings(name: str, archive: zipfile.ZipFile, member: zipfile.Z
             )
 
 
+def _column_number(letters: bytes) -> int:
+    number = 0
+    for ch in letters:
+        number = number * 26 + ch - 64
+    return number
+
+
 def _check_cell_box(name: str, archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> None:
-    top, bottom, left, right = None, 0, None, 0
+    # Only the distinct column letters and row numbers matter for the box: collect them as sets (C
+    # loops) rather than comparing every reference in Python (that was 5× calamine's own read).
+    columns: set[bytes] = set()
+    rows: set[bytes] = set()
     tail = b""
     with archive.open(member) as part:  # bounded by the declared size, which check_zip bounded
-        while chunk := part.read(1 << 20):
+        while chunk := part.read(1 << 22):
             data = tail + chunk
-            for letters, digits in _CELL_REF.findall(data):
-                column = 0
-                for ch in letters:
-                    column = column * 26 + ch - 64
-                row = int(digits)
-                top, bottom = row if top is None else min(top, row), max(bottom, row)
-                left, right = column if left is None else min(left, column), max(right, column)
+            found = _CELL_REF.findall(data)
+            if found:
+                letters, digits = zip(*found)
+                columns.update(letters)
+                rows.update(digits)
             tail = data[-64:]  # a reference cut by the chunk boundary is found whole next time
-    if top is None or left is None:
+    if not columns or not rows:
         return
+    numbers = [_column_number(letters) for letters in columns]
+    left, right = min(numbers), max(numbers)
+    top, bottom = min(map(int, rows)), max(map(int, rows))
     cells = (bottom - top + 1) * (right - left + 1)
     if right > MAX_COLUMN or bottom > MAX_ROWS or cells > MAX_CELLS:
         raise WorkbookError(
