@@ -232,48 +232,12 @@ def worker_import_floor(db: str, workbook: str) -> float:
     """The floor: calamine reads the sheet and one executemany stores a claim row per sheet row."""
     from python_calamine import CalamineWorkbook
 
-    from curator.core.db import write_transaction
-    from curator.core.models import CLAIM_FIELD_COLUMNS, Claim, new_uuid, utcnow
+    from bench.excel import store_sheet_rows
 
     session = open_project(db)
     t = time.perf_counter()
-    rows = CalamineWorkbook.from_path(workbook).get_sheet_by_name("Claims").to_python()
-    col = {h: i for i, h in enumerate(rows[0])}
-    docs = {d.title: d.id for d in session.documents.infos()}
-    now = utcnow()
-    template = {
-        "document": 0,
-        "start": 0,
-        "end": 0,
-        "exact": "",
-        "prefix": "",
-        "suffix": "",
-        "document_sha256": "",
-        "anchor_status": "",
-        "uuid": "",
-        "created_at": now,
-        "updated_at": now,
-        **{name: f.default for name, f in CLAIM_FIELD_COLUMNS.items()},
-    }
-    sql, _ = Claim.insert(template).sql()
-    fields = sorted((Claim._meta.fields[n] for n in template), key=lambda f: f._sort_key)
-    batch = []
-    for r in rows[1:]:
-        row = dict(
-            template,
-            document=docs[r[col["Document"]]],
-            start=int(r[col["Start"]]),
-            end=int(r[col["End"]]),
-            exact=r[col["Quote"]],
-            statement=r[col["Statement"]],
-            uuid=new_uuid(),
-        )
-        batch.append([f.db_value(row[f.name]) for f in fields])
-    with write_transaction():
-        session.database.cursor().executemany(sql, batch)
-    elapsed = time.perf_counter() - t
-    assert Claim.select().count() == len(rows) - 1
-    return elapsed
+    store_sheet_rows(session, CalamineWorkbook.from_path(workbook).get_sheet_by_name("Claims").to_python())
+    return time.perf_counter() - t
 
 
 WORKERS = {name[len("worker_") :]: fn for name, fn in globals().items() if name.startswith("worker_")}

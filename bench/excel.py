@@ -226,14 +226,11 @@ def worker_import_curator(db: str, workbook: str) -> None:
     print(f"rows new={len(plan.new)} changed={len(plan.changed)} unchanged={plan.unchanged}", file=sys.stderr)
 
 
-def worker_import_calamine(db: str, workbook: str) -> None:
-    """The floor: calamine reads the sheet, and the rows go straight into the claim table."""
-    from python_calamine import CalamineWorkbook
-
+def store_sheet_rows(session, rows: list[list]) -> None:
+    """The import floor's writing: one claim row per sheet row through a single executemany (no
+    checks, no terms, no change log). Shared by the import benchmarks here and in bench/claims_io.py."""
     from curator.core.models import CLAIM_FIELD_COLUMNS, Claim, new_uuid, utcnow
 
-    session = open_project(db)
-    rows = CalamineWorkbook.from_path(workbook).get_sheet_by_name("Claims").to_python()
     col = {h: i for i, h in enumerate(rows[0])}
     docs = {d.title: d.id for d in session.documents.infos()}
     now = utcnow()
@@ -252,8 +249,7 @@ def worker_import_calamine(db: str, workbook: str) -> None:
         **{name: f.default for name, f in CLAIM_FIELD_COLUMNS.items()},
     }
     sql, _params = Claim.insert(template).sql()
-    names = list(template)
-    fields = sorted((Claim._meta.fields[n] for n in names), key=lambda f: f._sort_key)
+    fields = sorted((Claim._meta.fields[n] for n in template), key=lambda f: f._sort_key)
     db_ = session.database
     with db_.atomic():
         batch = []
@@ -270,6 +266,14 @@ def worker_import_calamine(db: str, workbook: str) -> None:
             batch.append([f.db_value(row[f.name]) for f in fields])
         db_.cursor().executemany(sql, batch)
     assert Claim.select().count() == len(rows) - 1
+
+
+def worker_import_calamine(db: str, workbook: str) -> None:
+    """The floor: calamine reads the sheet, and the rows go straight into the claim table."""
+    from python_calamine import CalamineWorkbook
+
+    session = open_project(db)
+    store_sheet_rows(session, CalamineWorkbook.from_path(workbook).get_sheet_by_name("Claims").to_python())
 
 
 WORKERS = {name[len("worker_") :]: fn for name, fn in globals().items() if name.startswith("worker_")}
