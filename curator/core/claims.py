@@ -88,6 +88,18 @@ def number_problem(f, text: str) -> str | None:
     return None
 
 
+def anchor_columns(anchor: Anchor, sha: str) -> dict[str, Any]:
+    """The claim columns that hold an anchor (W3C position + quote selectors) and its text's hash."""
+    return {
+        "start": anchor.start,
+        "end": anchor.end,
+        "exact": anchor.exact,
+        "prefix": anchor.prefix,
+        "suffix": anchor.suffix,
+        "document_sha256": sha,
+    }
+
+
 def _unique(problems: list[tuple[str, str]]) -> tuple[tuple[str, str], ...]:
     return tuple(dict.fromkeys(problems))
 
@@ -275,12 +287,7 @@ class ClaimService:
             claim = Claim.create(
                 document=draft.document_id,
                 reviewer=reviewer_id,
-                document_sha256=sha,
-                start=anchor.start,
-                end=anchor.end,
-                exact=anchor.exact,
-                prefix=anchor.prefix,
-                suffix=anchor.suffix,
+                **anchor_columns(anchor, sha),
                 created_at=now,
                 updated_at=now,
                 uuid=new_uuid(),
@@ -333,12 +340,7 @@ class ClaimService:
             return Changes()
         with write_transaction():
             Claim.update(
-                start=anchor.start,
-                end=anchor.end,
-                exact=anchor.exact,
-                prefix=anchor.prefix,
-                suffix=anchor.suffix,
-                document_sha256=sha,
+                **anchor_columns(anchor, sha),
                 anchor_status=status,
                 updated_at=utcnow(),
                 **values,
@@ -381,12 +383,7 @@ class ClaimService:
                 id=record.id,
                 document=record.document_id,
                 reviewer=record.reviewer_id,
-                start=a.start,
-                end=a.end,
-                exact=a.exact,
-                prefix=a.prefix,
-                suffix=a.suffix,
-                document_sha256=record.document_sha256,
+                **anchor_columns(a, record.document_sha256),
                 anchor_status=record.anchor_status,
                 created_at=record.created_at,
                 updated_at=record.updated_at,
