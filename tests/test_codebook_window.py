@@ -55,3 +55,22 @@ def test_a_renamed_term_is_offered_under_its_new_name(qtbot, window, session):
     window.new_claim()
     taxa = window.form.pickers["taxon"]
     assert [m.term.label for m in taxa.suggestions("akkermansia")] == [renamed]
+
+
+def test_a_claim_type_added_in_the_codebook_gets_its_hotkey_and_menus_name_only_choices(qtbot, window, session):
+    doc_id = doc_id_by_file(session, "002")
+    text = session.documents.get(doc_id).text
+    start = text.index("Pilot trials report")
+    claim, _ = session.claims.create(ClaimDraft(doc_id, start, start + 40, {}))
+    window.documents.set_rows(session.documents.summaries())
+    window.open_document(doc_id)
+    window.select_claim(claim.id)
+    status_menu = [a.text() for a in window.choice_menus["status"].actions()]
+    assert status_menu == ["Draft", "Confirmed", "Rejected", "Needs discussion"]  # no reading statuses
+    window.open_codebook()
+    assert window.codebook_dialog.run(AddChoice(session, "claim_type", "Prognosis"))
+    assert [a.text() for a in window.choice_menus["claim_type"].actions()][-1] == "Prognosis"
+    window.activateWindow()
+    window.reader.setFocus()
+    qtbot.keyClick(window.reader, Qt.Key.Key_7, Qt.KeyboardModifier.AltModifier)
+    assert window.form.widgets["claim_type"].currentText() == "Prognosis"

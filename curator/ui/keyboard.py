@@ -175,18 +175,29 @@ def keyboard_actions(
         )
     add("focus_next", "Next pane", lambda: _cycle(panes, 1), "F6")
     add("focus_previous", "Previous pane", lambda: _cycle(panes, -1), "Shift+F6")
-    for field_key, modifier in (("claim_type", "Alt"), ("status", "Ctrl+Alt")):
+    actions.update(choice_actions(window, navigator, codebook))
+    return actions
+
+
+CHOICE_HOTKEYS = (("claim_type", "Alt"), ("status", "Ctrl+Alt"))
+
+
+def choice_actions(window: QWidget, navigator: ClaimNavigator, codebook: Codebook) -> dict[str, QAction]:
+    """Alt+digit per claim type and Ctrl+Alt+digit per status, in the codebook's order; made again
+    when the project's codebook changes (a choice added, renamed or retired). Keyed "choice_FIELD_KEY"."""
+    actions: dict[str, QAction] = {}
+    for field_key, modifier in CHOICE_HOTKEYS:
         try:
             choices = codebook.field(field_key).active_choices
         except KeyError:
             continue
         for number, choice in enumerate(choices[:9], 1):
-            add(
-                f"{field_key}_{choice.key}",
-                f"{choice.label}",
-                lambda _=False, f=field_key, c=choice.key: navigator.set_choice(f, c),
-                f"{modifier}+{number}",
-            )
+            action = QAction(choice.label, window)
+            action.setShortcut(QKeySequence(f"{modifier}+{number}"))
+            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+            action.triggered.connect(lambda _=False, f=field_key, c=choice.key: navigator.set_choice(f, c))
+            window.addAction(action)
+            actions[f"choice_{field_key}_{choice.key}"] = action
     return actions
 
 

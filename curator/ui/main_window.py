@@ -32,7 +32,7 @@ from curator.ui.claim_marks import ClaimMarks
 from curator.ui.claim_table import ClaimTablePanel
 from curator.ui.find_bar import FindBar
 from curator.ui.interaction import Interaction
-from curator.ui.keyboard import ClaimNavigator, UndoKeyGuard, keyboard_actions
+from curator.ui.keyboard import ClaimNavigator, UndoKeyGuard, choice_actions, keyboard_actions
 from curator.ui.models import ClaimTableModel, DocumentListModel
 from curator.ui.plain import plain_label
 from curator.ui.project_safety import DraftKeeper, StorageBanner
@@ -352,6 +352,18 @@ class MainWindow(QMainWindow):
         if run_command(self.undo_stack, command, self.apply_changes, self.show_error):
             self.say(f"{command.text} — Ctrl+Z brings them back.", 6000)
 
+    def _rebuild_choice_actions(self, codebook) -> None:
+        """The type and status hotkeys and their menus follow the project's codebook."""
+        for key in [k for k in self.actions if k.startswith("choice_")]:
+            action = self.actions.pop(key)
+            self.removeAction(action)
+            action.deleteLater()
+        self.actions.update(choice_actions(self, self.navigator, codebook))
+        for field_key, menu in self.choice_menus.items():
+            menu.clear()
+            for key in [k for k in self.actions if k.startswith(f"choice_{field_key}_")]:
+                menu.addAction(self.actions[key])
+
     def open_codebook(self) -> None:
         """Edit → Codebook…: each change is one step on this window's undo stack."""
         from curator.ui.codebook_dialog import open_codebook_editor
@@ -371,6 +383,7 @@ class MainWindow(QMainWindow):
             self.claim_panel.set_codebook(codebook)
             self.all_claims.panel.set_codebook(codebook)
             self.navigator.codebook = codebook
+            self._rebuild_choice_actions(codebook)
         if changes.vocabulary:
             self.editor.refresh_vocabulary()
         if (changes.vocabulary or changes.codebook) and self.codebook_dialog is not None:

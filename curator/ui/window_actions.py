@@ -204,12 +204,12 @@ def build_menus(window: MainWindow, navigation: dict[str, QAction]) -> dict[str,
     claim_menu.addSeparator()
     for key in ("next_claim", "previous_claim", "next_unreviewed", "previous_unreviewed"):
         claim_menu.addAction(a[key])
+    window.choice_menus = {}
     for field_key, title in (("claim_type", "Claim &type"), ("status", "&Status")):
-        keys = [k for k in a if k.startswith(f"{field_key}_")]
-        if keys:
-            submenu = claim_menu.addMenu(title)
-            for key in keys:
-                submenu.addAction(a[key])
+        submenu = claim_menu.addMenu(title)
+        window.choice_menus[field_key] = submenu
+        for key in [k for k in a if k.startswith(f"choice_{field_key}_")]:
+            submenu.addAction(a[key])
     go_menu = bar.addMenu("&Go")
     for key in [k for k in a if k.startswith("focus_")]:
         go_menu.addAction(a[key])
