@@ -99,9 +99,8 @@ def same_cells(session) -> list[tuple[str, list[str], list[list]]]:
     export writes: same order, same labels, and None where Curator leaves a cell empty."""
     from collections import Counter
 
-    from curator.core.records import READING_STATUSES, SOURCE_KINDS
     from curator.io.claim_table import claim_columns
-    from curator.io.xlsx_export import CLAIM_TERMS_HEADERS, DOCUMENT_HEADERS
+    from curator.io.xlsx_export import CLAIM_TERMS_HEADERS, DOCUMENT_HEADERS, document_row
 
     def cell(v):
         return None if v == "" else v
@@ -132,28 +131,7 @@ def same_cells(session) -> list[tuple[str, list[str], list[list]]]:
     per_document = Counter()
     for (document_id, _), n in by_status.items():
         per_document[document_id] += n
-    document_rows = [
-        [
-            cell(v)
-            for v in (
-                d.id,
-                d.title,
-                SOURCE_KINDS.get(d.source_kind, d.source_kind),
-                d.authors,
-                d.venue,
-                d.published,
-                d.doi,
-                d.url,
-                d.file_name,
-                d.sha256,
-                READING_STATUSES.get(d.reading_status, d.reading_status),
-                per_document[d.id],
-                d.imported_at,
-                *[by_status.get((d.id, key), 0) for key, _ in statuses],
-            )
-        ]
-        for d in documents
-    ]
+    document_rows = [[cell(v) for v in document_row(d, per_document[d.id], by_status, statuses)] for d in documents]
     document_headers = list(DOCUMENT_HEADERS) + [f"Claims: {label}" for _, label in statuses]
     return [
         ("Claims", [c.header for c in columns], claim_rows),

@@ -84,6 +84,26 @@ CLAIM_TERMS_LAYOUT = SheetLayout(widths={"Document": 36, "Term": 32}, freeze="A2
 PROGRESS_EVERY = 500
 
 
+def document_row(d, total: int, by_status: dict, statuses: list[tuple[str, str]]) -> list:
+    """A row of the Documents sheet: details, the claim count, and the count per status."""
+    return [
+        d.id,
+        d.title,
+        SOURCE_KINDS.get(d.source_kind, d.source_kind),
+        d.authors,
+        d.venue,
+        d.published,
+        d.doi,
+        d.url,
+        d.file_name,
+        d.sha256,
+        READING_STATUSES.get(d.reading_status, d.reading_status),
+        total,
+        d.imported_at,
+        *[by_status.get((d.id, key), 0) for key, _ in statuses],
+    ]
+
+
 def export_xlsx(
     session: Session, path: str | os.PathLike, progress: Callable[[int, int], bool] | None = None
 ) -> ExportReport:
@@ -178,26 +198,7 @@ def _write_workbook(session: Session, path: Path, progress: Callable[[int, int],
     for (document_id, _), n in by_status.items():
         per_document[document_id] += n
     for d in documents:
-        counts = [by_status.get((d.id, key), 0) for key, _ in statuses]
-        sheet.append(
-            [
-                d.id,
-                d.title,
-                SOURCE_KINDS.get(d.source_kind, d.source_kind),
-                d.authors,
-                d.venue,
-                d.published,
-                d.doi,
-                d.url,
-                d.file_name,
-                d.sha256,
-                READING_STATUSES.get(d.reading_status, d.reading_status),
-                per_document[d.id],
-                d.imported_at,
-                *counts,
-            ],
-            f"Documents, document {d.id}",
-        )
+        sheet.append(document_row(d, per_document[d.id], by_status, statuses), f"Documents, document {d.id}")
         tick()
 
     write_codebook(workbook, session, report, dictionary)
