@@ -22,6 +22,7 @@ from curator.core.quote_search import FoldedText, same_quote
 from curator.core.records import Changes, ClaimDraft, ClaimRecord, TermRef
 from curator.core.session import Session
 from curator.io.claim_table import ClaimColumn, claim_columns, find_column
+from curator.io.import_cells import cell_text, display_value, split_cell
 from curator.io.import_plan import FieldChange, ImportPlan, Problem, RowPlan, short
 from curator.io.import_terms import TermMatcher
 from curator.io.xlsx_read import CELL_LIMIT, SheetTable, read_sheet
@@ -370,7 +371,7 @@ class Planner:
                     value = int(value)
                 values[f.key] = value.strip() if isinstance(value, str) else value
             else:
-                values[f.key] = _as_text(value)
+                values[f.key] = cell_text(value)
         return values if ok else None
 
     def _terms(self, row: int, cells, old: ClaimRecord | None) -> tuple[TermRef, ...] | None:
@@ -397,7 +398,7 @@ class Planner:
             ids_column = cells[ids_header] if ids_header else None
             if labels_column is not None:
                 column, value = labels_column
-                wanted = _split(value)
+                wanted = split_cell(value)
                 if [w.casefold() for w in wanted] == [t.label.casefold() for t in kept]:
                     result += kept
                     continue
@@ -417,7 +418,7 @@ class Planner:
                         result.append(ref)
             elif ids_column is not None:
                 column, value = ids_column
-                wanted = _split(value)
+                wanted = split_cell(value)
                 if wanted == [t.identifier for t in kept]:
                     result += kept
                     continue
@@ -453,35 +454,13 @@ class Planner:
         for f in self.session.codebook.value_fields:
             before, after = old.values.get(f.key), draft.values.get(f.key)
             if before != after and not (before in (None, "") and after in (None, "")):
-                changes.append(FieldChange(f.label, _display(f, before), _display(f, after)))
+                changes.append(FieldChange(f.label, display_value(f, before), display_value(f, after)))
         for f in self.session.codebook.term_fields:
             before = [t.label for t in old.terms_for(f.key)]
             after = [t.label for t in draft.terms if t.role == f.key]
             if [b.casefold() for b in before] != [a.casefold() for a in after]:
                 changes.append(FieldChange(f.label, "; ".join(before), "; ".join(after)))
         return changes
-
-
-def _display(f, value: Any) -> str:
-    if value in (None, ""):
-        return ""
-    if f.kind == "choice":
-        return f.choice_label(value)
-    return str(value)
-
-
-def _as_text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
-
-
-def _split(value: Any) -> list[str]:
-    if value in (None, ""):
-        return []
-    return [p.strip() for p in str(value).split(";") if p.strip()]
 
 
 def import_command(session: Session, plan: ImportPlan) -> ImportClaims:

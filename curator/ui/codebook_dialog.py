@@ -45,26 +45,9 @@ from curator.core.commands import Command
 from curator.core.errors import user_message
 from curator.core.records import TermInfo
 from curator.ui.interaction import Interaction
-from curator.ui.plain import ask_item, ask_text
+from curator.ui.plain import Prompts, plain_label
 
 ID_ROLE = Qt.ItemDataRole.UserRole
-
-
-class Prompts:
-    """The dialog's questions, replaceable in tests (as `Interaction` is for the window)."""
-
-    def text(self, parent: QWidget, title: str, label: str, value: str = "") -> str | None:
-        return ask_text(parent, title, label, value)
-
-    def item(self, parent: QWidget, title: str, label: str, items: list[str]) -> int | None:
-        """The index of the item picked, or None."""
-        return ask_item(parent, title, label, items)
-
-
-def _plain_label(text: str = "") -> QLabel:
-    label = QLabel(text)
-    label.setTextFormat(Qt.TextFormat.PlainText)  # labels and names come from reviewers
-    return label
 
 
 class CodebookDialog(QDialog):
@@ -128,7 +111,7 @@ class CodebookDialog(QDialog):
 
         editor = QWidget()
         form = QFormLayout(editor)
-        self.vocabulary_label = _plain_label()
+        self.vocabulary_label = plain_label()
         self.label_edit = QLineEdit()
         self.identifier_edit = QLineEdit()
         self.identifier_edit.setPlaceholderText("e.g. MESH:D009103, NCBITaxon:1578, PubChem:5202 — or empty")

@@ -55,3 +55,15 @@ def _input_dialog(parent: QWidget | None, title: str, label: str) -> QInputDialo
     for child in dialog.findChildren(QLabel):
         child.setTextFormat(Qt.TextFormat.PlainText)
     return dialog
+
+
+class Prompts:
+    """Questions a dialog asks with data in them, replaceable in tests (as `Interaction` is for the
+    window): the codebook dialog's names for new terms, labels and merge targets."""
+
+    def text(self, parent: QWidget, title: str, label: str, value: str = "") -> str | None:
+        return ask_text(parent, title, label, value)
+
+    def item(self, parent: QWidget, title: str, label: str, items: list[str]) -> int | None:
+        """The index of the item picked, or None."""
+        return ask_item(parent, title, label, items)
