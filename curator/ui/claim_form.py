@@ -162,7 +162,7 @@ class ClaimForm(QWidget):
         combo.clear()
         combo.addItem("—", "")
         for choice in f.choices:
-            if not getattr(choice, "retired", False) or choice.key == keep:
+            if not choice.retired or choice.key == keep:
                 combo.addItem(choice.label, choice.key)
         combo.setCurrentIndex(max(combo.findData(keep or ""), 0))
         combo.blockSignals(False)

@@ -412,7 +412,7 @@ class MainWindow(QMainWindow):
     # -- chrome -------------------------------------------------------------------------------
     def _update_status(self) -> None:
         total = sum(d.claim_count for d in self.documents.rows)
-        here = self.claims.total_count() if hasattr(self.claims, "total_count") else len(self.claims.rows)
+        here = self.claims.total_count()
         reviewer = self.session.reviewer.name if self.session.reviewer else "no reviewer"
         self.status_counts.setText(
             f"{plural(len(self.documents.rows), 'document')} · {plural(total, 'claim')} · "
