@@ -73,14 +73,24 @@ class ClaimEditor(QObject):
         index = self._type_index.get(record.values.get("claim_type") or "", -1)
         return Highlight(record.id, record.anchor.start, record.anchor.end, index)
 
+    def highlights(self, records) -> list[Highlight]:
+        """The anchored records' highlights (an orphaned claim's positions belong to an earlier
+        version: not painted on this text). One loop with its look-ups bound once: a busy document
+        makes 10,000 on every opening."""
+        index, make = self._type_index.get, Highlight._make
+        return [
+            make((r.id, r.anchor.start, r.anchor.end, index(r.values.get("claim_type") or "", -1)))
+            for r in records
+            if not r.orphaned
+        ]
+
     # -- a document's claims ------------------------------------------------------------------
     def show_document(self, document_id: int | None, text: str, styles) -> None:
         """Load a document's claims into the table, the reader and the margin."""
         self.document_id = document_id
         records = self.session.claims.for_document(document_id) if document_id is not None else []
         self.table.set_records(records)
-        # an orphaned claim's positions belong to an earlier version: not painted on this text
-        highlights = [self.highlight(r) for r in records if not r.orphaned]
+        highlights = self.highlights(records)
         self.reader.set_text(text, styles, highlights)
         self.marks.set_highlights(highlights)
 
@@ -108,7 +118,7 @@ class ClaimEditor(QObject):
         gone = set(claim_ids) - {r.id for r in here}
         self.table.remove(sorted(gone))
         self.table.upsert(here)
-        anchored = [self.highlight(r) for r in here if not r.orphaned]
+        anchored = self.highlights(here)
         hidden = gone | {r.id for r in here if r.orphaned}
         self.reader.update_highlights(anchored, hidden)
         self.marks.update_highlights(anchored, hidden)
