@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections import OrderedDict
 from dataclasses import dataclass
 
 HEADING_KINDS = tuple(f"heading{n}" for n in range(1, 7))
@@ -78,8 +79,27 @@ _LINK = re.compile(r"\[([^\]\n]+)\]\(([^)\s]+)\)")
 _URL = re.compile(r"https?://[^\s<>()\[\]]+[^\s<>()\[\].,;:!?'\"]")
 
 
+_FOUND: OrderedDict[str, tuple[StyleRange, ...]] = OrderedDict()  # text -> its ranges, most recent last
+_FOUND_KEPT = 8
+
+
 def text_styles(text: str) -> list[StyleRange]:
-    """Style ranges for Markdown or plain text, found in place (the markup stays in the text)."""
+    """Style ranges for Markdown or plain text, found in place (the markup stays in the text).
+
+    Opening a document derives them again each time (they are not stored for text and Markdown):
+    the last few texts' ranges are kept, keyed by the text itself, so a document opened again is
+    styled without a second pass over it, and a new version of it is never styled as the old one."""
+    found = _FOUND.get(text)
+    if found is None:
+        found = _FOUND[text] = tuple(_text_styles(text))
+        if len(_FOUND) > _FOUND_KEPT:
+            _FOUND.popitem(last=False)
+    else:
+        _FOUND.move_to_end(text)
+    return list(found)
+
+
+def _text_styles(text: str) -> list[StyleRange]:
     out: list[StyleRange] = []
     pos = 0
     for line in text.split("\n"):
@@ -122,7 +142,8 @@ def _inline(line: str, base: int, skip: int, out: list[StyleRange]) -> None:
     def free(a: int, b: int) -> bool:
         return a >= skip and all(b <= x or a >= y for x, y in taken)
 
-    for m in _CODE.finditer(line):
+    # Each pattern needs characters that most lines of prose do not hold: a line without them skips it.
+    for m in _CODE.finditer(line) if "`" in line else ():
         if free(m.start(), m.end()):
             taken.append((m.start(), m.end()))
             out += [
@@ -130,7 +151,7 @@ def _inline(line: str, base: int, skip: int, out: list[StyleRange]) -> None:
                 StyleRange(base + m.start(2), base + m.end(2), "code"),
                 StyleRange(base + m.end(2), base + m.end(), "markup"),
             ]
-    for m in _LINK.finditer(line):
+    for m in _LINK.finditer(line) if "](" in line else ():
         if free(m.start(), m.end()):
             taken.append((m.start(), m.end()))
             out += [
@@ -138,10 +159,12 @@ def _inline(line: str, base: int, skip: int, out: list[StyleRange]) -> None:
                 StyleRange(base + m.start(1), base + m.end(1), "link", m.group(2)),
                 StyleRange(base + m.end(1), base + m.end(), "markup"),
             ]
-    for m in _URL.finditer(line):
+    for m in _URL.finditer(line) if "://" in line else ():
         if free(m.start(), m.end()):
             taken.append((m.start(), m.end()))
             out.append(StyleRange(base + m.start(), base + m.end(), "link", m.group(0)))
+    if "*" not in line and "_" not in line:
+        return
     for pattern, kind in ((_BOLD, "bold"), (_ITALIC, "italic")):
         for m in pattern.finditer(line):
             if m.start() < skip or any(
