@@ -41,7 +41,10 @@ QLabel#formProblems {
 
 
 class ClaimForm(QWidget):
-    dirtyChanged = Signal(bool)
+    dirtyChanged = Signal(bool)  # after every edit (the draft autosave restarts its delay on each)
+    # Only when is_dirty() or the mode changes: what the window's actions and buttons depend on. Their
+    # refresh cost more than the rest of a keystroke when it ran on every key.
+    stateChanged = Signal()
     saveRequested = Signal()
     deleteRequested = Signal()
     newTermRequested = Signal(str, str)  # role, typed text
@@ -62,6 +65,8 @@ class ClaimForm(QWidget):
         self._pending: set[str] = set()
         self._new_defaults: tuple = ({}, ())
         self._loading = False
+        self._announced: tuple[bool, str] = (False, "empty")  # (dirty, mode) as stateChanged last said
+        self._buttons_dirty: bool | None = None  # what the Save and Revert buttons show
         self.widgets: dict[str, QWidget] = {}
         self.labels: dict[str, QLabel] = {}
         self.pickers: dict[str, TermPicker] = {}
@@ -375,7 +380,7 @@ class ClaimForm(QWidget):
         self.delete_button.setEnabled(mode == "edit")
         self.heading.setText({"empty": "No claim selected", "new": "New claim", "edit": f"Claim {self.claim_id}"}[mode])
         self._update_buttons()
-        self.dirtyChanged.emit(False)
+        self._announce(False)
 
     def load_new(self, document_id: int, start: int, end: int, quote: str) -> None:
         self.claim_id = None
@@ -386,7 +391,7 @@ class ClaimForm(QWidget):
         self._baseline = None
         self._rebase()
         self._update_buttons()
-        self.dirtyChanged.emit(True)
+        self._announce(True)
         self.first_field().setFocus(Qt.FocusReason.ShortcutFocusReason)
 
     def load_record(self, record: ClaimRecord) -> None:
@@ -420,7 +425,7 @@ class ClaimForm(QWidget):
             self._loading = False
             self._rebase()
             self._update_buttons()
-            self.dirtyChanged.emit(False)
+            self._announce(False)
         elif self.mode == "new":
             # First the fields go back to their defaults (the quote stays); a second Revert drops the claim.
             if self._snapshot() != self._new_defaults or self.pending_terms():
@@ -446,22 +451,31 @@ class ClaimForm(QWidget):
         self._baseline = self._snapshot()
         self._rebase()
         self._update_buttons()
-        self.dirtyChanged.emit(False)
+        self._announce(False)
 
     def _on_edited(self, key: str = "") -> None:
         if self._loading:
             return
-        self._forget_problems_of(key)
+        if self._problems:
+            self._forget_problems_of(key)
         if key in self.invalid:
             self._mark(key, False, "")
             del self.invalid[key]
         if key in self._number_keys:
             self._check_number(key)
         self._recheck(key)
-        self._update_buttons()
-        self.dirtyChanged.emit(self.is_dirty())
+        dirty = self.is_dirty()
+        if dirty != self._buttons_dirty:
+            self._update_buttons()
+        self._announce(dirty)
+
+    def _announce(self, dirty: bool) -> None:
+        self.dirtyChanged.emit(dirty)
+        if (dirty, self.mode) != self._announced:
+            self._announced = (dirty, self.mode)
+            self.stateChanged.emit()
 
     def _update_buttons(self) -> None:
-        dirty = self.is_dirty()
+        dirty = self._buttons_dirty = self.is_dirty()
         self.revert_button.setEnabled(dirty)
         self.save_button.setEnabled(dirty)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, QObject, Qt
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import QApplication, QLineEdit, QPlainTextEdit, QWidget
 
 from curator.core.codebook import Codebook
@@ -16,6 +16,10 @@ from curator.ui.models import ClaimTableModel
 from curator.ui.reader import ReaderView
 
 REDO_KEYS = (QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y"))
+# Undo, redo and delete-a-word hold one of these on every platform (Cmd is Ctrl to Qt on macOS).
+_CHORD_MODIFIERS = (
+    Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier | Qt.KeyboardModifier.MetaModifier
+).value
 
 
 class UndoKeyGuard(QObject):
@@ -30,6 +34,11 @@ class UndoKeyGuard(QObject):
             widget.installEventFilter(self)
 
     def eventFilter(self, watched, event) -> bool:  # noqa: N802
+        # Every event of a watched field passes here (five per typed key), so what is not a key held
+        # with Ctrl, Alt or Meta, as every key decided below is, leaves after one isinstance and one
+        # call that returns a plain int: asking event.type() first cost a Python enum per event.
+        if not isinstance(event, QKeyEvent) or not event.keyCombination().toCombined() & _CHORD_MODIFIERS:
+            return False
         if event.type() != QEvent.Type.ShortcutOverride:
             return False
         if _editable(watched) and (

@@ -111,7 +111,7 @@ class MainWindow(QMainWindow):
         self.all_claims.bulkStatusRequested.connect(self.set_status_of)
         self.all_claims.bulkDeleteRequested.connect(self.delete_claims)
         self.reader.selectionRangeChanged.connect(lambda _: self._update_actions())
-        self.form.dirtyChanged.connect(lambda _: self._update_actions())
+        self.form.stateChanged.connect(self._update_actions)
         self.undo_stack.cleanChanged.connect(lambda _: self._update_actions())
 
         self.editor.refresh_vocabulary()

@@ -72,7 +72,7 @@ def _undo_action(window: MainWindow) -> QAction:
 
     stack.canUndoChanged.connect(refresh)
     stack.undoTextChanged.connect(refresh)
-    window.form.dirtyChanged.connect(refresh)
+    window.form.stateChanged.connect(refresh)
     refresh()
     return action
 
