@@ -77,11 +77,12 @@ class ClaimEditor(QObject):
         """The anchored records' highlights (an orphaned claim's positions belong to an earlier
         version: not painted on this text). One loop with its look-ups bound once: a busy document
         makes 10,000 on every opening."""
-        index, make = self._type_index.get, Highlight._make
+        # tuple.__new__ makes the NamedTuple without a Python-level __new__ call per claim
+        index, new = self._type_index.get, tuple.__new__
         return [
-            make((r.id, r.anchor.start, r.anchor.end, index(r.values.get("claim_type") or "", -1)))
+            new(Highlight, (r.id, r.anchor.start, r.anchor.end, index(r.values.get("claim_type") or "", -1)))
             for r in records
-            if not r.orphaned
+            if r.anchor_status != "orphaned"  # ClaimRecord.orphaned, without a property call per claim
         ]
 
     # -- a document's claims ------------------------------------------------------------------

@@ -3,6 +3,8 @@ the reviewer sees at a glance where claims cluster, and a click jumps to one."""
 
 from __future__ import annotations
 
+from collections import defaultdict
+
 from PySide6.QtCore import QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QPainter
 from PySide6.QtWidgets import QWidget
@@ -37,7 +39,13 @@ class ClaimMarks(QWidget):
         return list(self._marks.values())
 
     def set_highlights(self, highlights: list[Highlight]) -> None:
-        self._marks = {h.claim_id: self._mark(h) for h in highlights}
+        # one comprehension with its look-ups bound once (_mark's work, inline): 10,000 on every opening
+        length = max(len(self.reader.text), 1)
+        colours = {t: self._colour(t) for t in {h.type_index for h in highlights}}
+        self._marks = {
+            claim_id: (min(start / length, 1.0), claim_id, colours[type_index])
+            for claim_id, start, _, type_index in highlights
+        }
         self._rows_height = -1
         self.update()
 
@@ -60,20 +68,24 @@ class ClaimMarks(QWidget):
         self.update()
 
     def _mark(self, h: Highlight) -> tuple[float, int, QColor]:
-        fraction = min(h.start / max(len(self.reader.text), 1), 1.0)
-        colour = self._colours.get(h.type_index)
+        return (min(h.start / max(len(self.reader.text), 1), 1.0), h.claim_id, self._colour(h.type_index))
+
+    def _colour(self, type_index: int) -> QColor:
+        colour = self._colours.get(type_index)
         if colour is None:
-            colour = self._colours[h.type_index] = type_colour(h.type_index).darker(115)
-        return (fraction, h.claim_id, colour)
+            colour = self._colours[type_index] = type_colour(type_index).darker(115)
+        return colour
 
     def _row(self, fraction: float) -> int:
         return int(fraction * max(self.height() - MARK_HEIGHT, 1))
 
     def _ensure_rows(self) -> dict[int, dict[int, QColor]]:
         if self._rows_height != self.height():
-            self._rows = {}
+            rows: defaultdict[int, dict[int, QColor]] = defaultdict(dict)
+            scale = max(self.height() - MARK_HEIGHT, 1)  # as _row, inline: one pass over 10,000 marks
             for fraction, claim_id, colour in self._marks.values():
-                self._rows.setdefault(self._row(fraction), {})[claim_id] = colour
+                rows[int(fraction * scale)][claim_id] = colour
+            self._rows = dict(rows)
             self._rows_height = self.height()
         return self._rows
 

@@ -319,10 +319,13 @@ class ClaimTableModel(PlainRowsModel):
             # Shown as they are, in reading order: rows are built as the view asks for them (a screenful)
             # and the index once the event loop is free, so a document's claims appear with its text.
             # The key is ClaimRow.reading, made from the record: the order is the one the index keeps.
-            keyed = sorted((self._reading_of(r), r) for r in records)  # keys are unique: they end in the id
-            self._lazy = [r for _, r in keyed]
-            self._lazy_keys = [k for k, _ in keyed]
-            self._lazy_key_of = {r.id: k for k, r in keyed}
+            records = list(records)
+            folded = {d: t.casefold() for d, t in self._titles.items()}  # once per document, not per claim
+            keys = [(folded.get(r.document_id, ""), r.document_id, r.anchor.start, r.id) for r in records]
+            order = sorted(range(len(keys)), key=keys.__getitem__)  # keys are unique: they end in the id
+            self._lazy = [records[i] for i in order]
+            self._lazy_keys = [keys[i] for i in order]
+            self._lazy_key_of = {key[3]: key for key in self._lazy_keys}
             self._lazy_rows = [None] * len(self._lazy)
             QTimer.singleShot(0, self, self._materialize)
         else:
