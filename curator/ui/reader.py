@@ -88,6 +88,7 @@ class ReaderView(QTextEdit):
         self._painting = False
         self._selected: int | None = None
         self._top_hint = (0, 0)  # (scroll value, block then at the top): where _visible_blocks starts
+        self._segments: dict = {}  # stacked underlines' pieces of line, kept between paints (paint_underlines)
         self._claim_marks: list[QTextEdit.ExtraSelection] = []  # the selected claim's mark
         self._find_marks: list[QTextEdit.ExtraSelection] = []  # set by others through setExtraSelections
         self.selectionChanged.connect(lambda: self.selectionRangeChanged.emit(self.selection_range() is not None))
@@ -111,6 +112,7 @@ class ReaderView(QTextEdit):
         # the scroll resets below do not format blocks that the block formats would dirty again
         self._highlighter.by_block, self._highlighter.shown = {}, set()
         self._top_hint = (0, 0)  # the old text's blocks say nothing about the new one's
+        self._segments = {}
         # setPlainText takes the cursor's current format: without a reset, the previous document's
         # last style (a faint or bold run) would colour all of this one.
         self.setCurrentCharFormat(QTextCharFormat())
@@ -206,6 +208,7 @@ class ReaderView(QTextEdit):
         spare = self.viewport().width() + self.viewportMargins().left() + self.viewportMargins().right() - measure
         side = int(max(0, spare / 2))
         self.setViewportMargins(side, 0, side, 0)
+        self._segments = {}  # lines break elsewhere
         super().resizeEvent(event)
         self.reveal_highlights()  # a taller or narrower view shows blocks that were below it
 
@@ -271,6 +274,7 @@ class ReaderView(QTextEdit):
 
     def set_highlights(self, highlights: list[Highlight]) -> None:
         """Paint these claims; only blocks whose claims changed are repainted."""
+        self._segments = {}
         self._highlights = {h.claim_id: h for h in highlights}
         old, new = self._highlighter.by_block, self._spans_by_block(highlights)
         self._highlighter.by_block = new
@@ -279,6 +283,7 @@ class ReaderView(QTextEdit):
 
     def update_highlights(self, changed: list[Highlight], removed: set[int] | frozenset[int] = frozenset()) -> None:
         """Add, move or drop a few claims: the cost depends on them, not on the document's claim count."""
+        self._segments = {}
         by_block = self._highlighter.by_block
         dirty: set[int] = set()
         for claim_id in {*removed, *(h.claim_id for h in changed)}:
@@ -415,12 +420,13 @@ class ReaderView(QTextEdit):
         top = self.verticalScrollBar().value()
         # Start from a hint and walk to the block at the top; each rectangle asked for is exact. The
         # hint is the last top block when the view moved less than a screen (a paint asks this several
-        # times, a hit test costs ≈ 0.5 ms on 1 MB), else a hit test, itself only a hint while Qt is
-        # still laying the document out in steps after opening.
+        # times), else a search by block number once the whole document is laid out (≈ 12 rectangles,
+        # a twentieth of a hit test's 0.5 ms on 1 MB: a click in the table jumps this far), else a hit
+        # test, itself only a hint while Qt is still laying the document out in steps after opening.
         last_top, number = self._top_hint
         block = self.document().findBlockByNumber(number) if abs(top - last_top) <= self.viewport().height() else None
         if block is None or not block.isValid():
-            block = self.cursorForPosition(QPoint(0, 0)).block()
+            block = self._block_near(top)
         if not block.isValid():  # nothing laid out yet
             block = self.document().firstBlock()
         while block.previous().isValid() and layout.blockBoundingRect(block).top() > top:
@@ -434,6 +440,19 @@ class ReaderView(QTextEdit):
                 break
             yield block, rect
             block = block.next()
+
+    def _block_near(self, top: float):
+        document = self.document()
+        if document.lastBlock().layout().lineCount() == 0:  # Qt lays it out in steps: asking would finish that
+            return self.cursorForPosition(QPoint(0, 0)).block()
+        layout, lo, hi = document.documentLayout(), 0, document.blockCount() - 1
+        while lo < hi:  # the last block starting at or above `top`
+            mid = (lo + hi + 1) // 2
+            if layout.blockBoundingRect(document.findBlockByNumber(mid)).top() <= top:
+                lo = mid
+            else:
+                hi = mid - 1
+        return document.findBlockByNumber(lo)
 
     def reveal_highlights(self) -> None:
         """Format the claims of the blocks on screen and half a screen below (so a small scroll
@@ -494,7 +513,8 @@ class ReaderView(QTextEdit):
             return
         painter = QPainter(self.viewport())
         dx, dy = -self.horizontalScrollBar().value(), -self.verticalScrollBar().value()
-        paint_underlines(painter, self._visible_blocks(), self._highlighter.by_block, lanes, dx, dy)
+        by_block = self._highlighter.by_block
+        paint_underlines(painter, self._visible_blocks(), by_block, lanes, dx, dy, segments=self._segments)
         painter.end()
 
 

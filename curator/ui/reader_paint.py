@@ -141,32 +141,57 @@ def overlap_lanes(spans: dict[int, Span]) -> dict[int, int]:
     return lanes
 
 
-def paint_underlines(painter, blocks, by_block: dict[int, list[Span]], lanes: dict[int, int], dx, dy) -> None:
-    """One 2 px underline per overlapping claim under each of its lines, 3 px lower per lane."""
+Segments = dict[tuple[int, int], tuple[float, float, list[tuple[float, float, float]]]]
+_HUES: dict[int, QColor] = {}
+
+
+def paint_underlines(
+    painter, blocks, by_block: dict[int, list[Span]], lanes: dict[int, int], dx, dy, segments: Segments | None = None
+) -> None:
+    """One 2 px underline per overlapping claim under each of its lines, 3 px lower per lane.
+
+    `segments` keeps each (block, claim)'s pieces of line (x from, x to, y under the line, in the
+    block) for the block's size they were measured at: a repaint (every click in the table ends in
+    one) then measures no glyph positions again. The reader empties it when its text, claims or
+    width change."""
+    if segments is None:
+        segments = {}
     for block, rect in blocks:
-        layout, base = block.layout(), block.position()
-        for claim_id, start, end, type_index in by_block.get(block.blockNumber(), ()):
-            lane = lanes.get(claim_id)
+        number, width, height = block.blockNumber(), rect.width(), rect.height()
+        left, top = rect.left() + dx, rect.top() + dy
+        for span in by_block.get(number, ()):
+            lane = lanes.get(span[0])
             if lane is None:
                 continue
-            colour = QColor(claim_colours.hue(type_index))
-            lo, hi = max(start - base, 0), min(end - base, block.length() - 1)
-            if hi <= lo:
-                continue
-            # only the lines the span is on (a paragraph of 20 lines under 40 stacked claims adds up)
-            first, last = layout.lineForTextPosition(lo), layout.lineForTextPosition(hi - 1)
-            numbers = range(
-                first.lineNumber() if first.isValid() else 0,
-                (last.lineNumber() if last.isValid() else layout.lineCount() - 1) + 1,
-            )
-            for i in numbers:
-                line = layout.lineAt(i)
-                a, b = max(lo, line.textStart()), min(hi, line.textStart() + line.textLength())
-                if b <= a:
-                    continue
-                x1, x2 = _x(line, a), _x(line, b)
-                y = rect.top() + dy + line.y() + line.ascent() + line.descent() + 1 + 3 * lane
-                painter.fillRect(QRectF(rect.left() + dx + x1, y, x2 - x1, 2), colour)
+            kept = segments.get((number, span[0]))
+            if kept is None or kept[0] != width or kept[1] != height:
+                kept = segments[(number, span[0])] = (width, height, _segments(block, span))
+            colour = _HUES.get(span[3])
+            if colour is None:
+                colour = _HUES[span[3]] = QColor(claim_colours.hue(span[3]))
+            for x1, x2, y in kept[2]:
+                painter.fillRect(QRectF(left + x1, top + y + 3 * lane, x2 - x1, 2), colour)
+
+
+def _segments(block, span: Span) -> list[tuple[float, float, float]]:
+    layout, base = block.layout(), block.position()
+    _, start, end, _ = span
+    lo, hi = max(start - base, 0), min(end - base, block.length() - 1)
+    if hi <= lo:
+        return []
+    # only the lines the span is on (a paragraph of 20 lines under 40 stacked claims adds up)
+    first, last = layout.lineForTextPosition(lo), layout.lineForTextPosition(hi - 1)
+    numbers = range(
+        first.lineNumber() if first.isValid() else 0,
+        (last.lineNumber() if last.isValid() else layout.lineCount() - 1) + 1,
+    )
+    out = []
+    for i in numbers:
+        line = layout.lineAt(i)
+        a, b = max(lo, line.textStart()), min(hi, line.textStart() + line.textLength())
+        if b > a:
+            out.append((_x(line, a), _x(line, b), line.y() + line.ascent() + line.descent() + 1))
+    return out
 
 
 def style_formats(palette, base: float) -> dict[str, QTextCharFormat]:
