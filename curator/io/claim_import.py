@@ -25,6 +25,7 @@ from curator.io.claim_table import ClaimColumn, claim_columns, find_column
 from curator.io.import_cells import cell_text, display_value, split_cell
 from curator.io.import_plan import FieldChange, ImportPlan, Problem, RowPlan, short
 from curator.io.import_terms import TermMatcher
+from curator.io.import_untouched import VALUE_KINDS, UntouchedRows, ValueCleaner
 from curator.io.xlsx_read import CELL_LIMIT, SheetTable, read_sheet
 from curator.io.xlsx_sheets import CUT_MARK
 
@@ -73,6 +74,7 @@ class Planner:
         self.terms = TermMatcher(session, add_unknown_terms)
         self.plan_ = ImportPlan(table.path, table.sheet, role_labels={r.key: r.label for r in session.codebook.roles})
         self.folded: dict[int, FoldedText] = {}
+        self.cleaner = ValueCleaner(session)
 
     # -- set-up -------------------------------------------------------------------------------
     def _map_header(self) -> dict[int, ClaimColumn]:
@@ -134,15 +136,33 @@ class Planner:
         total = len(self.table.rows)
         headers, columns = [c.header for c in mapped.values()], list(mapped.values())
         pick, width = itemgetter(*mapped), max(mapped) + 1  # mapped holds Document and Quote at least
+        untouched = self._untouched_rows(mapped)
         for n, (row, cells) in enumerate(self.table.rows, 1):
             if len(cells) < width:  # a row's empty trailing cells are not stored
                 cells = [*cells, *[None] * (width - len(cells))]
-            cells_by = dict(zip(headers, zip(columns, pick(cells))))
-            self._plan_row(row, cells_by, existing, seen_ids, planned_new)
+            picked = pick(cells)
+            if untouched is not None and untouched.check(row, picked, existing, seen_ids):
+                self.plan_.unchanged += 1
+            else:
+                self._plan_row(row, dict(zip(headers, zip(columns, picked))), existing, seen_ids, planned_new)
             if progress and n % 1000 == 0 and progress(n, total) is False:
                 raise ClaimImportError("import cancelled; nothing was written")
         self.plan_.new_terms = self.terms.new_terms()
         return self.plan_
+
+    def _untouched_rows(self, mapped: dict[int, ClaimColumn]) -> UntouchedRows | None:
+        """The shortcut for rows of an untouched export, where it applies: rows naming their claim, and every
+        value field in the sheet (a field left out keeps the stored value, which clean_values may still change)."""
+        headers = {c.header for c in mapped.values()}
+        fields = {c.field.key for c in mapped.values() if c.kind == "value"}
+        value_fields = self.session.codebook.value_fields
+        if (
+            "Claim ID" not in headers
+            or fields != {f.key for f in value_fields}
+            or any(f.kind not in VALUE_KINDS for f in value_fields)
+        ):
+            return None
+        return UntouchedRows(self.session, mapped, self.term_columns, self.doc_index, self.titles, self.cleaner)
 
     def _plan_row(
         self,
@@ -200,7 +220,7 @@ class Planner:
             return
         draft = ClaimDraft(document_id, span[0], span[1], values, terms)
         try:
-            cleaned = self.session.claims.clean_values(values)
+            cleaned = self.cleaner.clean(values)
         except CuratorError as exc:
             return self.problem(row, "", str(exc))
         draft = ClaimDraft(document_id, span[0], span[1], cleaned, terms)
