@@ -15,7 +15,6 @@ workbook of this size could hold.
 from __future__ import annotations
 
 import os
-import re
 import zipfile
 import zlib
 from dataclasses import dataclass, field
@@ -24,6 +23,7 @@ from typing import Any
 
 from curator.core.errors import CuratorError
 from curator.io import sandbox
+from curator.io.xlsx_cellbox import CellBoxError, cell_box
 
 MAX_FILE_BYTES = 200 * 1024**2
 MAX_UNCOMPRESSED_BYTES = 1024**3  # a 100,000-claim export unpacks to ~250 MB (bench/RESULTS.md)
@@ -36,7 +36,7 @@ CELL_LIMIT = 32_767
 # thirty times a 100,000-claim export, and a bomb far below the 550 GB that aborted the app.
 MAX_CELLS = 30_000_000
 MAX_COLUMN = 16_384  # XFD, Excel's last column
-_CELL_REF = re.compile(rb"""\sr\s*=\s*["']([A-Z]{1,4})([0-9]{1,9})["']""")
+_SHEET_FOLDERS = ("xl/worksheets/", "xl/chartsheets/", "xl/dialogsheets/")
 
 
 class WorkbookError(CuratorError):
@@ -110,7 +110,7 @@ def precheck_parts(path: Path) -> None:
             try:
                 if lower.endswith("sharedstrings.xml"):
                     _check_shared_strings(path.name, archive, m, total)
-                elif lower.startswith("xl/worksheets/") and lower.endswith(".xml"):
+                elif lower.startswith(_SHEET_FOLDERS):  # calamine opens a sheet by any name its workbook gives
                     _check_cell_box(path.name, archive, m)
             # zipfile's words for a lying size (Bad CRC-32), an unknown method, an encrypted part
             except (zipfile.BadZipFile, NotImplementedError, RuntimeError, EOFError, zlib.error) as exc:
@@ -160,33 +160,17 @@ def _check_shared_strings(name: str, archive: zipfile.ZipFile, member: zipfile.Z
             )
 
 
-def _column_number(letters: bytes) -> int:
-    number = 0
-    for ch in letters:
-        number = number * 26 + ch - 64
-    return number
-
-
 def _check_cell_box(name: str, archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> None:
-    # Only the distinct column letters and row numbers matter for the box: collect them as sets (C
-    # loops) rather than comparing every reference in Python (that was 5× calamine's own read).
-    columns: set[bytes] = set()
-    rows: set[bytes] = set()
-    tail = b""
-    with archive.open(member) as part:  # bounded by the declared size, which check_zip bounded
-        while chunk := part.read(1 << 22):
-            data = tail + chunk
-            found = _CELL_REF.findall(data)
-            if found:
-                letters, digits = zip(*found)
-                columns.update(letters)
-                rows.update(digits)
-            tail = data[-64:]  # a reference cut by the chunk boundary is found whole next time
-    if not columns or not rows:
+    try:
+        extent = cell_box(archive, member)
+    except CellBoxError as exc:
+        raise WorkbookError(
+            f"{name}: part {member.filename} is not a worksheet calamine can read safely ({exc}); "
+            "that is damaged or built to exhaust memory, not a claims sheet"
+        ) from None
+    if extent is None:
         return
-    numbers = [_column_number(letters) for letters in columns]
-    left, right = min(numbers), max(numbers)
-    top, bottom = min(map(int, rows)), max(map(int, rows))
+    top, left, bottom, right = extent
     cells = (bottom - top + 1) * (right - left + 1)
     if right > MAX_COLUMN or bottom > MAX_ROWS or cells > MAX_CELLS:
         raise WorkbookError(
