@@ -101,7 +101,7 @@ def run_app(args) -> int:
             file=sys.stderr,
         )
         return 1
-    window = MainWindow(session, settings)
+    window = MainWindow(session, settings, staged=True)
     window.show()
     try:
         return app.exec()

@@ -49,7 +49,9 @@ class ClaimForm(QWidget):
     deleteRequested = Signal()
     newTermRequested = Signal(str, str)  # role, typed text
 
-    def __init__(self, codebook: Codebook, parent=None):
+    def __init__(self, codebook: Codebook, parent=None, fields_now: bool = True):
+        """`fields_now=False` leaves the field rows (most of the form's cost) to build_fields(), which
+        the window calls right after its first paint; anything that asks for a field builds them."""
         super().__init__(parent)
         self.codebook = codebook
         self.mode = "empty"  # empty | new | edit
@@ -67,16 +69,17 @@ class ClaimForm(QWidget):
         self._loading = False
         self._announced: tuple[bool, str] = (False, "empty")  # (dirty, mode) as stateChanged last said
         self._buttons_dirty: bool | None = None  # what the Save and Revert buttons show
-        self.widgets: dict[str, QWidget] = {}
-        self.labels: dict[str, QLabel] = {}
-        self.pickers: dict[str, TermPicker] = {}
+        self._widgets: dict[str, QWidget] = {}
+        self._labels: dict[str, QLabel] = {}
+        self._pickers: dict[str, TermPicker] = {}
+        self._fields_built = False
+        self._vocabulary: tuple[dict[str, list[TermInfo]], frozenset[int]] | None = None
         self._number_keys = {f.key for f in codebook.fields if f.kind in ("number", "integer")}
         self._value_fields = {f.key: f for f in codebook.value_fields}
         self.invalid: dict[str, str] = {}  # field key -> what is wrong with it, as last reported
         self._problems: list[tuple[str, str]] = []  # (field key, message) as listed under "Not saved"
 
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)  # F6 can land here while no claim is open
-        self.setStyleSheet(PROBLEM_QSS)
         outer = QVBoxLayout(self)
         outer.setContentsMargins(8, 8, 8, 8)
         self.heading = plain_label()
@@ -98,16 +101,6 @@ class ClaimForm(QWidget):
         self.layout_ = QFormLayout(body)
         self.layout_.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         self.layout_.setRowWrapPolicy(QFormLayout.RowWrapPolicy.DontWrapRows)
-        for f in codebook.fields:
-            widget = self._make_widget(f)
-            self.widgets[f.key] = widget
-            label = plain_label(f.label)
-            self.labels[f.key] = label
-            if f.help:
-                label.setToolTip(f.help)
-                widget.setToolTip(f.help)
-            label.setBuddy(widget if not isinstance(widget, TermPicker) else widget.edit)
-            self.layout_.addRow(label, widget)
         self.scroll = QScrollArea()
         self.scroll.setWidgetResizable(True)
         self.scroll.setFrameShape(QFrame.Shape.NoFrame)
@@ -129,7 +122,47 @@ class ClaimForm(QWidget):
         buttons.addWidget(self.revert_button)
         buttons.addWidget(self.save_button)
         outer.addLayout(buttons)
+        if fields_now:
+            self.build_fields()
         self.clear()
+
+    @property
+    def widgets(self) -> dict[str, QWidget]:
+        self.build_fields()
+        return self._widgets
+
+    @property
+    def labels(self) -> dict[str, QLabel]:
+        self.build_fields()
+        return self._labels
+
+    @property
+    def pickers(self) -> dict[str, TermPicker]:
+        self.build_fields()
+        return self._pickers
+
+    def build_fields(self) -> None:
+        """One row per codebook field; once (later calls return at once)."""
+        if self._fields_built:
+            return
+        self._fields_built = True
+        for f in self.codebook.fields:
+            widget = self._make_widget(f)
+            self._widgets[f.key] = widget
+            label = plain_label(f.label)
+            self._labels[f.key] = label
+            if f.help:
+                label.setToolTip(f.help)
+                widget.setToolTip(f.help)
+            label.setBuddy(widget if not isinstance(widget, TermPicker) else widget.edit)
+            self.layout_.addRow(label, widget)
+        if self._vocabulary is not None:
+            self.set_vocabulary(*self._vocabulary)
+        if self.mode == "empty":  # as clear() leaves them (a load under way sets its own state)
+            for widget in self._widgets.values():
+                widget.setEnabled(False)
+            self._baseline = self._snapshot()
+            self._rebase()
 
     # -- construction -------------------------------------------------------------------------
     def _make_widget(self, f: FormField) -> QWidget:
@@ -137,7 +170,7 @@ class ClaimForm(QWidget):
             picker = TermPicker(f.key, f.label)
             picker.changed.connect(lambda key=f.key: self._on_edited(key))
             picker.newTermRequested.connect(self.newTermRequested)
-            self.pickers[f.key] = picker
+            self._pickers[f.key] = picker
             return picker
         if f.kind == "choice":
             combo = QComboBox()
@@ -186,6 +219,9 @@ class ClaimForm(QWidget):
     def set_codebook(self, codebook: Codebook) -> None:
         """Choices renamed, added or retired in the project's codebook; what is selected stays."""
         self.codebook = codebook
+        if not self._fields_built:  # build_fields() reads the new codebook
+            self._value_fields = {f.key: f for f in codebook.value_fields}
+            return
         loading, self._loading = self._loading, True
         try:
             for f in codebook.fields:
@@ -198,15 +234,17 @@ class ClaimForm(QWidget):
         self._rebase()
 
     def set_vocabulary(self, terms_for_role: dict[str, list[TermInfo]], used: frozenset[int] = frozenset()) -> None:
-        for role, picker in self.pickers.items():
+        self._vocabulary = (terms_for_role, used)  # for fields built later
+        for role, picker in self._pickers.items():
             picker.set_terms(terms_for_role.get(role, []), used)
 
     # -- values -------------------------------------------------------------------------------
     def values(self) -> dict[str, Any]:
+        self.build_fields()
         return {f.key: self._value(f) for f in self.codebook.value_fields}
 
     def _value(self, f: FormField) -> Any:
-        w = self.widgets[f.key]
+        w = self._widgets[f.key]  # built: values() builds them, and an edit comes from one
         if isinstance(w, QComboBox):
             return w.currentData() or ""
         if isinstance(w, QPlainTextEdit):
@@ -216,7 +254,7 @@ class ClaimForm(QWidget):
 
     def _part(self, key: str) -> Any:
         """One field's value, or one term role's terms: what the dirty check compares, part by part."""
-        picker = self.pickers.get(key)
+        picker = self._pickers.get(key)
         return picker.refs() if picker is not None else self._value(self._value_fields[key])
 
     def _rebase(self) -> None:
@@ -313,7 +351,15 @@ class ClaimForm(QWidget):
             self.scroll.ensureWidgetVisible(widget)
             (widget.edit if isinstance(widget, TermPicker) else widget).setFocus(Qt.FocusReason.OtherFocusReason)
 
+    def _style_problems(self) -> None:
+        """The problem rules, set when the first problem is shown: a style sheet on the form made every
+        one of its widgets slower to build and polish (a third of the form's start-up), and until
+        then no rule matches anything."""
+        if not self.styleSheet():
+            self.setStyleSheet(PROBLEM_QSS)
+
     def _show_problem_list(self) -> None:
+        self._style_problems()
         messages = list(dict.fromkeys(m for _, m in self._problems))
         self.problems.setText("Not saved:\n" + "\n".join(f"• {m}" for m in messages))
         self.problems.setVisible(bool(messages))
@@ -353,6 +399,8 @@ class ClaimForm(QWidget):
         if widget is None:
             return
         target = widget.edit if isinstance(widget, TermPicker) else widget
+        if invalid:
+            self._style_problems()
         for w in (target, self.labels[key]):
             w.setProperty("invalid", invalid)
             w.style().unpolish(w)
@@ -368,14 +416,15 @@ class ClaimForm(QWidget):
             self.quote.setText(
                 f"“{shown}”" if quote else "Select a passage in the reader, then press New claim (Ctrl+N)."
             )
-            self.set_values(values, terms)
+            if self._fields_built or mode != "empty":  # an empty form without fields has nothing to clear
+                self.set_values(values, terms)
+                self._baseline = self._snapshot()
+                self._rebase()
             self.clear_problems()
-            self._baseline = self._snapshot()
-            self._rebase()
         finally:
             self._loading = False
         editable = mode != "empty"
-        for w in self.widgets.values():
+        for w in self._widgets.values():
             w.setEnabled(editable)
         self.delete_button.setEnabled(mode == "edit")
         self.heading.setText({"empty": "No claim selected", "new": "New claim", "edit": f"Claim {self.claim_id}"}[mode])

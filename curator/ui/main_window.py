@@ -7,21 +7,12 @@ controller that is handed only the services and widgets it uses (claim_editor, k
 
 from __future__ import annotations
 
-from PySide6.QtCore import QByteArray, QItemSelectionModel, QSettings, Qt
-from PySide6.QtGui import QCloseEvent, QGuiApplication, QUndoStack
-from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QDockWidget,
-    QHBoxLayout,
-    QHeaderView,
-    QMainWindow,
-    QSplitter,
-    QTableView,
-    QVBoxLayout,
-    QWidget,
-)
+from typing import TYPE_CHECKING
 
-from curator.core.bulk_edit import DeleteClaims, SetClaimsStatus
+from PySide6.QtCore import QByteArray, QItemSelectionModel, QSettings, Qt
+from PySide6.QtGui import QGuiApplication, QUndoStack
+from PySide6.QtWidgets import QDockWidget, QHBoxLayout, QMainWindow, QSplitter, QVBoxLayout, QWidget
+
 from curator.core.errors import user_message
 from curator.core.records import READING_STATUSES, Changes
 from curator.core.session import Session
@@ -30,6 +21,7 @@ from curator.ui.claim_editor import ClaimEditor
 from curator.ui.claim_form import ClaimForm
 from curator.ui.claim_marks import ClaimMarks
 from curator.ui.claim_table import ClaimTablePanel
+from curator.ui.document_list import document_table
 from curator.ui.find_bar import FindBar
 from curator.ui.interaction import Interaction
 from curator.ui.keyboard import ClaimNavigator, UndoKeyGuard, choice_actions, keyboard_actions
@@ -39,8 +31,12 @@ from curator.ui.project_safety import DraftKeeper, StorageBanner
 from curator.ui.reader import ReaderView
 from curator.ui.reading import ReadingSettings, build_view_menu
 from curator.ui.search_panel import SearchPanel
+from curator.ui.staged_start import AfterFirstPaint
 from curator.ui.undo import run_command
 from curator.ui.window_actions import build_menus
+
+if TYPE_CHECKING:
+    from PySide6.QtGui import QCloseEvent  # naming the class at import builds it (≈ 2 ms of the start)
 
 LAYOUT_VERSION = 2  # saved dock layouts of another version are not restored
 
@@ -50,12 +46,18 @@ def plural(n: int, word: str) -> str:
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, session: Session, settings: QSettings, interaction: Interaction | None = None):
+    def __init__(
+        self, session: Session, settings: QSettings, interaction: Interaction | None = None, staged: bool = False
+    ):
+        """`staged` (the app's start): the claim form's fields, the term vocabulary and the undo-key
+        guard follow right after the first paint (finish_start); otherwise all is built here."""
         super().__init__()
         self.session = session
         self.settings = settings
         self.interaction = interaction or Interaction()
         self.undo_stack = QUndoStack(self)
+        self.undo_keys = UndoKeyGuard(self)
+        self.started = False  # finish_start() has run
         self.document_id: int | None = None
         self.setWindowTitle("Curator")
         self.setAcceptDrops(True)
@@ -66,14 +68,14 @@ class MainWindow(QMainWindow):
         )
 
         self.documents = DocumentListModel(self)
-        self.document_view = self._document_table()
+        self.document_view = document_table(self.documents)
         self.reader = ReaderView()
         self.find_bar = FindBar(self.reader)
         self.marks = ClaimMarks(self.reader)
         self.claims = ClaimTableModel(session.codebook, parent=self)
         self.claim_panel = ClaimTablePanel(session.codebook, self.claims)
         self.claim_view = self.claim_panel.view
-        self.form = ClaimForm(session.codebook)
+        self.form = ClaimForm(session.codebook, fields_now=not staged)
         self.form.setObjectName("claimForm")
         self.banner = StorageBanner()
         self._build_layout()
@@ -100,21 +102,15 @@ class MainWindow(QMainWindow):
         self.reading = ReadingSettings(self)
         self.reading.apply_at_start()
         build_view_menu(self, self.actions)
-        self.undo_keys = UndoKeyGuard(self)
-        self.undo_keys.watch(self)
 
         self.document_view.selectionModel().currentRowChanged.connect(self._on_document_row)
         self.claim_panel.claimActivated.connect(lambda claim_id: self.select_claim(claim_id, from_table=True))
         self.claim_panel.bulkStatusRequested.connect(self.set_status_of)
         self.claim_panel.bulkDeleteRequested.connect(self.delete_claims)
-        self.all_claims.openClaim.connect(self.open_claim)
-        self.all_claims.bulkStatusRequested.connect(self.set_status_of)
-        self.all_claims.bulkDeleteRequested.connect(self.delete_claims)
         self.reader.selectionRangeChanged.connect(lambda _: self._update_actions())
         self.form.stateChanged.connect(self._update_actions)
         self.undo_stack.cleanChanged.connect(lambda _: self._update_actions())
 
-        self.editor.refresh_vocabulary()
         self.documents.set_rows(session.documents.summaries())
         self.claim_panel.set_reviewers([r.name for r in session.reviewers()])
         self._restore_layout()
@@ -122,51 +118,22 @@ class MainWindow(QMainWindow):
         self.drafts.recover()
         self._update_status()
         self._update_actions()
+        if staged:
+            AfterFirstPaint(self.reader.viewport(), self.finish_start)
+        else:
+            self.finish_start()
+
+    def finish_start(self) -> None:
+        """What the first paint does not show: the form's fields, the vocabulary its term pickers
+        suggest from, and Ctrl+Z / Ctrl+Delete decided per text field. Once; tests may call it."""
+        if self.started:
+            return
+        self.started = True
+        self.form.build_fields()
+        self.editor.refresh_vocabulary()
+        self.undo_keys.watch(self)
 
     # -- layout -------------------------------------------------------------------------------
-    def _document_table(self) -> QTableView:
-        """One line per document, its title elided (the tooltip has it whole), every row the same height.
-
-        Sizing rows or the count column to their contents made the view ask the model for every row at
-        start (216,840 `data()` calls for 1,000 documents); fixed sizes ask only for the rows painted.
-        """
-        view = QTableView()
-        view.setObjectName("documents")
-        view.setModel(self.documents)
-        view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        view.verticalHeader().hide()
-        view.setTabKeyNavigation(False)  # Tab leaves the list (arrows move within it)
-        view.setAlternatingRowColors(True)
-        view.setWordWrap(False)
-        view.setTextElideMode(Qt.TextElideMode.ElideRight)
-        rows = view.verticalHeader()
-        rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        rows.setMinimumSectionSize(1)
-        rows.setDefaultSectionSize(view.fontMetrics().height() + 4)  # what sizing to contents gave one line
-        header = view.horizontalHeader()
-        header.setHighlightSections(False)
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Fixed)
-        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Fixed)
-        self.documents.modelReset.connect(lambda: self._fit_document_columns(view))
-        self.documents.dataChanged.connect(lambda *_: self._fit_document_columns(view))
-        self._fit_document_columns(view)
-        view.setMinimumWidth(120)
-        return view
-
-    def _fit_document_columns(self, view: QTableView) -> None:
-        """The mark and count columns as wide as their header or their widest value, measured from the
-        plain rows (the largest count), not by asking the view to size every row."""
-        metrics, header = view.fontMetrics(), view.horizontalHeader()
-        pad = metrics.horizontalAdvance("0") * 2  # the header's margins (asking the style builds QStyle's types)
-        most = max((d.claim_count for d in self.documents.rows), default=0)
-        for column, widest in ((1, "●"), (2, f"{most}")):
-            title = self.documents.HEADERS[column]
-            width = max(metrics.horizontalAdvance(title), metrics.horizontalAdvance(widest)) + pad
-            if header.sectionSize(column) != width:
-                header.resizeSection(column, width)
-
     def _dock(self, title: str, name: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
         dock = QDockWidget(title, self)
         dock.setObjectName(name)
@@ -205,14 +172,29 @@ class MainWindow(QMainWindow):
         self.documents_dock.raise_()
         self.claim_dock = self._dock("Claim", "claimDock", self.form, Qt.DockWidgetArea.RightDockWidgetArea)
         self.form.setMinimumWidth(230)
-        self.all_claims = AllClaimsDock(
-            self.session.codebook,
-            lambda: (self.session.claims.all(), {d.id: d.title for d in self.documents.rows}),
-            self,
-        )
-        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.all_claims)
-        self.all_claims.hide()
+        self._all_claims: AllClaimsDock | None = None
         self.resizeDocks([self.documents_dock, self.claim_dock], [240, 360], Qt.Orientation.Horizontal)
+
+    @property
+    def all_claims(self) -> AllClaimsDock:
+        """The all-claims dock, built when first wanted: it starts hidden, and building its table at
+        start cost the first paint ≈ 10 ms. A layout saved with it open builds it before the restore."""
+        if self._all_claims is None:
+            dock = AllClaimsDock(
+                self.session.codebook,
+                lambda: (self.session.claims.all(), {d.id: d.title for d in self.documents.rows}),
+                self,
+            )
+            self._all_claims = dock
+            dock.openClaim.connect(self.open_claim)
+            dock.bulkStatusRequested.connect(self.set_status_of)
+            dock.bulkDeleteRequested.connect(self.delete_claims)
+            dock.panel.set_editable(self.session.read_only is None)
+            self.undo_keys.watch(dock)
+            if not self.restoreDockWidget(dock):  # placed as the saved layout had it, else hidden below
+                self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, dock)
+                dock.hide()
+        return self._all_claims
 
     def _initial_size(self) -> None:
         """First start: most of the available screen, not Qt's size hint (942×504 here)."""
@@ -230,7 +212,8 @@ class MainWindow(QMainWindow):
         editable = self.session.read_only is None
         self.form.setEnabled(editable)
         self.claim_panel.set_editable(editable)
-        self.all_claims.panel.set_editable(editable)
+        if self._all_claims is not None:
+            self._all_claims.panel.set_editable(editable)
 
     def replace_session(self, session: Session) -> None:
         """Show another session on the same window (after a restore); undo history does not carry over."""
@@ -244,7 +227,8 @@ class MainWindow(QMainWindow):
         ids = [d.id for d in self.documents.rows]
         if ids:
             self.open_document(ids[0])
-        self.all_claims.reload_if_loaded()
+        if self._all_claims is not None:
+            self._all_claims.reload_if_loaded()
         self._show_storage_state()
         self._update_status()
         self._update_actions()
@@ -334,12 +318,16 @@ class MainWindow(QMainWindow):
 
     def set_status_of(self, claim_ids: list, status: str) -> None:
         """Bulk: one status for the claims selected in a table, as one undo step."""
+        from curator.core.bulk_edit import SetClaimsStatus  # loaded when first used: not at start
+
         if claim_ids and self.resolve_unsaved():
             command = SetClaimsStatus(self.session, list(claim_ids), status)
             if run_command(self.undo_stack, command, self.apply_changes, self.show_error):
                 self.say(f"{command.text}. Ctrl+Z undoes it.", 6000)
 
     def delete_claims(self, claim_ids: list) -> None:
+        from curator.core.bulk_edit import DeleteClaims
+
         if not claim_ids or not self.resolve_unsaved():
             return
         if len(claim_ids) > 1 and not self.interaction.confirm(
@@ -381,7 +369,8 @@ class MainWindow(QMainWindow):
             self.form.set_codebook(codebook)
             self.editor.type_keys = self.editor._type_keys()
             self.claim_panel.set_codebook(codebook)
-            self.all_claims.panel.set_codebook(codebook)
+            if self._all_claims is not None:
+                self._all_claims.panel.set_codebook(codebook)
             self.navigator.codebook = codebook
             self._rebuild_choice_actions(codebook)
         if changes.vocabulary:
@@ -391,7 +380,8 @@ class MainWindow(QMainWindow):
         if changes.documents:
             self.documents.update_rows(self.session.documents.summaries(set(changes.documents)))
         self.editor.apply(changes)
-        self.all_claims.apply_changes(changes, self.session.claims.get_many)
+        if self._all_claims is not None:
+            self._all_claims.apply_changes(changes, self.session.claims.get_many)
         self._update_status()
         self._update_actions()
 
@@ -437,6 +427,8 @@ class MainWindow(QMainWindow):
 
     def _restore_layout(self) -> None:
         s = self.settings
+        if str(s.value("window/all_claims_open", "false")) == "true":
+            self.all_claims  # noqa: B018 - built before the restore, which then places it as it was
         geometry = s.value("window/geometry")
         if isinstance(geometry, QByteArray):
             self.restoreGeometry(geometry)
@@ -463,6 +455,8 @@ class MainWindow(QMainWindow):
         s.setValue("window/geometry", self.saveGeometry())
         s.setValue("window/docks", self.saveState(LAYOUT_VERSION))
         s.setValue("window/centre", self.centre.saveState())
+        shown = self._all_claims is not None and self._all_claims.toggleViewAction().isChecked()
+        s.setValue("window/all_claims_open", "true" if shown else "false")
         if self.document_id is not None:
             s.setValue(f"last_document/{self.session.target}", self.document_id)
         s.sync()
