@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from html import escape
 
+from PySide6 import QtWidgets
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QInputDialog, QLabel, QLineEdit, QWidget
+from PySide6.QtWidgets import QLabel, QLineEdit, QWidget
 
 
 def plain_label(text: str = "", parent: QWidget | None = None) -> QLabel:
@@ -48,8 +49,8 @@ def ask_item(parent: QWidget | None, title: str, label: str, items: list[str]) -
     return items.index(chosen) if chosen in items else None
 
 
-def _input_dialog(parent: QWidget | None, title: str, label: str) -> QInputDialog:
-    dialog = QInputDialog(parent)
+def _input_dialog(parent: QWidget | None, title: str, label: str) -> QtWidgets.QInputDialog:
+    dialog = QtWidgets.QInputDialog(parent)  # looked up here: naming it at import builds the class at start
     dialog.setWindowTitle(title)
     dialog.setLabelText(label)
     for child in dialog.findChildren(QLabel):

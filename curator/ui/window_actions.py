@@ -6,15 +6,15 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from PySide6 import QtWidgets
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QApplication, QProgressDialog, QToolBar
+from PySide6.QtWidgets import QApplication, QToolBar
 from shiboken6 import isValid
 
 from curator import __version__
 from curator.core.errors import user_message
 from curator.core.records import READING_STATUSES
-from curator.ui.document_details import edit_document_details
 from curator.ui.project_safety import back_up_now, restore_from_backup
 from curator.ui.undo import run_command
 
@@ -27,6 +27,13 @@ def _document_import():
     from curator.ui import document_import
 
     return document_import
+
+
+def _document_details():
+    """Loaded on first use, as the importers are (its dialog's classes cost the start ≈ 2 ms)."""
+    from curator.ui import document_details
+
+    return document_details
 
 
 def _action(window, text: str, slot, shortcuts=(), tip: str = "") -> QAction:
@@ -99,7 +106,7 @@ def build_menus(window: MainWindow, navigation: dict[str, QAction]) -> dict[str,
     a["document_details"] = _action(
         window,
         "Document &details…",
-        lambda: edit_document_details(window),
+        lambda: _document_details().edit_document_details(window),
         ("Ctrl+I",),
         "Title, authors, venue, date, DOI, URL and the entities the source lists",
     )
@@ -262,8 +269,8 @@ EXPORT_FORMATS = {
 }
 
 
-def _progress_dialog(window: MainWindow, label: str) -> tuple[QProgressDialog, Callable[[int, int], bool]]:
-    progress = QProgressDialog(label, "Cancel", 0, 100, window)
+def _progress_dialog(window: MainWindow, label: str) -> tuple[QtWidgets.QProgressDialog, Callable[[int, int], bool]]:
+    progress = QtWidgets.QProgressDialog(label, "Cancel", 0, 100, window)
     progress.setWindowModality(Qt.WindowModality.WindowModal)
     progress.setMinimumDuration(400)
 
