@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
@@ -72,6 +73,8 @@ class ClaimForm(QWidget):
         self._widgets: dict[str, QWidget] = {}
         self._labels: dict[str, QLabel] = {}
         self._pickers: dict[str, TermPicker] = {}
+        # per value field, what reads its value: chosen once here, not by type tests on every keystroke
+        self._readers: dict[str, Callable[[], Any]] = {}
         self._fields_built = False
         self._vocabulary: tuple[dict[str, list[TermInfo]], frozenset[int]] | None = None
         self._number_keys = {f.key for f in codebook.fields if f.kind in ("number", "integer")}
@@ -178,12 +181,14 @@ class ClaimForm(QWidget):
             combo.setMinimumContentsLength(10)
             self._fill_choices(combo, f)
             combo.currentIndexChanged.connect(lambda _=0, key=f.key: self._on_edited(key))
+            self._readers[f.key] = lambda: combo.currentData() or ""
             return combo
         if f.kind == "longtext":
             edit = QPlainTextEdit()
             edit.setTabChangesFocus(True)
             edit.setFixedHeight(80)
             edit.textChanged.connect(lambda key=f.key: self._on_edited(key))
+            self._readers[f.key] = edit.toPlainText
             return edit
         edit = QLineEdit()
         if f.kind in ("number", "integer"):
@@ -192,6 +197,10 @@ class ClaimForm(QWidget):
             edit.setMaximumWidth(140)
             edit.setPlaceholderText("not reported")
         edit.textChanged.connect(lambda _="", key=f.key: self._on_edited(key))
+        if f.kind == "text":
+            self._readers[f.key] = lambda: edit.text().strip()
+        else:
+            self._readers[f.key] = lambda: edit.text().strip() or None
         return edit
 
     @staticmethod
@@ -244,13 +253,7 @@ class ClaimForm(QWidget):
         return {f.key: self._value(f) for f in self.codebook.value_fields}
 
     def _value(self, f: FormField) -> Any:
-        w = self._widgets[f.key]  # built: values() builds them, and an edit comes from one
-        if isinstance(w, QComboBox):
-            return w.currentData() or ""
-        if isinstance(w, QPlainTextEdit):
-            return w.toPlainText()
-        text = w.text().strip()
-        return text if f.kind in ("text",) else (text or None)
+        return self._readers[f.key]()  # built: values() builds them, and an edit comes from one
 
     def _part(self, key: str) -> Any:
         """One field's value, or one term role's terms: what the dirty check compares, part by part."""
@@ -274,7 +277,8 @@ class ClaimForm(QWidget):
 
     def _recheck(self, key: str) -> None:
         """The reviewer changed one part: only that part is compared with its baseline."""
-        if key not in self._base_parts and key not in self.pickers:
+        pickers = self._pickers  # an edit comes from a field: they are built
+        if key not in self._base_parts and key not in pickers:
             self._rebase()  # a change no field names: compare everything
             return
         if key in self._base_parts:
@@ -282,8 +286,8 @@ class ClaimForm(QWidget):
                 self._differs.add(key)
             else:
                 self._differs.discard(key)
-        if key in self.pickers:
-            if self.pickers[key].pending_text():
+        if key in pickers:
+            if pickers[key].pending_text():
                 self._pending.add(key)
             else:
                 self._pending.discard(key)
