@@ -129,7 +129,8 @@ class Planner:
             )
             for role in self.terms.roles
         }
-        self.value_columns = [c.header for c in mapped.values() if c.kind == "value"]
+        # (header, field, kind, the field's choice look-ups so far) of each value column
+        self.value_specs = [(c.header, c.field, c.field.kind, {}) for c in mapped.values() if c.kind == "value"]
         self._terms_cache: dict[tuple, tuple[TermRef, ...]] = {}
         seen_ids: dict[int, int] = {}
         planned_new: set = set()
@@ -144,7 +145,7 @@ class Planner:
             if untouched is not None and untouched.check(row, picked, existing, seen_ids):
                 self.plan_.unchanged += 1
             else:
-                self._plan_row(row, dict(zip(headers, zip(columns, picked))), existing, seen_ids, planned_new)
+                self._plan_row(row, dict(zip(headers, zip(columns, picked))), picked, existing, seen_ids, planned_new)
             if progress and n % 1000 == 0 and progress(n, total) is False:
                 raise ClaimImportError("import cancelled; nothing was written")
         self.plan_.new_terms = self.terms.new_terms()
@@ -168,11 +169,12 @@ class Planner:
         self,
         row: int,
         cells: dict[str, tuple[ClaimColumn, Any]],
+        picked: tuple,  # the same cells in mapped order
         existing: dict[int, ClaimRecord],
         seen_ids: dict[int, int],
         planned_new: set,
     ) -> None:
-        if self._unreadable_cells(row, cells):
+        if self._unreadable_cells(row, cells, picked):
             return
         claim_id = self._claim_id(row, cells)
         old = None
@@ -241,11 +243,11 @@ class Planner:
         planned_new.add(key)
         self.plan_.new.append(RowPlan(row, None, title, draft, quote=self.folded[document_id].text[span[0] : span[1]]))
 
-    def _unreadable_cells(self, row: int, cells: dict[str, tuple[ClaimColumn, Any]]) -> bool:
+    def _unreadable_cells(self, row: int, cells: dict[str, tuple[ClaimColumn, Any]], picked: tuple) -> bool:
         """Report cells no spreadsheet program writes or no database stores; True if there were any."""
         # One test of the row's text joined (by a character that is neither NUL nor a surrogate), and the
         # cells one by one only when it finds something: at 100,000 rows a call per cell cost seconds.
-        joined = "\x01".join([value for _, value in cells.values() if isinstance(value, str)])
+        joined = "\x01".join([value for value in picked if isinstance(value, str)])
         if len(joined) <= CELL_LIMIT and unstorable_text(joined) is None:
             return False
         errors_before = len(self.plan_.problems)
@@ -361,33 +363,34 @@ class Planner:
     def _values(self, row: int, cells, old: ClaimRecord | None) -> dict[str, Any] | None:
         values = dict(old.values) if old else {}
         ok = True
-        for header in self.value_columns:
-            column, value = cells[header]
-            f = column.field
-            if isinstance(value, str) and old is not None and self._is_cut_of(value, str(old.values.get(f.key) or "")):
-                continue  # unchanged: the full text stays in Curator
-            if isinstance(value, str) and _CUT_HINT in value and _CUT.search(value):
-                self.problem(
-                    row, header, "this text was cut to fit Excel and then edited; edit long text in Curator instead"
-                )
-                ok = False
-                continue
-            if f.kind == "choice":
+        for header, f, kind, choices in self.value_specs:
+            value = cells[header][1]
+            if isinstance(value, str):
+                if old is not None and self._is_cut_of(value, str(old.values.get(f.key) or "")):
+                    continue  # unchanged: the full text stays in Curator
+                if _CUT_HINT in value and _CUT.search(value):
+                    self.problem(
+                        row, header, "this text was cut to fit Excel and then edited; edit long text in Curator instead"
+                    )
+                    ok = False
+                    continue
+            if kind == "choice":
                 text = "" if value is None else str(value).strip()
                 if not text:
                     values[f.key] = ""
                     continue
-                key = f.choice_key_for(text)
+                # a sheet repeats a field's few choices on every row: each text is looked up once
+                key = choices[text] if text in choices else choices.setdefault(text, f.choice_key_for(text))
                 if key is None:
                     self.problem(
                         row, header, f"'{short(text)}' is not one of: {'; '.join(c.label for c in f.active_choices)}"
                     )
                     ok = False
                 values[f.key] = key or ""
-            elif f.kind in ("number", "integer"):
+            elif kind == "number" or kind == "integer":
                 if isinstance(value, bool):
                     value = None
-                if isinstance(value, float) and f.kind == "integer" and value.is_integer():
+                if isinstance(value, float) and kind == "integer" and value.is_integer():
                     value = int(value)
                 values[f.key] = value.strip() if isinstance(value, str) else value
             else:
