@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -24,7 +24,9 @@ from curator.core.claims import number_problem
 from curator.core.codebook import Codebook, FormField
 from curator.core.records import ClaimDraft, ClaimRecord, TermInfo, TermRef
 from curator.ui.plain import plain_label, tooltip
-from curator.ui.term_picker import TermPicker
+
+if TYPE_CHECKING:
+    from curator.ui.term_picker import TermPicker
 
 QUOTE_PREVIEW_CHARS = 400
 NARROW_FORM = 420  # px: below this the form puts its labels above the fields
@@ -157,7 +159,7 @@ class ClaimForm(QWidget):
             if f.help:
                 label.setToolTip(f.help)
                 widget.setToolTip(f.help)
-            label.setBuddy(widget if not isinstance(widget, TermPicker) else widget.edit)
+            label.setBuddy(self._input(f.key))
             self.layout_.addRow(label, widget)
         if self._vocabulary is not None:
             self.set_vocabulary(*self._vocabulary)
@@ -170,6 +172,8 @@ class ClaimForm(QWidget):
     # -- construction -------------------------------------------------------------------------
     def _make_widget(self, f: FormField) -> QWidget:
         if f.kind == "terms":
+            from curator.ui.term_picker import TermPicker  # with the fields: after the first paint
+
             picker = TermPicker(f.key, f.label)
             picker.changed.connect(lambda key=f.key: self._on_edited(key))
             picker.newTermRequested.connect(self.newTermRequested)
@@ -333,10 +337,15 @@ class ClaimForm(QWidget):
 
     def first_field(self) -> QWidget:
         """Where the keyboard lands in the form: its first field, or the form itself while empty."""
-        first = self.widgets[self.codebook.fields[0].key]
-        if not first.isEnabled():
+        key = self.codebook.fields[0].key
+        if not self.widgets[key].isEnabled():
             return self
-        return first.edit if isinstance(first, TermPicker) else first
+        return self._input(key)
+
+    def _input(self, key: str) -> QWidget:
+        """The widget of a field that takes the keyboard: a term field's line edit, else the field."""
+        picker = self.pickers.get(key)
+        return picker.edit if picker is not None else self.widgets[key]
 
     # -- problems -----------------------------------------------------------------------------
     def show_problems(self, problems: tuple[tuple[str, str], ...]) -> None:
@@ -353,7 +362,7 @@ class ClaimForm(QWidget):
         widget = self.widgets.get(first) if first else None
         if widget is not None:
             self.scroll.ensureWidgetVisible(widget)
-            (widget.edit if isinstance(widget, TermPicker) else widget).setFocus(Qt.FocusReason.OtherFocusReason)
+            self._input(first).setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _style_problems(self) -> None:
         """The problem rules, set when the first problem is shown: a style sheet on the form made every
@@ -402,7 +411,7 @@ class ClaimForm(QWidget):
         widget = self.widgets.get(key)
         if widget is None:
             return
-        target = widget.edit if isinstance(widget, TermPicker) else widget
+        target = self._input(key)
         if invalid:
             self._style_problems()
         for w in (target, self.labels[key]):
