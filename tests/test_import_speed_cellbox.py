@@ -2,6 +2,8 @@
 allocate for, including the ones the per-reference regex it replaced let through, and reads a real
 export's extent the same on its fast path as tag by tag."""
 
+import random
+import re
 import time
 import zipfile
 
@@ -92,3 +94,47 @@ def test_the_fast_path_reads_an_export_as_the_tag_walk_does(session, tmp_path, m
             walked.feed(data)
             assert not fast.walking, member.filename  # Curator's own exports take the fast path
             assert fast.extent() == walked.extent() == cell_box(z, member)
+
+
+def canonical_sheet(rows: int, odd_row: int, odd_cell: str) -> str:
+    """A sheet as Curator writes one (every cell <c r="…">), one cell in the middle placed far away."""
+    body = []
+    for r in range(1, rows + 1):
+        cells = "".join(f'<c r="{col}{r}" t="n"><v>{r}</v></c>' for col in ("A", "B", "C"))
+        if r == odd_row:
+            cells += f'<c r="{odd_cell}" t="n"><v>1</v></c>'
+        body.append(f'<row r="{r}">{cells}</row>')
+    return f'<?xml version="1.0" encoding="UTF-8"?><worksheet {NS}><sheetData>{"".join(body)}</sheetData></worksheet>'
+
+
+@pytest.mark.parametrize("odd_cell", ["XFD1500", "A1048577", "B0", "AAAA1500", "xfd1500"])
+def test_a_far_cell_between_the_first_and_last_rows_is_found(tmp_path, odd_cell):
+    path = tmp_path / "middle.xlsx"
+    write_xlsx(path, [], sheet=canonical_sheet(3000, 1500, odd_cell))  # far more than the rows the box is seeded from
+    with zipfile.ZipFile(path) as z:
+        data = z.read("xl/worksheets/sheet1.xml")
+    assert len(data) > 2 * xlsx_cellbox.SEED
+    if odd_cell == "B0":  # not a cell calamine can place (it refuses the file); the box stays small
+        box = CellBox()
+        box.feed(data)
+        assert box.extent()[2:] == (3000, 3)
+        return
+    with pytest.raises(WorkbookError, match="damaged or built to exhaust memory"):
+        read_sheet(path)
+
+
+def test_the_box_patterns_match_exactly_their_ranges():
+    rnd = random.Random(15)
+    for _ in range(500):
+        low = rnd.randint(1, 10 ** rnd.randint(1, 7))
+        high = low + rnd.randint(0, 10 ** rnd.randint(0, 7))
+        pattern = re.compile(xlsx_cellbox.numbers_between(low, high))
+        for text in (str(low), str(high), str(low - 1), str(high + 1), f"0{low}", str(rnd.randint(0, 2 * high)), "0"):
+            assert bool(pattern.fullmatch(text)) == (text[0] != "0" and low <= int(text) <= high), (low, high, text)
+    for _ in range(100):
+        left = rnd.randint(1, 2000)
+        right = left + rnd.randint(0, 999)
+        names = [xlsx_cellbox.column_letters(n).encode() for n in range(left, right + 1)]
+        pattern = re.compile(b"(?:" + xlsx_cellbox._trie(names) + b")")
+        for n in [*range(max(1, left - 30), right + 30), rnd.randint(1, 20000)]:
+            assert bool(pattern.fullmatch(xlsx_cellbox.column_letters(n).encode())) == (left <= n <= right)

@@ -8,9 +8,12 @@ lower-case reference places it just as well).
 
 Reading every reference with a Python call (or a regex over every byte that tries `\\s` first) cost
 five times calamine's own read of a 100,000-claim sheet. Almost every workbook writes each cell as
-`<c r="…"` with one reference, so the fast path counts tags in C and reads references with a pattern
-that starts with a literal; whatever does not fit that shape (cells without `r`, a prefix such as
-`<x:c`, a reference-like text in a cell) is walked tag by tag as calamine walks it.
+`<c r="…"` with one reference, so `feed` works in three tiers, each only when the one before cannot
+answer: (1) tags counted in C, the cells' leading references marked, no other reference left, and one
+search finding no reference outside the box of the chunk's first and last rows: no Python per cell;
+(2) every reference read by one pattern that starts with a literal, when each cell has exactly one;
+(3) anything else (cells without `r`, a prefix such as `<x:c`, reference-like text in a cell) walked
+tag by tag as calamine walks it.
 """
 
 from __future__ import annotations
@@ -32,6 +35,9 @@ class CellBoxError(ValueError):
 # calamine takes <c r="A1"r="XFD1"> as XFD1.
 _SPACES = bytes.maketrans(b"\t\n\r\f\v/>", b"       ")
 _REF = re.compile(rb"""r *= *["']([A-Za-z]+)([0-9]+)["']""")
+_MARKED = re.compile(rb'<c R="([A-Za-z]+)([0-9]+)"')  # a cell's leading reference, once marked
+SEED = 1 << 16  # the first and last rows of a chunk, whose cells give the box the search then checks
+MAX_NAMED_COLUMNS = 1000  # wider boxes are read reference by reference
 _FIRST = itemgetter(0)
 _SECOND = itemgetter(1)
 # The slow path: one match per <row>, </row> or <c> tag (any namespace prefix), quotes respected.
@@ -61,9 +67,15 @@ class CellBox:
     def feed(self, data: bytes) -> None:
         if not self.walking:
             spaced = data.translate(_SPACES)
-            found = _REF.findall(spaced)
             tags = spaced.count(b"<c ")
             starting = spaced.count(b'<c r="')
+            if tags == starting and b":c " not in spaced:
+                # Every cell tag starts with a reference. Marked, those leave no lower-case "r" reference: if
+                # none is left, each cell has that one reference, and one search can bound them all.
+                marked = spaced.replace(b'<c r="', b'<c R="')
+                if _REF.search(marked) is None and self._bound(marked, tags):
+                    return
+            found = _REF.findall(spaced)
             if starting != tags:
                 starting += spaced.count(b"<c r='")
             # one reference per <c> tag, each tag starting with it: every cell is placed by that reference
@@ -74,6 +86,29 @@ class CellBox:
                 return
             self.walking = True
         self._walk(data)
+
+    def _bound(self, marked: bytes, tags: int) -> bool:
+        """Bound the marked references by the box of the first and last rows' (one search finding none
+        outside it); False if one is outside, or anything is unusual (the caller then reads them all)."""
+        if not tags:
+            return True
+        seeds = _MARKED.findall(marked, 0, SEED) + _MARKED.findall(marked, max(0, len(marked) - SEED))
+        if not seeds or any(not letters.isupper() or digits[:1] == b"0" for letters, digits in seeds):
+            return False
+        columns = [column_number(letters) for letters, _ in seeds]
+        rows = [int(digits) for _, digits in seeds]
+        left, right, top, bottom = min(columns), max(columns), min(rows), max(rows)
+        if right - left >= MAX_NAMED_COLUMNS or bottom > 10**9:
+            return False
+        names = [column_letters(n).encode() for n in range(left, right + 1)]
+        outside = re.compile(
+            rb'<c R="(?!(?:' + _trie(names) + rb")(?:" + numbers_between(top, bottom).encode() + rb')")'
+        )
+        if outside.search(marked):
+            return False
+        self.columns.update((names[0], names[-1]))
+        self.rows.update((str(top).encode(), str(bottom).encode()))
+        return True
 
     def _walk(self, data: bytes) -> None:
         for m in _TAG.finditer(data):
@@ -110,6 +145,50 @@ class CellBox:
         numbers = [column_number(letters) for letters in self.columns] + [c for _, c in self.points]
         rows = [int(digits) for digits in self.rows] + [r for r, _ in self.points]
         return min(rows), min(numbers), max(rows), max(numbers)
+
+
+def column_letters(number: int) -> str:
+    letters = ""
+    while number:
+        number, rest = divmod(number - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def _trie(names: list[bytes]) -> bytes:
+    """A pattern matching exactly `names` (upper-case letters), branching letter by letter."""
+    by_first: dict[bytes, list[bytes]] = {}
+    for name in names:
+        if name:
+            by_first.setdefault(name[:1], []).append(name[1:])
+    singles = [first for first, rests in by_first.items() if rests == [b""]]
+    parts = [b"[" + b"".join(sorted(singles)) + b"]"] if singles else []
+    parts += [first + b"(?:" + _trie(rests) + b")" for first, rests in sorted(by_first.items()) if rests != [b""]]
+    body = b"|".join(parts)
+    return b"(?:" + body + b")?" if b"" in names else body
+
+
+def numbers_between(low: int, high: int) -> str:
+    """A pattern matching the decimal numbers from low to high (1 <= low <= high), no leading zeros."""
+    parts = []
+    while low <= high:
+        top = min(high, 10 ** len(str(low)) - 1)
+        parts.append(_same_length(str(low), str(top)))
+        low = top + 1
+    return "|".join(reversed(parts))  # the longest first: most rows of a large sheet have the most digits
+
+
+def _same_length(low: str, high: str) -> str:
+    if len(low) == 1:
+        return f"[{low}-{high}]"
+    if low[0] == high[0]:
+        return low[0] + "(?:" + _same_length(low[1:], high[1:]) + ")"
+    rest = len(low) - 1
+    parts = [low[0] + "(?:" + _same_length(low[1:], "9" * rest) + ")"]
+    if int(low[0]) + 1 <= int(high[0]) - 1:
+        parts.append(f"[{int(low[0]) + 1}-{int(high[0]) - 1}][0-9]{{{rest}}}")
+    parts.append(high[0] + "(?:" + _same_length("0" * rest, high[1:]) + ")")
+    return "|".join(parts)
 
 
 def _last_r(attributes: bytes) -> bytes | None:
