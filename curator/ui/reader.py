@@ -262,8 +262,8 @@ class ReaderView(QTextEdit):
         same = self._map.length == self._map.length_u16
         # longest first, so a claim nested inside another stays visible on top
         for h in sorted(highlights, key=lambda h: h.start - h.end):
-            claim_id, start, end, type_index = h
-            span = (claim_id, start, end, type_index) if same else self._span(h)
+            _, start, end, _ = h
+            span = h if same else self._span(h)  # a Highlight is the span itself when offsets agree
             first = after(starts, start) - 1
             if end <= ends[first]:  # most claims stay within one paragraph: one look-up
                 by_block[first].append(span)
