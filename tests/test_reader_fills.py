@@ -6,7 +6,8 @@ from itertools import pairwise
 from PySide6.QtCore import Qt
 
 from curator.ui import claim_colours
-from curator.ui.reader import Highlight, ReaderView, block_starts
+from curator.ui.reader import Highlight, ReaderView
+from curator.ui.reader_spans import block_starts
 
 
 def fill_colour(reader: ReaderView, offset: int):

@@ -8,9 +8,6 @@ never from Qt's toPlainText() (which turns NBSP into a space).
 from __future__ import annotations
 
 import bisect
-import re
-from collections import defaultdict
-from typing import NamedTuple
 
 from PySide6.QtCore import QPoint, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QPainter, QResizeEvent, QTextBlockFormat, QTextCharFormat, QTextCursor
@@ -20,10 +17,10 @@ from curator.core.styles import StyleRange
 from curator.core.textpos import Utf16Map
 from curator.ui import claim_colours
 from curator.ui.reader_paint import ClaimHighlighter, overlap_lanes, paint_underlines, style_formats
+from curator.ui.reader_spans import Highlight, block_starts, blocks_of, span_of, spans_by_block
 
 READING_WIDTH_CHARS = 78
 MIN_LINE_CHARS = 50  # below this, reading prose becomes hard work (typographers' rule of thumb: 45–75)
-_BLOCK_BREAK = re.compile("[\n\u2029]")  # where setPlainText starts a new block
 DEFAULT_FONT_PT = 12.5
 DEFAULT_LINE_HEIGHT = 150  # percent
 
@@ -31,28 +28,6 @@ DEFAULT_LINE_HEIGHT = 150  # percent
 def type_colour(index: int) -> QColor:
     """The full hue of a claim type (table swatches, margin marks, underlines); -1: no type."""
     return QColor(claim_colours.hue(index))
-
-
-class Highlight(NamedTuple):
-    """A claim as the reader paints it. A tuple, not a dataclass: a busy document makes 10,000 of
-    them on every opening, and a frozen dataclass takes three times as long to make."""
-
-    claim_id: int
-    start: int  # code points
-    end: int
-    type_index: int = -1  # position of the claim's type among the codebook's types; -1: none
-
-
-def block_starts(text: str) -> list[int]:
-    """Where setPlainText starts each block: after every line or paragraph separator."""
-    if "\u2029" in text:
-        return [0] + [m.end() for m in _BLOCK_BREAK.finditer(text)]
-    starts, find = [0], text.find  # a loop of find calls: a twentieth of the regular expression's time
-    at = find("\n")
-    while at >= 0:
-        starts.append(at + 1)
-        at = find("\n", at + 1)
-    return starts
 
 
 class ReaderView(QTextEdit):
@@ -244,33 +219,13 @@ class ReaderView(QTextEdit):
 
     # -- highlights ---------------------------------------------------------------------------
     def _blocks_of(self, h: Highlight) -> range:
-        starts = self._block_starts
-        first = bisect.bisect_right(starts, h.start) - 1
-        last = bisect.bisect_right(starts, max(h.start, h.end - 1)) - 1
-        return range(first, last + 1)
+        return blocks_of(self._block_starts, h)
 
     def _span(self, h: Highlight) -> tuple[int, int, int, int]:
-        return (h.claim_id, self._map.to_utf16(h.start), self._map.to_utf16(h.end), h.type_index)
+        return span_of(self._map, h)
 
     def _spans_by_block(self, highlights: list[Highlight]) -> dict[int, list]:
-        """Claim spans (UTF-16) per block. Blocks are found from the text's own line breaks, so this
-        works before the text is in the document and costs no layout."""
-        by_block: dict[int, list] = defaultdict(list)
-        starts, after = self._block_starts, bisect.bisect_right
-        ends = [*starts[1:], self._map.length + 1]  # where each block's next one starts
-        # a text without astral characters has the same offsets in UTF-16 (most texts: no look-ups)
-        same = self._map.length == self._map.length_u16
-        # longest first, so a claim nested inside another stays visible on top
-        for h in sorted(highlights, key=lambda h: h.start - h.end):
-            _, start, end, _ = h
-            span = h if same else self._span(h)  # a Highlight is the span itself when offsets agree
-            first = after(starts, start) - 1
-            if end <= ends[first]:  # most claims stay within one paragraph: one look-up
-                by_block[first].append(span)
-            else:
-                for number in range(first, after(starts, end - 1)):
-                    by_block[number].append(span)
-        return dict(by_block)
+        return spans_by_block(self._block_starts, self._map, highlights)
 
     def set_highlights(self, highlights: list[Highlight]) -> None:
         """Paint these claims; only blocks whose claims changed are repainted."""

@@ -14,8 +14,7 @@ from PySide6.QtCore import QRectF
 from PySide6.QtGui import QColor, QFont, QTextCharFormat, QTextLayout
 
 from curator.ui import claim_colours
-
-Span = tuple[int, int, int, int]  # (claim, UTF-16 start, UTF-16 end, type index)
+from curator.ui.reader_spans import Span
 
 
 class ClaimHighlighter:
