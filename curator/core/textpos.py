@@ -16,7 +16,10 @@ class Utf16Map:
     """
 
     def __init__(self, text: str):
-        self._astral = [m.start() for m in _ASTRAL.finditer(text)]  # scanned in C: a 1 MB text in milliseconds
+        # Most texts have no astral character: telling so by the UTF-16 length (a C copy, ≈1 ms per MB)
+        # is several times faster than a regex scan that finds nothing (≈8 ms per MB, at every opening).
+        bmp_only = text.isascii() or len(text.encode("utf-16-le", "surrogatepass")) == 2 * len(text)
+        self._astral = [] if bmp_only else [m.start() for m in _ASTRAL.finditer(text)]
         # UTF-16 position of each astral character
         self._astral_u16 = [i + k for k, i in enumerate(self._astral)]
         self.length = len(text)
