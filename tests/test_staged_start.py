@@ -92,3 +92,9 @@ def test_the_all_claims_dock_is_built_when_first_wanted_and_reopens_as_left(
     third.show()
     qtbot.waitUntil(lambda: third.started)
     assert not third.all_claims.isVisible()  # built on asking, hidden as it was left
+
+
+def test_a_window_that_never_paints_still_finishes_its_start(qtbot, session, settings, interaction):
+    window = staged_window(qtbot, session, settings, interaction)  # never shown: no first paint
+    qtbot.waitUntil(lambda: window.started, timeout=10_000)
+    assert window.form._fields_built and window.form.pickers["condition"].index.rank("multiple scl")

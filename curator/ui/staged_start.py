@@ -19,10 +19,13 @@ class AfterFirstPaint(QObject):
     The event loop paints as soon as it runs, so work queued before the paint would still delay it:
     the paint itself is the signal."""
 
-    def __init__(self, widget: QWidget, then: Callable[[], None]):
+    def __init__(self, widget: QWidget, then: Callable[[], None], at_the_latest_ms: int = 2000):
         super().__init__(widget)
         self.then = then
         widget.installEventFilter(self)
+        # `then` runs anyway if no paint comes (a window shown where it is never exposed), so that
+        # nothing it builds can be missing for good; it is written to run once, whoever calls it first
+        QTimer.singleShot(at_the_latest_ms, self, then)
 
     def eventFilter(self, watched, event) -> bool:  # noqa: N802
         if event.type() == QEvent.Type.Paint:
