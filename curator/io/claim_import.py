@@ -22,14 +22,13 @@ from curator.core.quote_search import FoldedText, same_quote
 from curator.core.records import Changes, ClaimDraft, ClaimRecord, TermRef
 from curator.core.session import Session
 from curator.io.claim_table import ClaimColumn, claim_columns, find_column
-from curator.io.import_cells import cell_text, display_value, split_cell
+from curator.io.import_cells import CUT_HINT, cell_text, display_value, split_cell
 from curator.io.import_plan import FieldChange, ImportPlan, Problem, RowPlan, short
 from curator.io.import_terms import TermMatcher
 from curator.io.import_untouched import VALUE_KINDS, UntouchedRows, ValueCleaner
 from curator.io.xlsx_read import CELL_LIMIT, SheetTable, read_sheet
 from curator.io.xlsx_sheets import CUT_MARK
 
-_CUT_HINT = "…cut:"  # a substring test first: the regex runs only on the rare cell that may be cut
 _CUT = re.compile(re.escape(CUT_MARK).replace(r"\{total:,\}", r"[\d,]+") + r"$")
 
 
@@ -355,7 +354,7 @@ class Planner:
     @staticmethod
     def _is_cut_of(cell: str, full: str) -> bool:
         """The cell is this export's cut of a text too long for Excel."""
-        mark = _CUT.search(cell) if _CUT_HINT in cell else None
+        mark = _CUT.search(cell) if CUT_HINT in cell else None
         # No length test: the cut is made on the escaped text, so a text full of control characters is
         # cut well before 32,767 characters of its own.
         return bool(mark) and len(full) > mark.start() and full.startswith(cell[: mark.start()])
@@ -368,7 +367,7 @@ class Planner:
             if isinstance(value, str):
                 if old is not None and self._is_cut_of(value, str(old.values.get(f.key) or "")):
                     continue  # unchanged: the full text stays in Curator
-                if _CUT_HINT in value and _CUT.search(value):
+                if CUT_HINT in value and _CUT.search(value):
                     self.problem(
                         row, header, "this text was cut to fit Excel and then edited; edit long text in Curator instead"
                     )

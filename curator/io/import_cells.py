@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+CUT_HINT = "…cut:"  # in every cut mark an export leaves (xlsx_sheets.CUT_MARK): a substring test before any regex
+
 
 def display_value(f, value: Any) -> str:
     """A stored value as the workbook shows it: a choice by its label, nothing as ""."""

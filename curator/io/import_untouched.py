@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from curator.core.claims import unstorable_text
 from curator.core.errors import ValidationError
 from curator.core.records import ClaimRecord
-from curator.io.import_cells import split_cell
+from curator.io.import_cells import CUT_HINT, split_cell
 from curator.io.xlsx_read import CELL_LIMIT
 
 if TYPE_CHECKING:
@@ -29,7 +29,6 @@ if TYPE_CHECKING:
 TEXT_KINDS = ("text", "longtext")
 VALUE_KINDS = ("text", "longtext", "choice", "number", "integer")  # the kinds clean_values knows
 _FAILED = object()
-CUT_HINT = "…cut:"  # claim_import's marker of a text an export cut to fit Excel
 
 
 class ValueCleaner:
