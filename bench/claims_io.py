@@ -214,6 +214,16 @@ def worker_read_sheet_in_process(db: str, workbook: str) -> float:
     return elapsed
 
 
+def worker_precheck(db: str, workbook: str) -> float:
+    """The pre-check alone (zip sizes, shared-string counts, every sheet part's cell box)."""
+    from curator.io.xlsx_read import check_zip, precheck_parts
+
+    t = time.perf_counter()
+    check_zip(Path(workbook))
+    precheck_parts(Path(workbook))
+    return time.perf_counter() - t
+
+
 def worker_import_curator(db: str, workbook: str) -> float:
     from curator.io.claim_import import apply_import, plan_import
 
@@ -311,6 +321,7 @@ def bench_reimport(count: int = 100_000, runs: int = 5) -> None:
                 "reimport_cli": args,
                 "read_sheet_in_process": args,
                 "read_sheet_sandboxed": args,
+                "precheck": args,
             },
             runs,
             "calamine",
