@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from curator.core.bulk_claims import import_rows
@@ -71,15 +72,24 @@ class EditClaim(Command):
         self.claim_id = claim_id
         self.new = draft
         self.old: ClaimRecord | None = None
+        self.expected: int | None = None
 
     def do(self) -> Changes:
         if self.old is None:
             self.old = self.claims.get(self.claim_id)
-        return self.claims.update(self.claim_id, self.new)
+            self.expected = self.new.version  # the version the form was loaded from
+        changes = self.claims.update(self.claim_id, replace(self.new, version=self.expected))
+        self.expected = self.claims.get(self.claim_id).version
+        return changes
 
     def undo(self) -> Changes:
         assert self.old is not None
-        return self.claims.update(self.claim_id, self.old.as_draft(), restore_anchor_of=self.old)
+        # refused (StaleClaimError) if another client changed the claim after this edit
+        changes = self.claims.update(
+            self.claim_id, replace(self.old.as_draft(), version=self.expected), restore_anchor_of=self.old
+        )
+        self.expected = self.claims.get(self.claim_id).version
+        return changes
 
 
 class DeleteClaim(Command):
@@ -127,10 +137,14 @@ class ImportClaims(Command):
     def do(self) -> Changes:
         claims = self.session.claims
         if self.created_ids is None:
-            self.before = {r.id: r.as_draft() for r in claims.get_many([claim_id for claim_id, _ in self.updates])}
+            # the import's own drafts are checked against the versions read here, not the spreadsheet's
+            self.before = {
+                r.id: replace(r.as_draft(), version=None)
+                for r in claims.get_many([claim_id for claim_id, _ in self.updates])
+            }
             changes = import_rows(self.session, self.creates, self.updates, self.new_terms, self.created_terms)
             self.created_ids = sorted(changes.claims - set(self.before))
-            self.after = {r.id: r.as_draft() for r in claims.get_many(list(self.before))}
+            self.after = {r.id: replace(r.as_draft(), version=None) for r in claims.get_many(list(self.before))}
             return changes
         changes = Changes(vocabulary=bool(self.removed_terms))
         with write_transaction():
