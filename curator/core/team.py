@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 import peewee
 
+from curator.core import changelog
 from curator.core.db import write_transaction
 from curator.core.errors import NotFoundError, ValidationError
 from curator.core.models import ROLES, Assignment, Claim, Document, Reviewer, SchemaInfo, utcnow
@@ -84,7 +85,11 @@ class TeamService:
             raise ValidationError(f"Role: '{role}' is not one of {', '.join(ROLES)}")
         self._require_lead("change reviewers' roles")
         with write_transaction():
+            old = Reviewer.get_or_none(Reviewer.id == reviewer_id)
+            if old is None:
+                raise NotFoundError(f"reviewer {reviewer_id} no longer exists")
             Reviewer.update(role=role).where(Reviewer.id == reviewer_id).execute()
+            changelog.record("update", "reviewer", reviewer_id, [("role", old.role, role)], self.session.reviewer_id)
             if Reviewer.select().where(Reviewer.role == "lead").count() == 0:
                 raise ValidationError("Role: a project needs a lead; make someone else lead first")
         if self.session.reviewer and self.session.reviewer.id == reviewer_id:
@@ -111,7 +116,10 @@ class TeamService:
         now = utcnow()
         with write_transaction():
             for reviewer_id in reviewer_ids:
-                Assignment.insert(document=document_id, reviewer=reviewer_id, assigned_at=now).on_conflict_ignore().execute()
+                Assignment.insert(
+                    document=document_id, reviewer=reviewer_id, assigned_at=now
+                ).on_conflict_ignore().execute()
+            self._log(document_id, "assigned", reviewer_ids)
         return self._changed(document_id)
 
     def unassign(self, document_id: int, reviewer_ids: list[int]) -> Changes:
@@ -120,6 +128,7 @@ class TeamService:
             Assignment.delete().where(
                 (Assignment.document == document_id) & Assignment.reviewer.in_(reviewer_ids)
             ).execute()
+            self._log(document_id, "unassigned", reviewer_ids)
         return self._changed(document_id)
 
     def assignments(self, document_id: int | None = None) -> list[AssignmentInfo]:
@@ -150,6 +159,8 @@ class TeamService:
                 .where((Assignment.document == document_id) & (Assignment.reviewer == me.id))
                 .execute()
             )
+            if updated:
+                self._log(document_id, "done" if done else "not done", [me.id])
         if not updated:
             raise ValidationError(f"{me.name} is not assigned to this document; the lead assigns it first")
         return self._changed(document_id)
@@ -178,6 +189,9 @@ class TeamService:
             SchemaInfo.insert(key=BLIND_KEY, value="on" if on else "off").on_conflict(
                 conflict_target=[SchemaInfo.key], update={SchemaInfo.value: "on" if on else "off"}
             ).execute()
+            changelog.record(
+                "update", "project", 0, [(BLIND_KEY, None, "on" if on else "off")], self.session.reviewer_id
+            )
         return Changes(documents=self._all_document_ids(), team=True)
 
     def hidden_documents(self) -> frozenset[int]:
@@ -219,6 +233,17 @@ class TeamService:
         return ~others_there
 
     # -- helpers ------------------------------------------------------------------------------
+    def _log(self, document_id: int, what: str, reviewer_ids: list[int]) -> None:
+        """One change-log row per reviewer: other clients see assignments change (curator/core/live.py)."""
+        names = dict(Reviewer.select(Reviewer.id, Reviewer.name).where(Reviewer.id.in_(reviewer_ids)).tuples())
+        changelog.record(
+            "update",
+            "assignment",
+            document_id,
+            [(what, None, names.get(r, str(r))) for r in reviewer_ids],
+            self.session.reviewer_id,
+        )
+
     def _changed(self, document_id: int) -> Changes:
         """An assignment change: the document's row, and every claim on it (what one may see changed)."""
         claims = frozenset(r[0] for r in Claim.select(Claim.id).where(Claim.document == document_id).tuples())
