@@ -226,3 +226,14 @@ def _claim_cells(path, *headers: str) -> list[tuple]:
     header = list(next(rows))
     columns = [header.index(h) for h in headers]
     return [tuple(row[i] for i in columns) for row in rows]
+
+
+def test_a_postgresql_url_without_its_driver_says_how_to_install_it(monkeypatch):
+    import importlib.util
+
+    from curator.core import db as dbmod
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "psycopg2" else real(name, *a))
+    with pytest.raises(dbmod.DatabaseOpenError, match=r'pip install -e "\.\[postgres\]"'):
+        dbmod.make_database("postgresql://someone@server/curator")
