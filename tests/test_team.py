@@ -237,3 +237,18 @@ def test_a_postgresql_url_without_its_driver_says_how_to_install_it(monkeypatch)
     monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "psycopg2" else real(name, *a))
     with pytest.raises(dbmod.DatabaseOpenError, match=r'pip install -e "\.\[postgres\]"'):
         dbmod.make_database("postgresql://someone@server/curator")
+
+
+def test_a_role_changed_by_the_lead_applies_to_a_client_already_signed_in(team):
+    doc = doc_id_by_file(team, "002")
+    ann, ben = team.team.reviewer_named("Ann Extractor"), team.team.reviewer_named("Ben Extractor")
+    team.team.assign(doc, [ann.id, ben.id])
+    as_reviewer(team, "Ann Extractor")
+    team.claims.create(quote_draft(team, doc, "Roseburia"))
+    as_reviewer(team, "Ada Adjudicator")
+    ada_session_reviewer = team.reviewer
+    assert seen_quotes(team, doc) == {"Roseburia"}
+    as_reviewer(team, "Lena Lead")
+    team.team.set_role(ada_session_reviewer.id, "extractor")
+    team.reviewer = ada_session_reviewer  # Ada's client, signed in before the change, still says adjudicator
+    assert team.reviewer.role == "adjudicator" and seen_quotes(team, doc) == set()

@@ -211,7 +211,9 @@ class TeamService:
         if not blind:
             return frozenset()
         me = self.session.reviewer
-        if me is not None and me.role in SEES_EVERYTHING:
+        # the role as stored now: the lead may have changed it since this client signed in
+        role = Reviewer.select(Reviewer.role).where(Reviewer.id == me.id).scalar() if me is not None else None
+        if me is not None and role in SEES_EVERYTHING:
             extracting = {
                 row[0]
                 for row in Assignment.select(Assignment.document)
