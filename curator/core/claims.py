@@ -333,8 +333,14 @@ class ClaimService:
         instead of re-anchoring its positions in the current text, which may be another version.
 
         A draft that names the version it was made from is refused if the claim has moved on since
-        (StaleClaimError: another client changed it); the check is repeated in the UPDATE itself."""
-        old = self.get(claim_id)
+        (StaleClaimError: another client changed it); the check is repeated in the UPDATE itself. So is
+        one whose claim another client deleted: the reviewer keeps her input and may save it anew."""
+        try:
+            old = self.get(claim_id)
+        except NotFoundError:
+            if draft.version is not None and not Claim.select().where(Claim.id == claim_id).exists():
+                raise stale_error(None) from None
+            raise
         if draft.version is not None and draft.version != old.version:
             raise stale_error(old)
         if draft.document_id != old.document_id:
@@ -392,14 +398,26 @@ class ClaimService:
 
     def delete(self, claim_id: int, version: int | None = None) -> tuple[ClaimRecord, Changes]:
         """Delete a claim; return the snapshot that restore() puts back. With `version`, refuse if the
-        claim has changed since the reviewer saw that version."""
-        old = self.get(claim_id)
+        claim has changed (or was deleted) since the reviewer saw that version."""
+        try:
+            old = self.get(claim_id)
+        except NotFoundError:
+            if version is not None and not Claim.select().where(Claim.id == claim_id).exists():
+                raise stale_error(None) from None
+            raise
         if version is not None and version != old.version:
             raise stale_error(old)
         with write_transaction():
-            ClaimTerm.delete().where(ClaimTerm.claim == claim_id).execute()
-            if not Claim.delete().where((Claim.id == claim_id) & (Claim.version == old.version)).execute():
+            # The claim's row first, as update() does: a delete that took the terms first and an edit
+            # that took the row first would each wait for the other (a deadlock on PostgreSQL); and a
+            # refusal then reads the claim before this transaction has deleted any of it.
+            locked = Claim.update(version=Claim.version + 1).where(
+                (Claim.id == claim_id) & (Claim.version == old.version)
+            )
+            if not locked.execute():
                 raise stale_error(self._current(claim_id))
+            ClaimTerm.delete().where(ClaimTerm.claim == claim_id).execute()
+            Claim.delete().where(Claim.id == claim_id).execute()
             if old.uuid:  # a merge must not bring it back from a project that still has it
                 reviewer = self.session.reviewer
                 ClaimTombstone.insert(
