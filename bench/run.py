@@ -22,6 +22,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from bench.claims_io import bench_import_new, bench_read, bench_reimport  # noqa: E402
 from bench.claims_table import bench_claims_table  # noqa: E402
+from bench.clients import bench_clients  # noqa: E402
 from bench.documents import bench_import as bench_documents  # noqa: E402
 from bench.documents import bench_search  # noqa: E402
 from bench.excel import bench_export, bench_import  # noqa: E402
@@ -46,9 +47,10 @@ BENCHMARKS = {
     "read-claims": bench_read,
     "reimport": bench_reimport,
     "import-new": bench_import_new,
+    "clients": bench_clients,  # 8 client processes × 1,000 claims on PostgreSQL and SQLite (a count: per client)
 }
 # the benchmarks that take a count of claims
-COUNTED = {"export", "import", "open", "read-claims", "reimport", "import-new"}
+COUNTED = {"export", "import", "open", "read-claims", "reimport", "import-new", "clients"}
 
 if __name__ == "__main__":
     names = [a for a in sys.argv[1:] if not a.isdigit()] or list(BENCHMARKS)
