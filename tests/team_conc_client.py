@@ -9,6 +9,8 @@ Each line on stdin is a JSON command; each answer is one JSON line on stdout, fl
     {"op": "edit", "statement": S}                  the form's statement becomes S; save it (claims.update)
     {"op": "delete"}                                delete the form's claim at the form's version
     {"op": "save-as-new"}                           create a claim from what the form holds
+    {"op": "edit-command", "statement": S}          as "edit", through the undoable EditClaim command
+    {"op": "undo"}                                  undo that command
     {"op": "get", "claim": ID}                      the claim as stored (or {"missing": true})
     {"op": "create", "doc": ID, "quote": Q, "statement": S}
     {"op": "assign", "doc": ID, "reviewers": [NAME, ...]}
@@ -19,6 +21,7 @@ Each line on stdin is a JSON command; each answer is one JSON line on stdout, fl
         before-write      update() has read the claim and checked the version; no transaction yet
         in-transaction    the claim row is written, the transaction still open (before its change log)
         after-terms-gone  the claim's terms are deleted inside the transaction, nothing else yet
+        after-save        claims.update() has committed and returned, nothing else done yet
 
 A save refused as stale answers {"stale": message, "current": the stored claim or None, "form": what the
 form still holds}; any other error {"error": "Type: message"}.
@@ -35,6 +38,7 @@ import traceback
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from curator.core import changelog, claims
+from curator.core.commands import EditClaim
 from curator.core.errors import StaleClaimError
 from curator.core.models import ClaimTerm
 from curator.core.records import ClaimDraft, TermRef
@@ -81,6 +85,7 @@ class Client:
         self.claim_id: int | None = None
         self.form: ClaimDraft | None = None
         self.pause_at: str | None = None
+        self.command: EditClaim | None = None
         self._install_pause_points()
 
     # -- pause points: each stops once, where armed -------------------------------------------------
@@ -111,6 +116,14 @@ class Client:
                 self._stop("after-terms-gone")
             return cursor
 
+        real_update = self.session.claims.update
+
+        def update(*args, **kwargs):
+            changes = real_update(*args, **kwargs)
+            self._stop("after-save")
+            return changes
+
+        self.session.claims.update = update
         claims.write_transaction = write_transaction
         changelog.record = record
         database.execute_sql = execute_sql
@@ -126,6 +139,16 @@ class Client:
         new_terms = self.form.terms if terms is None else tuple(TermRef("condition", t) for t in terms)
         self.form = dataclasses.replace(self.form, values=values, terms=new_terms)
         self.session.claims.update(self.claim_id, self.form)
+        return {"ok": True, "stored": record_json(self.session.claims.get(self.claim_id))}
+
+    def op_edit_command(self, statement: str) -> dict:
+        self.form = dataclasses.replace(self.form, values=dict(self.form.values, statement=statement))
+        self.command = EditClaim(self.session.claims, self.claim_id, self.form)
+        self.command.do()
+        return {"ok": True, "stored": record_json(self.session.claims.get(self.claim_id))}
+
+    def op_undo(self) -> dict:
+        self.command.undo()
         return {"ok": True, "stored": record_json(self.session.claims.get(self.claim_id))}
 
     def op_delete(self) -> dict:

@@ -297,6 +297,29 @@ def test_a_new_claim_in_a_deleted_claims_place_is_not_overwritten_by_a_form_of_t
     assert stored(project["target"], new["id"])["statement"] == "Ann's new claim"
 
 
+@pytest.mark.xfail(
+    strict=True,
+    reason="EditClaim.do reads the version it wrote back with a second get() after update() has committed: "
+    "another client's edit in between becomes the version its undo expects, so the undo writes over that edit",
+)
+def test_undo_of_an_edit_is_refused_when_another_client_saved_right_after_it(project, clients):
+    ann, ben = clients(project["target"], "Ann Extractor", "Ben Extractor")
+    claim = project["claim"]
+    ann.ask("load", claim=claim)
+    ann.ask("pause", at="after-save")
+    ann.send("edit-command", statement="Ann's reading")
+    assert ann.read() == {"paused": "after-save"}  # version 2 is Ann's, committed
+    ben.ask("load", claim=claim)
+    ben.ask("edit", statement="Ben's reading, on Ann's")  # version 3
+    ann.go()
+    assert ann.read()["ok"]
+
+    undone = ann.ask("undo")  # Ann's undo was made for version 2; the claim is at Ben's version 3
+
+    assert "Ben Extractor" in undone.get("stale", ""), undone
+    assert stored(project["target"], claim)["statement"] == "Ben's reading, on Ann's"
+
+
 # -- at the same moment ---------------------------------------------------------------------------------
 
 
