@@ -14,6 +14,7 @@ from curator.core.codebook_edit import CodebookEditor, project_choice_rows, sync
 from curator.core.documents import DocumentService
 from curator.core.drafts import DraftService
 from curator.core.errors import ValidationError
+from curator.core.merge_identity import follow_file
 from curator.core.migrations import NewerSchemaError, SchemaError, current_version, migrate, pending
 from curator.core.models import CLAIM_FIELD_COLUMNS, Reviewer, SchemaInfo
 from curator.core.paths import CODEBOOK
@@ -248,7 +249,8 @@ def _open_file(target: str, codebook: Codebook, backup_on_open: bool, reading: b
             migrate(database, backup=lambda: session.backup_now(f"before-migration-to-v{steps[-1]}"))
         elif steps:
             migrate(database)
-        elif backup_on_open:
+        follow_file(path)  # a copy opened at its own path becomes a project of its own (merging)
+        if not steps and backup_on_open:
             session.rolling_backup()
     except Exception:
         database.close()
