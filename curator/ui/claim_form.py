@@ -51,6 +51,7 @@ class ClaimForm(QWidget):
         self.codebook = codebook
         self.mode = "empty"  # empty | new | edit
         self.claim_id: int | None = None
+        self.version: int | None = None  # the loaded claim's version: a save over a newer one is refused
         self.document_id: int | None = None
         self.start = self.end = 0
         self._baseline: tuple | None = None
@@ -254,7 +255,7 @@ class ClaimForm(QWidget):
 
     def draft(self) -> ClaimDraft:
         assert self.document_id is not None
-        return ClaimDraft(self.document_id, self.start, self.end, self.values(), self.terms())
+        return ClaimDraft(self.document_id, self.start, self.end, self.values(), self.terms(), self.version)
 
     def set_values(self, values: dict[str, Any], terms: tuple[TermRef, ...]) -> None:
         for f in self.codebook.value_fields:
@@ -359,6 +360,7 @@ class ClaimForm(QWidget):
         self._loading = True
         try:
             self.mode, self.document_id, self.start, self.end = mode, document_id, start, end
+            self.version = None
             shown = quote if len(quote) <= QUOTE_PREVIEW_CHARS else quote[:QUOTE_PREVIEW_CHARS] + "…"
             self.quote.setText(
                 f"“{shown}”" if quote else "Select a passage in the reader, then press New claim (Ctrl+N)."
@@ -400,6 +402,7 @@ class ClaimForm(QWidget):
             record.values,
             record.terms,
         )
+        self.version = record.version
         if record.orphaned:
             self.heading.setText(f"Claim {record.id} — orphaned")
             self.quote.setText(
