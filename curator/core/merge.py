@@ -153,10 +153,9 @@ def _new_terms(snapshot: ProjectSnapshot, used: set) -> tuple[list[VocabularyRow
 
 def _claim_problem(claim: ClaimRow, texts: dict[str, str]) -> str | None:
     """Why an incoming claim cannot be stored as it is, or None."""
-    for text in (claim.exact, claim.prefix, claim.suffix, *(v for v in claim.values if isinstance(v, str))):
-        why = unstorable_text(text)
-        if why:
-            return f"a field {why}; fix it in that project and merge again"
+    strings = [claim.exact, claim.prefix, claim.suffix, *(v for v in claim.values if isinstance(v, str))]
+    if unstorable_text("\n".join(strings)):  # one scan of all its text: this runs for every claim
+        return "a field holds a character no database can store (a NUL or half of a character); fix it there"
     if claim.anchor_status != "orphaned":
         text = texts.get(claim.document_sha256)
         if (
@@ -183,7 +182,7 @@ def plan_merge(session: Session, snapshot: ProjectSnapshot, prefer: str | None =
     theirs = {c.uuid: c for c in snapshot.claims}
     their_tombstones = {t.uuid: t for t in snapshot.tombstones}
     wanted = list(theirs) + [u for u in their_tombstones if u not in theirs]
-    mine = local_claims(None if len(wanted) > 5000 else wanted)
+    mine = local_claims(wanted)
     my_tombstones = {u for (u,) in ClaimTombstone.select(ClaimTombstone.uuid).tuples()}
     my_bases = dict(
         MergeBase.select(MergeBase.claim_uuid, MergeBase.digest)

@@ -100,6 +100,20 @@ def _chunks(items: list, size: int = 900):
         yield items[i : i + size]
 
 
+def _each(build, values: list) -> None:
+    """Run one statement per value through executemany: `build(v)` is the statement for one value,
+    with v its last parameter. Large IN lists would cost a peewee conversion per bound value."""
+    if not values:
+        return
+    sql, params = build(values[0]).sql()
+    if not params or params[-1] != values[0]:
+        raise RuntimeError(f"{sql}: the value is not the statement's last parameter")
+    head = list(params[:-1])
+    cursor = dbmod.database.obj.cursor()
+    for chunk in _chunks(values, BATCH):
+        cursor.executemany(sql, [(*head, v) for v in chunk])
+
+
 def _stale(what: str) -> StaleClaimError:
     return StaleClaimError(
         f"{what} since the merge was previewed (another client wrote meanwhile); nothing was merged: "
@@ -116,10 +130,15 @@ def _check_unchanged(plan: MergePlan) -> None:
         if claim_uuid not in now or now[claim_uuid].digest != digest:
             raise _stale(f"claim {claim_uuid} was changed here")
     arriving = [w.row.uuid for w in plan.new_claims]
-    for chunk in _chunks(arriving):
-        taken = Claim.select(Claim.uuid).where(Claim.uuid.in_(chunk)).limit(1).scalar()
-        if taken:
-            raise _stale(f"claim {taken} was added here")
+    if not arriving:
+        return
+    if len(arriving) > 900:  # one scan of the uuid index beats many IN lists
+        stored = {u for (u,) in Claim.select(Claim.uuid).tuples()}
+        taken = next((u for u in arriving if u in stored), None)
+    else:
+        taken = Claim.select(Claim.uuid).where(Claim.uuid.in_(arriving)).limit(1).scalar()
+    if taken:
+        raise _stale(f"claim {taken} was added here")
 
 
 def _insert_returning(model, rows: list[dict], sqlite: bool) -> list[int]:
@@ -318,16 +337,14 @@ def apply_merge(session: Session, plan: MergePlan) -> tuple[MergeUndo, Changes]:
                 raise _stale(f"claim {w.row.uuid} was changed here")
             undo.after_versions[w.local_id] = versions[w.local_id] + 1
             log += _log_rows(reviewer, at, "update", [(w.local_id, name, old, new) for name, old, new in w.diffs])
-        for chunk in _chunks(updated_ids):
-            ClaimTerm.delete().where(ClaimTerm.claim.in_(chunk)).execute()
+        _each(lambda v: ClaimTerm.delete().where(ClaimTerm.claim == v), updated_ids)
         _insert_rows(ClaimTerm, [t for w in plan.updated_claims for t in _term_rows(w.local_id, w.row, term_ids)])
 
         deleted_ids = [d.local_id for d in plan.deleted_claims]
         undo.removed = _row_and_terms(deleted_ids)
-        for chunk in _chunks(deleted_ids):
-            ClaimTerm.delete().where(ClaimTerm.claim.in_(chunk)).execute()
-            FormDraft.update(claim_id=None).where(FormDraft.claim_id.in_(chunk)).execute()
-            Claim.delete().where(Claim.id.in_(chunk)).execute()
+        _each(lambda v: ClaimTerm.delete().where(ClaimTerm.claim == v), deleted_ids)
+        _each(lambda v: FormDraft.update(claim_id=None).where(FormDraft.claim_id == v), deleted_ids)
+        _each(lambda v: Claim.delete().where(Claim.id == v), deleted_ids)
         for d in plan.deleted_claims:
             ClaimTombstone.insert(
                 uuid=d.claim_uuid, deleted_at=now, reviewer_name=d.deleted_by
@@ -391,10 +408,10 @@ def _add_choices(plan: MergePlan, undo: MergeUndo) -> None:
 
 def _record_bases(plan: MergePlan, undo: MergeUndo) -> None:
     undo.base_uuids = [u for u, _ in plan.bases]
+    touched = set(undo.base_uuids)
     other = MergeBase.project == plan.other_uuid
-    for chunk in _chunks(undo.base_uuids):
-        undo.bases += list(MergeBase.select().where(other & MergeBase.claim_uuid.in_(chunk)).dicts())
-        MergeBase.delete().where(other & MergeBase.claim_uuid.in_(chunk)).execute()
+    undo.bases = [b for b in MergeBase.select().where(other).dicts() if b["claim_uuid"] in touched]
+    _each(lambda v: MergeBase.delete().where(MergeBase.id == v), [b["id"] for b in undo.bases])
     _insert_rows(
         MergeBase,
         [{"project": plan.other_uuid, "claim_uuid": u, "digest": d} for u, d in plan.bases if d is not None],
@@ -409,11 +426,8 @@ def undo_merge(session: Session, undo: MergeUndo, source: str, other_uuid: str) 
     with no_cyclic_gc(), write_transaction():
         now = utcnow()
         at = now.isoformat(" ") if sqlite else now
-        changed_since = []
-        for chunk in _chunks(undo.claims):
-            changed_since += list(
-                Claim.select(Claim.id).where(Claim.id.in_(chunk) & (Claim.version != 1)).limit(1).tuples()
-            )
+        inserted = set(undo.claims)
+        changed_since = [row for row in Claim.select(Claim.id).where(Claim.version != 1).tuples() if row[0] in inserted]
         for claim_id, version in undo.after_versions.items():
             if Claim.select(Claim.version).where(Claim.id == claim_id).scalar() != version:
                 changed_since.append((claim_id,))
@@ -422,9 +436,8 @@ def undo_merge(session: Session, undo: MergeUndo, source: str, other_uuid: str) 
                 f"claim {changed_since[0][0]} was changed after the merge; the merge was not undone: "
                 "undo that change first, or keep the merge"
             )
-        for chunk in _chunks(undo.claims):
-            ClaimTerm.delete().where(ClaimTerm.claim.in_(chunk)).execute()
-            Claim.delete().where(Claim.id.in_(chunk)).execute()
+        _each(lambda v: ClaimTerm.delete().where(ClaimTerm.claim == v), undo.claims)
+        _each(lambda v: Claim.delete().where(Claim.id == v), undo.claims)
         log = _log_rows(reviewer, at, "delete", [(i, "merge undone", source, None) for i in undo.claims])
         for row, terms in undo.before:
             Claim.update(
@@ -440,8 +453,7 @@ def undo_merge(session: Session, undo: MergeUndo, source: str, other_uuid: str) 
                 ClaimTerm.insert_many(terms).execute()
             log += _log_rows(reviewer, at, "create", [(row["id"], "merge undone", None, source)])
         removed_uuids = [row["uuid"] for row, _ in undo.removed]
-        for chunk in _chunks(removed_uuids):
-            ClaimTombstone.delete().where(ClaimTombstone.uuid.in_(chunk)).execute()
+        _each(lambda v: ClaimTombstone.delete().where(ClaimTombstone.uuid == v), removed_uuids)
         if undo.tombstones:
             ClaimTombstone.insert_many(undo.tombstones).execute()
         _insert_rows(ChangeLog, log)
@@ -450,8 +462,10 @@ def undo_merge(session: Session, undo: MergeUndo, source: str, other_uuid: str) 
         if undo.done:
             Assignment.update(done_at=None).where(Assignment.id.in_(undo.done)).execute()
         CodebookChoice.delete().where(CodebookChoice.id.in_(undo.choices)).execute()
-        for chunk in _chunks(undo.base_uuids):
-            MergeBase.delete().where((MergeBase.project == other_uuid) & MergeBase.claim_uuid.in_(chunk)).execute()
+        _each(
+            lambda v: MergeBase.delete().where((MergeBase.project == other_uuid) & (MergeBase.claim_uuid == v)),
+            undo.base_uuids,
+        )
         _insert_rows(MergeBase, [{k: v for k, v in b.items() if k != "id"} for b in undo.bases])
 
         # what the merge brought in goes too, unless something has used it since

@@ -141,7 +141,8 @@ class MergePlan:
             (len(self.skipped), "claim(s) skipped"),
             (len(self.conflicts), "conflict(s)"),
         ):
-            out.append(f"  {count:>7,} {what}")
+            if count:
+                out.append(f"  {count:>7,} {what}")
         for s in self.skipped:
             out.append(f"  skipped: “{_short(s.quote)}” on “{s.document_title}”: {s.reason}")
         for f, c, mine, theirs in self.differing_choices:
@@ -157,7 +158,7 @@ class MergePlan:
                 "merge: edit the claims to agree, or merge with --prefer mine or --prefer theirs"
             )
         if not self.has_changes and not self.conflicts and not self.skipped:
-            out.append("  nothing to change: the projects agree")
+            out.append(f"  nothing to change: {self.source} brings nothing new")
         return out
 
 
