@@ -362,3 +362,66 @@ def test_undo_of_a_merge_restores_every_row_and_redo_applies_it_again(shared):
     assert c1 not in all_claims(lead) and all_claims(lead)[c0][2] == "Ann's correction"
     assert not plan_merge(lead, read_project(team["ann"])).has_changes
     lead.close()
+
+
+def test_claims_another_program_broke_are_skipped_by_name_and_a_wrong_type_refuses_the_file(team):
+    from curator.io.project_reader import ProjectReadError
+
+    ann = opened(team["ann"], ANN)
+    quotes = _three_quotes(ann, "001")
+    moved, long_value, nul = (claim_on(ann, "001", q).uuid for q in quotes)
+    kept = claim_on(ann, "000", MIGRAINE_QUOTE, statement="findable merged statement").uuid
+    ann.close()
+    with sqlite3.connect(team["ann"]) as con:
+        con.execute("UPDATE claim SET exact = 'not what the text says' WHERE uuid = ?", (moved,))
+        con.execute("UPDATE claim SET claim_type = ? WHERE uuid = ?", ("x" * 100, long_value))
+        con.execute("UPDATE claim SET notes = ? WHERE uuid = ?", ("a\x00b", nul))
+    lead = opened(team["lead"], LEAD)
+    plan, _ = merge(lead, team["ann"])
+    reasons = {s.claim_uuid: s.reason for s in plan.skipped}
+    assert "quote is not at its position" in reasons[moved]
+    assert "longer than this project's column" in reasons[long_value]
+    assert "no database can store" in reasons[nul]
+    assert [w.row.uuid for w in plan.new_claims] == [kept]
+    # the merged claim is found by search (the index follows the change log)
+    assert [h.kind for h in lead.search.search("findable merged statement")] == ["claim"]
+    lead.close()
+
+    with sqlite3.connect(team["ann"]) as con:
+        con.execute("UPDATE claim SET effect_value = 'about 3' WHERE uuid = ?", (kept,))
+    with pytest.raises(ProjectReadError, match=f"ann.sqlite3: claim {kept} holds 'about 3' in effect_value"):
+        read_project(team["ann"])
+
+
+def test_a_project_older_than_claim_uuids_is_refused_with_what_to_do(tmp_path):
+    from curator.io.project_reader import ProjectReadError
+
+    old = tmp_path / "old.sqlite3"
+    shutil.copyfile(Path(__file__).parent / "fixtures" / "schema_v1.sqlite3", old)
+    with pytest.raises(ProjectReadError, match="old.sqlite3: uses an older schema .version 1.*open it once"):
+        read_project(old)
+
+
+def test_a_schema_5_project_reads_with_defaults_for_what_v6_added(tmp_path):
+    import peewee
+
+    from curator.core import db as dbmod
+    from curator.core.migrations import MIGRATIONS, migrate
+
+    v5 = tmp_path / "v5.sqlite3"
+    shutil.copyfile(Path(__file__).parent / "fixtures" / "schema_v1.sqlite3", v5)
+    database = dbmod.bind(peewee.SqliteDatabase(str(v5), pragmas=dbmod.SQLITE_PRAGMAS))
+    migrate(database, {step: fn for step, fn in MIGRATIONS.items() if step <= 5})
+    database.close()
+    snapshot = read_project(v5)
+    assert snapshot.schema_version == 5 and snapshot.claims
+    assert snapshot.project_uuid == read_project(v5).project_uuid  # the same file, the same identity
+    assert {r.role for r in snapshot.reviewers} == {"extractor"}
+    assert all(c.uuid and c.version == 1 for c in snapshot.claims)
+    assert (snapshot.assignments, snapshot.tombstones, snapshot.merge_bases) == ((), (), ())
+    lead = opened(tmp_path / "lead.sqlite3", LEAD)
+    try:
+        plan = plan_merge(lead, snapshot)
+        assert len(plan.new_claims) + len(plan.skipped) == len(snapshot.claims)
+    finally:
+        lead.close()

@@ -12,8 +12,9 @@ it. MergeProject (curator.core.merge_apply) writes the plan as one transaction a
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from curator.core import styles as style_ranges
 from curator.core.claims import unstorable_text
 from curator.core.errors import ValidationError
 from curator.core.merge_identity import LocalClaim, local_claims, project_uuid
@@ -32,6 +33,7 @@ from curator.core.merge_plan import (
     text_of,
 )
 from curator.core.merge_types import (
+    VALUE_COLUMNS,
     ClaimRow,
     DocumentRow,
     ProjectSnapshot,
@@ -42,6 +44,8 @@ from curator.core.merge_types import (
 )
 from curator.core.models import (
     Assignment,
+    Claim,
+    ClaimTerm,
     ClaimTombstone,
     CodebookChoice,
     Document,
@@ -96,12 +100,42 @@ def _match_documents(snapshot: ProjectSnapshot) -> _Documents:
                 f"{snapshot.name} holds a revised version of the document that this project lacks; "
                 "replace it here with the same version (Import → Replace with revised version) and merge again"
             )
-        elif any(unstorable_text(t) for t in (d.text, d.title)):
-            state[d.sha256] = "the document's text or title holds characters no database can store; not merged"
+        elif _unstorable_document(d):
+            state[d.sha256] = (
+                f"the document holds characters no database can store (a NUL or half of a character), or a "
+                f"value longer than its column; correct it in {snapshot.name} and merge again"
+            )
         else:
             state[d.sha256] = "new"
-            new.append(d)
+            new.append(d if _styles_readable(d.styles) else d._replace(styles=""))
     return _Documents(state, titles, new)
+
+
+def _styles_readable(stored: str) -> bool:
+    """Styles another program wrote are dropped (the text still shows) rather than break the reader."""
+    try:
+        style_ranges.loads(stored)
+    except (ValueError, TypeError):
+        return False
+    return True
+
+
+def _too_long(model, values: dict[str, Any]) -> bool:
+    """A value longer than its column: SQLite would take it, PostgreSQL's varchar refuses the whole merge."""
+    fields = model._meta.fields
+    return any(
+        isinstance(v, str) and getattr(fields[k], "max_length", None) and len(v) > fields[k].max_length
+        for k, v in values.items()
+    )
+
+
+def _unstorable_document(d: DocumentRow) -> bool:
+    strings = [v for v in d[: DocumentRow._fields.index("versions")] if isinstance(v, str)]
+    strings += [t for v in d.versions for t in v if isinstance(t, str)]
+    strings += [t for e in d.entities for t in e if isinstance(t, str)]
+    return bool(unstorable_text("\n".join(strings))) or _too_long(
+        Document, {k: v for k, v in d._asdict().items() if k in Document._meta.fields}
+    )
 
 
 def _term_key(vocabulary: str, identifier: str, label: str) -> tuple:
@@ -153,9 +187,20 @@ def _new_terms(snapshot: ProjectSnapshot, used: set) -> tuple[list[VocabularyRow
 
 def _claim_problem(claim: ClaimRow, texts: dict[str, str]) -> str | None:
     """Why an incoming claim cannot be stored as it is, or None."""
-    strings = [claim.exact, claim.prefix, claim.suffix, *(v for v in claim.values if isinstance(v, str))]
+    strings = [
+        claim.exact,
+        claim.prefix,
+        claim.suffix,
+        claim.reviewer_name,
+        *(v for v in claim.values if isinstance(v, str)),
+    ]
+    strings += [text for t in claim.terms for text in t[:3]]
     if unstorable_text("\n".join(strings)):  # one scan of all its text: this runs for every claim
         return "a field holds a character no database can store (a NUL or half of a character); fix it there"
+    if _too_long(Claim, dict(zip(VALUE_COLUMNS, claim.values))) or any(
+        _too_long(ClaimTerm, {"role": t.role, "label": t.label, "identifier": t.identifier}) for t in claim.terms
+    ):
+        return "a field holds a value longer than this project's column allows; shorten it there and merge again"
     if claim.anchor_status != "orphaned":
         text = texts.get(claim.document_sha256)
         if (
@@ -178,7 +223,10 @@ def plan_merge(session: Session, snapshot: ProjectSnapshot, prefer: str | None =
             "so it holds nothing to merge; merge the reviewer's copy after she has worked in it"
         )
     docs = _match_documents(snapshot)
-    texts = {d.sha256: d.text for d in snapshot.documents if docs.state[d.sha256] in ("same", "new")}
+    # quotes are checked against this project's own text of a matched document, never the other's copy
+    texts = {d.sha256: d.text for d in docs.new}
+    same = [sha for sha, state in docs.state.items() if state == "same"]
+    texts.update(Document.select(Document.sha256, Document.text).where(Document.sha256.in_(same)).tuples())
     theirs = {c.uuid: c for c in snapshot.claims}
     their_tombstones = {t.uuid: t for t in snapshot.tombstones}
     wanted = list(theirs) + [u for u in their_tombstones if u not in theirs]
@@ -326,7 +374,11 @@ class _Outcome:
             new_vocabularies=tuple(vocabularies),
             new_terms=tuple(terms),
             terms=tuple(named),
-            new_reviewers=tuple(r for r in snapshot.reviewers if r.name not in names and not unstorable_text(r.name)),
+            new_reviewers=tuple(
+                r
+                for r in snapshot.reviewers
+                if r.name not in names and not unstorable_text(r.name + r.initials) and len(r.name) <= 200
+            ),
             new_claims=tuple(self.new),
             updated_claims=tuple(self.updated),
             deleted_claims=tuple(self.deleted),

@@ -9,6 +9,7 @@ sandbox's worker, and every way it can be unusable becomes one sentence naming t
 from __future__ import annotations
 
 import sqlite3
+import uuid
 from pathlib import Path
 from urllib.parse import quote
 
@@ -113,11 +114,9 @@ def _text(value) -> str:
 def _snapshot(con: sqlite3.Connection, path: str, name: str) -> ProjectSnapshot:
     version = _check_project(con, name)
     info = dict(con.execute("SELECT key, value FROM schema_info"))
-    project_uuid = _text(info.get(PROJECT_UUID_KEY))
-    if not project_uuid:
-        raise ProjectReadError(
-            f"{name}: has no project identity yet; open it once with this Curator (which upgrades it) and merge again"
-        )
+    # A v5 project has no identity of its own yet: one derived from where it lies keeps the merge
+    # bases recorded for it valid from one merge of that file to the next.
+    project_uuid = _text(info.get(PROJECT_UUID_KEY)) or str(uuid.uuid5(uuid.NAMESPACE_URL, f"curator-v5:{path}"))
     documents, shas = _documents(con)
     return ProjectSnapshot(
         name=name,
