@@ -116,14 +116,14 @@ class Client:
                 self._stop("after-terms-gone")
             return cursor
 
-        real_update = self.session.claims.update
+        real_update = self.session.claims.update_versioned  # update() and EditClaim both write through it
 
-        def update(*args, **kwargs):
-            changes = real_update(*args, **kwargs)
+        def update_versioned(*args, **kwargs):
+            written = real_update(*args, **kwargs)
             self._stop("after-save")
-            return changes
+            return written
 
-        self.session.claims.update = update
+        self.session.claims.update_versioned = update_versioned
         claims.write_transaction = write_transaction
         changelog.record = record
         database.execute_sql = execute_sql

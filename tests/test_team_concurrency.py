@@ -276,14 +276,8 @@ def test_an_edit_of_a_claim_deleted_meanwhile_is_refused_and_the_form_kept(proje
 def test_a_new_claim_in_a_deleted_claims_place_is_not_overwritten_by_a_form_of_the_deleted_one(
     project, clients, request
 ):
-    if "sqlite" in request.node.callspec.id:
-        request.applymarker(
-            pytest.mark.xfail(
-                strict=True,
-                reason="SQLite reuses the highest rowid once it is deleted: the new claim gets the deleted one's id "
-                "and version 1, so a form still holding the deleted claim at version 1 passes the version check",
-            )
-        )
+    # SQLite reuses the highest rowid once it is deleted: the new claim gets the deleted one's id and
+    # version 1; the form's claim UUID tells them apart
     ann, ben = clients(project["target"], "Ann Extractor", "Ben Extractor")
     claim = project["claim"]  # the project's newest claim
     ann.ask("load", claim=claim)
@@ -297,11 +291,6 @@ def test_a_new_claim_in_a_deleted_claims_place_is_not_overwritten_by_a_form_of_t
     assert stored(project["target"], new["id"])["statement"] == "Ann's new claim"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="EditClaim.do reads the version it wrote back with a second get() after update() has committed: "
-    "another client's edit in between becomes the version its undo expects, so the undo writes over that edit",
-)
 def test_undo_of_an_edit_is_refused_when_another_client_saved_right_after_it(project, clients):
     ann, ben = clients(project["target"], "Ann Extractor", "Ben Extractor")
     claim = project["claim"]

@@ -329,7 +329,15 @@ class ClaimService:
         return self.get(claim.id), Changes(documents=frozenset({draft.document_id}), claims=frozenset({claim.id}))
 
     def update(self, claim_id: int, draft: ClaimDraft, restore_anchor_of: ClaimRecord | None = None) -> Changes:
-        """Change a claim. `restore_anchor_of` (undo) puts that record's anchor back as it was stored,
+        return self.update_versioned(claim_id, draft, restore_anchor_of)[0]
+
+    def update_versioned(
+        self, claim_id: int, draft: ClaimDraft, restore_anchor_of: ClaimRecord | None = None
+    ) -> tuple[Changes, int]:
+        """update(), also returning the version the claim has after it, as this write made it: an undo
+        must expect exactly that version, not whatever a later read finds (another client's save).
+
+        Change a claim. `restore_anchor_of` (undo) puts that record's anchor back as it was stored,
         instead of re-anchoring its positions in the current text, which may be another version.
 
         A draft that names the version it was made from is refused if the claim has moved on since
@@ -341,6 +349,10 @@ class ClaimService:
             if draft.version is not None and not Claim.select().where(Claim.id == claim_id).exists():
                 raise stale_error(None) from None
             raise
+        if draft.uuid and draft.uuid != old.uuid:
+            # SQLite gives a new claim the id of a deleted one (the highest rowid is reused): this is
+            # another claim, and the one the form was loaded from is gone
+            raise stale_error(None)
         if draft.version is not None and draft.version != old.version:
             raise stale_error(old)
         if draft.document_id != old.document_id:
@@ -375,7 +387,7 @@ class ClaimService:
         if terms_changed:
             diffs.append(("terms", format_terms(old.terms), format_terms(terms)))
         if not diffs:
-            return Changes()
+            return Changes(), old.version
         with write_transaction():
             updated = (
                 Claim.update(
@@ -394,17 +406,20 @@ class ClaimService:
                 ClaimTerm.delete().where(ClaimTerm.claim == claim_id).execute()
                 self._write_terms(claim_id, terms)
             changelog.record("update", "claim", claim_id, diffs, self.session.reviewer_id)
-        return Changes(documents=frozenset({old.document_id}), claims=frozenset({claim_id}))
+        return Changes(documents=frozenset({old.document_id}), claims=frozenset({claim_id})), old.version + 1
 
-    def delete(self, claim_id: int, version: int | None = None) -> tuple[ClaimRecord, Changes]:
-        """Delete a claim; return the snapshot that restore() puts back. With `version`, refuse if the
-        claim has changed (or was deleted) since the reviewer saw that version."""
+    def delete(self, claim_id: int, version: int | None = None, uuid: str = "") -> tuple[ClaimRecord, Changes]:
+        """Delete a claim; return the snapshot that restore() puts back. With `version` (and `uuid`),
+        refuse if the claim has changed (or was deleted, its id now another claim's) since the reviewer
+        saw that version."""
         try:
             old = self.get(claim_id)
         except NotFoundError:
             if version is not None and not Claim.select().where(Claim.id == claim_id).exists():
                 raise stale_error(None) from None
             raise
+        if uuid and uuid != old.uuid:
+            raise stale_error(None)
         if version is not None and version != old.version:
             raise stale_error(old)
         with write_transaction():

@@ -78,17 +78,15 @@ class EditClaim(Command):
         if self.old is None:
             self.old = self.claims.get(self.claim_id)
             self.expected = self.new.version  # the version the form was loaded from
-        changes = self.claims.update(self.claim_id, replace(self.new, version=self.expected))
-        self.expected = self.claims.get(self.claim_id).version
+        changes, self.expected = self.claims.update_versioned(self.claim_id, replace(self.new, version=self.expected))
         return changes
 
     def undo(self) -> Changes:
         assert self.old is not None
         # refused (StaleClaimError) if another client changed the claim after this edit
-        changes = self.claims.update(
+        changes, self.expected = self.claims.update_versioned(
             self.claim_id, replace(self.old.as_draft(), version=self.expected), restore_anchor_of=self.old
         )
-        self.expected = self.claims.get(self.claim_id).version
         return changes
 
 

@@ -86,6 +86,7 @@ class ClaimDraft:
     values: dict[str, Any] = field(default_factory=dict)
     terms: tuple[TermRef, ...] = ()
     version: int | None = None  # the claim's version the form was loaded from: a stale edit is refused
+    uuid: str = ""  # the claim the form was loaded from (SQLite may give its id to a new claim once deleted)
 
 
 @dataclass(frozen=True)
@@ -112,7 +113,7 @@ class ClaimRecord:
 
     def as_draft(self) -> ClaimDraft:
         return ClaimDraft(
-            self.document_id, self.anchor.start, self.anchor.end, dict(self.values), self.terms, self.version
+            self.document_id, self.anchor.start, self.anchor.end, dict(self.values), self.terms, self.version, self.uuid
         )
 
     def terms_for(self, role: str) -> tuple[TermRef, ...]:
