@@ -137,7 +137,7 @@ def unstorable_text(text: str) -> str | None:
 
 
 def stale_error(current: ClaimRecord | None) -> StaleClaimError:
-    """"Changed by NAME at TIME": who wrote the claim last, from its change log."""
+    """Who wrote the claim last and when ("changed by NAME at TIME"), from its change log."""
     if current is None:
         return StaleClaimError(
             "This claim was deleted by another reviewer after you opened it. Your input is still in the form: "
