@@ -39,6 +39,7 @@ from curator.ui.project_safety import DraftKeeper, StorageBanner
 from curator.ui.reader import ReaderView
 from curator.ui.reading import ReadingSettings, build_view_menu
 from curator.ui.search_panel import SearchPanel
+from curator.ui.team_actions import TeamController
 from curator.ui.undo import run_command
 from curator.ui.window_actions import build_menus
 
@@ -97,6 +98,7 @@ class MainWindow(QMainWindow):
         ]
         self.codebook_dialog = None
         self.actions = build_menus(self, keyboard_actions(self, self.navigator, session.codebook, panes))
+        self.team = TeamController.for_window(self)
         self.reading = ReadingSettings(self)
         self.reading.apply_at_start()
         build_view_menu(self, self.actions)
@@ -240,6 +242,7 @@ class MainWindow(QMainWindow):
         self.document_id = None
         self.form.clear()
         self.editor.refresh_vocabulary()
+        self.team.refresh()
         self.documents.set_rows(session.documents.summaries())
         ids = [d.id for d in self.documents.rows]
         if ids:
@@ -392,6 +395,7 @@ class MainWindow(QMainWindow):
             self.documents.update_rows(self.session.documents.summaries(set(changes.documents)))
         self.editor.apply(changes)
         self.all_claims.apply_changes(changes, self.session.claims.get_many)
+        self.team.apply(changes)
         self._update_status()
         self._update_actions()
 
@@ -434,6 +438,7 @@ class MainWindow(QMainWindow):
         a["backup"].setEnabled(self.session.path is not None)
         for status in READING_STATUSES:
             a[f"status_{status}"].setEnabled(editable and self.document_id is not None)
+        self.team.update_actions()
 
     def _restore_layout(self) -> None:
         s = self.settings
@@ -488,6 +493,7 @@ class MainWindow(QMainWindow):
             return
         self.save_layout()
         self.search_panel.shutdown()
+        self.team.stop()
         event.accept()
 
 
