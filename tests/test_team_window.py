@@ -10,6 +10,7 @@ from dataclasses import replace
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
 
 from curator.core.paths import SEEDS
 from curator.core.records import ClaimDraft
@@ -355,3 +356,38 @@ def test_the_team_document_list_passes_the_qt_model_tester(qtmodeltester, sessio
     assert model.data(model.index(0, MINE)) == "2" and "Assigned to you: 2 claims" in model.data(
         model.index(0, 0), Qt.ItemDataRole.ToolTipRole
     )
+
+
+def test_her_own_count_follows_her_saves_and_live_refresh_waits_for_dialogs(qtbot, team_session, settings, interaction):
+    from PySide6.QtWidgets import QMessageBox
+
+    session = team_session
+    doc = doc_id_by_file(session, "002")
+    ann, ben = session.team.reviewer_named(ANN), session.team.reviewer_named(BEN)
+    session.team.assign(doc, [ann.id, ben.id])
+    session.use_reviewer(ANN)
+    window = make_window(qtbot, session, settings, interaction)
+    window.team.timer.stop()
+    window.open_document(doc)
+    assert cell(window, doc, MINE) == "0"
+    window.apply_changes(session.claims.create(quote_draft(session, doc, "Roseburia"))[1])  # as a save does
+    assert cell(window, doc, MINE) == "1"
+
+    # Ben marks done elsewhere while a dialog is open: nothing moves until it closes
+    as_other(session, BEN, lambda: session.team.set_done(doc))
+    box = QMessageBox(QMessageBox.Icon.Information, "Busy", "A dialog", parent=window)
+    box.open()  # window-modal
+    qtbot.waitUntil(lambda: QApplication.activeModalWidget() is box, timeout=2000)
+    window.team.poll()
+    assert cell(window, doc, TEAM) == "0 of 2 done · blind"
+    box.close()
+    qtbot.waitUntil(lambda: QApplication.activeModalWidget() is None, timeout=2000)
+    window.team.poll()
+    assert cell(window, doc, TEAM) == "1 of 2 done · blind"
+
+
+def test_a_read_only_project_is_not_polled(qtbot, session, settings, interaction):
+    session.set_read_only("opened read-only for this test")
+    window = make_window(qtbot, session, settings, interaction)
+    assert window.team.watcher is None and not window.team.timer.isActive()
+    assert not window.team.actions["assign"].isEnabled() and not window.team.actions["merge"].isEnabled()

@@ -51,6 +51,7 @@ class TeamController(QObject):
         self.interaction, self.parent_widget = interaction, parent
         self.apply_changes, self.say, self.show_error = apply_changes, say, show_error
         self.widen_list, self.widened = widen_list, False
+        self._own_of: Session | None = None
         self.own: dict[int, set[int]] = {}  # her claim ids on each document assigned to her
         self.watcher: ChangeWatcher | None = None
         self.poll_failed = False
@@ -158,14 +159,18 @@ class TeamController(QObject):
     def refresh(self) -> None:
         """Re-read her assignments and every document's team state (two small queries), and her claims
         on her assignments (only when those changed)."""
-        team = self.session().team
+        session = self.session()
+        if self.own and self._own_of is not session:
+            self.own.clear()  # another session (a restored backup): her claims are counted again
+        self._own_of = session
+        team = session.team
         mine = team.mine()
         states = {doc: state.label for doc, state in team.states().items()}
         for doc in set(self.own) - set(mine):
             del self.own[doc]
-        me = self.session().reviewer_id
+        me = session.reviewer_id
         for doc in set(mine) - set(self.own):
-            self.own[doc] = {r.id for r in self.session().claims.for_document(doc) if r.reviewer_id == me}
+            self.own[doc] = {r.id for r in session.claims.for_document(doc) if r.reviewer_id == me}
         self.documents.team.set_team({doc: MyWork(len(self.own[doc]), a.done) for doc, a in mine.items()}, states)
         self._fit_columns()
 
