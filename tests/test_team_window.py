@@ -211,16 +211,22 @@ def test_a_stale_save_can_load_their_version(qtbot, window, session, interaction
     assert window.form.values()["statement"] == "theirs" and not window.form.is_dirty()
 
 
-def test_a_claim_deleted_meanwhile_can_be_saved_as_a_new_claim(qtbot, window, session, interaction):
+@pytest.mark.parametrize("id_reused", [False, True])
+def test_a_claim_deleted_meanwhile_can_be_saved_as_a_new_claim(qtbot, window, session, interaction, id_reused):
     record = open_claim_with_input(qtbot, window, session, "still worth keeping")
     as_other(session, BEN, lambda: session.claims.delete(record.id))
+    if id_reused:  # SQLite gives the deleted claim's id to the next new claim: still not hers
+        doc = record.document_id
+        other, _ = as_other(session, BEN, lambda: session.claims.create(quote_draft(session, doc, "Akkermansia")))
+        assert other.id == record.id
     interaction.stale_answer = "new"
     assert window.save_claim()
     ((message, _rows, deleted),) = interaction.stale_dialogs
     assert deleted and "deleted" in message
-    (saved,) = session.claims.for_document(record.document_id)
+    (saved,) = [c for c in session.claims.for_document(record.document_id) if c.anchor.exact == "Roseburia"]
     assert saved.uuid != record.uuid and saved.values["statement"] == "still worth keeping"
-    assert saved.anchor.exact == "Roseburia"
+    if id_reused:
+        assert session.claims.get(record.id).anchor.exact == "Akkermansia"  # Ben's claim untouched
 
 
 def test_a_stale_delete_is_refused_and_shows_their_version(qtbot, window, session, interaction):

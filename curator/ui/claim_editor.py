@@ -276,7 +276,7 @@ class ClaimEditor(QObject):
             return
         self.form.clear()
         stale: list[StaleClaimError] = []
-        command = DeleteSeenClaim(self.session.claims, claim_id, draft.version)
+        command = DeleteSeenClaim(self.session.claims, claim_id, draft.version, draft.uuid)
         if run_command(self.undo_stack, command, self.apply_changes, self._show_error, _catch_stale(stale)):
             self.say(f"Claim {claim_id} deleted — Ctrl+Z brings it back.", 6000)
         elif stale:
@@ -353,7 +353,7 @@ def _catch_stale(caught: list):
 
     def catch(exc: BaseException) -> bool:
         if isinstance(exc, NotFoundError) and str(exc).endswith("no longer exists"):
-            exc = stale_error(None)  # deleted before the save read it: the same question as during it
+            exc = stale_error(None)  # EditClaim reads the claim before update() can say it is stale
         if isinstance(exc, StaleClaimError):
             caught.append(exc)
             return True

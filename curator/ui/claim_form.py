@@ -52,6 +52,7 @@ class ClaimForm(QWidget):
         self.mode = "empty"  # empty | new | edit
         self.claim_id: int | None = None
         self.version: int | None = None  # the loaded claim's version: a save over a newer one is refused
+        self.uuid = ""  # and its identity (SQLite may give a deleted claim's id to a new one)
         self.document_id: int | None = None
         self.start = self.end = 0
         self._baseline: tuple | None = None
@@ -255,7 +256,7 @@ class ClaimForm(QWidget):
 
     def draft(self) -> ClaimDraft:
         assert self.document_id is not None
-        return ClaimDraft(self.document_id, self.start, self.end, self.values(), self.terms(), self.version)
+        return ClaimDraft(self.document_id, self.start, self.end, self.values(), self.terms(), self.version, self.uuid)
 
     def set_values(self, values: dict[str, Any], terms: tuple[TermRef, ...]) -> None:
         for f in self.codebook.value_fields:
@@ -360,7 +361,7 @@ class ClaimForm(QWidget):
         self._loading = True
         try:
             self.mode, self.document_id, self.start, self.end = mode, document_id, start, end
-            self.version = None
+            self.version, self.uuid = None, ""
             shown = quote if len(quote) <= QUOTE_PREVIEW_CHARS else quote[:QUOTE_PREVIEW_CHARS] + "…"
             self.quote.setText(
                 f"“{shown}”" if quote else "Select a passage in the reader, then press New claim (Ctrl+N)."
@@ -402,7 +403,7 @@ class ClaimForm(QWidget):
             record.values,
             record.terms,
         )
-        self.version = record.version
+        self.version, self.uuid = record.version, record.uuid
         if record.orphaned:
             self.heading.setText(f"Claim {record.id} — orphaned")
             self.quote.setText(

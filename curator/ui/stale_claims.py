@@ -138,7 +138,7 @@ class StaleClaimResolver:
         self.apply_changes(Changes(documents=frozenset({draft.document_id}), claims=frozenset({claim_id})))
         answer = self.ask(str(error), rows, theirs is None)
         if theirs is None:
-            if self.form.mode == "empty" and answer in ("new", "keep"):
+            if self.form.mode != "new" and answer in ("new", "keep"):  # emptied, or its id is another claim's now
                 self.form.load_new(draft.document_id, draft.start, draft.end, self.quote_of(draft.start, draft.end))
                 self.form.set_values(draft.values, draft.terms)
                 self.form.dirtyChanged.emit(self.form.is_dirty())

@@ -89,11 +89,11 @@ class SetRoles(Command):
 class DeleteSeenClaim(DeleteClaim):
     """Delete the claim the form shows, refused (StaleClaimError) if it changed after `version` was loaded."""
 
-    def __init__(self, claims: ClaimService, claim_id: int, version: int | None):
+    def __init__(self, claims: ClaimService, claim_id: int, version: int | None, uuid: str = ""):
         super().__init__(claims, claim_id)
-        self.version = version
+        self.version, self.uuid = version, uuid
 
     def do(self) -> Changes:
-        self.record, changes = self.claims.delete(self.claim_id, self.version)
-        self.version = None  # a redo deletes the claim undo put back
+        self.record, changes = self.claims.delete(self.claim_id, self.version, self.uuid)
+        self.version, self.uuid = None, ""  # a redo deletes the claim undo put back
         return changes
