@@ -273,9 +273,7 @@ def test_an_edit_of_a_claim_deleted_meanwhile_is_refused_and_the_form_kept(proje
     assert kept == {**kept, "statement": "Ben's reading", "reviewer": "Ben Extractor", "version": 1}
 
 
-def test_a_new_claim_in_a_deleted_claims_place_is_not_overwritten_by_a_form_of_the_deleted_one(
-    project, clients, request
-):
+def test_a_new_claim_in_a_deleted_claims_place_is_not_overwritten_by_a_form_of_the_deleted_one(project, clients):
     # SQLite reuses the highest rowid once it is deleted: the new claim gets the deleted one's id and
     # version 1; the form's claim UUID tells them apart
     ann, ben = clients(project["target"], "Ann Extractor", "Ben Extractor")
@@ -329,6 +327,25 @@ def test_a_write_between_a_clients_read_and_its_write_is_refused_by_the_update_i
     assert refused["current"]["version"] == 2 and refused["current"]["statement"] == "Ann's reading"
     after = stored(project["target"], claim)
     assert (after["statement"], after["version"]) == ("Ann's reading", 2)
+
+
+def test_a_claim_deleted_and_its_id_reused_between_a_clients_read_and_its_write_is_not_overwritten(project, clients):
+    ann, ben = clients(project["target"], "Ann Extractor", "Ben Extractor")
+    claim = project["claim"]  # the project's newest claim: SQLite gives its id to the next new claim
+    ann.ask("load", claim=claim)
+    ben.ask("load", claim=claim)
+    ben.ask("pause", at="before-write")
+    ben.send("edit", statement="Ben's reading")
+    assert ben.read() == {"paused": "before-write"}  # Ben's save has read the claim, version and UUID
+
+    ann.ask("delete")
+    new = ann.ask("create", doc=project["doc"], quote="Dropout was low", statement="Ann's new claim")["stored"]
+    ben.go()
+    refused = ben.read()
+
+    assert "deleted" in refused.get("stale", ""), (new, refused)
+    after = stored(project["target"], new["id"])
+    assert (after["statement"], after["version"]) == ("Ann's new claim", 1)
 
 
 def test_four_clients_saving_one_version_at_the_same_moment_one_wins(project, clients):
