@@ -12,6 +12,7 @@ it. MergeProject (curator.core.merge_apply) writes the plan as one transaction a
 from __future__ import annotations
 
 from dataclasses import dataclass
+from operator import attrgetter, itemgetter
 from typing import TYPE_CHECKING, Any
 
 from curator.core import styles as style_ranges
@@ -40,6 +41,7 @@ from curator.core.merge_types import (
     TermRow,
     VocabularyRow,
     content_digest,
+    content_fields,
     row_content,
 )
 from curator.core.models import (
@@ -185,22 +187,49 @@ def _new_terms(snapshot: ProjectSnapshot, used: set) -> tuple[list[VocabularyRow
     return new_vocabularies, new_terms, named
 
 
-def _claim_problem(claim: ClaimRow, texts: dict[str, str]) -> str | None:
+def _column_limits(model, names) -> list[tuple[int, int]]:
+    """(position in `names`, max_length) of each varchar column among them."""
+    fields = model._meta.fields
+    return [(i, fields[n].max_length) for i, n in enumerate(names) if getattr(fields[n], "max_length", None)]
+
+
+_VALUE_LIMITS = _column_limits(Claim, VALUE_COLUMNS)
+_TERM_LIMITS = _column_limits(ClaimTerm, ("role", "label", "identifier"))
+_UNSTORABLE = "a field holds a character no database can store (a NUL or half of a character); fix it there"
+_TOO_LONG = "a field holds a value longer than this project's column allows; shorten it there and merge again"
+
+
+def _unstorable_claims(claims: tuple[ClaimRow, ...]) -> dict[str, str]:
+    """Why some incoming claims cannot be stored, by uuid. Checked a column at a time over all claims
+    (C loops); only when a column is at fault are the claims searched one by one."""
+    values = list(map(attrgetter("values"), claims))
+    terms = [t for c in claims for t in c.terms]
+    columns = [list(map(attrgetter(name), claims)) for name in ("exact", "prefix", "suffix", "reviewer_name")]
+    columns += [[v for v in map(itemgetter(i), values) if v.__class__ is str] for i in range(len(VALUE_COLUMNS))]
+    columns += [list(map(itemgetter(i), terms)) for i in range(3)]
+    bad: dict[str, str] = {}
+    if any(unstorable_text("\n".join(column)) for column in columns):
+        for c in claims:
+            strings = [c.exact, c.prefix, c.suffix, c.reviewer_name, *(t for term in c.terms for t in term[:3])]
+            if unstorable_text("\n".join(strings + [v for v in c.values if v.__class__ is str])):
+                bad[c.uuid] = _UNSTORABLE
+    too_long = any(
+        max((len(v) for v in map(itemgetter(i), values) if v.__class__ is str), default=0) > limit
+        for i, limit in _VALUE_LIMITS
+    ) or any(max(map(len, map(itemgetter(i), terms)), default=0) > limit for i, limit in _TERM_LIMITS)
+    if too_long:
+        for c in claims:
+            if any(isinstance(c.values[i], str) and len(c.values[i]) > limit for i, limit in _VALUE_LIMITS) or any(
+                len(t[i]) > limit for t in c.terms for i, limit in _TERM_LIMITS
+            ):
+                bad.setdefault(c.uuid, _TOO_LONG)
+    return bad
+
+
+def _claim_problem(claim: ClaimRow, texts: dict[str, str], bad: dict[str, str]) -> str | None:
     """Why an incoming claim cannot be stored as it is, or None."""
-    strings = [
-        claim.exact,
-        claim.prefix,
-        claim.suffix,
-        claim.reviewer_name,
-        *(v for v in claim.values if isinstance(v, str)),
-    ]
-    strings += [text for t in claim.terms for text in t[:3]]
-    if unstorable_text("\n".join(strings)):  # one scan of all its text: this runs for every claim
-        return "a field holds a character no database can store (a NUL or half of a character); fix it there"
-    if _too_long(Claim, dict(zip(VALUE_COLUMNS, claim.values))) or any(
-        _too_long(ClaimTerm, {"role": t.role, "label": t.label, "identifier": t.identifier}) for t in claim.terms
-    ):
-        return "a field holds a value longer than this project's column allows; shorten it there and merge again"
+    if claim.uuid in bad:
+        return bad[claim.uuid]
     if claim.anchor_status != "orphaned":
         text = texts.get(claim.document_sha256)
         if (
@@ -239,7 +268,7 @@ def plan_merge(session: Session, snapshot: ProjectSnapshot, prefer: str | None =
     )
     their_bases = {u: d for p, u, d in snapshot.merge_bases if p == here}
 
-    out = _Outcome(session, snapshot, docs, prefer, my_bases)
+    out = _Outcome(session, snapshot, docs, prefer, my_bases, _unstorable_claims(snapshot.claims))
     for claim in snapshot.claims:
         title = docs.title.get(claim.document_sha256, "?")
         state = docs.state.get(claim.document_sha256)
@@ -274,9 +303,10 @@ def _bases(mine: dict[str, str], theirs: dict[str, str], claim_uuid: str) -> fro
 class _Outcome:
     """The decisions, gathered claim by claim."""
 
-    def __init__(self, session: Session, snapshot: ProjectSnapshot, docs: _Documents, prefer: str | None, recorded):
+    def __init__(self, session: Session, snapshot: ProjectSnapshot, docs: _Documents, prefer, recorded, bad):
         self.session, self.snapshot, self.docs, self.prefer = session, snapshot, docs, prefer
         self.recorded = recorded  # this project's bases for the other, as stored
+        self.bad = bad  # why some incoming claims cannot be stored, by uuid
         self.new: list[ClaimWrite] = []
         self.updated: list[ClaimWrite] = []
         self.deleted: list[ClaimDelete] = []
@@ -301,7 +331,7 @@ class _Outcome:
                 self.kept_deleted += self.recorded.get(claim.uuid) != digest
                 self.bases[claim.uuid] = digest
                 return
-            fields = _field_diffs(self.session, {}, row_content(claim))
+            fields = _field_diffs(self.session, {}, content_fields(row_content(claim)))
             resolution = self.conflict(claim.uuid, title, claim.exact, claim.reviewer_name, DELETED_HERE, fields)
             if not resolution:
                 return
@@ -309,7 +339,7 @@ class _Outcome:
             if resolution == "mine":
                 return
             self.revived.append(claim.uuid)
-        problem = _claim_problem(claim, texts)
+        problem = _claim_problem(claim, texts, self.bad)
         if problem:
             self.skip(claim, title, problem)
             return
@@ -325,17 +355,16 @@ class _Outcome:
         if digest in base and local.digest not in base:
             self.kept_mine += 1
             return
-        diffs = _field_diffs(self.session, local.content, row_content(claim))
+        mine = content_fields(local.content)
+        diffs = _field_diffs(self.session, mine, content_fields(row_content(claim)))
         if local.digest not in base or digest in base:
-            resolution = self.conflict(
-                claim.uuid, title, local.content["exact"], claim.reviewer_name, BOTH_EDITED, diffs
-            )
+            resolution = self.conflict(claim.uuid, title, mine["exact"], claim.reviewer_name, BOTH_EDITED, diffs)
             if not resolution:
                 return
             self.bases[claim.uuid] = digest
             if resolution == "mine":
                 return
-        problem = _claim_problem(claim, texts)
+        problem = _claim_problem(claim, texts, self.bad)
         if problem:
             self.skip(claim, title, problem)
             return
@@ -343,7 +372,7 @@ class _Outcome:
         self.bases[claim.uuid] = digest
 
     def deleted_there(self, claim_uuid: str, deleted_by: str, local: LocalClaim, base: frozenset) -> None:
-        content = local.content
+        content = content_fields(local.content)
         title = Document.select(Document.title).where(Document.id == local.document_id).scalar() or "?"
         if local.digest in base:
             self.deleted.append(ClaimDelete(claim_uuid, local.id, local.digest, deleted_by))

@@ -1,7 +1,7 @@
 """Write a merge plan as one transaction, and take it back as one undo step.
 
 New claims go in through SQL built once by peewee and run with executemany (bulk_claims'
-_insert_rows): a 100,000-claim merge must not pay a per-row ORM save. Claims the merge changes or
+_insert_rows, through curator.core.merge_rows): a 100,000-claim merge must not pay a per-row ORM save. Claims the merge changes or
 deletes are kept as their rows were, so undo puts back exactly what was there; every claim the merge
 or its undo touches gets a change-log row (the search index refreshes from the log) and a new
 version, so a client still holding the older version cannot write over it.
@@ -9,18 +9,29 @@ version, so a client still holding the older version cannot write over it.
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from operator import attrgetter
+from typing import TYPE_CHECKING
 
 from curator.core import db as dbmod
-from curator.core.bulk_claims import BATCH, PG_IMPORT_LOCK, _insert_rows, _next_ids, no_cyclic_gc
+from curator.core.bulk_claims import BATCH, PG_IMPORT_LOCK, no_cyclic_gc
 from curator.core.commands import Command
 from curator.core.db import write_transaction
 from curator.core.errors import StaleClaimError
 from curator.core.merge import MergePlan, document_ids, find_term, local_term_index
 from curator.core.merge_identity import local_claims
-from curator.core.merge_types import VALUE_COLUMNS, ClaimRow
+from curator.core.merge_rows import (
+    BASE_NAMES,
+    CLAIM_NAMES,
+    LOG_NAMES,
+    TERM_NAMES,
+    claim_tuple,
+    insert_tuples,
+    insert_with_ids,
+    log_tuples,
+    stamp,
+    term_tuples,
+)
 from curator.core.models import (
     Assignment,
     ChangeLog,
@@ -59,7 +70,7 @@ class MergeUndo:
     before: list[tuple[dict, list[dict]]] = field(default_factory=list)  # updated claims: row, terms
     removed: list[tuple[dict, list[dict]]] = field(default_factory=list)  # deleted claims: row, terms
     tombstones: list[dict] = field(default_factory=list)  # removed by a revival
-    bases: list[dict] = field(default_factory=list)  # MergeBase rows as they were
+    bases: list[tuple] = field(default_factory=list)  # MergeBase rows (id, *BASE_NAMES) as they were
     base_uuids: list[str] = field(default_factory=list)
     after_versions: dict[int, int] = field(default_factory=dict)  # claim id -> version the merge left
 
@@ -82,17 +93,6 @@ class MergeProject(Command):
         changes = undo_merge(self.session, self.undo_data, self.plan.source, self.plan.other_uuid)
         self.undo_data = None
         return changes
-
-
-def _stamp(text: str | None, sqlite: bool, now: dt.datetime) -> Any:
-    """Another project's timestamp as this database stores it (SQLite: peewee's text); now if unreadable."""
-    try:
-        when = dt.datetime.fromisoformat(text) if text else now
-    except ValueError:
-        when = now
-    if when.tzinfo is not None:
-        when = when.astimezone(dt.UTC).replace(tzinfo=None)
-    return when.isoformat(" ") if sqlite else when
 
 
 def _chunks(items: list, size: int = 900):
@@ -141,60 +141,6 @@ def _check_unchanged(plan: MergePlan) -> None:
         raise _stale(f"claim {taken} was added here")
 
 
-def _insert_returning(model, rows: list[dict], sqlite: bool) -> list[int]:
-    if not rows:
-        return []
-    ids = _next_ids(model, len(rows)) if sqlite else None
-    if ids is not None:
-        for row, new_id in zip(rows, ids):
-            row["id"] = new_id
-        _insert_rows(model, rows)
-        return ids
-    out = []
-    for chunk in _chunks(rows, BATCH):
-        out += [r[0] for r in model.insert_many(chunk).returning(model.id).tuples().execute()]
-    return out
-
-
-def _log_rows(reviewer, at, action: str, items: list[tuple[int, str, Any, Any]]) -> list[dict]:
-    return [
-        {"reviewer": reviewer, "at": at, "action": action, "entity": "claim", "entity_id": claim_id}
-        | {"field": name, "old": None if old is None else str(old), "new": None if new is None else str(new)}
-        for claim_id, name, old, new in items
-    ]
-
-
-def _claim_columns(row: ClaimRow, document: int, reviewer: int | None, stamps: tuple) -> dict:
-    return {
-        "document": document,
-        "reviewer": reviewer,
-        "start": row.start,
-        "end": row.end,
-        "exact": row.exact,
-        "prefix": row.prefix,
-        "suffix": row.suffix,
-        "document_sha256": row.anchor_sha256,
-        "anchor_status": row.anchor_status,
-        "created_at": stamps[0],
-        "updated_at": stamps[1],
-        **dict(zip(VALUE_COLUMNS, row.values)),
-    }
-
-
-def _term_rows(claim_id: int, row: ClaimRow, term_ids: dict[int, int]) -> list[dict]:
-    return [
-        {
-            "claim": claim_id,
-            "term": term_ids.get(t.term_id) if isinstance(t.term_id, int) else None,
-            "role": t.role,
-            "label": t.label,
-            "identifier": t.identifier,
-            "position": position,
-        }
-        for position, t in enumerate(row.terms)
-    ]
-
-
 def _add_documents(plan: MergePlan, undo: MergeUndo, reviewer, sqlite: bool, now) -> None:
     for d in plan.new_documents:
         doc = Document.create(
@@ -211,7 +157,7 @@ def _add_documents(plan: MergePlan, undo: MergeUndo, reviewer, sqlite: bool, now
             format=d.format,
             reading_status=d.reading_status if d.reading_status in ("unread", "in_progress", "done") else "unread",
             notes=d.notes,
-            imported_at=_stamp(d.imported_at, False, now),
+            imported_at=stamp(d.imported_at, False, now),
             encoding=d.encoding,
             styles=d.styles,
         )
@@ -219,7 +165,7 @@ def _add_documents(plan: MergePlan, undo: MergeUndo, reviewer, sqlite: bool, now
         if d.versions:
             DocumentVersion.insert_many(
                 [
-                    v._asdict() | {"document": doc.id, "replaced_at": _stamp(v.replaced_at, False, now)}
+                    v._asdict() | {"document": doc.id, "replaced_at": stamp(v.replaced_at, False, now)}
                     for v in d.versions
                 ]
             ).execute()
@@ -302,32 +248,41 @@ def apply_merge(session: Session, plan: MergePlan) -> tuple[MergeUndo, Changes]:
             undo.tombstones += list(ClaimTombstone.select().where(ClaimTombstone.uuid.in_(chunk)).dicts())
             ClaimTombstone.delete().where(ClaimTombstone.uuid.in_(chunk)).execute()
 
+        # in uuid order, so the unique uuid index grows at its end instead of splitting pages everywhere
+        arriving = sorted((w.row for w in plan.new_claims), key=attrgetter("uuid"))
         rows = [
-            _claim_columns(
-                w.row,
-                doc_ids[w.row.document_sha256],
-                reviewer_ids.get(w.row.reviewer_name),
-                (_stamp(w.row.created_at, sqlite, now), _stamp(w.row.updated_at, sqlite, now)),
+            claim_tuple(
+                row,
+                doc_ids[row.document_sha256],
+                reviewer_ids.get(row.reviewer_name),
+                stamp(row.created_at, sqlite, now),
+                stamp(row.updated_at, sqlite, now),
+                1,
             )
-            | {"uuid": w.row.uuid, "version": 1}
-            for w in plan.new_claims
+            for row in arriving
         ]
-        undo.claims = _insert_returning(Claim, rows, sqlite)
-        term_rows = [
-            t for claim_id, w in zip(undo.claims, plan.new_claims) for t in _term_rows(claim_id, w.row, term_ids)
-        ]
-        _insert_rows(ClaimTerm, term_rows)
-        log = _log_rows(reviewer, at, "create", [(claim_id, "merge", None, plan.source) for claim_id in undo.claims])
+        undo.claims = insert_with_ids(Claim, CLAIM_NAMES, rows)
+        insert_tuples(
+            ClaimTerm,
+            TERM_NAMES,
+            [t for claim_id, row in zip(undo.claims, arriving) for t in term_tuples(claim_id, row, term_ids)],
+        )
+        log = log_tuples(reviewer, at, "create", [(claim_id, "merge", None, plan.source) for claim_id in undo.claims])
 
         updated_ids = [w.local_id for w in plan.updated_claims]
         undo.before = _row_and_terms(updated_ids)
         versions = {row["id"]: row["version"] for row, _ in undo.before}
         for w in plan.updated_claims:
-            columns = _claim_columns(
-                w.row, doc_ids[w.row.document_sha256], reviewer_ids.get(w.row.reviewer_name), (None, None)
+            columns = dict(
+                zip(
+                    CLAIM_NAMES,
+                    claim_tuple(
+                        w.row, doc_ids[w.row.document_sha256], reviewer_ids.get(w.row.reviewer_name), None, now, 0
+                    ),
+                )
             )
-            columns.pop("created_at")
-            columns["updated_at"] = now
+            for kept in ("created_at", "uuid", "version"):
+                del columns[kept]
             written = (
                 Claim.update(**columns, version=Claim.version + 1)
                 .where((Claim.id == w.local_id) & (Claim.version == versions[w.local_id]))
@@ -336,9 +291,11 @@ def apply_merge(session: Session, plan: MergePlan) -> tuple[MergeUndo, Changes]:
             if not written:
                 raise _stale(f"claim {w.row.uuid} was changed here")
             undo.after_versions[w.local_id] = versions[w.local_id] + 1
-            log += _log_rows(reviewer, at, "update", [(w.local_id, name, old, new) for name, old, new in w.diffs])
+            log += log_tuples(reviewer, at, "update", [(w.local_id, name, old, new) for name, old, new in w.diffs])
         _each(lambda v: ClaimTerm.delete().where(ClaimTerm.claim == v), updated_ids)
-        _insert_rows(ClaimTerm, [t for w in plan.updated_claims for t in _term_rows(w.local_id, w.row, term_ids)])
+        insert_tuples(
+            ClaimTerm, TERM_NAMES, [t for w in plan.updated_claims for t in term_tuples(w.local_id, w.row, term_ids)]
+        )
 
         deleted_ids = [d.local_id for d in plan.deleted_claims]
         undo.removed = _row_and_terms(deleted_ids)
@@ -349,10 +306,10 @@ def apply_merge(session: Session, plan: MergePlan) -> tuple[MergeUndo, Changes]:
             ClaimTombstone.insert(
                 uuid=d.claim_uuid, deleted_at=now, reviewer_name=d.deleted_by
             ).on_conflict_ignore().execute()
-        log += _log_rows(
+        log += log_tuples(
             reviewer, at, "delete", [(d.local_id, "merge", plan.source, None) for d in plan.deleted_claims]
         )
-        _insert_rows(ChangeLog, log)
+        insert_tuples(ChangeLog, LOG_NAMES, log)
 
         _merge_assignments(plan, undo, doc_ids, reviewer_ids, now)
         _add_choices(plan, undo)
@@ -375,15 +332,15 @@ def _merge_assignments(plan: MergePlan, undo: MergeUndo, doc_ids, reviewer_ids, 
         row = Assignment.create(
             document=doc,
             reviewer=who,
-            assigned_at=_stamp(a.assigned_at, False, now),
-            done_at=_stamp(a.done_at, False, now) if a.done_at else None,
+            assigned_at=stamp(a.assigned_at, False, now),
+            done_at=stamp(a.done_at, False, now) if a.done_at else None,
         )
         undo.assignments.append(row.id)
     for a in plan.done_assignments:
         doc, who = doc_ids.get(a.document_sha256), reviewer_ids.get(a.reviewer_name)
         found = Assignment.get_or_none((Assignment.document == doc) & (Assignment.reviewer == who))
         if found is not None and found.done_at is None:
-            Assignment.update(done_at=_stamp(a.done_at, False, now)).where(Assignment.id == found.id).execute()
+            Assignment.update(done_at=stamp(a.done_at, False, now)).where(Assignment.id == found.id).execute()
             undo.done.append(found.id)
 
 
@@ -410,12 +367,12 @@ def _record_bases(plan: MergePlan, undo: MergeUndo) -> None:
     undo.base_uuids = [u for u, _ in plan.bases]
     touched = set(undo.base_uuids)
     other = MergeBase.project == plan.other_uuid
-    undo.bases = [b for b in MergeBase.select().where(other).dicts() if b["claim_uuid"] in touched]
-    _each(lambda v: MergeBase.delete().where(MergeBase.id == v), [b["id"] for b in undo.bases])
-    _insert_rows(
-        MergeBase,
-        [{"project": plan.other_uuid, "claim_uuid": u, "digest": d} for u, d in plan.bases if d is not None],
-    )
+    stored = MergeBase.select(MergeBase.id, MergeBase.project, MergeBase.claim_uuid, MergeBase.digest).where(other)
+    undo.bases = [b for b in stored.tuples() if b[2] in touched]
+    _each(lambda v: MergeBase.delete().where(MergeBase.id == v), [b[0] for b in undo.bases])
+    # in uuid order, as the claims: the (project, claim_uuid) index grows at its end
+    agreed = sorted((u, d) for u, d in plan.bases if d is not None)
+    insert_tuples(MergeBase, BASE_NAMES, [(plan.other_uuid, u, d) for u, d in agreed])
 
 
 def undo_merge(session: Session, undo: MergeUndo, source: str, other_uuid: str) -> Changes:
@@ -438,7 +395,7 @@ def undo_merge(session: Session, undo: MergeUndo, source: str, other_uuid: str) 
             )
         _each(lambda v: ClaimTerm.delete().where(ClaimTerm.claim == v), undo.claims)
         _each(lambda v: Claim.delete().where(Claim.id == v), undo.claims)
-        log = _log_rows(reviewer, at, "delete", [(i, "merge undone", source, None) for i in undo.claims])
+        log = log_tuples(reviewer, at, "delete", [(i, "merge undone", source, None) for i in undo.claims])
         for row, terms in undo.before:
             Claim.update(
                 **{k: v for k, v in row.items() if k != "id"} | {"version": undo.after_versions[row["id"]] + 1}
@@ -446,17 +403,17 @@ def undo_merge(session: Session, undo: MergeUndo, source: str, other_uuid: str) 
             ClaimTerm.delete().where(ClaimTerm.claim == row["id"]).execute()
             if terms:
                 ClaimTerm.insert_many(terms).execute()
-            log += _log_rows(reviewer, at, "update", [(row["id"], "merge undone", source, None)])
+            log += log_tuples(reviewer, at, "update", [(row["id"], "merge undone", source, None)])
         for row, terms in undo.removed:
             Claim.insert(**row | {"version": row["version"] + 1}).execute()
             if terms:
                 ClaimTerm.insert_many(terms).execute()
-            log += _log_rows(reviewer, at, "create", [(row["id"], "merge undone", None, source)])
+            log += log_tuples(reviewer, at, "create", [(row["id"], "merge undone", None, source)])
         removed_uuids = [row["uuid"] for row, _ in undo.removed]
         _each(lambda v: ClaimTombstone.delete().where(ClaimTombstone.uuid == v), removed_uuids)
         if undo.tombstones:
             ClaimTombstone.insert_many(undo.tombstones).execute()
-        _insert_rows(ChangeLog, log)
+        insert_tuples(ChangeLog, LOG_NAMES, log)
 
         Assignment.delete().where(Assignment.id.in_(undo.assignments)).execute()
         if undo.done:
@@ -466,7 +423,7 @@ def undo_merge(session: Session, undo: MergeUndo, source: str, other_uuid: str) 
             lambda v: MergeBase.delete().where((MergeBase.project == other_uuid) & (MergeBase.claim_uuid == v)),
             undo.base_uuids,
         )
-        _insert_rows(MergeBase, [{k: v for k, v in b.items() if k != "id"} for b in undo.bases])
+        insert_tuples(MergeBase, ("id", *BASE_NAMES), undo.bases)
 
         # what the merge brought in goes too, unless something has used it since
         keep_docs = {

@@ -10,7 +10,7 @@ identity, so the first merge back knows which side changed a claim since the cop
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
 import peewee
 
@@ -26,7 +26,7 @@ class LocalClaim(NamedTuple):
     id: int
     document_id: int
     version: int
-    content: dict[str, Any]
+    content: list  # merge_types.claim_content
     digest: str
 
 

@@ -170,6 +170,6 @@ def _short(text: str, limit: int = 80) -> str:
 def text_of(value: Any) -> str:
     if value is None or value == "":
         return "(empty)"
-    if isinstance(value, list):
+    if isinstance(value, list | tuple):
         return "; ".join(f"{r}: {label}" + (f" ({i})" if i else "") for r, label, i in value) or "(none)"
     return str(value) if not isinstance(value, float) else f"{value:g}"

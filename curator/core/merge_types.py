@@ -164,15 +164,9 @@ class ProjectSnapshot(NamedTuple):
     choices: tuple[ChoiceRow, ...]
 
 
-def canonical_value(name: str, value: Any) -> Any:
-    """One spelling per value, whichever database or driver produced it (2 and 2.0 are one number)."""
-    if value is None or (value == "" and name in FLOAT_COLUMNS | INT_COLUMNS):
-        return None
-    if name in FLOAT_COLUMNS:
-        return float(value)
-    if name in INT_COLUMNS:
-        return int(value)
-    return str(value)
+CONTENT_KEYS = ("document", "start", "end", "exact", "anchor_status", *VALUE_COLUMNS, "terms", "reviewer")
+_FLOAT_AT = tuple(5 + VALUE_COLUMNS.index(name) for name in sorted(FLOAT_COLUMNS))
+_CANONICAL = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 
 
 def claim_content(
@@ -183,32 +177,28 @@ def claim_content(
     anchor_status: str,
     values: tuple,
     terms: tuple[tuple[str, str, str], ...],
-    reviewer_name: str,
-) -> dict[str, Any]:
-    """What a claim says, as compared between projects: never ids, versions or timestamps. The keys'
-    order is part of the digest (content_digest): append new keys, never reorder."""
-    return {
-        "document": anchor_sha256,
-        "start": int(start),
-        "end": int(end),
-        "exact": exact,
-        "anchor_status": anchor_status or "",
-        **{name: canonical_value(name, v) for name, v in zip(VALUE_COLUMNS, values)},
-        "terms": [list(t) for t in terms],
-        "reviewer": reviewer_name or "",
-    }
+    reviewer_name: str | None,
+) -> list:
+    """What a claim says, as compared between projects, in CONTENT_KEYS order: never ids, versions or
+    timestamps. The order is part of the digest: append new keys, never reorder."""
+    content = [anchor_sha256, start, end, exact, anchor_status or "", *values, terms, reviewer_name or ""]
+    for at in _FLOAT_AT:  # 2 and 2.0 are one number, whichever driver read it
+        if content[at] is not None and type(content[at]) is not float:
+            content[at] = float(content[at])
+    return content
 
 
-_CANONICAL = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+def content_fields(content: list) -> dict[str, Any]:
+    return dict(zip(CONTENT_KEYS, content))
 
 
-def content_digest(content: dict[str, Any]) -> str:
-    """SHA-256 of the canonical JSON of a claim_content: its values as one array, in claim_content's
-    fixed order (the order is the schema; an array encodes in a third of a sorted object's time)."""
-    return hashlib.sha256(_CANONICAL.encode(list(content.values())).encode("utf-8", "surrogatepass")).hexdigest()
+def content_digest(content: list) -> str:
+    """SHA-256 of the claim's canonical JSON: one array in CONTENT_KEYS order (terms as [role, label,
+    identifier] arrays), compact, UTF-8. An array encodes in a third of a sorted object's time."""
+    return hashlib.sha256(_CANONICAL.encode(content).encode("utf-8", "surrogatepass")).hexdigest()
 
 
-def row_content(claim: ClaimRow) -> dict[str, Any]:
+def row_content(claim: ClaimRow) -> list:
     return claim_content(
         claim.anchor_sha256,
         claim.start,
@@ -216,6 +206,6 @@ def row_content(claim: ClaimRow) -> dict[str, Any]:
         claim.exact,
         claim.anchor_status,
         claim.values,
-        tuple((t.role, t.label, t.identifier) for t in claim.terms),
+        tuple(t[:3] for t in claim.terms),
         claim.reviewer_name,
     )
