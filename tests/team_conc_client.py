@@ -7,7 +7,7 @@ Each line on stdin is a JSON command; each answer is one JSON line on stdout, fl
 
     {"op": "load", "claim": ID}                     the form loads the claim (its draft, with its version)
     {"op": "edit", "statement": S}                  the form's statement becomes S; save it (claims.update)
-    {"op": "delete"}                                delete the form's claim at the form's version
+    {"op": "delete"}                                delete the form's claim at the form's version (and UUID)
     {"op": "save-as-new"}                           create a claim from what the form holds
     {"op": "edit-command", "statement": S}          as "edit", through the undoable EditClaim command
     {"op": "undo"}                                  undo that command
@@ -152,7 +152,7 @@ class Client:
         return {"ok": True, "stored": record_json(self.session.claims.get(self.claim_id))}
 
     def op_delete(self) -> dict:
-        self.session.claims.delete(self.claim_id, version=self.form.version)
+        self.session.claims.delete(self.claim_id, version=self.form.version, uuid=self.form.uuid)
         return {"ok": True}
 
     def op_save_as_new(self) -> dict:

@@ -329,13 +329,14 @@ def test_a_write_between_a_clients_read_and_its_write_is_refused_by_the_update_i
     assert (after["statement"], after["version"]) == ("Ann's reading", 2)
 
 
-def test_a_claim_deleted_and_its_id_reused_between_a_clients_read_and_its_write_is_not_overwritten(project, clients):
+@pytest.mark.parametrize("save", ["edit", "delete"])
+def test_a_claim_deleted_and_its_id_reused_between_a_clients_read_and_its_write_is_left_alone(project, clients, save):
     ann, ben = clients(project["target"], "Ann Extractor", "Ben Extractor")
     claim = project["claim"]  # the project's newest claim: SQLite gives its id to the next new claim
     ann.ask("load", claim=claim)
     ben.ask("load", claim=claim)
     ben.ask("pause", at="before-write")
-    ben.send("edit", statement="Ben's reading")
+    ben.send(save, **({"statement": "Ben's reading"} if save == "edit" else {}))
     assert ben.read() == {"paused": "before-write"}  # Ben's save has read the claim, version and UUID
 
     ann.ask("delete")

@@ -388,6 +388,9 @@ class ClaimService:
             diffs.append(("terms", format_terms(old.terms), format_terms(terms)))
         if not diffs:
             return Changes(), old.version
+        same_claim = (Claim.id == claim_id) & (Claim.version == old.version)
+        if old.uuid:  # deleted meanwhile and its id given to a new claim (SQLite reuses the highest rowid)
+            same_claim &= Claim.uuid == old.uuid
         with write_transaction():
             updated = (
                 Claim.update(
@@ -397,11 +400,12 @@ class ClaimService:
                     version=Claim.version + 1,
                     **values,
                 )
-                .where((Claim.id == claim_id) & (Claim.version == old.version))
+                .where(same_claim)
                 .execute()
             )
-            if not updated:  # another client wrote between our read and this write
-                raise stale_error(self._current(claim_id))
+            if not updated:  # another client wrote (or deleted) between our read and this write
+                current = self._current(claim_id)
+                raise stale_error(current if current is not None and current.uuid == old.uuid else None)
             if terms_changed:
                 ClaimTerm.delete().where(ClaimTerm.claim == claim_id).execute()
                 self._write_terms(claim_id, terms)
@@ -426,11 +430,12 @@ class ClaimService:
             # The claim's row first, as update() does: a delete that took the terms first and an edit
             # that took the row first would each wait for the other (a deadlock on PostgreSQL); and a
             # refusal then reads the claim before this transaction has deleted any of it.
-            locked = Claim.update(version=Claim.version + 1).where(
-                (Claim.id == claim_id) & (Claim.version == old.version)
-            )
-            if not locked.execute():
-                raise stale_error(self._current(claim_id))
+            same_claim = (Claim.id == claim_id) & (Claim.version == old.version)
+            if old.uuid:  # not a new claim given this id after the one read was deleted
+                same_claim &= Claim.uuid == old.uuid
+            if not Claim.update(version=Claim.version + 1).where(same_claim).execute():
+                current = self._current(claim_id)
+                raise stale_error(current if current is not None and current.uuid == old.uuid else None)
             ClaimTerm.delete().where(ClaimTerm.claim == claim_id).execute()
             Claim.delete().where(Claim.id == claim_id).execute()
             if old.uuid:  # a merge must not bring it back from a project that still has it
