@@ -6,9 +6,10 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from curator.core.bulk_claims import import_rows
-from curator.core.claims import ClaimService
+from curator.core.claims import ClaimService, stale_error
 from curator.core.db import write_transaction
 from curator.core.documents import DETAIL_FIELDS
+from curator.core.errors import NotFoundError
 from curator.core.models import ClaimTerm, Term
 from curator.core.records import Changes, ClaimDraft, ClaimRecord
 from curator.core.revisions import RevisionPlan, apply_revision, undo_revision
@@ -76,7 +77,12 @@ class EditClaim(Command):
 
     def do(self) -> Changes:
         if self.old is None:
-            self.old = self.claims.get(self.claim_id)
+            try:
+                self.old = self.claims.get(self.claim_id)
+            except NotFoundError:
+                if self.new.version is None:
+                    raise
+                raise stale_error(None) from None  # deleted by another client since the form loaded it
             self.expected = self.new.version  # the version the form was loaded from
         changes, self.expected = self.claims.update_versioned(self.claim_id, replace(self.new, version=self.expected))
         return changes
@@ -91,20 +97,26 @@ class EditClaim(Command):
 
 
 class DeleteClaim(Command):
+    """Delete a claim; with the `version` (and `uuid`) the reviewer saw, refused (StaleClaimError) if
+    another client changed or deleted it since."""
+
     text = "Delete claim"
 
-    def __init__(self, claims: ClaimService, claim_id: int):
+    def __init__(self, claims: ClaimService, claim_id: int, version: int | None = None, uuid: str = ""):
         self.claims = claims
         self.claim_id = claim_id
+        self.version, self.uuid = version, uuid
         self.record: ClaimRecord | None = None
 
     def do(self) -> Changes:
-        self.record, changes = self.claims.delete(self.claim_id)
+        self.record, changes = self.claims.delete(self.claim_id, self.version, self.uuid)
         return changes
 
     def undo(self) -> Changes:
         assert self.record is not None
-        return self.claims.restore(self.record)
+        changes = self.claims.restore(self.record)
+        self.version, self.uuid = self.record.version + 1, self.record.uuid  # what restore() wrote: redo checks it
+        return changes
 
 
 class ImportClaims(Command):

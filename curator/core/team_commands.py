@@ -1,17 +1,13 @@
-"""Undoable team operations over `session.team` (do/undo returning `Changes`, as curator/core/commands.py).
-
-Qt-free: they belong beside the core's commands and live here only until the core takes them.
-"""
+"""Undoable team operations over `session.team` (do/undo returning `Changes`, as curator/core/commands.py)."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from curator.core.commands import Command, DeleteClaim
+from curator.core.commands import Command
 from curator.core.records import Changes
 
 if TYPE_CHECKING:
-    from curator.core.claims import ClaimService
     from curator.core.session import Session
 
 
@@ -84,16 +80,3 @@ class SetRoles(Command):
     @property
     def changes_anything(self) -> bool:
         return bool(self.roles) or self.blind[0] != self.blind[1]
-
-
-class DeleteSeenClaim(DeleteClaim):
-    """Delete the claim the form shows, refused (StaleClaimError) if it changed after `version` was loaded."""
-
-    def __init__(self, claims: ClaimService, claim_id: int, version: int | None, uuid: str = ""):
-        super().__init__(claims, claim_id)
-        self.version, self.uuid = version, uuid
-
-    def do(self) -> Changes:
-        self.record, changes = self.claims.delete(self.claim_id, self.version, self.uuid)
-        self.version, self.uuid = None, ""  # a redo deletes the claim undo put back
-        return changes

@@ -13,9 +13,8 @@ from PySide6.QtCore import QItemSelectionModel, QObject, QPoint
 from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QTableView, QWidget
 
-from curator.core.claims import stale_error
-from curator.core.commands import CreateClaim, EditClaim
-from curator.core.errors import NotFoundError, StaleClaimError, ValidationError, user_message
+from curator.core.commands import CreateClaim, DeleteClaim, EditClaim
+from curator.core.errors import StaleClaimError, ValidationError, user_message
 from curator.core.records import Changes, ClaimDraft, ClaimRecord
 from curator.core.session import Session
 from curator.ui.claim_form import ClaimForm
@@ -24,7 +23,6 @@ from curator.ui.interaction import Interaction
 from curator.ui.models import ClaimTableModel
 from curator.ui.reader import Highlight, ReaderView
 from curator.ui.stale_claims import StaleClaimResolver
-from curator.ui.team_commands import DeleteSeenClaim
 from curator.ui.undo import run_command
 
 
@@ -276,7 +274,7 @@ class ClaimEditor(QObject):
             return
         self.form.clear()
         stale: list[StaleClaimError] = []
-        command = DeleteSeenClaim(self.session.claims, claim_id, draft.version, draft.uuid)
+        command = DeleteClaim(self.session.claims, claim_id, draft.version, draft.uuid)
         if run_command(self.undo_stack, command, self.apply_changes, self._show_error, _catch_stale(stale)):
             self.say(f"Claim {claim_id} deleted — Ctrl+Z brings it back.", 6000)
         elif stale:
@@ -352,8 +350,6 @@ def _catch_stale(caught: list):
     """An error hook for run_command: a claim changed or deleted elsewhere is kept for its own dialog."""
 
     def catch(exc: BaseException) -> bool:
-        if isinstance(exc, NotFoundError) and str(exc).endswith("no longer exists"):
-            exc = stale_error(None)  # EditClaim reads the claim before update() can say it is stale
         if isinstance(exc, StaleClaimError):
             caught.append(exc)
             return True

@@ -19,8 +19,8 @@ from curator.core.errors import user_message
 from curator.core.live import ChangeWatcher
 from curator.core.records import Changes
 from curator.core.session import Session
+from curator.core.team_commands import AssignReviewers, SetDone, SetRoles
 from curator.ui.models import DocumentListModel
-from curator.ui.team_commands import AssignReviewers, SetDone, SetRoles
 from curator.ui.team_documents import MINE, TEAM, MyWork
 from curator.ui.undo import run_command
 
