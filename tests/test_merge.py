@@ -329,13 +329,17 @@ def test_claims_on_a_document_revised_on_one_side_are_skipped_with_what_to_do(te
 
 
 def test_undo_of_a_merge_restores_every_row_and_redo_applies_it_again(shared):
+    from curator.core.commands import ReplaceDocument
+    from curator.core.revisions import plan_revision
     from curator.io.document_files import read_document
 
     team, (c0, c1, c2) = shared
     new_file = team["lead"].parent / "extra.txt"
     new_file.write_text("A new report on probiotics and migraine frequency.\n", encoding="utf-8")
     ann = opened(team["ann"], ANN)
-    ann.documents.add(read_document(new_file))
+    extra, _ = ann.documents.add(read_document(new_file))
+    new_file.write_text("A new report on probiotics and migraine frequency.\nRevised.\n", encoding="utf-8")
+    ReplaceDocument(ann, plan_revision(ann, extra, read_document(new_file)), set()).do()  # a version of its own
     claim_on(ann, "extra", "probiotics", terms=[TermRef("condition", "Aura")])
     added, _ = ann.terms.add("conditions", "Vestibular migraine")
     claim_on(ann, "000", MIGRAINE_QUOTE, terms=[TermRef("condition", added.label, "", added.id)])
@@ -350,6 +354,8 @@ def test_undo_of_a_merge_restores_every_row_and_redo_applies_it_again(shared):
     plan, command = merge(lead, team["ann"])
     assert plan.new_documents and plan.new_terms and plan.updated_claims and plan.deleted_claims
     assert [r.name for r in plan.new_reviewers] == ["Cleo Newcomer"]
+    brought = lead.documents.find_by_sha256(plan.new_documents[0].sha256)
+    assert lead.documents.version_count(brought) == 1 and "Revised." in lead.documents.get(brought).text
     command.undo()
     lead.close()
     after = dump(team["lead"])

@@ -12,12 +12,11 @@ it. MergeProject (curator.core.merge_apply) writes the plan as one transaction a
 from __future__ import annotations
 
 from dataclasses import dataclass
-from operator import attrgetter, itemgetter
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from curator.core import styles as style_ranges
 from curator.core.claims import unstorable_text
 from curator.core.errors import ValidationError
+from curator.core.merge_checks import claim_problem, styles_readable, unstorable_claims, unstorable_document
 from curator.core.merge_identity import LocalClaim, local_claims, project_uuid
 from curator.core.merge_plan import (
     BOTH_EDITED,
@@ -34,7 +33,6 @@ from curator.core.merge_plan import (
     text_of,
 )
 from curator.core.merge_types import (
-    VALUE_COLUMNS,
     ClaimRow,
     DocumentRow,
     ProjectSnapshot,
@@ -46,8 +44,6 @@ from curator.core.merge_types import (
 )
 from curator.core.models import (
     Assignment,
-    Claim,
-    ClaimTerm,
     ClaimTombstone,
     CodebookChoice,
     Document,
@@ -102,42 +98,15 @@ def _match_documents(snapshot: ProjectSnapshot) -> _Documents:
                 f"{snapshot.name} holds a revised version of the document that this project lacks; "
                 "replace it here with the same version (Import → Replace with revised version) and merge again"
             )
-        elif _unstorable_document(d):
+        elif unstorable_document(d):
             state[d.sha256] = (
                 f"the document holds characters no database can store (a NUL or half of a character), or a "
                 f"value longer than its column; correct it in {snapshot.name} and merge again"
             )
         else:
             state[d.sha256] = "new"
-            new.append(d if _styles_readable(d.styles) else d._replace(styles=""))
+            new.append(d if styles_readable(d.styles) else d._replace(styles=""))
     return _Documents(state, titles, new)
-
-
-def _styles_readable(stored: str) -> bool:
-    """Styles another program wrote are dropped (the text still shows) rather than break the reader."""
-    try:
-        style_ranges.loads(stored)
-    except (ValueError, TypeError):
-        return False
-    return True
-
-
-def _too_long(model, values: dict[str, Any]) -> bool:
-    """A value longer than its column: SQLite would take it, PostgreSQL's varchar refuses the whole merge."""
-    fields = model._meta.fields
-    return any(
-        isinstance(v, str) and getattr(fields[k], "max_length", None) and len(v) > fields[k].max_length
-        for k, v in values.items()
-    )
-
-
-def _unstorable_document(d: DocumentRow) -> bool:
-    strings = [v for v in d[: DocumentRow._fields.index("versions")] if isinstance(v, str)]
-    strings += [t for v in d.versions for t in v if isinstance(t, str)]
-    strings += [t for e in d.entities for t in e if isinstance(t, str)]
-    return bool(unstorable_text("\n".join(strings))) or _too_long(
-        Document, {k: v for k, v in d._asdict().items() if k in Document._meta.fields}
-    )
 
 
 def _term_key(vocabulary: str, identifier: str, label: str) -> tuple:
@@ -187,60 +156,6 @@ def _new_terms(snapshot: ProjectSnapshot, used: set) -> tuple[list[VocabularyRow
     return new_vocabularies, new_terms, named
 
 
-def _column_limits(model, names) -> list[tuple[int, int]]:
-    """(position in `names`, max_length) of each varchar column among them."""
-    fields = model._meta.fields
-    return [(i, fields[n].max_length) for i, n in enumerate(names) if getattr(fields[n], "max_length", None)]
-
-
-_VALUE_LIMITS = _column_limits(Claim, VALUE_COLUMNS)
-_TERM_LIMITS = _column_limits(ClaimTerm, ("role", "label", "identifier"))
-_UNSTORABLE = "a field holds a character no database can store (a NUL or half of a character); fix it there"
-_TOO_LONG = "a field holds a value longer than this project's column allows; shorten it there and merge again"
-
-
-def _unstorable_claims(claims: tuple[ClaimRow, ...]) -> dict[str, str]:
-    """Why some incoming claims cannot be stored, by uuid. Checked a column at a time over all claims
-    (C loops); only when a column is at fault are the claims searched one by one."""
-    values = list(map(attrgetter("values"), claims))
-    terms = [t for c in claims for t in c.terms]
-    columns = [list(map(attrgetter(name), claims)) for name in ("exact", "prefix", "suffix", "reviewer_name")]
-    columns += [[v for v in map(itemgetter(i), values) if v.__class__ is str] for i in range(len(VALUE_COLUMNS))]
-    columns += [list(map(itemgetter(i), terms)) for i in range(3)]
-    bad: dict[str, str] = {}
-    if any(unstorable_text("\n".join(column)) for column in columns):
-        for c in claims:
-            strings = [c.exact, c.prefix, c.suffix, c.reviewer_name, *(t for term in c.terms for t in term[:3])]
-            if unstorable_text("\n".join(strings + [v for v in c.values if v.__class__ is str])):
-                bad[c.uuid] = _UNSTORABLE
-    too_long = any(
-        max((len(v) for v in map(itemgetter(i), values) if v.__class__ is str), default=0) > limit
-        for i, limit in _VALUE_LIMITS
-    ) or any(max(map(len, map(itemgetter(i), terms)), default=0) > limit for i, limit in _TERM_LIMITS)
-    if too_long:
-        for c in claims:
-            if any(isinstance(c.values[i], str) and len(c.values[i]) > limit for i, limit in _VALUE_LIMITS) or any(
-                len(t[i]) > limit for t in c.terms for i, limit in _TERM_LIMITS
-            ):
-                bad.setdefault(c.uuid, _TOO_LONG)
-    return bad
-
-
-def _claim_problem(claim: ClaimRow, texts: dict[str, str], bad: dict[str, str]) -> str | None:
-    """Why an incoming claim cannot be stored as it is, or None."""
-    if claim.uuid in bad:
-        return bad[claim.uuid]
-    if claim.anchor_status != "orphaned":
-        text = texts.get(claim.document_sha256)
-        if (
-            text is None
-            or not 0 <= claim.start < claim.end <= len(text)
-            or text[claim.start : claim.end] != claim.exact
-        ):
-            return "its quote is not at its position in the document; run `curator check` on that project"
-    return None
-
-
 def plan_merge(session: Session, snapshot: ProjectSnapshot, prefer: str | None = None) -> MergePlan:
     """What merging `snapshot` into the session's project would do; writes nothing."""
     if prefer not in PREFERENCES:
@@ -268,7 +183,7 @@ def plan_merge(session: Session, snapshot: ProjectSnapshot, prefer: str | None =
     )
     their_bases = {u: d for p, u, d in snapshot.merge_bases if p == here}
 
-    out = _Outcome(session, snapshot, docs, prefer, my_bases, _unstorable_claims(snapshot.claims))
+    out = _Outcome(session, snapshot, docs, prefer, my_bases, unstorable_claims(snapshot.claims))
     for claim in snapshot.claims:
         title = docs.title.get(claim.document_sha256, "?")
         state = docs.state.get(claim.document_sha256)
@@ -339,7 +254,7 @@ class _Outcome:
             if resolution == "mine":
                 return
             self.revived.append(claim.uuid)
-        problem = _claim_problem(claim, texts, self.bad)
+        problem = claim_problem(claim, texts, self.bad)
         if problem:
             self.skip(claim, title, problem)
             return
@@ -364,7 +279,7 @@ class _Outcome:
             self.bases[claim.uuid] = digest
             if resolution == "mine":
                 return
-        problem = _claim_problem(claim, texts, self.bad)
+        problem = claim_problem(claim, texts, self.bad)
         if problem:
             self.skip(claim, title, problem)
             return
