@@ -331,7 +331,7 @@ def run_merge(args) -> int:
     from curator.core.merge_apply import MergeProject
     from curator.io.project_reader import read_project
 
-    session = open_project(args)
+    session = open_project(args, reading=args.dry_run)
     try:
         plan = plan_merge(session, read_project(args.other), args.prefer)
         print("\n".join(plan.summary_lines()))
