@@ -166,3 +166,33 @@ def test_a_reviewer_project_merges_into_a_postgresql_project(projects, postgres_
         )
     finally:
         s.close()
+
+
+def test_a_conflict_is_listed_by_the_cli_and_settled_with_prefer(projects, capsys):
+    from tests.test_merge import edit
+
+    lead, ann = projects
+    assert main(["--db", str(lead), "--reviewer", LEAD, "merge", str(ann)]) == 0
+    s = opened(ann, ANN)  # Ann merges back, so both hold her claim and know they agree on it
+    claim_uuid = s.claims.all()[0].uuid
+    s.close()
+    assert main(["--db", str(ann), "--reviewer", ANN, "merge", str(lead)]) == 0
+    s = opened(ann, ANN)
+    edit(s, claim_uuid, statement="Ann's second thoughts")
+    s.close()
+    s = opened(lead, LEAD)
+    edit(s, claim_uuid, statement="the lead's correction")
+    s.close()
+    capsys.readouterr()
+    assert main(["--db", str(lead), "--reviewer", LEAD, "merge", str(ann)]) == 0
+    out = capsys.readouterr().out
+    assert "conflict (edited on both sides, kept as here for now)" in out
+    assert "Statement: here “the lead's correction”, there “Ann's second thoughts”" in out
+    assert "merge with --prefer mine or --prefer theirs" in out
+    assert main(["--db", str(lead), "--reviewer", LEAD, "merge", str(ann), "--prefer", "theirs"]) == 0
+    assert "taken from there" in capsys.readouterr().out
+    s = opened(lead, LEAD)
+    assert s.claims.all()[0].values["statement"] == "Ann's second thoughts"
+    s.close()
+    assert main(["--db", str(lead), "--reviewer", LEAD, "merge", str(ann)]) == 0
+    assert "nothing to change" in capsys.readouterr().out
