@@ -1,10 +1,10 @@
 """Write a merge plan as one transaction, and take it back as one undo step.
 
-New claims go in through SQL built once by peewee and run with executemany (bulk_claims'
-_insert_rows, through curator.core.merge_rows): a 100,000-claim merge must not pay a per-row ORM save. Claims the merge changes or
-deletes are kept as their rows were, so undo puts back exactly what was there; every claim the merge
-or its undo touches gets a change-log row (the search index refreshes from the log) and a new
-version, so a client still holding the older version cannot write over it.
+New claims go in through SQL built once by peewee and run with executemany (curator.core.merge_rows,
+as bulk_claims' _insert_rows): a 100,000-claim merge must not pay a per-row ORM save. Claims the merge
+changes or deletes are kept as their rows were, so undo puts back exactly what was there; every
+claim the merge or its undo touches gets a change-log row (the search index refreshes from the log)
+and a new version, so a client still holding the older version cannot write over it.
 """
 
 from __future__ import annotations
@@ -141,7 +141,7 @@ def _check_unchanged(plan: MergePlan) -> None:
         raise _stale(f"claim {taken} was added here")
 
 
-def _add_documents(plan: MergePlan, undo: MergeUndo, reviewer, sqlite: bool, now) -> None:
+def _add_documents(plan: MergePlan, undo: MergeUndo, reviewer, now) -> None:
     for d in plan.new_documents:
         doc = Document.create(
             title=d.title,
@@ -234,7 +234,7 @@ def apply_merge(session: Session, plan: MergePlan) -> tuple[MergeUndo, Changes]:
         _check_unchanged(plan)
         now = utcnow()
         at = now.isoformat(" ") if sqlite else now
-        _add_documents(plan, undo, reviewer, sqlite, now)
+        _add_documents(plan, undo, reviewer, now)
         term_ids = _add_vocabulary(plan, undo, reviewer)
         reviewer_ids = _add_reviewers(plan, undo)
         incoming = plan.new_claims + plan.updated_claims

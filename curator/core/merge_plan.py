@@ -149,7 +149,8 @@ class MergePlan:
             out.append(f"  codebook: choice {c} of {f} is “{mine}” here and “{theirs}” there; kept as here")
         for c in self.conflicts:
             settled = {"mine": "kept as here", "theirs": "taken from there"}.get(c.resolution, "kept as here for now")
-            out.append(f"  conflict ({c.kind}, {settled}): “{_short(c.quote)}” on “{c.document_title}” by {c.reviewer}")
+            where = f"“{_short(c.quote)}” on “{c.document_title}” by {c.reviewer}"
+            out.append(f"  conflict ({c.kind}, {settled}): {where}")
             for name, here, there in c.fields:
                 out.append(f"      {name}: here “{_short(here)}”, there “{_short(there)}”")
         if self.open_conflicts:

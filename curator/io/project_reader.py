@@ -180,7 +180,8 @@ def _snapshot(con: sqlite3.Connection, path: str, name: str) -> ProjectSnapshot:
         choices=tuple(
             ChoiceRow(_text(f), _text(k), _text(label), int(pos or 0), bool(retired))
             for f, k, label, pos, retired in con.execute(
-                "SELECT field_key, choice_key, label, position, retired FROM codebook_choice ORDER BY field_key, position, id"
+                "SELECT field_key, choice_key, label, position, retired FROM codebook_choice "
+                "ORDER BY field_key, position, id"
             )
         ),
     )
@@ -233,7 +234,8 @@ def _check_claim_cells(con: sqlite3.Connection, present: set[str], name: str) ->
     ).fetchone()
     if bad:
         raise ProjectReadError(
-            f"{name}: claim {bad[0]} has no valid position or identity; run `curator check` on that project and merge again"
+            f"{name}: claim {bad[0]} has no valid position or identity; "
+            "run `curator check` on that project and merge again"
         )
     for column in sorted((FLOAT_COLUMNS | INT_COLUMNS) & present):
         allowed = "('real', 'integer', 'null')" if column in FLOAT_COLUMNS else "('integer', 'null')"
@@ -243,7 +245,8 @@ def _check_claim_cells(con: sqlite3.Connection, present: set[str], name: str) ->
         if bad:
             raise ProjectReadError(
                 f"{name}: claim {bad[0]} holds {bad[1][:40]!r} in {column}, which must be "
-                f"{'a number' if column in FLOAT_COLUMNS else 'a whole number'}; correct it in that project and merge again"
+                f"{'a number' if column in FLOAT_COLUMNS else 'a whole number'}; "
+                "correct it in that project and merge again"
             )
 
 
