@@ -144,8 +144,16 @@ def test_two_reviewers_merged_into_the_lead_twice_then_back_to_a_reviewer(team):
     plan, _ = merge(lead, team["ben"])
     assert len(plan.done_assignments) == 1 and not plan.new_claims
     lead.close()
+    with sqlite3.connect(team["lead"]) as con:  # the lead's codebook gained a choice meanwhile
+        con.execute(
+            "INSERT INTO codebook_choice (field_key, choice_key, label, position, retired) "
+            "VALUES ('study_design', 'umbrella', 'Umbrella review', 99, 0)"
+        )
     ann = opened(team["ann"], ANN)
-    merge(ann, team["lead"])
+    plan, _ = merge(ann, team["lead"])
+    assert [(c.field_key, c.choice_key) for c in plan.new_choices] == [("study_design", "umbrella")]
+    design = next(f for f in ann.codebook.fields if f.key == "study_design")
+    assert design.choice_label("umbrella") == "Umbrella review"  # the form offers it at once
     assert {c.uuid for c in ann.claims.for_document(doc)} == {a1.uuid, b1.uuid}  # both done: no longer blind
     ann.close()
 

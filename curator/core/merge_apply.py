@@ -86,12 +86,16 @@ class MergeProject(Command):
 
     def do(self) -> Changes:
         self.undo_data, changes = apply_merge(self.session, self.plan)
+        if changes.codebook:  # forms offer the choices brought in
+            self.session.reload_codebook()
         return changes
 
     def undo(self) -> Changes:
         assert self.undo_data is not None
         changes = undo_merge(self.session, self.undo_data, self.plan.source, self.plan.other_uuid)
         self.undo_data = None
+        if changes.codebook:
+            self.session.reload_codebook()
         return changes
 
 
