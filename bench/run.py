@@ -1,7 +1,7 @@
 """Curator benchmarks: each result is a ratio against a baseline measured in the same run.
 
     python bench/run.py            # all benchmarks
-    python bench/run.py export     # one of: startup, startup-big, export, import, open, reader, documents, search, loop
+    python bench/run.py export     # one of: startup, startup-big, export, import, open, reader, documents, search, loop, merge
     python bench/run.py export 10000   # a smaller count for a quick look (default 100,000)
 
 pandas is needed only for the export baseline: .venv/bin/python -m pip install -e ".[bench]"
@@ -22,10 +22,12 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from bench.claims_io import bench_import_new, bench_read, bench_reimport  # noqa: E402
 from bench.claims_table import bench_claims_table  # noqa: E402
+from bench.clients import bench_clients  # noqa: E402
 from bench.documents import bench_import as bench_documents  # noqa: E402
 from bench.documents import bench_search  # noqa: E402
 from bench.excel import bench_export, bench_import  # noqa: E402
 from bench.loop import bench_loop  # noqa: E402
+from bench.merge import bench_merge  # noqa: E402
 from bench.reader import bench_click, bench_keypress, bench_reader  # noqa: E402
 from bench.startup import bench_startup, bench_startup_big  # noqa: E402
 from bench.storage import bench_open  # noqa: E402
@@ -46,9 +48,11 @@ BENCHMARKS = {
     "read-claims": bench_read,
     "reimport": bench_reimport,
     "import-new": bench_import_new,
+    "clients": bench_clients,  # 8 client processes × 1,000 claims on PostgreSQL and SQLite (a count: per client)
+    "merge": bench_merge,  # a reviewer's project with 100,000 new claims vs INSERT … SELECT between the files
 }
 # the benchmarks that take a count of claims
-COUNTED = {"export", "import", "open", "read-claims", "reimport", "import-new"}
+COUNTED = {"export", "import", "open", "read-claims", "reimport", "import-new", "clients", "merge"}
 
 if __name__ == "__main__":
     names = [a for a in sys.argv[1:] if not a.isdigit()] or list(BENCHMARKS)

@@ -57,6 +57,13 @@ class FakeInteraction:
         self.picked_claim = None  # which of several overlapping claims a click means
         self.pending_answer = None  # text left in a term field at Save: "pick", "add", "discard" or None
         self.without_reviewer_answer = "quit"
+        self.stale_answer = "keep"  # a claim changed elsewhere: "keep", "theirs", "new", "discard" or None
+        self.stale_dialogs = []  # (message, rows, deleted) of each stale-claim question
+        self.assign_edit = None  # a function(AssignDialog) that ticks reviewers, or None to cancel
+        self.roles_edit = None  # a function(ReviewersDialog) that sets roles, or None to cancel
+        self.team_dialogs = []
+        self.merge_answer = True  # apply the merge after its preview
+        self.merge_previews = []
 
     def ask_unsaved(self, parent, what="this claim"):
         self.asked.append("unsaved")
@@ -130,6 +137,39 @@ class FakeInteraction:
     def ask_without_reviewer(self, parent):
         self.asked.append("without_reviewer")
         return self.without_reviewer_answer
+
+    def resolve_stale_claim(self, parent, message, rows, deleted):
+        from curator.ui.stale_claims import StaleClaimDialog
+
+        self.stale_dialogs.append((message, rows, deleted))
+        StaleClaimDialog(message, rows, deleted, parent).deleteLater()  # built for real: its widgets are checked
+        return self.stale_answer
+
+    def assign_reviewers(self, parent, title, reviewers, assignments):
+        from curator.ui.team_dialogs import AssignDialog
+
+        dialog = AssignDialog(title, reviewers, assignments, parent)  # the real dialog, filled by the test
+        self.team_dialogs.append(dialog)
+        if self.assign_edit is None:
+            return None
+        self.assign_edit(dialog)
+        return dialog.answer()
+
+    def edit_roles(self, parent, reviewers, blind):
+        from curator.ui.team_dialogs import ReviewersDialog
+
+        dialog = ReviewersDialog(reviewers, blind, parent)
+        self.team_dialogs.append(dialog)
+        if self.roles_edit is None:
+            return None
+        self.roles_edit(dialog)
+        return dialog.answer()
+
+    def review_merge(self, parent, plan, source):
+        from curator.ui.merge_dialog import MergePreviewDialog
+
+        self.merge_previews.append(MergePreviewDialog(plan, source, parent))
+        return self.merge_answer
 
 
 @pytest.fixture

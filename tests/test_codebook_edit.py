@@ -46,13 +46,14 @@ FIXTURES = Path(__file__).parent / "fixtures"
 
 
 def state() -> dict:
-    """Every row a codebook edit may touch (the change log aside: undo adds to it)."""
+    """Every row a codebook edit may touch (the change log aside: undo adds to it; and claims' versions:
+    an undo is a change too, so other clients holding the claim cannot write over it)."""
     return {
         "term": list(Term.select().order_by(Term.id).dicts()),
         "claim_term": list(ClaimTerm.select().order_by(ClaimTerm.id).dicts()),
         "retired": sorted(RetiredTerm.select(RetiredTerm.vocabulary_key, RetiredTerm.label).tuples()),
         "choice": list(CodebookChoice.select().order_by(CodebookChoice.id).dicts()),
-        "claim": list(Claim.select().order_by(Claim.id).dicts()),
+        "claim": [{k: v for k, v in row.items() if k != "version"} for row in Claim.select().order_by(Claim.id).dicts()],
     }
 
 

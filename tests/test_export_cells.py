@@ -90,10 +90,9 @@ def _sheet(ws) -> dict:
         [(c.coordinate, c.value, c.data_type, _style(c)) for c in row if c.value is not None or c.has_style]
         for row in ws.iter_rows()
     ]
-    if ws.title == "About":  # the export's time, the database's path and the version are the run's own
-        cells = [
-            row for row in cells if not (row and row[0][1] in ("Exported at (UTC)", "Database", "Curator version"))
-        ]
+    if ws.title == "About":  # the export's time, the database's path and the versions are the run's own
+        own = ("Exported at (UTC)", "Database", "Curator version", "Schema version")
+        cells = [row for row in cells if not (row and row[0][1] in own)]
     return {
         "cells": cells,
         "heights": {r: d.height for r, d in ws.row_dimensions.items() if d.height},

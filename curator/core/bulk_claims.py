@@ -201,6 +201,7 @@ def import_rows(
                     "created_at": stamp,
                     "updated_at": stamp,
                     "uuid": new_uuid(),
+                    "version": 1,
                     **draft.values,
                 }
             )

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from curator.core.models import ChangeLog, utcnow
+import peewee
+
+from curator.core.models import ChangeLog, Reviewer, utcnow
 
 
 def _as_text(value: Any) -> str | None:
@@ -44,3 +46,17 @@ def history(entity: str, entity_id: int) -> list[dict]:
         .dicts()
     )
     return list(query)
+
+
+def last_change(entity: str, entity_id: int):
+    """(reviewer name or "", when) of the latest change to the entity, or ("", None)."""
+    row = (
+        ChangeLog.select(Reviewer.name, ChangeLog.at)
+        .join(Reviewer, peewee.JOIN.LEFT_OUTER, on=(ChangeLog.reviewer == Reviewer.id))
+        .where((ChangeLog.entity == entity) & (ChangeLog.entity_id == entity_id))
+        .order_by(ChangeLog.id.desc())
+        .limit(1)
+        .tuples()
+        .first()
+    )
+    return (row[0] or "", row[1]) if row else ("", None)

@@ -71,6 +71,7 @@ _CLAIM_COLUMNS = (
     Claim.created_at,
     Claim.updated_at,
     Claim.uuid,
+    Claim.version,
 )
 _DATETIME = Claim.created_at
 
@@ -110,15 +111,16 @@ def _build(claims: list[tuple], terms: dict[int, list[TermRef]], value_keys: lis
                     c[0],
                     c[1],
                     c[2],
-                    c[13] or "",
+                    c[14] or "",
                     anchor,
                     c[8],
-                    dict(zip(value_keys, c[14:])),
+                    dict(zip(value_keys, c[15:])),
                     tuple(terms[c[0]]),
                     when(c[10]),
                     when(c[11]),
                     c[9],
                     c[12],
+                    c[13],
                 ),
             )
         )

@@ -13,8 +13,8 @@ from curator.core import changelog
 from curator.core.anchoring import Anchor, AnchorError, make_anchor
 from curator.core.claim_records import read_records
 from curator.core.db import write_transaction
-from curator.core.errors import NotFoundError, ValidationError
-from curator.core.models import Claim, ClaimTerm, Document, Term, new_uuid, utcnow
+from curator.core.errors import NotFoundError, StaleClaimError, ValidationError
+from curator.core.models import Claim, ClaimTerm, ClaimTombstone, Document, Term, new_uuid, utcnow
 from curator.core.records import Changes, ClaimDraft, ClaimRecord, TermRef
 
 if TYPE_CHECKING:
@@ -136,6 +136,24 @@ def unstorable_text(text: str) -> str | None:
     return None
 
 
+def stale_error(current: ClaimRecord | None) -> StaleClaimError:
+    """Who wrote the claim last and when ("changed by NAME at TIME"), from its change log."""
+    if current is None:
+        return StaleClaimError(
+            "This claim was deleted by another reviewer after you opened it. Your input is still in the form: "
+            "save it as a new claim or discard it.",
+            None,
+        )
+    who, when = changelog.last_change("claim", current.id)
+    by = f" by {who}" if who else ""
+    at = f" at {when:%Y-%m-%d %H:%M} UTC" if when else ""
+    return StaleClaimError(
+        f"This claim was changed{by}{at} after you opened it (it is now version {current.version}). "
+        "Nothing was overwritten; your input is still in the form.",
+        current,
+    )
+
+
 def format_terms(terms: tuple[TermRef, ...]) -> str:
     return "; ".join(f"{t.role}: {t.label}" + (f" ({t.identifier})" if t.identifier else "") for t in terms)
 
@@ -148,6 +166,8 @@ class ClaimService:
     def get(self, claim_id: int) -> ClaimRecord:
         records = self._records(Claim.id == claim_id)
         if not records:
+            if Claim.select().where(Claim.id == claim_id).exists():
+                raise NotFoundError(f"claim {claim_id} is another extractor's, hidden while extraction is blind")
             raise NotFoundError(f"claim {claim_id} no longer exists")
         return records[0]
 
@@ -165,16 +185,23 @@ class ClaimService:
         return self._records(None)
 
     def count(self) -> int:
-        return Claim.select().count()
+        visible = self.session.team.visible_claims()
+        return Claim.select().where(visible if visible is not None else True).count()
 
     def status_counts(self) -> dict[tuple[int, str], int]:
-        """(document id, status) -> number of claims."""
+        """(document id, status) -> number of claims the reviewer may see."""
         n = peewee.fn.COUNT(Claim.id)
-        query = Claim.select(Claim.document, Claim.status, n).group_by(Claim.document, Claim.status).tuples()
-        return {(doc, status): count for doc, status, count in query}
+        query = Claim.select(Claim.document, Claim.status, n).group_by(Claim.document, Claim.status)
+        visible = self.session.team.visible_claims()
+        if visible is not None:
+            query = query.where(visible)
+        return {(doc, status): count for doc, status, count in query.tuples()}
 
     def _records(self, where) -> list[ClaimRecord]:
         value_keys = [f.key for f in self.session.codebook.value_fields]
+        visible = self.session.team.visible_claims()  # blind extraction: others' claims stay out of every view
+        if visible is not None:
+            where = visible if where is None else (where & visible)
         try:
             return read_records(where, value_keys)
         except (peewee.OperationalError, sqlite3.OperationalError) as exc:  # a fetch raises the driver's own
@@ -302,9 +329,32 @@ class ClaimService:
         return self.get(claim.id), Changes(documents=frozenset({draft.document_id}), claims=frozenset({claim.id}))
 
     def update(self, claim_id: int, draft: ClaimDraft, restore_anchor_of: ClaimRecord | None = None) -> Changes:
-        """Change a claim. `restore_anchor_of` (undo) puts that record's anchor back as it was stored,
-        instead of re-anchoring its positions in the current text, which may be another version."""
-        old = self.get(claim_id)
+        return self.update_versioned(claim_id, draft, restore_anchor_of)[0]
+
+    def update_versioned(
+        self, claim_id: int, draft: ClaimDraft, restore_anchor_of: ClaimRecord | None = None
+    ) -> tuple[Changes, int]:
+        """update(), also returning the version the claim has after it, as this write made it: an undo
+        must expect exactly that version, not whatever a later read finds (another client's save).
+
+        Change a claim. `restore_anchor_of` (undo) puts that record's anchor back as it was stored,
+        instead of re-anchoring its positions in the current text, which may be another version.
+
+        A draft that names the version it was made from is refused if the claim has moved on since
+        (StaleClaimError: another client changed it); the check is repeated in the UPDATE itself. So is
+        one whose claim another client deleted: the reviewer keeps her input and may save it anew."""
+        try:
+            old = self.get(claim_id)
+        except NotFoundError:
+            if draft.version is not None and not Claim.select().where(Claim.id == claim_id).exists():
+                raise stale_error(None) from None
+            raise
+        if draft.uuid and draft.uuid != old.uuid:
+            # SQLite gives a new claim the id of a deleted one (the highest rowid is reused): this is
+            # another claim, and the one the form was loaded from is gone
+            raise stale_error(None)
+        if draft.version is not None and draft.version != old.version:
+            raise stale_error(old)
         if draft.document_id != old.document_id:
             raise ValidationError("a claim cannot move to another document")
         if restore_anchor_of is not None:
@@ -337,26 +387,65 @@ class ClaimService:
         if terms_changed:
             diffs.append(("terms", format_terms(old.terms), format_terms(terms)))
         if not diffs:
-            return Changes()
+            return Changes(), old.version
+        same_claim = (Claim.id == claim_id) & (Claim.version == old.version)
+        if old.uuid:  # deleted meanwhile and its id given to a new claim (SQLite reuses the highest rowid)
+            same_claim &= Claim.uuid == old.uuid
         with write_transaction():
-            Claim.update(
-                **anchor_columns(anchor, sha),
-                anchor_status=status,
-                updated_at=utcnow(),
-                **values,
-            ).where(Claim.id == claim_id).execute()
+            updated = (
+                Claim.update(
+                    **anchor_columns(anchor, sha),
+                    anchor_status=status,
+                    updated_at=utcnow(),
+                    version=Claim.version + 1,
+                    **values,
+                )
+                .where(same_claim)
+                .execute()
+            )
+            if not updated:  # another client wrote (or deleted) between our read and this write
+                current = self._current(claim_id)
+                raise stale_error(current if current is not None and current.uuid == old.uuid else None)
             if terms_changed:
                 ClaimTerm.delete().where(ClaimTerm.claim == claim_id).execute()
                 self._write_terms(claim_id, terms)
             changelog.record("update", "claim", claim_id, diffs, self.session.reviewer_id)
-        return Changes(documents=frozenset({old.document_id}), claims=frozenset({claim_id}))
+        return Changes(documents=frozenset({old.document_id}), claims=frozenset({claim_id})), old.version + 1
 
-    def delete(self, claim_id: int) -> tuple[ClaimRecord, Changes]:
-        """Delete a claim; return the snapshot that restore() puts back."""
-        old = self.get(claim_id)
+    def delete(self, claim_id: int, version: int | None = None, uuid: str = "") -> tuple[ClaimRecord, Changes]:
+        """Delete a claim; return the snapshot that restore() puts back. With `version` (and `uuid`),
+        refuse if the claim has changed (or was deleted, its id now another claim's) since the reviewer
+        saw that version."""
+        try:
+            old = self.get(claim_id)
+        except NotFoundError:
+            if version is not None and not Claim.select().where(Claim.id == claim_id).exists():
+                raise stale_error(None) from None
+            raise
+        if uuid and uuid != old.uuid:
+            raise stale_error(None)
+        if version is not None and version != old.version:
+            raise stale_error(old)
         with write_transaction():
+            # The claim's row first, as update() does: a delete that took the terms first and an edit
+            # that took the row first would each wait for the other (a deadlock on PostgreSQL); and a
+            # refusal then reads the claim before this transaction has deleted any of it.
+            same_claim = (Claim.id == claim_id) & (Claim.version == old.version)
+            if old.uuid:  # not a new claim given this id after the one read was deleted
+                same_claim &= Claim.uuid == old.uuid
+            if not Claim.update(version=Claim.version + 1).where(same_claim).execute():
+                current = self._current(claim_id)
+                raise stale_error(current if current is not None and current.uuid == old.uuid else None)
             ClaimTerm.delete().where(ClaimTerm.claim == claim_id).execute()
             Claim.delete().where(Claim.id == claim_id).execute()
+            if old.uuid:  # a merge must not bring it back from a project that still has it
+                reviewer = self.session.reviewer
+                ClaimTombstone.insert(
+                    uuid=old.uuid, deleted_at=utcnow(), reviewer_name=reviewer.name if reviewer else ""
+                ).on_conflict(
+                    conflict_target=[ClaimTombstone.uuid],
+                    update={ClaimTombstone.deleted_at: utcnow()},
+                ).execute()
             diffs = [("quote", old.anchor.exact, None)] + [
                 (k, v, None) for k, v in old.values.items() if v not in (None, "")
             ]
@@ -388,12 +477,21 @@ class ClaimService:
                 created_at=record.created_at,
                 updated_at=record.updated_at,
                 uuid=record.uuid or new_uuid(),  # undo/redo keep the claim's identity
+                version=record.version + 1,  # a client still holding the deleted version must not write over it
                 **record.values,
             ).execute()
+            if record.uuid:
+                ClaimTombstone.delete().where(ClaimTombstone.uuid == record.uuid).execute()
             self._write_terms(record.id, terms)
             diffs = [("quote", None, a.exact)] + [(k, None, v) for k, v in record.values.items() if v not in (None, "")]
             changelog.record("create", "claim", record.id, diffs, self.session.reviewer_id)
         return Changes(documents=frozenset({record.document_id}), claims=frozenset({record.id}))
+
+    def _current(self, claim_id: int) -> ClaimRecord | None:
+        try:
+            return self.get(claim_id)
+        except NotFoundError:
+            return None
 
     @staticmethod
     def _write_terms(claim_id: int, terms: tuple[TermRef, ...]) -> None:

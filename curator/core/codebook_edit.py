@@ -394,7 +394,7 @@ class CodebookEditor:
         column = CLAIM_FIELD_COLUMNS[field_key]
         claims = [r[0] for r in Claim.select(Claim.id).where(column == source).order_by(Claim.id).tuples()]
         with write_transaction():
-            Claim.update({column: target}).where(column == source).execute()
+            Claim.update({column: target, Claim.version: Claim.version + 1}).where(column == source).execute()
             CodebookChoice.update(retired=True).where(CodebookChoice.id == source_row.id).execute()
             changelog.record(
                 "update",
@@ -413,7 +413,7 @@ class CodebookEditor:
         column, row = self._column(field_key), self._choice(field_key, source)
         with write_transaction():
             for chunk in _chunks(claims):
-                Claim.update({column: source}).where(Claim.id.in_(chunk)).execute()
+                Claim.update({column: source, Claim.version: Claim.version + 1}).where(Claim.id.in_(chunk)).execute()
             CodebookChoice.update(retired=was_retired).where(CodebookChoice.id == row.id).execute()
             changelog.record("update", "choice", row.id, [("merged_into", "(undone)", None)], self._reviewer)
             for claim_id in claims:

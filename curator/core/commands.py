@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from curator.core.bulk_claims import import_rows
-from curator.core.claims import ClaimService
+from curator.core.claims import ClaimService, stale_error
 from curator.core.db import write_transaction
 from curator.core.documents import DETAIL_FIELDS
+from curator.core.errors import NotFoundError
 from curator.core.models import ClaimTerm, Term
 from curator.core.records import Changes, ClaimDraft, ClaimRecord
 from curator.core.revisions import RevisionPlan, apply_revision, undo_revision
@@ -71,32 +73,50 @@ class EditClaim(Command):
         self.claim_id = claim_id
         self.new = draft
         self.old: ClaimRecord | None = None
+        self.expected: int | None = None
 
     def do(self) -> Changes:
         if self.old is None:
-            self.old = self.claims.get(self.claim_id)
-        return self.claims.update(self.claim_id, self.new)
+            try:
+                self.old = self.claims.get(self.claim_id)
+            except NotFoundError:
+                if self.new.version is None:
+                    raise
+                raise stale_error(None) from None  # deleted by another client since the form loaded it
+            self.expected = self.new.version  # the version the form was loaded from
+        changes, self.expected = self.claims.update_versioned(self.claim_id, replace(self.new, version=self.expected))
+        return changes
 
     def undo(self) -> Changes:
         assert self.old is not None
-        return self.claims.update(self.claim_id, self.old.as_draft(), restore_anchor_of=self.old)
+        # refused (StaleClaimError) if another client changed the claim after this edit
+        changes, self.expected = self.claims.update_versioned(
+            self.claim_id, replace(self.old.as_draft(), version=self.expected), restore_anchor_of=self.old
+        )
+        return changes
 
 
 class DeleteClaim(Command):
+    """Delete a claim; with the `version` (and `uuid`) the reviewer saw, refused (StaleClaimError) if
+    another client changed or deleted it since."""
+
     text = "Delete claim"
 
-    def __init__(self, claims: ClaimService, claim_id: int):
+    def __init__(self, claims: ClaimService, claim_id: int, version: int | None = None, uuid: str = ""):
         self.claims = claims
         self.claim_id = claim_id
+        self.version, self.uuid = version, uuid
         self.record: ClaimRecord | None = None
 
     def do(self) -> Changes:
-        self.record, changes = self.claims.delete(self.claim_id)
+        self.record, changes = self.claims.delete(self.claim_id, self.version, self.uuid)
         return changes
 
     def undo(self) -> Changes:
         assert self.record is not None
-        return self.claims.restore(self.record)
+        changes = self.claims.restore(self.record)
+        self.version, self.uuid = self.record.version + 1, self.record.uuid  # what restore() wrote: redo checks it
+        return changes
 
 
 class ImportClaims(Command):
@@ -127,10 +147,14 @@ class ImportClaims(Command):
     def do(self) -> Changes:
         claims = self.session.claims
         if self.created_ids is None:
-            self.before = {r.id: r.as_draft() for r in claims.get_many([claim_id for claim_id, _ in self.updates])}
+            # the import's own drafts are checked against the versions read here, not the spreadsheet's
+            self.before = {
+                r.id: replace(r.as_draft(), version=None)
+                for r in claims.get_many([claim_id for claim_id, _ in self.updates])
+            }
             changes = import_rows(self.session, self.creates, self.updates, self.new_terms, self.created_terms)
             self.created_ids = sorted(changes.claims - set(self.before))
-            self.after = {r.id: r.as_draft() for r in claims.get_many(list(self.before))}
+            self.after = {r.id: replace(r.as_draft(), version=None) for r in claims.get_many(list(self.before))}
             return changes
         changes = Changes(vocabulary=bool(self.removed_terms))
         with write_transaction():

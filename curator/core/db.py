@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
 from pathlib import Path
 
@@ -65,6 +66,13 @@ def make_database(target: str | os.PathLike) -> peewee.Database:
     """Return an unconnected database for a file path or a database URL."""
     target = str(target)
     if is_url(target):
+        from urllib.parse import urlsplit
+
+        if urlsplit(target).scheme.startswith("postgres") and importlib.util.find_spec("psycopg2") is None:
+            raise DatabaseOpenError(
+                "a PostgreSQL database needs its driver, which is not installed: "
+                'run `.venv/bin/python -m pip install -e ".[postgres]"` and start Curator again'
+            )
         try:
             from playhouse.db_url import connect as connect_url  # a URL is rare: not imported at every start
 

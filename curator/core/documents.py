@@ -42,6 +42,9 @@ class DocumentService:
         100,000 claims the join took 106 ms at start, these two 28 ms."""
         documents = Document.select(Document.id, Document.title, Document.source_kind, Document.reading_status)
         counts = Claim.select(Claim.document, peewee.fn.COUNT(Claim.id)).group_by(Claim.document)
+        visible = self.session.team.visible_claims()  # blind extraction: count only what the reviewer sees
+        if visible is not None:
+            counts = counts.where(visible)
         if ids is not None:
             documents = documents.where(Document.id.in_(list(ids)))
             counts = counts.where(Claim.document.in_(list(ids)))

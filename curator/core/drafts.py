@@ -45,6 +45,8 @@ class DraftService:
                 "end": draft.end,
                 "values": draft.values,
                 "terms": [[t.role, t.label, t.identifier, t.term_id] for t in draft.terms],
+                "version": draft.version,  # a recovered edit is still refused if the claim moved on
+                "uuid": draft.uuid,
             },
             ensure_ascii=False,
         )
@@ -70,6 +72,8 @@ class DraftService:
             int(data["end"]),
             dict(data["values"]),
             tuple(TermRef(*t) for t in data["terms"]),
+            data.get("version") if isinstance(data.get("version"), int) else None,
+            data.get("uuid") if isinstance(data.get("uuid"), str) else "",
         )
         exists = (
             row.claim_id is not None

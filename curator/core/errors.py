@@ -47,3 +47,12 @@ def user_message(exc: BaseException) -> str:
         return "Another program kept the database busy for too long. Try again in a moment; your input is kept."
     root = chain[-1] if chain else None
     return f"{type(root).__name__}: {root}" if root else "Unknown error"
+
+
+class StaleClaimError(CuratorError):
+    """Another client changed or deleted a claim since this reviewer loaded it: her edit is refused,
+    never written over theirs. `current` is the claim as stored now (None if deleted)."""
+
+    def __init__(self, message: str, current=None):
+        super().__init__(message)
+        self.current = current

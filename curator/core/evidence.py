@@ -28,12 +28,16 @@ class EvidenceMap:
         return self.counts.get((row.label, column.label), Counter())[direction]
 
 
-def evidence_map(row_role: str = "condition", column_role: str = "intervention") -> EvidenceMap:
-    """Count claims per (condition, intervention) pair; a claim with two of each counts in four cells."""
+def evidence_map(row_role: str = "condition", column_role: str = "intervention", visible=None) -> EvidenceMap:
+    """Count claims per (condition, intervention) pair; a claim with two of each counts in four cells.
+    `visible`: a condition on Claim limiting the claims counted (blind extraction)."""
+    where = ClaimTerm.role.in_([row_role, column_role])
+    if visible is not None:
+        where &= visible
     query = (
         ClaimTerm.select(ClaimTerm.claim, ClaimTerm.role, ClaimTerm.label, ClaimTerm.identifier, Claim.direction)
         .join(Claim)
-        .where(ClaimTerm.role.in_([row_role, column_role]))
+        .where(where)
         .tuples()
     )
     per_claim: dict[int, dict[str, list[MapTerm]]] = defaultdict(lambda: {row_role: [], column_role: []})

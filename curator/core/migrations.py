@@ -17,9 +17,10 @@ import peewee
 
 from curator.core import db as dbmod
 from curator.core.errors import CuratorError
-from curator.core.models import ALL_MODELS, Document, Reviewer, SchemaInfo
+from curator.core.models import ALL_MODELS, Document, Reviewer, SchemaInfo, new_uuid
 
 SCHEMA_VERSION_KEY = "schema_version"
+PROJECT_UUID_KEY = "project_uuid"  # this project's identity when merging with others (v6)
 PG_MIGRATION_LOCK = 0x43555241  # an arbitrary, fixed advisory-lock key: "CURA"
 
 
@@ -151,6 +152,53 @@ def _v5_claim_uuids(db: peewee.Database) -> None:
     db.execute_sql('CREATE UNIQUE INDEX "claim_uuid" ON "claim" ("uuid")')
 
 
+def _v6_team(db: peewee.Database) -> None:
+    """v6: reviewers' roles, assignments, claim versions, and what merging projects needs (tombstones
+    of deleted claims, the state each claim had when the projects last met, the project's identity).
+
+    The project's first reviewer becomes its lead: a one-reviewer project keeps working as before."""
+    import uuid
+
+    db.execute_sql('ALTER TABLE "reviewer" ADD COLUMN "role" VARCHAR(16) NOT NULL DEFAULT \'extractor\'')
+    db.execute_sql('ALTER TABLE "claim" ADD COLUMN "version" INTEGER NOT NULL DEFAULT 1')
+    first = db.execute_sql('SELECT "id" FROM "reviewer" ORDER BY "created_at", "id" LIMIT 1').fetchone()
+    if first:
+        db.execute_sql(f'UPDATE "reviewer" SET "role" = \'lead\' WHERE "id" = {db.param}', (first[0],))
+
+    class Assignment(peewee.Model):
+        document = peewee.ForeignKeyField(Document, on_delete="CASCADE", index=True)
+        reviewer = peewee.ForeignKeyField(Reviewer, on_delete="CASCADE", index=True)
+        assigned_at = peewee.DateTimeField()
+        done_at = peewee.DateTimeField(null=True)
+
+        class Meta:
+            database = db
+            legacy_table_names = False
+            indexes = ((("document", "reviewer"), True),)
+
+    class ClaimTombstone(peewee.Model):
+        uuid = peewee.CharField(max_length=36, primary_key=True)
+        deleted_at = peewee.DateTimeField()
+        reviewer_name = peewee.CharField(max_length=200, default="")
+
+        class Meta:
+            database = db
+            legacy_table_names = False
+
+    class MergeBase(peewee.Model):
+        project = peewee.CharField(max_length=36)
+        claim_uuid = peewee.CharField(max_length=36)
+        digest = peewee.CharField(max_length=64)
+
+        class Meta:
+            database = db
+            legacy_table_names = False
+            indexes = ((("project", "claim_uuid"), True),)
+
+    db.create_tables([Assignment, ClaimTombstone, MergeBase])
+    SchemaInfo.insert(key=PROJECT_UUID_KEY, value=str(uuid.uuid4())).on_conflict_ignore().execute()
+
+
 # version -> the step that brings a database from version-1 to version. Append; never edit a step
 # that has shipped. Version 1 is the first release's schema (tests/fixtures/schema_v1.sqlite3).
 MIGRATIONS: dict[int, Callable[[peewee.Database], None]] = {
@@ -158,6 +206,7 @@ MIGRATIONS: dict[int, Callable[[peewee.Database], None]] = {
     3: _v3_documents_and_anchors,
     4: _v4_project_choices,
     5: _v5_claim_uuids,
+    6: _v6_team,
 }
 LATEST_VERSION = max(MIGRATIONS)
 
@@ -206,6 +255,7 @@ def _create_new(db: peewee.Database) -> None:
     with _transaction(db):
         db.create_tables(ALL_MODELS)
         _set_version(LATEST_VERSION)
+        SchemaInfo.insert(key=PROJECT_UUID_KEY, value=new_uuid()).on_conflict_ignore().execute()
     if dbmod.is_sqlite(db):
         db.execute_sql(f"PRAGMA application_id = {dbmod.APPLICATION_ID}")
 

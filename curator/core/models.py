@@ -33,10 +33,16 @@ class SchemaInfo(BaseModel):
     value = peewee.TextField()
 
 
+ROLES = {"lead": "Lead", "extractor": "Extractor", "adjudicator": "Adjudicator"}
+
+
 class Reviewer(BaseModel):
     name = peewee.CharField(max_length=200, unique=True)
     initials = peewee.CharField(max_length=10)
     created_at = peewee.DateTimeField(default=utcnow)
+    # lead (assigns documents, sees every claim), extractor, adjudicator (sees every claim); v6.
+    # Roles order the work; they are not access control: whoever opens the database can name anyone.
+    role = peewee.CharField(max_length=16, default="extractor")
 
 
 class Document(BaseModel):
@@ -140,6 +146,9 @@ class Claim(BaseModel):
     # A claim's identity across projects and exports (ids are per database); kept by undo, restore
     # and import, so merging reviewers' projects can match claims by it. v5
     uuid = peewee.CharField(max_length=36, unique=True, default=new_uuid)
+    # Bumped by every change: an update or delete that names a version another client has since
+    # replaced is refused instead of overwriting that client's work (no lost update). v6
+    version = peewee.IntegerField(default=1)
 
 
 class ClaimTerm(BaseModel):
@@ -206,6 +215,39 @@ class CodebookChoice(BaseModel):
         indexes = ((("field_key", "choice_key"), True),)
 
 
+class Assignment(BaseModel):
+    """A document given to a reviewer to extract (schema v6); done_at is set when she marks it done."""
+
+    document = peewee.ForeignKeyField(Document, on_delete="CASCADE", index=True)
+    reviewer = peewee.ForeignKeyField(Reviewer, on_delete="CASCADE", index=True)
+    assigned_at = peewee.DateTimeField(default=utcnow)
+    done_at = peewee.DateTimeField(null=True)
+
+    class Meta:
+        indexes = ((("document", "reviewer"), True),)
+
+
+class ClaimTombstone(BaseModel):
+    """A deleted claim's identity (schema v6), so a merge does not bring it back from a project that
+    still holds it, and can delete it where it was not changed since the projects last met."""
+
+    uuid = peewee.CharField(max_length=36, primary_key=True)
+    deleted_at = peewee.DateTimeField(default=utcnow)
+    reviewer_name = peewee.CharField(max_length=200, default="")
+
+
+class MergeBase(BaseModel):
+    """What a claim looked like when this project last merged with another (schema v6): the common
+    ancestor that tells "changed here", "changed there" and "changed on both sides" apart."""
+
+    project = peewee.CharField(max_length=36)  # the other project's uuid (schema_info project_uuid)
+    claim_uuid = peewee.CharField(max_length=36)
+    digest = peewee.CharField(max_length=64)
+
+    class Meta:
+        indexes = ((("project", "claim_uuid"), True),)
+
+
 ALL_MODELS = [
     SchemaInfo,
     Reviewer,
@@ -220,6 +262,9 @@ ALL_MODELS = [
     FormDraft,
     RetiredTerm,
     CodebookChoice,
+    Assignment,
+    ClaimTombstone,
+    MergeBase,
 ]
 
 # The claim columns a codebook field may name (kind text/longtext/choice/number/integer).
@@ -241,5 +286,6 @@ CLAIM_FIELD_COLUMNS = {
         "created_at",
         "updated_at",
         "uuid",
+        "version",
     }
 }

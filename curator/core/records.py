@@ -22,6 +22,7 @@ class ReviewerInfo:
     id: int
     name: str
     initials: str
+    role: str = "extractor"  # lead | extractor | adjudicator (schema v6)
 
 
 @dataclass(frozen=True)
@@ -84,6 +85,8 @@ class ClaimDraft:
     end: int
     values: dict[str, Any] = field(default_factory=dict)
     terms: tuple[TermRef, ...] = ()
+    version: int | None = None  # the claim's version the form was loaded from: a stale edit is refused
+    uuid: str = ""  # the claim the form was loaded from (SQLite may give its id to a new claim once deleted)
 
 
 @dataclass(frozen=True)
@@ -100,13 +103,18 @@ class ClaimRecord:
     updated_at: dt.datetime
     anchor_status: str = ""  # "" anchored in the current text, or "orphaned"
     uuid: str = ""  # the claim's identity beyond this database (schema v5); last, so older calls still work
+    # bumped by every change; an edit made on an older version is refused (v6). Not compared: two
+    # records are equal when they say the same, whichever write made them (undo, redo, a merge).
+    version: int = field(default=1, compare=False)
 
     @property
     def orphaned(self) -> bool:
         return self.anchor_status == "orphaned"
 
     def as_draft(self) -> ClaimDraft:
-        return ClaimDraft(self.document_id, self.anchor.start, self.anchor.end, dict(self.values), self.terms)
+        return ClaimDraft(
+            self.document_id, self.anchor.start, self.anchor.end, dict(self.values), self.terms, self.version, self.uuid
+        )
 
     def terms_for(self, role: str) -> tuple[TermRef, ...]:
         return tuple(t for t in self.terms if t.role == role)
@@ -121,6 +129,7 @@ class Changes:
     vocabulary: bool = False
     texts: frozenset[int] = frozenset()  # documents whose text itself changed (a revised version)
     codebook: bool = False  # the project's choices changed: forms rebuild their dropdowns
+    team: bool = False  # roles, assignments or blind extraction changed: what a reviewer sees may differ
 
     def __or__(self, other: Changes) -> Changes:
         return Changes(
@@ -129,6 +138,7 @@ class Changes:
             self.vocabulary or other.vocabulary,
             self.texts | other.texts,
             self.codebook or other.codebook,
+            self.team or other.team,
         )
 
 

@@ -161,7 +161,7 @@ def apply_revision(
                 }
             else:
                 update = {"anchor_status": "orphaned"}
-            Claim.update(**update).where(Claim.id == r.claim_id).execute()
+            Claim.update(**update, version=Claim.version + 1).where(Claim.id == r.claim_id).execute()
             diffs = [
                 (k, anchors_before[r.claim_id][k], v)
                 for k, v in update.items()
@@ -187,7 +187,7 @@ def undo_revision(session: Session, undo: RevisionUndo) -> Changes:
             ).execute()
         DocumentVersion.delete().where(DocumentVersion.id == undo.version_id).execute()
         for claim_id, anchor in undo.anchors_before.items():
-            Claim.update(**anchor).where(Claim.id == claim_id).execute()
+            Claim.update(**anchor, version=Claim.version + 1).where(Claim.id == claim_id).execute()
         changelog.record(
             "update",
             "document",

@@ -192,7 +192,11 @@ class SearchService:
             for d in Document.select(Document.id, Document.title, Document.text).where(Document.id.in_(doc_ids))
         }
         claim_ids = [r[1] for r in rows if r[0] == "claim"]
-        claims = {c.id: c for c in Claim.select().where(Claim.id.in_(claim_ids))} if claim_ids else {}
+        where = Claim.id.in_(claim_ids)
+        visible = self.session.team.visible_claims()  # blind extraction: others' claims are not found either
+        if visible is not None:
+            where &= visible
+        claims = {c.id: c for c in Claim.select().where(where)} if claim_ids else {}
         hits = []
         for kind, ref_id, doc_id in rows:
             if doc_id not in docs:

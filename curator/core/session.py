@@ -14,11 +14,13 @@ from curator.core.codebook_edit import CodebookEditor, project_choice_rows, sync
 from curator.core.documents import DocumentService
 from curator.core.drafts import DraftService
 from curator.core.errors import ValidationError
+from curator.core.merge_identity import follow_file
 from curator.core.migrations import NewerSchemaError, SchemaError, current_version, migrate, pending
 from curator.core.models import CLAIM_FIELD_COLUMNS, Reviewer, SchemaInfo
 from curator.core.paths import CODEBOOK
 from curator.core.records import ReviewerInfo
 from curator.core.search import SearchService
+from curator.core.team import TeamService
 from curator.core.terms import TermService
 
 READING_ONLY = "opened only to read"
@@ -43,6 +45,7 @@ class Session:
         self.drafts = DraftService(self)
         self.search = SearchService(self)
         self.codebook_editor = CodebookEditor(self)
+        self.team = TeamService(self)
 
     @property
     def reviewer_id(self) -> int | None:
@@ -91,7 +94,7 @@ class Session:
 
     # -- reviewers ----------------------------------------------------------------------------
     def reviewers(self) -> list[ReviewerInfo]:
-        return [ReviewerInfo(r.id, r.name, r.initials) for r in Reviewer.select().order_by(Reviewer.name)]
+        return self.team.reviewers()
 
     def use_reviewer(self, name: str, initials: str = "") -> ReviewerInfo:
         """Make `name` the current reviewer, creating the reviewer on first use."""
@@ -105,17 +108,21 @@ class Session:
         if self.read_only is not None:  # look up, never create
             row = Reviewer.get_or_none(Reviewer.name == name)
             self.reviewer = (
-                ReviewerInfo(row.id, row.name, row.initials) if row else ReviewerInfo(0, name, initials[:10])
+                ReviewerInfo(row.id, row.name, row.initials, row.role) if row else ReviewerInfo(0, name, initials[:10])
             )
             return self.reviewer
         with dbmod.write_transaction():
-            row, _ = Reviewer.get_or_create(name=name, defaults={"initials": initials[:10]})
-        self.reviewer = ReviewerInfo(row.id, row.name, row.initials)
+            # the project's first reviewer leads it: a one-reviewer project needs no set-up
+            first = not Reviewer.select().exists()
+            row, _ = Reviewer.get_or_create(
+                name=name, defaults={"initials": initials[:10], "role": "lead" if first else "extractor"}
+            )
+        self.reviewer = ReviewerInfo(row.id, row.name, row.initials, row.role)
         return self.reviewer
 
     def use_reviewer_id(self, reviewer_id: int) -> ReviewerInfo | None:
         row = Reviewer.get_or_none(Reviewer.id == reviewer_id)
-        self.reviewer = ReviewerInfo(row.id, row.name, row.initials) if row else None
+        self.reviewer = ReviewerInfo(row.id, row.name, row.initials, row.role) if row else None
         return self.reviewer
 
     def close(self) -> None:
@@ -242,7 +249,8 @@ def _open_file(target: str, codebook: Codebook, backup_on_open: bool, reading: b
             migrate(database, backup=lambda: session.backup_now(f"before-migration-to-v{steps[-1]}"))
         elif steps:
             migrate(database)
-        elif backup_on_open:
+        follow_file(path)  # a copy opened at its own path becomes a project of its own (merging)
+        if not steps and backup_on_open:
             session.rolling_backup()
     except Exception:
         database.close()

@@ -105,7 +105,7 @@ def write_evidence_map(workbook, session: Session, report: ExportReport, diction
 
     codebook = session.codebook
     roles = {r.key: r.label for r in codebook.roles}
-    emap = evidence_map()
+    emap = evidence_map(visible=session.team.visible_claims())
     sheet = workbook.create_sheet("Evidence map")
     directions = list(MAP_DIRECTIONS) + [OTHER]
     group = len(directions)

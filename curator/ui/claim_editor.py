@@ -14,7 +14,7 @@ from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QTableView, QWidget
 
 from curator.core.commands import CreateClaim, DeleteClaim, EditClaim
-from curator.core.errors import ValidationError, user_message
+from curator.core.errors import StaleClaimError, ValidationError, user_message
 from curator.core.records import Changes, ClaimDraft, ClaimRecord
 from curator.core.session import Session
 from curator.ui.claim_form import ClaimForm
@@ -22,6 +22,7 @@ from curator.ui.claim_marks import ClaimMarks
 from curator.ui.interaction import Interaction
 from curator.ui.models import ClaimTableModel
 from curator.ui.reader import Highlight, ReaderView
+from curator.ui.stale_claims import StaleClaimResolver
 from curator.ui.undo import run_command
 
 
@@ -52,6 +53,11 @@ class ClaimEditor(QObject):
         form.saveRequested.connect(self.save_claim)
         form.deleteRequested.connect(self.delete_claim)
         form.newTermRequested.connect(self.add_term)
+        self.stale = StaleClaimResolver(
+            lambda: self.session.codebook, form, lambda start, end: reader.text[start:end],
+            lambda message, rows, deleted: interaction.resolve_stale_claim(parent, message, rows, deleted),
+            apply_changes, self.save_claim, say,
+        )  # fmt: skip
 
     @property
     def type_keys(self) -> list[str]:
@@ -212,8 +218,10 @@ class ClaimEditor(QObject):
             command = CreateClaim(self.session.claims, draft)
         else:
             command = EditClaim(self.session.claims, form.claim_id, draft)
-        if not run_command(self.undo_stack, command, self.apply_changes, self._show_error):
-            return False  # the form keeps what was typed
+        stale: list[StaleClaimError] = []
+        if not run_command(self.undo_stack, command, self.apply_changes, self._show_error, _catch_stale(stale)):
+            # the form keeps what was typed; a claim changed elsewhere meanwhile shows both versions
+            return bool(stale) and self.stale.resolve(stale[0], form.claim_id, draft)
         claim_id = command.claim_id
         record = self.table.record_at(self.table.row_of(claim_id)) or self.session.claims.get(claim_id)
         form.load_record(record)
@@ -267,7 +275,7 @@ class ClaimEditor(QObject):
     def delete_claim(self) -> None:
         if self.form.mode != "edit" or self.form.claim_id is None:
             return
-        claim_id = self.form.claim_id
+        claim_id, draft = self.form.claim_id, self.form.draft()
         if self.form.is_dirty() and not self.interaction.confirm(
             self.parent_widget,
             "Delete claim",
@@ -276,10 +284,12 @@ class ClaimEditor(QObject):
         ):
             return
         self.form.clear()
-        if run_command(
-            self.undo_stack, DeleteClaim(self.session.claims, claim_id), self.apply_changes, self._show_error
-        ):
+        stale: list[StaleClaimError] = []
+        command = DeleteClaim(self.session.claims, claim_id, draft.version, draft.uuid)
+        if run_command(self.undo_stack, command, self.apply_changes, self._show_error, _catch_stale(stale)):
             self.say(f"Claim {claim_id} deleted — Ctrl+Z brings it back.", 6000)
+        elif stale:
+            self.stale.resolve(stale[0], claim_id, draft)
 
     def undo(self) -> None:
         """Edit → Undo. Unsaved input in the form is the most recent change: it is taken back first
@@ -345,3 +355,15 @@ class ClaimEditor(QObject):
 
     def _show_error(self, message: str) -> None:
         self.interaction.show_error(self.parent_widget, message)
+
+
+def _catch_stale(caught: list):
+    """An error hook for run_command: a claim changed or deleted elsewhere is kept for its own dialog."""
+
+    def catch(exc: BaseException) -> bool:
+        if isinstance(exc, StaleClaimError):
+            caught.append(exc)
+            return True
+        return False
+
+    return catch

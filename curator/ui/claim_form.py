@@ -48,6 +48,8 @@ class ClaimForm(QWidget, FormProblems):
         self.codebook = codebook
         self.mode = "empty"  # empty | new | edit
         self.claim_id: int | None = None
+        self.version: int | None = None  # the loaded claim's version: a save over a newer one is refused
+        self.uuid = ""  # and its identity (SQLite may give a deleted claim's id to a new one)
         self.document_id: int | None = None
         self.start = self.end = 0
         self._baseline: tuple | None = None
@@ -294,7 +296,7 @@ class ClaimForm(QWidget, FormProblems):
 
     def draft(self) -> ClaimDraft:
         assert self.document_id is not None
-        return ClaimDraft(self.document_id, self.start, self.end, self.values(), self.terms())
+        return ClaimDraft(self.document_id, self.start, self.end, self.values(), self.terms(), self.version, self.uuid)
 
     def set_values(self, values: dict[str, Any], terms: tuple[TermRef, ...]) -> None:
         for f in self.codebook.value_fields:
@@ -341,6 +343,7 @@ class ClaimForm(QWidget, FormProblems):
         self._loading = True
         try:
             self.mode, self.document_id, self.start, self.end = mode, document_id, start, end
+            self.version, self.uuid = None, ""
             shown = quote if len(quote) <= QUOTE_PREVIEW_CHARS else quote[:QUOTE_PREVIEW_CHARS] + "…"
             self.quote.setText(
                 f"“{shown}”" if quote else "Select a passage in the reader, then press New claim (Ctrl+N)."
@@ -383,6 +386,7 @@ class ClaimForm(QWidget, FormProblems):
             record.values,
             record.terms,
         )
+        self.version, self.uuid = record.version, record.uuid
         if record.orphaned:
             self.heading.setText(f"Claim {record.id} — orphaned")
             self.quote.setText(

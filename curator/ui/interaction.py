@@ -152,6 +152,35 @@ class Interaction:
         dialog = ImportPreviewDialog(plan, replan, parent)
         return dialog.plan if dialog.exec() == QtWidgets.QDialog.DialogCode.Accepted else None
 
+    def resolve_stale_claim(self, parent: QWidget, message: str, rows: list, deleted: bool) -> str | None:
+        """A claim changed (or deleted) elsewhere since the form loaded it: "keep" the input over their
+        version, load "theirs"; for a deleted one "new", "keep" or "discard". None: leave things as they are."""
+        from curator.ui.stale_claims import StaleClaimDialog
+
+        dialog = StaleClaimDialog(message, rows, deleted, parent)
+        dialog.exec()
+        return dialog.choice
+
+    def assign_reviewers(self, parent: QWidget, title: str, reviewers: list, assignments: list):
+        """(ids of the reviewers ticked, names of new reviewers ticked) for a document, or None."""
+        from curator.ui.team_dialogs import AssignDialog
+
+        dialog = AssignDialog(title, reviewers, assignments, parent)
+        return dialog.answer() if dialog.exec() == QDialog.DialogCode.Accepted else None
+
+    def edit_roles(self, parent: QWidget, reviewers: list, blind: bool):
+        """({reviewer id: role}, blind extraction on) as the lead set them, or None."""
+        from curator.ui.team_dialogs import ReviewersDialog
+
+        dialog = ReviewersDialog(reviewers, blind, parent)
+        return dialog.answer() if dialog.exec() == QDialog.DialogCode.Accepted else None
+
+    def review_merge(self, parent: QWidget, plan, source: str) -> bool:
+        """The merge preview: True to apply the plan."""
+        from curator.ui.merge_dialog import MergePreviewDialog
+
+        return MergePreviewDialog(plan, source, parent).exec() == QDialog.DialogCode.Accepted
+
     def ask_new_term(self, parent: QWidget, role_label: str, text: str, vocabularies: list[tuple[str, str]]):
         """(vocabulary key, label, identifier) for a term the vocabularies lack, or None."""
         dialog = QtWidgets.QDialog(parent)

@@ -32,6 +32,7 @@ from curator.ui.reader import ReaderView
 from curator.ui.reading import ReadingSettings, build_view_menu
 from curator.ui.search_panel import SearchPanel
 from curator.ui.staged_start import AfterFirstPaint
+from curator.ui.team_actions import TeamController
 from curator.ui.undo import run_command
 from curator.ui.window_actions import build_menus
 
@@ -99,6 +100,7 @@ class MainWindow(QMainWindow):
         ]
         self.codebook_dialog = None
         self.actions = build_menus(self, keyboard_actions(self, self.navigator, session.codebook, panes))
+        self.team = TeamController.for_window(self)
         self.reading = ReadingSettings(self)
         self.reading.apply_at_start()
         build_view_menu(self, self.actions)
@@ -223,6 +225,7 @@ class MainWindow(QMainWindow):
         self.document_id = None
         self.form.clear()
         self.editor.refresh_vocabulary()
+        self.team.refresh()
         self.documents.set_rows(session.documents.summaries())
         ids = [d.id for d in self.documents.rows]
         if ids:
@@ -382,6 +385,7 @@ class MainWindow(QMainWindow):
         self.editor.apply(changes)
         if self._all_claims is not None:
             self._all_claims.apply_changes(changes, self.session.claims.get_many)
+        self.team.apply(changes)
         self._update_status()
         self._update_actions()
 
@@ -424,6 +428,7 @@ class MainWindow(QMainWindow):
         a["backup"].setEnabled(self.session.path is not None)
         for status in READING_STATUSES:
             a[f"status_{status}"].setEnabled(editable and self.document_id is not None)
+        self.team.update_actions()
 
     def _restore_layout(self) -> None:
         s = self.settings
@@ -482,6 +487,7 @@ class MainWindow(QMainWindow):
             return
         self.save_layout()
         self.search_panel.shutdown()
+        self.team.stop()
         event.accept()
 
 

@@ -14,6 +14,7 @@ from curator.core.codebook import Codebook
 from curator.core.records import READING_STATUSES, ClaimRecord, DocumentSummary
 from curator.ui.plain import tooltip
 from curator.ui.reader import type_colour
+from curator.ui.team_documents import MINE, TeamColumns
 
 NO_PARENT = QModelIndex()
 
@@ -52,16 +53,17 @@ STATUS_MARKS = {"unread": "○", "in_progress": "◐", "done": "●"}
 
 
 class DocumentListModel(PlainRowsModel):
-    HEADERS = ("Title", "Read", "Claims")
+    HEADERS = ("Title", "Read", "Claims", "Mine", "Team")  # Mine, Team: team review (team_documents.py)
 
     def __init__(self, parent=None):
         super().__init__(parent)
         self.rows: list[DocumentSummary] = []
         self._row_by_id: dict[int, int] = {}
+        self.team = TeamColumns(self)
 
     def set_rows(self, rows: list[DocumentSummary]) -> None:
         self.beginResetModel()
-        self.rows = list(rows)
+        self.rows = self.team.ordered(rows)  # the reviewer's assignments first
         self._row_by_id = {r.id: i for i, r in enumerate(self.rows)}
         self.endResetModel()
 
@@ -85,12 +87,15 @@ class DocumentListModel(PlainRowsModel):
         return super().data(index, role)
 
     def cell(self, row, column: int, role):
+        if column >= MINE and role != _TOOLTIP:
+            return self.team.cell(row, column, role)
         if role == _DISPLAY:
             # the status as a mark, so the title keeps the width of a narrow list (words, in the tooltip)
             return (row.title, STATUS_MARKS.get(row.reading_status, "?"), row.claim_count)[column]
         if role == _TOOLTIP:
             status = READING_STATUSES.get(row.reading_status, row.reading_status)
-            return tooltip(f"{row.title}\n{status} · {row.claim_count} claim{'s' if row.claim_count != 1 else ''}")
+            count = f"{row.claim_count} claim{'s' if row.claim_count != 1 else ''}"
+            return tooltip(f"{row.title}\n{status} · {count}{self.team.tip(row)}")
         if role == _ALIGNMENT:
             return _RIGHT if column == 2 else None
         return row.id  # UserRole

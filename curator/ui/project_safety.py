@@ -72,6 +72,8 @@ class DraftKeeper(QObject):
             return False
         if saved.claim_exists:
             w.select_claim(saved.claim_id)
+            if draft.version is not None:  # saved over a newer version, it is refused and both shown
+                w.form.version, w.form.uuid = draft.version, draft.uuid or w.form.uuid
         else:
             w.form.load_new(draft.document_id, draft.start, draft.end, w.reader.text[draft.start : draft.end])
         w.form.set_values(draft.values, draft.terms)

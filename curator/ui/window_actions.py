@@ -229,7 +229,9 @@ def build_menus(window: MainWindow, navigation: dict[str, QAction]) -> dict[str,
     document_menu.addSeparator()
     for status in READING_STATUSES:
         document_menu.addAction(a[f"status_{status}"])
-    bar.addMenu("&Help").addAction(a["about"])
+    help_menu = bar.addMenu("&Help")
+    help_menu.addAction(a["about"])
+    window.menus = {"file": file_menu, "document": document_menu, "help": help_menu}  # for the team menus
 
     toolbar = QToolBar("Main")
     toolbar.setObjectName("mainToolbar")

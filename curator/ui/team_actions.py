@@ -1,0 +1,376 @@
+"""The team part of the window: Document → Assign… and Mark my extraction done, Team → Reviewers and
+roles…, File → Merge a reviewer's project…, the document list's team columns, and live refresh.
+
+Live refresh: once a second the change log is read for other clients' writes (curator/core/live.py)
+and what they changed goes through the window's one refresh path (`apply_changes`), so a claim saved
+on another machine shows here within two seconds. Never while a dialog is open, nor on a read-only or
+closed project; a failing poll says so once in the status bar, not in a box every second.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QObject, Qt, QTimer
+from PySide6.QtGui import QAction, QKeySequence, QUndoStack
+from PySide6.QtWidgets import QApplication, QHeaderView, QMenu, QMenuBar, QTableView, QWidget
+
+from curator.core.errors import user_message
+from curator.core.live import ChangeWatcher
+from curator.core.records import Changes
+from curator.core.session import Session
+from curator.core.team_commands import AssignReviewers, SetDone, SetRoles
+from curator.ui.models import DocumentListModel
+from curator.ui.team_documents import MINE, TEAM, MyWork
+from curator.ui.undo import run_command
+
+POLL_MS = 1000
+LEAD_ONLY = "Only the project's lead assigns documents"
+
+
+class TeamController(QObject):
+    def __init__(
+        self,
+        session: Callable[[], Session],
+        undo_stack: QUndoStack,
+        documents: DocumentListModel,
+        document_view: QTableView,
+        current_document: Callable[[], int | None],
+        shown_claims: Callable[[], set[int]],
+        interaction,
+        parent: QWidget,
+        apply_changes: Callable[[Changes], None],
+        say: Callable[[str, int], None],
+        show_error: Callable[[str], None],
+        widen_list: Callable[[int], None] = lambda width: None,
+    ):
+        super().__init__(parent)
+        self.session, self.undo_stack = session, undo_stack
+        self.documents, self.document_view = documents, document_view
+        self.current_document, self.shown_claims = current_document, shown_claims
+        self.interaction, self.parent_widget = interaction, parent
+        self.apply_changes, self.say, self.show_error = apply_changes, say, show_error
+        self.widen_list, self.widened = widen_list, False
+        self._own_of: Session | None = None
+        self.own: dict[int, set[int]] = {}  # her claim ids on each document assigned to her
+        self.watcher: ChangeWatcher | None = None
+        self.poll_failed = False
+        self.actions = self._actions()
+        self.timer = QTimer(self)
+        self.timer.setInterval(POLL_MS)
+        self.timer.timeout.connect(self.poll)
+        self.refresh()
+        self._start_watching()
+
+    @classmethod
+    def for_window(cls, w) -> TeamController:
+        """Hand the controller the few parts of the main window it uses; its actions go into the menus."""
+        team = cls(
+            lambda: w.session, w.undo_stack, w.documents, w.document_view, lambda: w.document_id,
+            lambda: {r.id for r in w.claims.all_records()}, w.interaction, w, w.apply_changes, w.say, w.show_error,
+            lambda width: w.documents_dock.width() < width
+            and w.resizeDocks([w.documents_dock], [width], Qt.Orientation.Horizontal),
+        )  # fmt: skip
+        team.install_menus(w.menus, w.menuBar())
+        return team
+
+    # -- actions ------------------------------------------------------------------------------
+    def _actions(self) -> dict[str, QAction]:
+        parent = self.parent_widget
+
+        def action(text: str, slot, tip: str, *keys: str) -> QAction:
+            a = QAction(text, parent)
+            a.setShortcuts([QKeySequence(k) for k in keys])
+            a.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+            a.setStatusTip(tip)
+            a.setToolTip(tip)
+            a.triggered.connect(slot)
+            parent.addAction(a)
+            return a
+
+        assign = action("&Assign…", self.assign, "Choose the reviewers who extract this document", "Ctrl+Shift+G")
+        done = action(
+            "&Mark my extraction done",
+            self.toggle_done,
+            "Say you have finished extracting this document (again to take it back)",
+            "Ctrl+Shift+D",
+        )
+        done.setCheckable(True)
+        roles = action("&Reviewers and roles…", self.edit_roles, "Each reviewer's role, and blind extraction")
+        merge = action(
+            "&Merge a reviewer's project…",
+            self.merge,
+            "Bring another reviewer's Curator project into this one: preview first, one undo step",
+        )
+        return {"assign": assign, "mark_done": done, "reviewers": roles, "merge": merge}
+
+    def install_menus(self, menus: dict[str, QMenu], bar: QMenuBar) -> None:
+        """File → Merge…, Document → Assign… and Mark done, and a Team menu before Help."""
+        file_menu, document_menu = menus["file"], menus["document"]
+        items = file_menu.actions()
+        after = next((i for i, a in enumerate(items) if a.isSeparator()), len(items))  # with the imports
+        file_menu.insertAction(items[after] if after < len(items) else None, self.actions["merge"])
+        document_menu.addSeparator()
+        document_menu.addAction(self.actions["assign"])
+        document_menu.addAction(self.actions["mark_done"])
+        document_menu.setToolTipsVisible(True)  # a disabled Assign… says why
+        team_menu = QMenu("&Team", bar)
+        team_menu.setObjectName("teamMenu")
+        team_menu.addAction(self.actions["reviewers"])
+        team_menu.addAction(self.actions["assign"])
+        team_menu.addAction(self.actions["mark_done"])
+        team_menu.addSeparator()
+        team_menu.addAction(self.actions["merge"])
+        team_menu.setToolTipsVisible(True)
+        bar.insertMenu(menus["help"].menuAction(), team_menu)
+
+    def update_actions(self) -> None:
+        """Cheap: from what the last refresh read, no query (the window calls this often)."""
+        session = self.session()
+        editable = session.read_only is None
+        me = session.reviewer
+        lead = me is not None and me.role == "lead"
+        document = self.current_document()
+        assign = self.actions["assign"]
+        assign.setEnabled(editable and lead and document is not None)
+        if not lead:
+            role = (me.role if me else "no reviewer").capitalize()
+            assign.setToolTip(f"{LEAD_ONLY}; you are {role}.")
+        elif document is None:
+            assign.setToolTip("Open a document to assign it.")
+        else:
+            assign.setToolTip("Choose the reviewers who extract this document (Ctrl+Shift+G)")
+        self.actions["reviewers"].setEnabled(editable and lead)
+        self.actions["reviewers"].setToolTip(
+            "Each reviewer's role, and blind extraction" if lead else "Only the project's lead changes roles."
+        )
+        done = self.actions["mark_done"]
+        work = self.documents.team.mine.get(document) if document is not None else None
+        done.setEnabled(editable and work is not None)
+        done.setChecked(bool(work and work.done))
+        done.setToolTip(
+            "Say you have finished extracting this document (Ctrl+Shift+D)"
+            if work is not None
+            else "This document is not assigned to you."
+        )
+        self.actions["merge"].setEnabled(editable)
+
+    # -- the document list --------------------------------------------------------------------
+    def refresh(self) -> None:
+        """Re-read her assignments and every document's team state (two small queries), and her claims
+        on her assignments (only when those changed)."""
+        session = self.session()
+        if self.own and self._own_of is not session:
+            self.own.clear()  # another session (a restored backup): her claims are counted again
+        self._own_of = session
+        team = session.team
+        mine = team.mine()
+        states = {doc: state.label for doc, state in team.states().items()}
+        for doc in set(self.own) - set(mine):
+            del self.own[doc]
+        me = session.reviewer_id
+        for doc in set(mine) - set(self.own):
+            self.own[doc] = {r.id for r in session.claims.for_document(doc) if r.reviewer_id == me}
+        self.documents.team.set_team({doc: MyWork(len(self.own[doc]), a.done) for doc, a in mine.items()}, states)
+        self._fit_columns()
+
+    def _fit_columns(self) -> None:
+        view, model, team = self.document_view, self.documents, self.documents.team
+        for column in (MINE, TEAM):
+            view.setColumnHidden(column, not team.has_team)
+        if not team.has_team:
+            return
+        metrics, header = view.fontMetrics(), view.horizontalHeader()
+        pad = metrics.horizontalAdvance("0") * 2
+        widest = max((w.text for w in team.mine.values()), key=len, default="")
+        header.setSectionResizeMode(MINE, QHeaderView.ResizeMode.Fixed)
+        header.resizeSection(
+            MINE, max(metrics.horizontalAdvance(model.HEADERS[MINE]), metrics.horizontalAdvance(widest)) + pad
+        )
+        # the state shares the room left with the title: in a narrow list both elide (the tooltip has them whole)
+        header.setSectionResizeMode(TEAM, QHeaderView.ResizeMode.Stretch)
+        if not self.widened:  # the first time the list has team columns, room for them (a saved layout wins)
+            self.widened = True
+            others = sum(header.sectionSize(c) for c in (1, 2, MINE))
+            self.widen_list(others + 2 * metrics.horizontalAdvance("0 of 2 done · blind") + pad * 2)
+
+    def apply(self, changes: Changes) -> None:
+        """The window applied `changes` (its own or another client's): team states and her counts."""
+        if self.watcher is not None:
+            self._quietly(self.watcher.skip_own)  # its own writes are not news at the next poll
+        if changes.team:
+            self.refresh()
+        elif changes.claims and self.own:
+            self._count_own(changes.claims)
+        self.update_actions()
+
+    def _count_own(self, claim_ids: frozenset[int]) -> None:
+        """Her claim counts from the changed claims only (one query for those)."""
+        me = self.session().reviewer_id
+        records = {r.id: r for r in self.session().claims.get_many(sorted(claim_ids))}
+        touched = set()
+        for claim_id in claim_ids:
+            record = records.get(claim_id)
+            for doc, ids in self.own.items():
+                if claim_id in ids and (record is None or record.document_id != doc):
+                    ids.discard(claim_id)
+                    touched.add(doc)
+            if record is not None and record.reviewer_id == me and record.document_id in self.own:
+                self.own[record.document_id].add(claim_id)
+                touched.add(record.document_id)
+        for doc in touched:
+            work = self.documents.team.mine.get(doc)
+            if work is not None:
+                self.documents.team.set_my_work(doc, MyWork(len(self.own[doc]), work.done))
+
+    # -- commands -----------------------------------------------------------------------------
+    def _run(self, command) -> bool:
+        return run_command(self.undo_stack, command, self.apply_changes, self.show_error)
+
+    def assign(self) -> None:
+        session, document = self.session(), self.current_document()
+        if document is None:
+            return
+        title = session.documents.get(document).title
+        reviewers = session.team.reviewers()
+        before = {a.reviewer_id for a in session.team.assignments(document)}
+        answer = self.interaction.assign_reviewers(
+            self.parent_widget, title, reviewers, session.team.assignments(document)
+        )
+        if answer is None:
+            return
+        ticked, new_names = answer
+        try:
+            ticked |= {self._create_reviewer(name) for name in new_names}
+        except Exception as exc:  # noqa: BLE001 - one error path: words in a box
+            self.show_error(user_message(exc))
+            return
+        add, remove = sorted(ticked - before), sorted(before - ticked)
+        if not add and not remove:
+            return
+        if self._run(AssignReviewers(session, document, add, remove, f"“{title}”")):
+            names = {r.id: r.name for r in session.team.reviewers()}
+            who = ", ".join(names.get(i, str(i)) for i in sorted(ticked, key=lambda i: names.get(i, ""))) or "nobody"
+            self.say(f"“{title}” is assigned to {who}. Ctrl+Z undoes it.", 8000)
+
+    def _create_reviewer(self, name: str) -> int:
+        """A reviewer named in the Assign dialog, created as an extractor; the current reviewer stays."""
+        session = self.session()
+        me = session.reviewer
+        try:
+            return session.use_reviewer(name).id
+        finally:
+            if me is not None:
+                session.use_reviewer_id(me.id)
+
+    def toggle_done(self, checked: bool = True) -> None:
+        document = self.current_document()
+        work = self.documents.team.mine.get(document) if document is not None else None
+        if work is None:
+            self.update_actions()
+            return
+        done = not work.done
+        if self._run(SetDone(self.session(), document, done)):
+            self.say(
+                "Your extraction of this document is marked done. Ctrl+Z undoes it."
+                if done
+                else "Your extraction of this document is marked not done.",
+                6000,
+            )
+        self.update_actions()
+
+    def edit_roles(self) -> None:
+        session = self.session()
+        reviewers = session.team.reviewers()
+        blind = session.team.blind_enabled()
+        answer = self.interaction.edit_roles(self.parent_widget, reviewers, blind)
+        if answer is None:
+            return
+        roles, blind_now = answer
+        old = {r.id: r.role for r in reviewers}
+        command = SetRoles(
+            session, {rid: (old[rid], role) for rid, role in roles.items() if rid in old}, (blind, blind_now)
+        )
+        if command.changes_anything and self._run(command):
+            self.say("Reviewers' roles and blind extraction saved. Ctrl+Z undoes it.", 6000)
+
+    def merge(self) -> None:
+        from curator.ui.merge_dialog import merge_reviewer_project
+
+        def changed(changes: Changes) -> None:
+            self._reload_documents()
+            self.apply_changes(changes)
+
+        merge_reviewer_project(
+            self.session(), self.undo_stack, self.interaction, self.parent_widget, changed, self.show_error, self.say
+        )
+
+    def _reload_documents(self) -> None:
+        """Documents came or went (a merge, another client's import): the list re-read, the open one kept."""
+        self.documents.set_rows(self.session().documents.summaries())
+        document = self.current_document()
+        row = self.documents.row_of(document) if document is not None else -1
+        if row >= 0:
+            selection = self.document_view.selectionModel()
+            selection.blockSignals(True)
+            self.document_view.setCurrentIndex(self.documents.index(row, 0))
+            selection.blockSignals(False)
+
+    # -- live refresh -------------------------------------------------------------------------
+    def _start_watching(self) -> None:
+        session = self.session()
+        if session.read_only is None and not session.database.is_closed():
+            self.watcher = self._quietly(lambda: ChangeWatcher(session))
+        if self.watcher is not None:
+            self.timer.start()
+
+    def poll(self) -> None:
+        """One look at the change log; what other clients changed is refreshed like the window's own."""
+        session = self.session()
+        if session.read_only is not None or session.database.is_closed():
+            return
+        if QApplication.activeModalWidget() is not None:
+            return  # a dialog is open: the views stay as it sees them; the next poll catches up
+        if self.watcher is None or self.watcher.session is not session:
+            self.watcher = self._quietly(lambda: ChangeWatcher(session))  # a restored backup: a new session
+            return
+        try:
+            changes = self.watcher.poll()
+            if changes == Changes():
+                self._recovered()
+                return
+            if changes.team:
+                me = session.reviewer
+                if me is not None:
+                    session.use_reviewer_id(me.id)  # the lead may have changed her role
+                document = self.current_document()
+                if document is not None and document in changes.documents:
+                    # what she may see there changed (blind or not): the claims shown and the ones now visible
+                    visible = {r.id for r in session.claims.for_document(document)}
+                    changes |= Changes(claims=frozenset(visible | self.shown_claims()))
+            if changes.documents - {r.id for r in self.documents.rows}:
+                self._reload_documents()  # another client added documents
+            self.apply_changes(changes)
+        except Exception as exc:  # noqa: BLE001 - said once in the status bar, tried again each second
+            if not self.poll_failed:
+                self.poll_failed = True
+                self.say(f"Changes by other reviewers cannot be shown now: {user_message(exc)}", 0)
+            return
+        self._recovered()
+
+    def _recovered(self) -> None:
+        if self.poll_failed:
+            self.poll_failed = False
+            self.say("Changes by other reviewers are shown again.", 5000)
+
+    def _quietly(self, call):
+        try:
+            return call()
+        except Exception as exc:  # noqa: BLE001 - said once in the status bar
+            if not self.poll_failed:
+                self.poll_failed = True
+                self.say(f"Changes by other reviewers cannot be shown now: {user_message(exc)}", 0)
+            return None
+
+    def stop(self) -> None:
+        self.timer.stop()
