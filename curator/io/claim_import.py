@@ -25,7 +25,7 @@ from curator.io.claim_table import ClaimColumn, claim_columns, find_column
 from curator.io.import_cells import CUT_HINT, cell_text, display_value, split_cell
 from curator.io.import_plan import FieldChange, ImportPlan, Problem, RowPlan, short
 from curator.io.import_terms import TermMatcher
-from curator.io.import_untouched import VALUE_KINDS, UntouchedRows, ValueCleaner
+from curator.io.import_untouched import UntouchedRows, ValueCleaner
 from curator.io.xlsx_read import CELL_LIMIT, SheetTable, read_sheet
 from curator.io.xlsx_sheets import CUT_MARK
 
@@ -151,18 +151,9 @@ class Planner:
         return self.plan_
 
     def _untouched_rows(self, mapped: dict[int, ClaimColumn]) -> UntouchedRows | None:
-        """The shortcut for rows of an untouched export, where it applies: rows naming their claim, and every
-        value field in the sheet (a field left out keeps the stored value, which clean_values may still change)."""
-        headers = {c.header for c in mapped.values()}
-        fields = {c.field.key for c in mapped.values() if c.kind == "value"}
-        value_fields = self.session.codebook.value_fields
-        if (
-            "Claim ID" not in headers
-            or fields != {f.key for f in value_fields}
-            or any(f.kind not in VALUE_KINDS for f in value_fields)
-        ):
-            return None
-        return UntouchedRows(self.session, mapped, self.term_columns, self.doc_index, self.titles, self.cleaner)
+        return UntouchedRows.for_sheet(
+            self.session, mapped, self.term_columns, self.doc_index, self.titles, self.cleaner
+        )
 
     def _plan_row(
         self,

@@ -142,6 +142,29 @@ class UntouchedRows:
         self.term_cells: dict[tuple, tuple | None] = {}
         self.document_cells = {d: _document_cell(d, title, document_index) for d, title in titles.items()}
 
+    @classmethod
+    def for_sheet(
+        cls,
+        session: Session,
+        mapped: dict[int, ClaimColumn],
+        term_columns: dict[str, tuple[str | None, str | None]],
+        document_index: dict[str, list[int]],
+        titles: dict[int, str],
+        cleaner: ValueCleaner,
+    ) -> UntouchedRows | None:
+        """The shortcut where it applies: rows naming their claim, and every value field in the sheet (a
+        field left out keeps the stored value, which clean_values may still change)."""
+        headers = {c.header for c in mapped.values()}
+        fields = {c.field.key for c in mapped.values() if c.kind == "value"}
+        value_fields = session.codebook.value_fields
+        if (
+            "Claim ID" not in headers
+            or fields != {f.key for f in value_fields}
+            or any(f.kind not in VALUE_KINDS for f in value_fields)
+        ):
+            return None
+        return cls(session, mapped, term_columns, document_index, titles, cleaner)
+
     def check(self, row: int, cells: tuple, existing: dict[int, ClaimRecord], seen_ids: dict[int, int]) -> bool:
         """True (and the row's claim marked seen) if the row is its claim's export, unchanged."""
         claim = cells[self.id_at]
