@@ -438,3 +438,18 @@ def test_a_schema_5_project_reads_with_defaults_for_what_v6_added(tmp_path):
         assert len(plan.new_claims) + len(plan.skipped) == len(snapshot.claims)
     finally:
         lead.close()
+
+
+def test_undo_is_refused_once_a_merged_claim_was_changed_and_changes_nothing(team):
+    from curator.core.errors import StaleClaimError
+
+    ann = opened(team["ann"], ANN)
+    made = claim_on(ann, "000", MIGRAINE_QUOTE, statement="Ann's reading")
+    ann.close()
+    lead = opened(team["lead"], LEAD)
+    _, command = merge(lead, team["ann"])
+    edit(lead, made.uuid, statement="the lead's reading")
+    with pytest.raises(StaleClaimError, match=f"claim {made.uuid} was changed or deleted after the merge"):
+        command.undo()
+    assert all_claims(lead)[made.uuid][2] == "the lead's reading"
+    lead.close()

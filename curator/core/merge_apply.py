@@ -72,7 +72,8 @@ class MergeUndo:
     tombstones: list[dict] = field(default_factory=list)  # removed by a revival
     bases: list[tuple] = field(default_factory=list)  # MergeBase rows (id, *BASE_NAMES) as they were
     base_uuids: list[str] = field(default_factory=list)
-    after_versions: dict[int, int] = field(default_factory=dict)  # claim id -> version the merge left
+    claim_uuids: list[str] = field(default_factory=list)  # of `claims`: SQLite may give a deleted claim's id anew
+    after_versions: dict[int, tuple[int, str]] = field(default_factory=dict)  # id -> (version left, uuid)
 
 
 class MergeProject(Command):
@@ -266,6 +267,7 @@ def apply_merge(session: Session, plan: MergePlan) -> tuple[MergeUndo, Changes]:
             for row in arriving
         ]
         undo.claims = insert_with_ids(Claim, CLAIM_NAMES, rows)
+        undo.claim_uuids = [row.uuid for row in arriving]
         insert_tuples(
             ClaimTerm,
             TERM_NAMES,
@@ -294,7 +296,7 @@ def apply_merge(session: Session, plan: MergePlan) -> tuple[MergeUndo, Changes]:
             )
             if not written:
                 raise _stale(f"claim {w.row.uuid} was changed here")
-            undo.after_versions[w.local_id] = versions[w.local_id] + 1
+            undo.after_versions[w.local_id] = (versions[w.local_id] + 1, w.row.uuid)
             log += log_tuples(reviewer, at, "update", [(w.local_id, name, old, new) for name, old, new in w.diffs])
         _each(lambda v: ClaimTerm.delete().where(ClaimTerm.claim == v), updated_ids)
         insert_tuples(
@@ -387,22 +389,29 @@ def undo_merge(session: Session, undo: MergeUndo, source: str, other_uuid: str) 
     with no_cyclic_gc(), write_transaction():
         now = utcnow()
         at = now.isoformat(" ") if sqlite else now
-        inserted = set(undo.claims)
-        changed_since = [row for row in Claim.select(Claim.id).where(Claim.version != 1).tuples() if row[0] in inserted]
-        for claim_id, version in undo.after_versions.items():
-            if Claim.select(Claim.version).where(Claim.id == claim_id).scalar() != version:
-                changed_since.append((claim_id,))
+        # claims are found by uuid as well as id: SQLite gives a deleted claim's id to the next new one
+        inserted = set(undo.claim_uuids)
+        changed_since = [u for (u,) in Claim.select(Claim.uuid).where(Claim.version != 1).tuples() if u in inserted]
+        for claim_id, (version, claim_uuid) in undo.after_versions.items():
+            now_version = (
+                Claim.select(Claim.version).where((Claim.id == claim_id) & (Claim.uuid == claim_uuid)).scalar()
+            )
+            if now_version != version:
+                changed_since.append(claim_uuid)
         if changed_since:
             raise StaleClaimError(
-                f"claim {changed_since[0][0]} was changed after the merge; the merge was not undone: "
+                f"claim {changed_since[0]} was changed or deleted after the merge; the merge was not undone: "
                 "undo that change first, or keep the merge"
             )
-        _each(lambda v: ClaimTerm.delete().where(ClaimTerm.claim == v), undo.claims)
-        _each(lambda v: Claim.delete().where(Claim.id == v), undo.claims)
+        _each(
+            lambda v: ClaimTerm.delete().where(ClaimTerm.claim.in_(Claim.select(Claim.id).where(Claim.uuid == v))),
+            undo.claim_uuids,
+        )
+        _each(lambda v: Claim.delete().where(Claim.uuid == v), undo.claim_uuids)
         log = log_tuples(reviewer, at, "delete", [(i, "merge undone", source, None) for i in undo.claims])
         for row, terms in undo.before:
             Claim.update(
-                **{k: v for k, v in row.items() if k != "id"} | {"version": undo.after_versions[row["id"]] + 1}
+                **{k: v for k, v in row.items() if k != "id"} | {"version": undo.after_versions[row["id"]][0] + 1}
             ).where(Claim.id == row["id"]).execute()
             ClaimTerm.delete().where(ClaimTerm.claim == row["id"]).execute()
             if terms:

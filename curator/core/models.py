@@ -42,7 +42,8 @@ class Reviewer(BaseModel):
     created_at = peewee.DateTimeField(default=utcnow)
     # lead (assigns documents, sees every claim), extractor, adjudicator (sees every claim); v6.
     # Roles order the work; they are not access control: whoever opens the database can name anyone.
-    role = peewee.CharField(max_length=16, default="extractor")
+    # the SQL default too, as the v6 migration declares it: a fresh project's schema equals a migrated one's
+    role = peewee.CharField(max_length=16, default="extractor", constraints=[peewee.SQL("DEFAULT 'extractor'")])
 
 
 class Document(BaseModel):
@@ -148,7 +149,7 @@ class Claim(BaseModel):
     uuid = peewee.CharField(max_length=36, unique=True, default=new_uuid)
     # Bumped by every change: an update or delete that names a version another client has since
     # replaced is refused instead of overwriting that client's work (no lost update). v6
-    version = peewee.IntegerField(default=1)
+    version = peewee.IntegerField(default=1, constraints=[peewee.SQL("DEFAULT 1")])
 
 
 class ClaimTerm(BaseModel):
