@@ -101,6 +101,7 @@ def make_claims(session, count: int, seed: int = 7) -> None:
                 "created_at": stamp,
                 "updated_at": stamp + dt.timedelta(seconds=i % 60),
                 "uuid": new_uuid(),
+                "version": 1,
             }
         )
         for position in range(1 + i % 3 if i % 7 else 2):

@@ -222,6 +222,7 @@ def store_sheet_rows(session, rows: list[list]) -> None:
         "document_sha256": "",
         "anchor_status": "",
         "uuid": "",
+        "version": 1,
         "created_at": now,
         "updated_at": now,
         **{name: f.default for name, f in CLAIM_FIELD_COLUMNS.items()},
