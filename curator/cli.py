@@ -339,7 +339,9 @@ def run_merge(args) -> int:
             print("dry run: nothing was written")
         elif plan.has_changes:
             MergeProject(session, plan).do()
-            print(f"merged {plan.source} (one step: undo it in the window with Edit → Undo)")
+            print(f"merged {plan.source}")
+            if session.path is not None:  # an undo stack lives only as long as the window that holds it
+                print("  to go back, restore the project's newest backup, taken as it opened (curator backups)")
         else:
             print("nothing to change")
     finally:

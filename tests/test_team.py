@@ -6,6 +6,8 @@ database; tests/test_team_concurrency.py runs them as separate processes.
 
 from __future__ import annotations
 
+import dataclasses
+
 import openpyxl
 import pytest
 
@@ -217,7 +219,7 @@ def test_the_change_watcher_reports_other_reviewers_changes_only(team):
 
 
 def _with(draft: ClaimDraft, **values) -> ClaimDraft:
-    return ClaimDraft(draft.document_id, draft.start, draft.end, {**draft.values, **values}, draft.terms, draft.version)
+    return dataclasses.replace(draft, values={**draft.values, **values})
 
 
 def _claim_cells(path, *headers: str) -> list[tuple]:
@@ -252,3 +254,15 @@ def test_a_role_changed_by_the_lead_applies_to_a_client_already_signed_in(team):
     team.team.set_role(ada_session_reviewer.id, "extractor")
     team.reviewer = ada_session_reviewer  # Ada's client, signed in before the change, still says adjudicator
     assert team.reviewer.role == "adjudicator" and seen_quotes(team, doc) == set()
+
+
+def test_a_claim_deleted_meanwhile_is_said_to_be_deleted_by_whom_and_when(team):
+    doc = doc_id_by_file(team, "002")
+    record, _ = team.claims.create(quote_draft(team, doc, "Roseburia"))
+    loaded = record.as_draft()
+    as_reviewer(team, "Ann Extractor")
+    team.claims.delete(record.id)
+    as_reviewer(team, "Lena Lead")
+    with pytest.raises(StaleClaimError, match=r"deleted by Ann Extractor at \d{4}-\d\d-\d\d \d\d:\d\d UTC") as refused:
+        team.claims.update(record.id, _with(loaded, statement="too late"))
+    assert refused.value.current is None

@@ -58,7 +58,9 @@ class SetClaimsStatus(Command):
                 self.before, self.changed_at = before, utcnow()
             ids = list(self.before)
             for chunk in _chunks(ids):
-                Claim.update(status=self.status, updated_at=self.changed_at, version=Claim.version + 1).where(Claim.id.in_(chunk)).execute()
+                Claim.update(status=self.status, updated_at=self.changed_at, version=Claim.version + 1).where(
+                    Claim.id.in_(chunk)
+                ).execute()
             reviewer = self.session.reviewer_id
             for claim_id, (_, old, _) in self.before.items():
                 changelog.record("update", "claim", claim_id, [("status", old, self.status)], reviewer)
@@ -69,7 +71,9 @@ class SetClaimsStatus(Command):
         with write_transaction():
             reviewer = self.session.reviewer_id
             for claim_id, (_, old, updated_at) in self.before.items():
-                Claim.update(status=old, updated_at=updated_at, version=Claim.version + 1).where(Claim.id == claim_id).execute()
+                Claim.update(status=old, updated_at=updated_at, version=Claim.version + 1).where(
+                    Claim.id == claim_id
+                ).execute()
                 changelog.record("update", "claim", claim_id, [("status", self.status, old)], reviewer)
         return self._changes()
 

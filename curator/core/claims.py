@@ -136,11 +136,15 @@ def unstorable_text(text: str) -> str | None:
     return None
 
 
-def stale_error(current: ClaimRecord | None) -> StaleClaimError:
-    """Who wrote the claim last and when ("changed by NAME at TIME"), from its change log."""
+def stale_error(current: ClaimRecord | None, deleted_uuid: str = "") -> StaleClaimError:
+    """Who wrote the claim last and when ("changed by NAME at TIME"), from its change log; for a claim
+    deleted meanwhile (current None), who deleted it and when, from its tombstone."""
     if current is None:
+        tomb = ClaimTombstone.get_or_none(ClaimTombstone.uuid == deleted_uuid) if deleted_uuid else None
+        by = f" by {tomb.reviewer_name}" if tomb is not None and tomb.reviewer_name else " by another reviewer"
+        at = f" at {tomb.deleted_at:%Y-%m-%d %H:%M} UTC" if tomb is not None else ""
         return StaleClaimError(
-            "This claim was deleted by another reviewer after you opened it. Your input is still in the form: "
+            f"This claim was deleted{by}{at} after you opened it. Your input is still in the form: "
             "save it as a new claim or discard it.",
             None,
         )
@@ -347,12 +351,12 @@ class ClaimService:
             old = self.get(claim_id)
         except NotFoundError:
             if draft.version is not None and not Claim.select().where(Claim.id == claim_id).exists():
-                raise stale_error(None) from None
+                raise stale_error(None, draft.uuid) from None
             raise
         if draft.uuid and draft.uuid != old.uuid:
             # SQLite gives a new claim the id of a deleted one (the highest rowid is reused): this is
             # another claim, and the one the form was loaded from is gone
-            raise stale_error(None)
+            raise stale_error(None, draft.uuid)
         if draft.version is not None and draft.version != old.version:
             raise stale_error(old)
         if draft.document_id != old.document_id:
@@ -405,7 +409,7 @@ class ClaimService:
             )
             if not updated:  # another client wrote (or deleted) between our read and this write
                 current = self._current(claim_id)
-                raise stale_error(current if current is not None and current.uuid == old.uuid else None)
+                raise stale_error(current if current is not None and current.uuid == old.uuid else None, old.uuid)
             if terms_changed:
                 ClaimTerm.delete().where(ClaimTerm.claim == claim_id).execute()
                 self._write_terms(claim_id, terms)
@@ -420,10 +424,10 @@ class ClaimService:
             old = self.get(claim_id)
         except NotFoundError:
             if version is not None and not Claim.select().where(Claim.id == claim_id).exists():
-                raise stale_error(None) from None
+                raise stale_error(None, uuid) from None
             raise
         if uuid and uuid != old.uuid:
-            raise stale_error(None)
+            raise stale_error(None, uuid)
         if version is not None and version != old.version:
             raise stale_error(old)
         with write_transaction():
@@ -435,7 +439,7 @@ class ClaimService:
                 same_claim &= Claim.uuid == old.uuid
             if not Claim.update(version=Claim.version + 1).where(same_claim).execute():
                 current = self._current(claim_id)
-                raise stale_error(current if current is not None and current.uuid == old.uuid else None)
+                raise stale_error(current if current is not None and current.uuid == old.uuid else None, old.uuid)
             ClaimTerm.delete().where(ClaimTerm.claim == claim_id).execute()
             Claim.delete().where(Claim.id == claim_id).execute()
             if old.uuid:  # a merge must not bring it back from a project that still has it

@@ -82,7 +82,7 @@ class EditClaim(Command):
             except NotFoundError:
                 if self.new.version is None:
                     raise
-                raise stale_error(None) from None  # deleted by another client since the form loaded it
+                raise stale_error(None, self.new.uuid) from None  # deleted by another client since the form loaded it
             self.expected = self.new.version  # the version the form was loaded from
         changes, self.expected = self.claims.update_versioned(self.claim_id, replace(self.new, version=self.expected))
         return changes
