@@ -397,3 +397,45 @@ def test_a_read_only_project_is_not_polled(qtbot, session, settings, interaction
     window = make_window(qtbot, session, settings, interaction)
     assert window.team.watcher is None and not window.team.timer.isActive()
     assert not window.team.actions["assign"].isEnabled() and not window.team.actions["merge"].isEnabled()
+
+
+def test_the_real_team_dialogs_answer_when_accepted(qtbot, session, tmp_path):
+    """The window's own Interaction (tests elsewhere answer through FakeInteraction) opens each team
+    dialog and reads its answer when the reviewer presses OK."""
+    import shutil
+
+    from PySide6.QtCore import QTimer
+
+    from curator.core.merge import plan_merge
+    from curator.io.project_reader import read_project
+    from curator.ui.interaction import Interaction
+
+    def accept_when_shown():
+        def accept():
+            dialog = QApplication.activeModalWidget()
+            if dialog is None:
+                QTimer.singleShot(20, accept)
+            else:
+                dialog.accept()
+
+        QTimer.singleShot(0, accept)
+
+    real = Interaction()
+    reviewers = session.team.reviewers()
+    accept_when_shown()
+    ticked, new = real.assign_reviewers(None, "a document", reviewers, [])
+    assert ticked == set() and new == []
+    accept_when_shown()
+    roles, blind = real.edit_roles(None, reviewers, True)
+    assert roles == {r.id: r.role for r in reviewers} and blind is True
+
+    copy = tmp_path / "copy.sqlite3"
+    session.database.execute_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    shutil.copy(session.path, copy)
+    open_session(copy).close()  # opened at its own path: a project of its own
+    from curator.core import db as dbmod
+
+    dbmod.database.initialize(session.database)  # the models talk to the lead's project again
+    plan = plan_merge(session, read_project(copy))
+    accept_when_shown()
+    assert real.review_merge(None, plan, "copy.sqlite3") is True

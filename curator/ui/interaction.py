@@ -166,20 +166,20 @@ class Interaction:
         from curator.ui.team_dialogs import AssignDialog
 
         dialog = AssignDialog(title, reviewers, assignments, parent)
-        return dialog.answer() if dialog.exec() == QDialog.DialogCode.Accepted else None
+        return dialog.answer() if dialog.exec() == QtWidgets.QDialog.DialogCode.Accepted else None
 
     def edit_roles(self, parent: QWidget, reviewers: list, blind: bool):
         """({reviewer id: role}, blind extraction on) as the lead set them, or None."""
         from curator.ui.team_dialogs import ReviewersDialog
 
         dialog = ReviewersDialog(reviewers, blind, parent)
-        return dialog.answer() if dialog.exec() == QDialog.DialogCode.Accepted else None
+        return dialog.answer() if dialog.exec() == QtWidgets.QDialog.DialogCode.Accepted else None
 
     def review_merge(self, parent: QWidget, plan, source: str) -> bool:
         """The merge preview: True to apply the plan."""
         from curator.ui.merge_dialog import MergePreviewDialog
 
-        return MergePreviewDialog(plan, source, parent).exec() == QDialog.DialogCode.Accepted
+        return MergePreviewDialog(plan, source, parent).exec() == QtWidgets.QDialog.DialogCode.Accepted
 
     def ask_new_term(self, parent: QWidget, role_label: str, text: str, vocabularies: list[tuple[str, str]]):
         """(vocabulary key, label, identifier) for a term the vocabularies lack, or None."""
