@@ -53,7 +53,9 @@ def state() -> dict:
         "claim_term": list(ClaimTerm.select().order_by(ClaimTerm.id).dicts()),
         "retired": sorted(RetiredTerm.select(RetiredTerm.vocabulary_key, RetiredTerm.label).tuples()),
         "choice": list(CodebookChoice.select().order_by(CodebookChoice.id).dicts()),
-        "claim": [{k: v for k, v in row.items() if k != "version"} for row in Claim.select().order_by(Claim.id).dicts()],
+        "claim": [
+            {k: v for k, v in row.items() if k != "version"} for row in Claim.select().order_by(Claim.id).dicts()
+        ],
     }
 
 
