@@ -12,6 +12,38 @@ from curator.core.session import open_session
 from curator.io.seeds import seed_new_project
 from tests import pg_server
 
+BACKENDS = ("sqlite", "postgresql")
+TEST_REVIEWER = ("Test Reviewer", "TR")
+
+
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers",
+        "both_backends: each test of the module (or class) that uses the `session` fixture runs twice, as "
+        "[sqlite] on a project file and as [postgresql] on a database of its own on the test server",
+    )
+    config.addinivalue_line(
+        "markers",
+        "sqlite_only(reason): under both_backends, a test that has no PostgreSQL meaning (files, backups, WAL, "
+        "PRAGMAs) runs as [sqlite] only; the reason says why",
+    )
+
+
+def pytest_generate_tests(metafunc):
+    """Modules marked both_backends run each test that reaches the `backend` fixture on both backends."""
+    if "backend" not in metafunc.fixturenames or metafunc.definition.get_closest_marker("both_backends") is None:
+        return
+    sqlite_only = metafunc.definition.get_closest_marker("sqlite_only")
+    if sqlite_only is not None and not (sqlite_only.args or sqlite_only.kwargs.get("reason")):
+        raise pytest.UsageError(f"{metafunc.definition.nodeid}: sqlite_only needs a reason")
+    metafunc.parametrize("backend", ["sqlite"] if sqlite_only else list(BACKENDS), indirect=True)
+
+
+@pytest.fixture
+def backend(request) -> str:
+    """Which database the test's project is on: "sqlite" unless the module is marked both_backends."""
+    return getattr(request, "param", "sqlite")
+
 
 @pytest.fixture
 def db_path(tmp_path) -> Path:
@@ -19,11 +51,20 @@ def db_path(tmp_path) -> Path:
 
 
 @pytest.fixture
-def session(db_path):
-    """A fresh project with the five seed documents and a current reviewer."""
-    s = open_session(db_path)
-    seed_new_project(s, SEEDS)
-    s.use_reviewer("Test Reviewer", "TR")
+def db_target(request, backend):
+    """Where the test's project is: its SQLite file (db_path), or the URL of its PostgreSQL database."""
+    if backend == "sqlite":
+        return request.getfixturevalue("db_path")
+    return request.getfixturevalue("seeded_postgres_url")
+
+
+@pytest.fixture
+def session(db_target):
+    """A fresh project with the five seed documents and a current reviewer, on the test's backend."""
+    s = open_session(db_target)
+    if not isinstance(db_target, str):
+        seed_new_project(s, SEEDS)  # on PostgreSQL the database is a copy of one seeded once (below)
+    s.use_reviewer(*TEST_REVIEWER)
     yield s
     s.close()
 
@@ -216,4 +257,31 @@ def postgres_server():
 def postgres_url(postgres_server):
     """The URL of an empty database of the test's own on the PostgreSQL server; dropped afterwards."""
     with pg_server.fresh_database(postgres_server) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def seeded_postgres_template(postgres_server):
+    """A database migrated (as `curator --db URL migrate` does) and seeded as the `session` fixture seeds an
+    SQLite project, once per run: each test's database is a copy of it, which takes a fraction of the time."""
+    from curator.cli import main
+
+    url = pg_server.create_database(postgres_server, "seeded")
+    try:
+        assert main(["--db", url, "migrate"]) == 0
+        s = open_session(url)
+        try:
+            seed_new_project(s, SEEDS)
+            s.use_reviewer(*TEST_REVIEWER)
+        finally:
+            s.close()
+        yield url
+    finally:
+        pg_server.drop_database(url, postgres_server)
+
+
+@pytest.fixture
+def seeded_postgres_url(postgres_server, seeded_postgres_template):
+    """The URL of the test's own copy of the seeded template database; dropped afterwards."""
+    with pg_server.fresh_database(postgres_server, template=seeded_postgres_template) as url:
         yield url

@@ -279,12 +279,14 @@ def _admin(url: str):
     return conn
 
 
-def create_database(server_url: str, prefix: str = "test") -> str:
-    """Create an empty database on the server; return its URL."""
+def create_database(server_url: str, prefix: str = "test", template: str | None = None) -> str:
+    """Create a database on the server, empty or a copy of `template` (the URL of a database on the same
+    server that nobody is connected to); return its URL."""
     name = f"{prefix}_{uuid.uuid4().hex[:12]}"
+    source = urlsplit(template).path.lstrip("/") if template else "template0"
     conn = _admin(server_url)
     try:
-        conn.cursor().execute(f"CREATE DATABASE \"{name}\" ENCODING 'UTF8' TEMPLATE template0")
+        conn.cursor().execute(f'CREATE DATABASE "{name}" TEMPLATE "{source}" ' + "ENCODING 'UTF8'")
     finally:
         conn.close()
     return _with_database(server_url, name)
@@ -312,9 +314,9 @@ def drop_database(database_url: str, server_url: str) -> None:
 
 
 @contextlib.contextmanager
-def fresh_database(server_url: str, prefix: str = "test") -> Iterator[str]:
-    """An empty database on the server for the duration of the block; its URL."""
-    url = create_database(server_url, prefix)
+def fresh_database(server_url: str, prefix: str = "test", template: str | None = None) -> Iterator[str]:
+    """An empty database (or a copy of `template`'s) on the server for the duration of the block; its URL."""
+    url = create_database(server_url, prefix, template)
     try:
         yield url
     finally:

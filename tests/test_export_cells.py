@@ -12,10 +12,13 @@ import datetime as dt
 from pathlib import Path
 
 import openpyxl
+import pytest
 
 from curator.core.records import ClaimDraft, TermRef
 from curator.io.xlsx_export import export_xlsx
 from tests.conftest import doc_id_by_file
+
+pytestmark = pytest.mark.both_backends  # the same workbook, cell by cell, from either backend
 
 FIXTURE = Path(__file__).parent / "fixtures" / "export_cells_before.xlsx"
 PINNED = dt.datetime(2026, 11, 30, 12, 34, 56)

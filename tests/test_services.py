@@ -13,6 +13,8 @@ from curator.core.records import ClaimDraft, TermRef
 from curator.core.session import open_session
 from tests.conftest import doc_id_by_file
 
+pytestmark = pytest.mark.both_backends
+
 
 def term(session, label):
     t = next(t for t in session.terms.all() if t.label == label)
@@ -166,7 +168,7 @@ def test_deleting_or_merging_a_term_never_deletes_a_claim(session, ms_doc):
     assert Claim.select().count() == 2
 
 
-def test_a_deleted_codebook_term_stays_deleted_when_the_project_reopens(session, ms_doc, db_path):
+def test_a_deleted_codebook_term_stays_deleted_when_the_project_reopens(session, ms_doc, db_target):
     ms = next(t for t in session.terms.all() if t.label == "Multiple sclerosis")
     fatigue = next(t for t in session.terms.all() if t.label == "Fatigue")
     record, _ = session.claims.create(
@@ -175,13 +177,13 @@ def test_a_deleted_codebook_term_stays_deleted_when_the_project_reopens(session,
     session.terms.delete(ms.id)
     session.terms.merge(fatigue.id, next(t for t in session.terms.all() if t.label == "Relapse rate").id)
     session.close()
-    again = open_session(db_path)
+    again = open_session(db_target)
     labels = {t.label for t in again.terms.all()}
     assert "Multiple sclerosis" not in labels and "Fatigue" not in labels
     assert again.claims.get(record.id).terms == (TermRef("condition", "Multiple sclerosis", ms.identifier, None),)
     again.terms.add(ms.vocabulary_key, "Multiple sclerosis", ms.identifier)  # a reviewer may bring it back
     again.close()
-    assert "Multiple sclerosis" in {t.label for t in open_session(db_path).terms.all()}
+    assert "Multiple sclerosis" in {t.label for t in open_session(db_target).terms.all()}
 
 
 def test_document_list_counts_claims_and_reading_status_is_logged(session, ms_doc):
@@ -194,7 +196,8 @@ def test_document_list_counts_claims_and_reading_status_is_logged(session, ms_do
         session.documents.set_reading_status(ms_doc, "skimmed")
 
 
-def test_every_connection_gets_the_pragmas(session, db_path):
+@pytest.mark.sqlite_only("SQLite's PRAGMAs and application_id")
+def test_every_connection_gets_the_pragmas(session):
     db = session.database
     assert db.execute_sql("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert db.execute_sql("PRAGMA synchronous").fetchone()[0] == 2
@@ -226,6 +229,7 @@ def test_disk_full_is_reported_in_words():
         assert "disk is full" in user_message(exc)
 
 
+@pytest.mark.sqlite_only("SQLite's PRAGMAs")
 def test_a_connection_made_in_another_thread_gets_the_same_pragmas(session):
     import threading
 
