@@ -9,6 +9,8 @@ from curator.core.models import ClaimTerm
 from curator.core.records import ClaimDraft, TermRef
 from tests.conftest import doc_id_by_file
 
+pytestmark = pytest.mark.both_backends
+
 QUOTES = {
     "002": ["Roseburia", "Akkermansia muciniphila", "Multiple sclerosis (MS) is a chronic autoimmune disease"],
     "003": ["the"],

@@ -10,6 +10,8 @@ from curator.io.flat_export import export_csv, export_jsonld, identifier_iri
 from curator.io.xlsx_sheets import ExportError
 from tests.test_import import HOSTILE, MS_QUOTE, make_claim, term
 
+pytestmark = pytest.mark.both_backends
+
 
 def test_csv_holds_every_claim_whole_with_formulas_neutralised(session, tmp_path):
     ids = [

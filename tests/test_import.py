@@ -9,6 +9,8 @@ from curator.io.claim_import import ClaimImportError, apply_import, plan_import
 from curator.io.xlsx_export import export_xlsx
 from tests.conftest import doc_id_by_file
 
+pytestmark = pytest.mark.both_backends
+
 HOSTILE = [
     "=1+1",
     "+x",

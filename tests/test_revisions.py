@@ -15,6 +15,8 @@ from curator.core.records import ClaimDraft, NewDocument
 from curator.core.revisions import plan_revision
 from tests.conftest import doc_id_by_file
 
+pytestmark = pytest.mark.both_backends
+
 ORIGINAL = (
     "Background. Dysbiosis is common in MS.\n\n"
     "Pilot trials report modest reductions in relapse rate and fatigue.\n\n"
