@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import os
 from pathlib import Path
@@ -23,6 +24,9 @@ SQLITE_PRAGMAS = {
 }
 
 APPLICATION_ID = 0x43555241  # "CURA", tells our files from foreign SQLite files
+
+# Other clients on a shared PostgreSQL server LISTEN here (curator/core/live.py) to hear of a write at once.
+CHANGES_CHANNEL = "curator_changes"
 
 
 class DatabaseOpenError(CuratorError):
@@ -107,7 +111,8 @@ def is_sqlite(db: peewee.Database | None = None) -> bool:
 
 
 def write_transaction():
-    """Begin a transaction that may write; on SQLite it takes the write lock at once.
+    """Begin a transaction that may write; on SQLite it takes the write lock at once, on PostgreSQL it
+    announces itself to the other clients when it commits.
 
     A deferred transaction that upgrades to a writer gets SQLITE_BUSY immediately under WAL,
     whatever the busy timeout, so every writing transaction begins IMMEDIATE.
@@ -118,4 +123,19 @@ def write_transaction():
         raise ReadOnlyError(f"Nothing was saved: this project is open read-only ({reason}).")
     if is_sqlite(db):
         return db.atomic("IMMEDIATE")
-    return db.atomic()
+    return _announced(db)
+
+
+@contextlib.contextmanager
+def _announced(db: peewee.Database):
+    """A PostgreSQL write transaction that tells listening clients to look at the change log.
+
+    Every write, bulk ones included, passes here, so no writer can forget. PostgreSQL delivers a NOTIFY
+    at commit and drops it on rollback, so listeners hear only of committed writes, and only once they
+    can see them. Only the outermost transaction sends it: one per transaction, however many rows or
+    nested savepoints it holds. It carries nothing: the change log says what changed.
+    """
+    with db.atomic() as transaction:
+        if db.transaction_depth() == 1:
+            db.execute_sql(f"NOTIFY {CHANGES_CHANNEL}")
+        yield transaction
