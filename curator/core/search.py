@@ -9,6 +9,8 @@ Python on the canonical text, so they are exact code-point offsets.
 
 from __future__ import annotations
 
+import functools
+import operator
 import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -38,6 +40,8 @@ class SearchHit:
     snippet: str  # "…before «match» after…", one line
 
 
+DOCUMENT_TEXTS = (Document.text, Document.title)  # what the scan searches
+CLAIM_TEXTS = (Claim.exact, Claim.statement, Claim.notes)
 MAX_TERMS = 12  # a search of more words finds nothing more worth finding, and each costs a pass
 MAX_TERM_CHARS = 64
 MAX_QUERY_CHARS = 2000  # what is read of a pasted query at all
@@ -57,11 +61,20 @@ def dropped_words(query: str) -> int:
 def _words(query: str, cut: bool = True) -> dict[str, None]:
     if cut and len(query) > MAX_QUERY_CHARS:  # cut between words, not inside the last one
         query = query[:MAX_QUERY_CHARS].rsplit(None, 1)[0]
-    return dict.fromkeys(t.casefold()[:MAX_TERM_CHARS] for t in _TOKEN.findall(query))
+    # lower(), not casefold(): casefold makes "Straße" "strasse", which neither FTS5 nor LIKE finds in the text
+    return dict.fromkeys(t.lower()[:MAX_TERM_CHARS] for t in _TOKEN.findall(query))
+
+
+def _spellings(term: str) -> list[str]:
+    """How the scan looks for a word: LIKE ignores the case of ASCII letters only (SQLite, and PostgreSQL
+    under the C locale), so a word with other letters is also looked for capitalised and in capitals."""
+    if term.isascii():
+        return [term]
+    return list(dict.fromkeys((term, term.capitalize(), term.upper())))
 
 
 def _snippet(text: str, terms: list[str]) -> tuple[int, int, str]:
-    folded = text.casefold()  # same length as text for nearly all scripts; checked below
+    folded = text.lower()  # same length as text for nearly all scripts; checked below
     at, length = -1, 0
     for term in terms:
         found = folded.find(term)
@@ -174,8 +187,9 @@ class SearchService:
     def _scan(self, terms: list[str], limit: int) -> list[tuple[str, int, int]]:
         doc_where = claim_where = None
         for t in terms:
-            d = Document.text.contains(t) | Document.title.contains(t)
-            c = Claim.exact.contains(t) | Claim.statement.contains(t) | Claim.notes.contains(t)
+            spellings = _spellings(t)
+            d = functools.reduce(operator.or_, (f.contains(v) for v in spellings for f in DOCUMENT_TEXTS))
+            c = functools.reduce(operator.or_, (f.contains(v) for v in spellings for f in CLAIM_TEXTS))
             doc_where = d if doc_where is None else doc_where & d
             claim_where = c if claim_where is None else claim_where & c
         docs = [("document", d.id, d.id) for d in Document.select(Document.id).where(doc_where).limit(limit)]
