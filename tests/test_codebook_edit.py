@@ -42,6 +42,8 @@ from curator.core.terms import normalize_identifier
 from curator.io.flat_export import export_csv
 from tests.conftest import doc_id_by_file
 
+pytestmark = pytest.mark.both_backends
+
 FIXTURES = Path(__file__).parent / "fixtures"
 
 
@@ -201,13 +203,13 @@ def test_rename_updates_the_claims_snapshots_and_undo_puts_each_back(session, ms
     assert ("update", "label", "Multiple sclerosis", "Multiple sclerosis (all forms)") in log_rows("term")
 
 
-def test_an_edited_codebook_term_stays_as_edited_when_the_project_reopens(session, db_path):
+def test_an_edited_codebook_term_stays_as_edited_when_the_project_reopens(session, db_target):
     ms = term(session, "Multiple sclerosis")
     EditTerm(session, ms.id, "MS", "MESH:D009103", ["multiple sclerosis"], "edited").do()
     anxiety = term(session, "Anxiety")
     EditTerm(session, anxiety.id, "Anxiety", "", (), "no identifier on purpose").do()
     session.close()
-    again = open_session(db_path)
+    again = open_session(db_target)
     labels = {t.label for t in again.terms.all()}
     assert "MS" in labels and "Multiple sclerosis" not in labels  # the template does not bring it back
     assert term(again, "Anxiety").identifier == ""  # nor overwrite the project's edit
@@ -311,13 +313,13 @@ def test_merge_choices_moves_the_claims_and_undo_gives_each_its_old_value(sessio
 
 
 def test_a_retired_choice_stays_retired_on_reopen_and_claims_holding_it_export_its_label(
-    session, ms_doc, db_path, tmp_path
+    session, ms_doc, db_target, tmp_path
 ):
     held = claim(session, ms_doc, "relapse rate", {"claim_type": "background"})
     RenameChoice(session, "claim_type", "background", "Context").do()
     RetireChoice(session, "claim_type", "background").do()
     session.close()
-    again = open_session(db_path)
+    again = open_session(db_target)
     f = again.codebook.field("claim_type")
     assert next(c for c in f.choices if c.key == "background").retired
     assert f.choice_label("background") == "Context"
@@ -328,7 +330,7 @@ def test_a_retired_choice_stays_retired_on_reopen_and_claims_holding_it_export_i
     again.close()
 
 
-def test_a_choice_added_to_the_template_appears_in_an_existing_project(session, db_path, tmp_path):
+def test_a_choice_added_to_the_template_appears_in_an_existing_project(session, db_target, tmp_path):
     RetireChoice(session, "direction", "unclear").do()
     session.close()
     template = tmp_path / "codebook.toml"
@@ -338,7 +340,7 @@ def test_a_choice_added_to_the_template_appears_in_an_existing_project(session, 
     )
     assert "u_shaped" in text  # the template still lists 'unclear' as this test expects
     template.write_text(text, encoding="utf-8")
-    again = open_session(db_path, template)
+    again = open_session(db_target, template)
     f = again.codebook.field("direction")
     assert (f.choices[-1].key, f.choices[-1].label) == ("u_shaped", "U-shaped")
     assert [c.key for c in f.choices if c.retired] == ["unclear"]  # the template does not bring it back
