@@ -17,6 +17,8 @@ from curator.io.claim_import import apply_import, import_command, plan_import
 from curator.io.xlsx_export import export_xlsx
 from tests.conftest import doc_id_by_file
 
+pytestmark = pytest.mark.both_backends
+
 FIXTURES = Path(__file__).parent / "fixtures"
 QUOTE = "Faecalibacterium"
 
