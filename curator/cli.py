@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from curator import __version__
+from curator.cli_team import TEAM_COMMANDS, add_team_commands
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -73,27 +74,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="write the project's codebook (fields, its choices, vocabularies and terms) as TOML to share or start a project from",
     )
     codebook.add_argument("out", metavar="OUT.toml", type=Path)
-    merge = sub.add_parser(
-        "merge",
-        help="bring in another reviewer's project (an SQLite file): shows what changes, then writes it as one step",
-    )
-    merge.add_argument("other", metavar="OTHER.sqlite3", type=Path)
-    merge.add_argument("--dry-run", action="store_true", help="show the preview and write nothing")
-    merge.add_argument(
-        "--prefer",
-        choices=("mine", "theirs"),
-        help="settle claims changed on both sides: keep this project's version (mine) or take the other's (theirs)",
-    )
-    assign = sub.add_parser("assign", help="assign a document to reviewers to extract (the lead's job)")
-    assign.add_argument("document", metavar="DOCUMENT", help="its id, title or file name")
-    assign.add_argument("reviewers", metavar="REVIEWER", nargs="+", help="reviewer names (added as extractors if new)")
-    role = sub.add_parser("role", help="give a reviewer a role (the lead's job)")
-    role.add_argument("name", metavar="REVIEWER")
-    role.add_argument("role", choices=("lead", "extractor", "adjudicator"))
-    done = sub.add_parser("done", help="mark your extraction of a document done (with --reviewer NAME)")
-    done.add_argument("document", metavar="DOCUMENT", help="its id, title or file name")
-    done.add_argument("--undo", action="store_true", help="mark it not done again")
-    sub.add_parser("reviewers", help="list the reviewers, their roles, assignments and progress")
+    add_team_commands(sub)
     sub.add_parser("migrate", help="upgrade the database's schema (needed for shared PostgreSQL databases)")
     sub.add_parser("check", help="run integrity and foreign-key checks and report inconsistent rows")
     return parser
@@ -326,112 +307,6 @@ def run_import_documents(args) -> int:
     return 1 if summary.refused else 0
 
 
-def run_merge(args) -> int:
-    from curator.core.merge import plan_merge
-    from curator.core.merge_apply import MergeProject
-    from curator.io.project_reader import read_project
-
-    session = open_project(args, reading=args.dry_run)
-    try:
-        plan = plan_merge(session, read_project(args.other), args.prefer)
-        print("\n".join(plan.summary_lines()))
-        if args.dry_run:
-            print("dry run: nothing was written")
-        elif plan.has_changes:
-            MergeProject(session, plan).do()
-            print(f"merged {plan.source}")
-            if session.path is not None:  # an undo stack lives only as long as the window that holds it
-                print("  to go back, restore the project's newest backup, taken as it opened (curator backups)")
-        else:
-            print("nothing to change")
-    finally:
-        session.close()
-    return 0
-
-
-def _reviewer_ids(session, names: list[str]) -> list[int]:
-    """The named reviewers' ids; a name not yet known becomes an extractor, so the lead can assign
-    work before each reviewer has opened the project."""
-    from curator.core.errors import NotFoundError
-
-    me, ids = session.reviewer, []
-    for name in names:
-        try:
-            ids.append(session.team.reviewer_named(name).id)
-        except NotFoundError:
-            ids.append(session.use_reviewer(name).id)  # creates her; the lead stays the one acting
-            session.use_reviewer_id(me.id)
-            print(f"added reviewer {name} (extractor)")
-    return ids
-
-
-def _require_reviewer(session, command: str) -> None:
-    from curator.core.errors import ValidationError
-
-    if session.reviewer is None:
-        raise ValidationError(f"say who you are: curator --reviewer NAME {command} …")
-
-
-def run_assign(args) -> int:
-    session = open_project(args)
-    try:
-        _require_reviewer(session, "assign")
-        document = find_document(session, args.document)
-        session.team.assign(document, _reviewer_ids(session, args.reviewers))
-        state = session.team.states().get(document)
-        title = session.documents.get(document).title
-        print(f"“{title}” is assigned to {', '.join(state.extractors)}" + (" (blind)" if state.blind else ""))
-    finally:
-        session.close()
-    return 0
-
-
-def run_role(args) -> int:
-    session = open_project(args)
-    try:
-        _require_reviewer(session, "role")
-        who = session.team.reviewer_named(args.name)
-        session.team.set_role(who.id, args.role)
-        print(f"{who.name} is now {args.role}")
-    finally:
-        session.close()
-    return 0
-
-
-def run_done(args) -> int:
-    session = open_project(args)
-    try:
-        _require_reviewer(session, "done")
-        document = find_document(session, args.document)
-        session.team.set_done(document, not args.undo)
-        title = session.documents.get(document).title
-        state = session.team.states().get(document)
-        print(f"“{title}”: {'not done' if args.undo else 'done'} ({state.label if state else 'not assigned'})")
-    finally:
-        session.close()
-    return 0
-
-
-def run_reviewers(args) -> int:
-    from curator.core.models import ROLES
-
-    session = open_project(args, reading=True)
-    try:
-        titles = {d.id: d.title for d in session.documents.summaries()}
-        assignments = session.team.assignments()
-        for r in session.team.reviewers():
-            mine = [a for a in assignments if a.reviewer_id == r.id]
-            done = sum(a.done for a in mine)
-            print(
-                f"{r.name} ({r.initials}), {ROLES.get(r.role, r.role)}: {done} of {len(mine)} assigned document(s) done"
-            )
-            for a in mine:
-                print(f"    {'done' if a.done else 'to do':<6} {titles.get(a.document_id, a.document_id)}")
-    finally:
-        session.close()
-    return 0
-
-
 COMMANDS = {
     "import": run_import_documents,
     "export": run_export,
@@ -442,11 +317,7 @@ COMMANDS = {
     "migrate": run_migrate,
     "check": run_check,
     "codebook-export": run_codebook_export,
-    "merge": run_merge,
-    "assign": run_assign,
-    "role": run_role,
-    "done": run_done,
-    "reviewers": run_reviewers,
+    **TEAM_COMMANDS,
 }
 
 

@@ -1,0 +1,106 @@
+"""Agreement coefficients over plain values: percent agreement, Cohen's κ and Krippendorff's α.
+
+κ and α are undefined when only one category occurs (the expected disagreement is 0) or when no unit
+was coded by two reviewers: each is then None with the reason in words, never 0 and never a division
+by zero. α comes from the maintained `krippendorff` package (numpy), imported only when asked for.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from dataclasses import dataclass
+
+ONE_CATEGORY = "undefined: only one value occurs, so agreement by chance is certain"
+NO_PAIRS = "undefined: no unit was coded by two reviewers"
+TWO_ONLY = "Cohen's κ compares exactly two reviewers; see α"
+
+
+@dataclass(frozen=True)
+class Coefficients:
+    """Agreement on one field: n units coded by two or more reviewers, and each coefficient or None."""
+
+    n: int
+    percent: float | None
+    kappa: float | None
+    alpha: float | None
+    kappa_note: str = ""  # why kappa is None
+    alpha_note: str = ""  # why alpha is None
+
+    def as_json(self) -> dict:
+        out = {"n": self.n, "percent": self.percent, "kappa": self.kappa, "alpha": self.alpha}
+        notes = {k: v for k, v in (("kappa", self.kappa_note), ("alpha", self.alpha_note)) if v}
+        if notes:
+            out["undefined"] = notes
+        return out
+
+
+def percent_agreement(units: list[list]) -> float | None:
+    """The share of agreeing pairs among every pair of values coded in the same unit (missing: None)."""
+    agree = pairs = 0
+    for values in units:
+        coded = [v for v in values if v is not None]
+        for i, a in enumerate(coded):
+            for b in coded[i + 1 :]:
+                pairs += 1
+                agree += a == b
+    return agree / pairs if pairs else None
+
+
+def cohen_kappa(pairs: list[tuple]) -> tuple[float | None, str]:
+    """Cohen's κ (1960) for two reviewers' values on the same units; (None, reason) when undefined."""
+    pairs = [(a, b) for a, b in pairs if a is not None and b is not None]
+    if not pairs:
+        return None, NO_PAIRS
+    n = len(pairs)
+    observed = sum(a == b for a, b in pairs) / n
+    first, second = Counter(a for a, _ in pairs), Counter(b for _, b in pairs)
+    expected = sum(first[c] * second[c] for c in first) / (n * n)
+    if math.isclose(expected, 1.0):
+        return None, ONE_CATEGORY
+    return (observed - expected) / (1 - expected), ""
+
+
+def krippendorff_alpha(units: list[list], level: str = "nominal") -> tuple[float | None, str]:
+    """Krippendorff's α over units × reviewers (None where a reviewer did not code the unit)."""
+    pairable = [u for u in units if sum(v is not None for v in u) >= 2]
+    if not pairable:
+        return None, NO_PAIRS
+    if level == "nominal":
+        categories = sorted({v for u in units for v in u if v is not None}, key=repr)
+        index = {c: float(i) for i, c in enumerate(categories)}
+        coded = [[index[v] if v is not None else math.nan for v in u] for u in units]
+        domain = list(index.values())
+    else:
+        coded = [[float(v) if v is not None else math.nan for v in u] for u in units]
+        domain = sorted({v for u in coded for v in u if not math.isnan(v)})
+    if len({v for u in pairable for v in u if v is not None}) <= 1:
+        return None, ONE_CATEGORY
+    import krippendorff  # numpy: only when agreement is computed
+
+    reviewers = max(len(u) for u in units)
+    matrix = [[u[r] if r < len(u) else math.nan for u in coded] for r in range(reviewers)]
+    try:
+        value = float(krippendorff.alpha(reliability_data=matrix, value_domain=domain, level_of_measurement=level))
+    except ValueError as exc:  # the package's own refusals (one value, nothing pairable) in words
+        return None, f"undefined: {exc}"
+    if math.isnan(value):
+        return None, ONE_CATEGORY
+    return value, ""
+
+
+def coefficients(units: list[list], level: str = "nominal") -> Coefficients:
+    """Every coefficient for units × reviewers; κ only when there are exactly two reviewers."""
+    n = sum(1 for u in units if sum(v is not None for v in u) >= 2)
+    reviewers = max((len(u) for u in units), default=0)
+    if reviewers == 2 and level == "nominal":
+        kappa, kappa_note = cohen_kappa([(u[0], u[1]) for u in units])
+    else:
+        kappa, kappa_note = None, (TWO_ONLY if reviewers != 2 else "κ is for categories; see α (interval)")
+    alpha, alpha_note = krippendorff_alpha(units, level)
+    return Coefficients(n, percent_agreement(units), kappa, alpha, kappa_note, alpha_note)
+
+
+def jaccard(first: set, second: set) -> float | None:
+    union = first | second
+    return len(first & second) / len(union) if union else None

@@ -1,0 +1,111 @@
+"""Agreement between reviewers on a real project: units matched by overlap, coefficients per field, the CLI."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from curator.cli import main
+from curator.core.agreement import build_units, measure, overlap
+from curator.core.paths import SEEDS
+from curator.core.records import ClaimDraft, TermRef
+from curator.core.session import open_session
+from curator.io.seeds import seed_new_project
+from tests.conftest import doc_id_by_file
+
+BASE = 2000  # where the test's spans start in seed 002
+
+
+@pytest.fixture
+def project(tmp_path):
+    path = tmp_path / "agree.sqlite3"
+    session = open_session(path)
+    seed_new_project(session, SEEDS)
+    session.use_reviewer("Lena Lead")
+    yield session, path
+    session.close()
+
+
+def claim(session, reviewer: str, start: int, end: int, terms=(), **values):
+    session.use_reviewer(reviewer)
+    doc = doc_id_by_file(session, "002")
+    record, _ = session.claims.create(ClaimDraft(doc, BASE + start, BASE + end, values, tuple(terms)))
+    return record
+
+
+def test_units_are_a_maximum_weight_matching_not_the_best_pair_first(project):
+    session, _ = project
+    # Ann: A1 0–100, A2 40–100; Ben: B1 10–100, B2 0–80. Overlaps: A1·B1 0.9, A1·B2 0.8, A2·B1 0.67,
+    # A2·B2 0.4 (below 0.5). Taking the best pair first (A1·B1) would leave A2 and B2 unmatched;
+    # the maximum-weight matching pairs A1·B2 and A2·B1 (1.47 against 0.9) and matches all four.
+    a1 = claim(session, "Ann", 0, 100, claim_type="association")
+    a2 = claim(session, "Ann", 40, 100, claim_type="intervention_effect")
+    b1 = claim(session, "Ben", 10, 100, claim_type="association")
+    b2 = claim(session, "Ben", 0, 80, claim_type="association")
+    assert round(overlap(a1, b1), 2) == 0.9 and round(overlap(a2, b2), 2) == 0.4
+    units = build_units(a1.document_id, {"Ann": [a1, a2], "Ben": [b1, b2]}, 0.5)
+    pairs = {(u.claims["Ann"].id, u.claims["Ben"].id) for u in units}
+    assert pairs == {(a1.id, b2.id), (a2.id, b1.id)}
+
+    session.use_reviewer("Lena Lead")
+    report = measure(session)
+    assert report.reviewers == ("Ann", "Ben") and report.matched == 2
+    assert report.unmatched == {"Ann": 0, "Ben": 0} and report.spans[("Ann", "Ben")].f1 == 1.0
+    claim_type = report.fields["claim_type"]
+    # pairs (association, association) and (intervention effect, association): p_o 0.5, p_e 0.5 → κ 0
+    assert (claim_type.n, claim_type.percent, claim_type.kappa) == (2, 0.5, 0.0)
+
+
+def test_unmatched_claims_terms_and_undefined_coefficients(project):
+    session, _ = project
+    ms = next(t for t in session.terms.for_role("condition") if t.label == "Multiple sclerosis")
+    ms_ref = TermRef("condition", ms.label, ms.identifier, ms.id)
+    claim(session, "Ann", 0, 100, terms=[ms_ref], claim_type="association", direction="benefit")
+    claim(session, "Ben", 5, 100, terms=[ms_ref, TermRef("condition", "Fatigue")], claim_type="association")
+    claim(session, "Ben", 300, 360, claim_type="association")  # Ann has nothing here
+    session.use_reviewer("Lena Lead")
+    report = measure(session)
+    assert report.matched == 1 and report.unmatched == {"Ann": 0, "Ben": 1}
+    assert report.spans[("Ann", "Ben")].f1 == pytest.approx(2 / 3)
+    # one matched unit, both "association": only one category, κ and α undefined and said so
+    c = report.fields["claim_type"]
+    assert c.percent == 1.0 and c.kappa is None and "only one value" in c.kappa_note
+    # an empty direction against "benefit" is a disagreement, not a missing value
+    assert report.fields["direction"].percent == 0.0
+    # conditions: MS both (agree), Fatigue Ben only (disagree) → 50 %, Jaccard 1/2
+    assert report.fields["condition"].percent == 0.5 and report.jaccard["condition"] == 0.5
+
+
+def test_blind_extraction_keeps_other_reviewers_claims_out_of_an_extractors_agreement(project):
+    session, _ = project
+    claim(session, "Ann", 0, 100, claim_type="association")
+    claim(session, "Ben", 0, 100, claim_type="association")
+    doc = doc_id_by_file(session, "002")
+    session.use_reviewer("Lena Lead")
+    session.team.assign(doc, [session.team.reviewer_named(n).id for n in ("Ann", "Ben")])
+    session.use_reviewer("Ann")
+    assert measure(session).reviewers == ()  # she sees only her own claims while blind
+    session.use_reviewer("Lena Lead")
+    assert measure(session).reviewers == ("Ann", "Ben")
+
+
+def test_the_cli_prints_the_agreed_json_shape(project, capsys):
+    session, path = project
+    claim(session, "Ann", 0, 100, claim_type="association")
+    claim(session, "Ben", 0, 90, claim_type="intervention_effect")
+    claim(session, "Ann", 200, 260, claim_type="association")
+    claim(session, "Ben", 200, 250, claim_type="association")
+    session.close()
+    assert main(["--db", str(path), "--reviewer", "Lena Lead", "agreement", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["reviewers"] == ["Ann", "Ben"]
+    assert out["units"] == {"matched": 2, "unmatched": {"Ann": 0, "Ben": 0}}
+    assert set(out["fields"]["claim_type"]) >= {"n", "percent", "kappa", "alpha"}
+    assert out["fields"]["claim_type"]["n"] == 2 and out["fields"]["claim_type"]["percent"] == 0.5
+    assert {"condition", "intervention", "effect_value", "status"} <= set(out["fields"])
+    assert main(["--db", str(path), "--reviewer", "Lena Lead", "agreement"]) == 0
+    text = capsys.readouterr().out
+    assert "reviewers: Ann, Ben" in text and "Claim type" in text
+    assert main(["--db", str(path), "agreement", "--threshold", "0"]) == 1
+    assert "--threshold" in capsys.readouterr().err

@@ -1,0 +1,107 @@
+"""The agreement coefficients against published worked examples and small cases computed by hand."""
+
+from __future__ import annotations
+
+import pytest
+
+from curator.core.agreement_stats import (
+    NO_PAIRS,
+    ONE_CATEGORY,
+    TWO_ONLY,
+    coefficients,
+    cohen_kappa,
+    jaccard,
+    krippendorff_alpha,
+    percent_agreement,
+)
+
+# Krippendorff (2011), "Computing Krippendorff's Alpha-Reliability", reliability data matrix (section C):
+# 4 observers × 12 units, None where an observer did not code the unit. Nominal α = 0.743.
+_KRIPPENDORFF_OBSERVERS = [
+    [1, 2, 3, 3, 2, 1, 4, 1, 2, None, None, None],
+    [1, 2, 3, 3, 2, 2, 4, 1, 2, 5, None, 3],
+    [None, 3, 3, 3, 2, 3, 4, 2, 2, 5, 1, None],
+    [1, 2, 3, 3, 2, 4, 4, 1, 2, 5, 1, None],
+]
+KRIPPENDORFF_UNITS = [list(unit) for unit in zip(*_KRIPPENDORFF_OBSERVERS)]
+
+
+def test_krippendorffs_own_example_nominal():
+    alpha, note = krippendorff_alpha(KRIPPENDORFF_UNITS, "nominal")
+    assert round(alpha, 3) == 0.743 and note == ""
+
+
+def test_krippendorffs_own_example_interval():
+    alpha, _ = krippendorff_alpha(KRIPPENDORFF_UNITS, "interval")
+    assert round(alpha, 3) == 0.849  # the same paper, interval metric
+
+
+def test_krippendorffs_binary_example_by_hand():
+    # Krippendorff (2011), section A: two observers, ten units, binary values; α = 0.095.
+    a = [0, 1, 0, 0, 0, 0, 0, 0, 1, 0]
+    b = [1, 1, 1, 0, 0, 1, 0, 0, 0, 0]
+    alpha, _ = krippendorff_alpha([[x, y] for x, y in zip(a, b)])
+    assert round(alpha, 3) == 0.095
+
+
+def test_cohens_kappa_on_the_textbook_two_by_two_table():
+    # 50 units: both yes 20, A yes / B no 5, A no / B yes 10, both no 15 → p_o = 0.7, p_e = 0.5, κ = 0.4
+    pairs = [("yes", "yes")] * 20 + [("yes", "no")] * 5 + [("no", "yes")] * 10 + [("no", "no")] * 15
+    kappa, note = cohen_kappa(pairs)
+    assert kappa == pytest.approx(0.4) and note == ""
+    assert percent_agreement([list(p) for p in pairs]) == pytest.approx(0.7)
+
+
+def test_cohens_kappa_three_categories_by_hand():
+    # a 3×3 table computed by hand: diagonal 25, 20, 15 of n = 100, margins A 35/35/30, B 40/30/30
+    table = {
+        ("a", "a"): 25, ("a", "b"): 5, ("a", "c"): 5,
+        ("b", "a"): 10, ("b", "b"): 20, ("b", "c"): 5,
+        ("c", "a"): 5, ("c", "b"): 5, ("c", "c"): 20,
+    }  # fmt: skip
+    pairs = [pair for pair, n in table.items() for _ in range(n)]
+    p_o = 65 / 100
+    p_e = (35 * 40 + 35 * 30 + 30 * 30) / 100**2
+    kappa, _ = cohen_kappa(pairs)
+    assert kappa == pytest.approx((p_o - p_e) / (1 - p_e))
+
+
+def test_perfect_agreement_on_two_categories_is_one():
+    units = [["x", "x"], ["y", "y"], ["x", "x"]]
+    result = coefficients(units)
+    assert (result.n, result.percent, result.kappa, result.alpha) == (3, 1.0, 1.0, 1.0)
+
+
+def test_one_category_only_is_undefined_and_says_why():
+    result = coefficients([["x", "x"], ["x", "x"]])
+    assert result.percent == 1.0
+    assert result.kappa is None and result.kappa_note == ONE_CATEGORY
+    assert result.alpha is None and result.alpha_note == ONE_CATEGORY
+    assert result.as_json()["undefined"] == {"kappa": ONE_CATEGORY, "alpha": ONE_CATEGORY}
+
+
+def test_all_missing_and_a_single_coder_per_unit_are_undefined():
+    for units in ([[None, None], [None, None]], [["x", None], [None, "y"]], []):
+        result = coefficients(units)
+        assert result.n == 0 and result.percent is None
+        assert result.kappa is None and result.alpha is None and result.alpha_note == NO_PAIRS
+
+
+def test_a_single_unit_with_disagreement():
+    result = coefficients([["x", "y"]])
+    assert result.n == 1 and result.percent == 0.0
+    # one unit, two values: κ's expected agreement is 0, so κ = 0; α's observed and expected
+    # disagreement are both 1 (by hand: two pairable values, e_xy = 1·1/(2−1)), so α = 0
+    assert result.kappa == 0.0
+    assert result.alpha == pytest.approx(0.0)
+
+
+def test_kappa_is_for_two_reviewers_and_alpha_takes_any_number_with_missing_values():
+    result = coefficients(KRIPPENDORFF_UNITS)
+    assert result.kappa is None and result.kappa_note == TWO_ONLY
+    assert round(result.alpha, 3) == 0.743 and result.n == 11  # the 12th unit has one value only
+
+
+def test_jaccard():
+    assert jaccard({"a", "b"}, {"b", "c"}) == pytest.approx(1 / 3)
+    assert jaccard(set(), set()) is None
