@@ -1,17 +1,20 @@
 """The team part of the window: Document → Assign… and Mark my extraction done, Team → Reviewers and
 roles…, File → Merge a reviewer's project…, the document list's team columns, and live refresh.
 
-Live refresh: once a second the change log is read for other clients' writes (curator/core/live.py)
-and what they changed goes through the window's one refresh path (`apply_changes`), so a claim saved
-on another machine shows here within two seconds. Never while a dialog is open, nor on a read-only or
-closed project; a failing poll says so once in the status bar, not in a box every second.
+Live refresh: the change log is read for other clients' writes (curator/core/live.py) and what they
+changed goes through the window's one refresh path (`apply_changes`), so a claim saved on another
+machine shows here within two seconds. On PostgreSQL the server's notification of a commit wakes the
+poll at once (a QSocketNotifier on the watcher's LISTEN connection), and a timer every five seconds
+only catches what a notification could miss; on SQLite, or while that connection is lost, the timer
+polls every second. Never while a dialog is open (a notification then waits for it to close), nor on a
+read-only or closed project; a failing poll says so once in the status bar, not in a box every second.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QObject, Qt, QTimer
+from PySide6.QtCore import QObject, QSocketNotifier, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence, QUndoStack
 from PySide6.QtWidgets import QApplication, QHeaderView, QMenu, QMenuBar, QTableView, QWidget
 
@@ -24,7 +27,9 @@ from curator.ui.models import DocumentListModel
 from curator.ui.team_documents import MINE, TEAM, MyWork
 from curator.ui.undo import run_command
 
-POLL_MS = 1000
+POLL_MS = 1000  # SQLite, or PostgreSQL while the LISTEN connection is lost
+SAFETY_MS = 5000  # PostgreSQL while listening: notifications wake the poll, this only catches what they miss
+MODAL_RECHECK_MS = 250  # a notification that came during a dialog: how often to see whether it closed
 LEAD_ONLY = "Only the project's lead assigns documents"
 
 
@@ -54,11 +59,17 @@ class TeamController(QObject):
         self._own_of: Session | None = None
         self.own: dict[int, set[int]] = {}  # her claim ids on each document assigned to her
         self.watcher: ChangeWatcher | None = None
+        self.notifier: QSocketNotifier | None = None
+        self._notified_by = None  # the watcher's listener the notifier watches
         self.poll_failed = False
         self.actions = self._actions()
         self.timer = QTimer(self)
         self.timer.setInterval(POLL_MS)
-        self.timer.timeout.connect(self.poll)
+        self.timer.timeout.connect(self._tick)
+        self.after_dialog = QTimer(self)
+        self.after_dialog.setSingleShot(True)
+        self.after_dialog.setInterval(MODAL_RECHECK_MS)
+        self.after_dialog.timeout.connect(self._poll_when_free)
         self.refresh()
         self._start_watching()
 
@@ -320,19 +331,65 @@ class TeamController(QObject):
     def _start_watching(self) -> None:
         session = self.session()
         if session.read_only is None and not session.database.is_closed():
-            self.watcher = self._quietly(lambda: ChangeWatcher(session))
+            self._watch(self._quietly(lambda: ChangeWatcher(session)))
         if self.watcher is not None:
             self.timer.start()
+
+    def _watch(self, watcher: ChangeWatcher | None) -> None:
+        if self.watcher is not None and self.watcher is not watcher:
+            self.watcher.close()
+        self.watcher = watcher
+        self._follow_listener()
+
+    def _follow_listener(self) -> None:
+        """A notifier on the watcher's LISTEN socket while it has one, and the timer's pace to match."""
+        listener = self.watcher.listener if self.watcher is not None else None
+        if listener is self._notified_by:
+            return
+        if self.notifier is not None:
+            # before the socket is reused: a notifier on a closed descriptor would fire without end
+            self.notifier.setEnabled(False)
+            self.notifier.deleteLater()
+            self.notifier = None
+        self._notified_by = listener
+        if listener is not None:
+            self.notifier = QSocketNotifier(listener.fileno(), QSocketNotifier.Type.Read, self)
+            self.notifier.activated.connect(self._notified)
+        self.timer.setInterval(SAFETY_MS if listener is not None else POLL_MS)
+
+    def _notified(self, *_) -> None:
+        """The LISTEN socket is readable: another client committed (or the connection was lost)."""
+        if self.watcher is None:
+            return
+        news = self.watcher.pending()
+        self._follow_listener()  # a lost connection: back to polling every second
+        if news:
+            self._poll_when_free()
+
+    def _poll_when_free(self) -> None:
+        if QApplication.activeModalWidget() is not None:
+            self.after_dialog.start()  # the notification is drained: without this it would wait for the timer
+            return
+        self.poll()
+
+    def _tick(self) -> None:
+        if self.watcher is not None and self.watcher.session is self.session():
+            self.watcher.listen()  # a lost connection is tried again, at most every live.RETRY_S; never raises
+            self._follow_listener()
+        self.poll()
 
     def poll(self) -> None:
         """One look at the change log; what other clients changed is refreshed like the window's own."""
         session = self.session()
         if session.read_only is not None or session.database.is_closed():
+            if self.watcher is not None and self.watcher.listener is not None:
+                self.watcher.close()  # the session closed: its LISTEN connection goes with it
+                self._follow_listener()
             return
         if QApplication.activeModalWidget() is not None:
             return  # a dialog is open: the views stay as it sees them; the next poll catches up
         if self.watcher is None or self.watcher.session is not session:
-            self.watcher = self._quietly(lambda: ChangeWatcher(session))  # a restored backup: a new session
+            self._watch(self._quietly(lambda: ChangeWatcher(session)))  # a restored backup: a new session
             return
         try:
             changes = self.watcher.poll()
@@ -374,3 +431,7 @@ class TeamController(QObject):
 
     def stop(self) -> None:
         self.timer.stop()
+        self.after_dialog.stop()
+        if self.watcher is not None:
+            self.watcher.close()
+            self._follow_listener()
