@@ -14,6 +14,8 @@ from curator.io import document_files
 from curator.io.decode import EncodingNeeded
 from curator.io.document_files import import_documents, read_document
 
+pytestmark = pytest.mark.both_backends
+
 FIXTURES = Path(__file__).parent / "fixtures" / "documents"
 SEED_002 = next((Path(__file__).parents[1] / "seeds").glob("002_*.txt"))
 

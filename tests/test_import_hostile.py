@@ -12,6 +12,8 @@ from tests.conftest import doc_id_by_file
 from tests.test_import import database_snapshot
 from tests.xlsx_handmade import write_xlsx
 
+pytestmark = pytest.mark.both_backends
+
 HEADER = ["Claim ID", "Document", "Quote", "Notes"]
 QUOTE = "highlighting variable effect sizes"
 

@@ -21,6 +21,8 @@ from curator.core.records import ClaimDraft, NewDocument, TermRef
 from curator.io.flat_export import export_jsonld
 from tests.conftest import doc_id_by_file
 
+pytestmark = pytest.mark.both_backends
+
 W3C = Path(__file__).parent / "fixtures" / "w3c"
 # jsonschema checks "uri" and "date-time" only with optional packages installed; the MUSTs depend on
 # them (3.1 id, 3.3.1 created/modified), so they are checked here as RFC 3986 and RFC 3339 demand.

@@ -21,6 +21,8 @@ from curator.io.xlsx_sheets import EXCEL_CELL_LIMIT, ExportReport, safe_text
 from tests import xlsx_handmade
 from tests.conftest import doc_id_by_file
 
+pytestmark = pytest.mark.both_backends
+
 # Form feed, vertical tab and ESC (as PDFs and terminals paste them), NBSP, an emoji outside the BMP,
 # a combining acute accent, a literal that looks like an OOXML escape, a CR and a tab.
 HARD = "Page\f two\vthree \x1b[1mbold\u00a0NBSP 🙂 e\u0301 _x0041_ and _X0041_ \rend\t."
@@ -191,6 +193,7 @@ def _write_invalid_utf8(db_path, claim_id):
     con.close()
 
 
+@pytest.mark.sqlite_only("only SQLite stores bytes that are not UTF-8 in a text column; PostgreSQL refuses them")
 def test_invalid_utf8_from_another_program_is_reported_by_check_and_named_by_export(session, db_path, tmp_path):
     claim = session.claims.create(ClaimDraft(doc_id_by_file(session, "002"), 0, 10, {"statement": "fine"}))[0]
     _write_invalid_utf8(db_path, claim.id)

@@ -7,6 +7,8 @@ from curator.io.metadata import find_title
 from curator.io.seeds import seed_new_project
 from tests.conftest import doc_id_by_file
 
+pytestmark = pytest.mark.both_backends
+
 
 def test_seeds_get_titles_from_their_content_and_a_kind_of_source(session):
     docs = {d.id: d for d in session.documents.summaries()}

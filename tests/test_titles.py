@@ -6,6 +6,8 @@ from curator.core.paths import SEEDS
 from curator.io.metadata import UNTITLED_MARK, find_title
 from tests.conftest import doc_id_by_file
 
+pytestmark = pytest.mark.both_backends
+
 
 def test_the_five_seeds_get_these_titles(session):
     titles = {
