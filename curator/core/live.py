@@ -88,14 +88,18 @@ class Listener:
 class ChangeWatcher:
     def __init__(self, session: Session):
         self.session = session
-        self.seen = self.latest()
         self.own_upto = 0  # rows up to here written under this reviewer are this session's own
         self.can_listen = not is_sqlite(session.database)
         self.listener: Listener | None = None  # a new object after each reconnection
         self.listen_error: str | None = None  # why the last attempt to listen failed
         self._tried_at = float("-inf")
         if self.can_listen:
-            self.listen()
+            self.listen()  # before reading where the log stands: a commit in between is then announced
+        try:
+            self.seen = self.latest()
+        except Exception:
+            self.close()
+            raise
 
     # -- notifications (PostgreSQL) -----------------------------------------------------------
     def listen(self) -> bool:
