@@ -34,6 +34,11 @@ def add_team_commands(sub) -> None:
     )
     agreement.add_argument("--json", action="store_true", help="print the report as JSON")
     agreement.add_argument(
+        "--all-documents",
+        action="store_true",
+        help="compare every document two reviewers have claims on, not only those assigned to two or more",
+    )
+    agreement.add_argument(
         "--threshold",
         type=float,
         default=0.5,
@@ -160,11 +165,12 @@ def run_reviewers(args) -> int:
 
 
 def run_agreement(args) -> int:
-    from curator.core.agreement import measure
+    from curator.core.agreement import dual_documents, measure
 
     session = open_project(args, reading=True)
     try:
-        report = measure(session, args.threshold)
+        dual = dual_documents(session)  # the dual-extracted documents; without assignments, all
+        report = measure(session, args.threshold, documents=(dual or None) if not args.all_documents else None)
         titles = {d.id: d.title for d in session.documents.summaries()}
         if args.json:
             print(json.dumps(report.as_json(titles), ensure_ascii=False, indent=2))

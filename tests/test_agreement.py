@@ -109,3 +109,65 @@ def test_the_cli_prints_the_agreed_json_shape(project, capsys):
     assert "reviewers: Ann, Ben" in text and "Claim type" in text
     assert main(["--db", str(path), "agreement", "--threshold", "0"]) == 1
     assert "--threshold" in capsys.readouterr().err
+
+
+def test_the_matching_by_overlapping_groups_equals_one_dense_matching_on_random_spans():
+    import random
+
+    from scipy.optimize import linear_sum_assignment
+
+    from curator.core.agreement import match_pair
+    from curator.core.anchoring import Anchor
+    from curator.core.records import ClaimRecord
+
+    def record(i, start, end):
+        return ClaimRecord(i, 1, None, "", Anchor(start, end, "x", "", ""), "", {}, (), None, None)
+
+    rng = random.Random(12)
+    for _ in range(200):
+        spans = [(s, s + rng.randint(1, 60)) for s in (rng.randint(0, 300) for _ in range(rng.randint(0, 14)))]
+        first = [record(i, *span) for i, span in enumerate(spans[: len(spans) // 2])]
+        second = [record(100 + i, *span) for i, span in enumerate(spans[len(spans) // 2 :])]
+        found = match_pair(first, second, 0.5)
+        assert len({i for i, _, _ in found}) == len(found) == len({j for _, j, _ in found})
+        assert all(overlap(first[i], second[j]) == w >= 0.5 for i, j, w in found)
+        if first and second:
+            dense = [[w if (w := overlap(a, b)) >= 0.5 else 0.0 for b in second] for a in first]
+            rows, columns = linear_sum_assignment(dense, maximize=True)
+            best = sum(dense[r][c] for r, c in zip(rows, columns))
+        else:
+            best = 0.0
+        assert sum(w for _, _, w in found) == pytest.approx(best)
+
+
+def test_the_workbook_gains_agreement_and_disagreement_sheets_for_dual_extracted_documents(project, tmp_path):
+    import openpyxl
+
+    from curator.io.xlsx_export import export_xlsx
+
+    session, _ = project
+    export_xlsx(session, tmp_path / "one.xlsx")
+    assert not {"Agreement", "Disagreements"} & set(openpyxl.load_workbook(tmp_path / "one.xlsx").sheetnames)
+
+    a = claim(session, "Ann", 0, 100, claim_type="association", direction="benefit")
+    b = claim(session, "Ben", 0, 95, claim_type="association", direction="harm")
+    lonely = claim(session, "Ben", 300, 360, claim_type="association")
+    session.use_reviewer("Lena Lead")
+    export_xlsx(session, tmp_path / "unassigned.xlsx")  # two reviewers, but nobody assigned them: not dual
+    assert "Agreement" not in openpyxl.load_workbook(tmp_path / "unassigned.xlsx").sheetnames
+    session.team.assign(a.document_id, [session.team.reviewer_named(n).id for n in ("Ann", "Ben")])
+    export_xlsx(session, tmp_path / "two.xlsx")
+    book = openpyxl.load_workbook(tmp_path / "two.xlsx")
+    rows = list(book["Agreement"].iter_rows(values_only=True))
+    assert rows[0][:5] == ("Scope", "Field", "Field key", "Units", "Agreement")
+    by_key = {r[2]: r for r in rows[1:] if r[0].startswith("All reviewers")}
+    assert by_key["claim_type"][3:5] == (1, 1) and by_key["direction"][4] == 0
+    assert "only one value" in by_key["claim_type"][8]
+    assert any(r[1] == "Claims (spans)" and "F1 0.67" in r[8] for r in rows[1:])
+    differences = list(book["Disagreements"].iter_rows(values_only=True))[1:]
+    direction = next(r for r in differences if r[2] == "Direction")
+    assert direction[3:9] == ("Ann", "Benefit", "Ben", "Harm", a.uuid, b.uuid)
+    assert direction[9] == "not reconciled yet"
+    assert any(r[2] == "Claim" and r[5] == "Ann" and r[7] == lonely.uuid for r in differences)
+    about = [r[1] for r in book["About"].iter_rows(values_only=True) if r and r[0] in ("Agreement", "Disagreements")]
+    assert "Cohen's kappa" in about and "Resolution" in about  # the data dictionary explains the new columns

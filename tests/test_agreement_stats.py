@@ -105,3 +105,29 @@ def test_kappa_is_for_two_reviewers_and_alpha_takes_any_number_with_missing_valu
 def test_jaccard():
     assert jaccard({"a", "b"}, {"b", "c"}) == pytest.approx(1 / 3)
     assert jaccard(set(), set()) is None
+
+
+def test_two_reviewers_with_nothing_to_compare_are_not_told_kappa_needs_two():
+    result = coefficients([], reviewers=2)
+    assert result.kappa is None and result.kappa_note == NO_PAIRS
+
+
+def test_the_closed_form_interval_alpha_equals_the_packages_at_random():
+    import math
+    import random
+
+    import krippendorff
+
+    rng = random.Random(3)
+    for _ in range(50):
+        reviewers, count = rng.randint(2, 4), rng.randint(2, 30)
+        units = [[rng.choice([None, rng.randint(0, 9) / 2]) for _ in range(reviewers)] for _ in range(count)]
+        ours, _ = krippendorff_alpha(units, "interval")
+        pairable = [u for u in units if sum(v is not None for v in u) >= 2]
+        values = {v for u in pairable for v in u if v is not None}
+        if len(values) <= 1:
+            assert ours is None
+            continue
+        matrix = [[u[r] if u[r] is not None else math.nan for u in units] for r in range(reviewers)]
+        theirs = krippendorff.alpha(reliability_data=matrix, level_of_measurement="interval")
+        assert ours == pytest.approx(theirs)

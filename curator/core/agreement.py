@@ -17,6 +17,7 @@ claims anchored in the current text of their document (an orphaned quote has no 
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from itertools import combinations
 from typing import TYPE_CHECKING
@@ -93,16 +94,53 @@ def overlap(a: ClaimRecord, b: ClaimRecord) -> float:
 
 
 def match_pair(first: list[ClaimRecord], second: list[ClaimRecord], threshold: float) -> list[tuple[int, int, float]]:
-    """A maximum-weight matching of two reviewers' claims on one document: (i, j, overlap) pairs."""
-    if not first or not second:
-        return []
-    weights = [[overlap(a, b) for b in second] for a in first]
-    if not any(w >= threshold for row in weights for w in row):
+    """A maximum-weight matching of two reviewers' claims on one document: (i, j, overlap) pairs.
+
+    Only overlapping quotes can pair, so the claims fall into small groups that overlap one another
+    (found by a sweep in reading order); each group is matched on its own, which keeps a document
+    with thousands of claims from becoming one thousands-square matrix."""
+    edges = []
+    order = sorted(range(len(second)), key=lambda j: second[j].anchor.start)
+    starts = [second[j].anchor.start for j in order]
+    longest = max((b.anchor.end - b.anchor.start for b in second), default=0)
+    for i, a in enumerate(first):
+        for k in range(bisect_right(starts, a.anchor.end - 1) - 1, -1, -1):
+            if starts[k] + longest <= a.anchor.start:  # neither this quote nor any starting earlier reaches a
+                break
+            b = second[order[k]]
+            weight = overlap(a, b)
+            if weight >= threshold:
+                edges.append((i, order[k], weight))
+    if not edges:
         return []
     from scipy.optimize import linear_sum_assignment  # only when agreement is computed
 
-    rows, columns = linear_sum_assignment([[w if w >= threshold else 0.0 for w in row] for row in weights], True)
-    return [(i, j, weights[i][j]) for i, j in zip(rows.tolist(), columns.tolist()) if weights[i][j] >= threshold]
+    parent: dict[tuple[str, int], tuple[str, int]] = {}
+
+    def root(x):
+        while parent.setdefault(x, x) != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for i, j, _ in edges:
+        parent[root(("a", i))] = root(("b", j))
+    groups: dict[tuple[str, int], list[tuple[int, int, float]]] = {}
+    for edge in edges:
+        groups.setdefault(root(("a", edge[0])), []).append(edge)
+    out = []
+    for group in groups.values():
+        rows = sorted({i for i, _, _ in group})
+        columns = sorted({j for _, j, _ in group})
+        row_at, column_at = {i: k for k, i in enumerate(rows)}, {j: k for k, j in enumerate(columns)}
+        weights = [[0.0] * len(columns) for _ in rows]
+        for i, j, w in group:
+            weights[row_at[i]][column_at[j]] = w
+        picked_rows, picked_columns = linear_sum_assignment(weights, maximize=True)
+        for r, c in zip(picked_rows.tolist(), picked_columns.tolist()):
+            if weights[r][c] >= threshold:
+                out.append((rows[r], columns[c], weights[r][c]))
+    return out
 
 
 def build_units(document_id: int, by_reviewer: dict[str, list[ClaimRecord]], threshold: float) -> list[Unit]:
@@ -131,16 +169,24 @@ def build_units(document_id: int, by_reviewer: dict[str, list[ClaimRecord]], thr
 
 
 def measure(
-    session: Session, threshold: float = DEFAULT_THRESHOLD, reviewers: list[str] | None = None
+    session: Session,
+    threshold: float = DEFAULT_THRESHOLD,
+    reviewers: list[str] | None = None,
+    claims: list[ClaimRecord] | None = None,
+    documents: set[int] | None = None,
 ) -> AgreementReport:
-    """Agreement of every pair of reviewers on every document two or more of them extracted."""
+    """Agreement of every pair of reviewers on every document two or more of them extracted.
+    `claims`: the claims the caller has already read (an export), instead of reading them again;
+    `documents`: only these (by default those assigned to two or more extractors, see dual_documents)."""
     if not 0 < threshold <= 1:
         from curator.core.errors import ValidationError
 
         raise ValidationError(f"--threshold: {threshold} must lie above 0 and at most 1")
-    claims = [c for c in session.claims.all() if not c.orphaned and c.reviewer_name]
+    claims = [c for c in (session.claims.all() if claims is None else claims) if not c.orphaned and c.reviewer_name]
     if reviewers:
         claims = [c for c in claims if c.reviewer_name in reviewers]
+    if documents is not None:
+        claims = [c for c in claims if c.document_id in documents]
     per_document: dict[int, dict[str, list[ClaimRecord]]] = {}
     for c in claims:
         per_document.setdefault(c.document_id, {}).setdefault(c.reviewer_name, []).append(c)
@@ -169,6 +215,11 @@ def measure(
     return AgreementReport(names, tuple(units), threshold, unmatched, spans, fields, jaccards, by_pair, by_document)
 
 
+def dual_documents(session: Session) -> set[int]:
+    """Documents assigned to two or more extractors: where extraction was meant to be independent."""
+    return {doc for doc, state in session.team.states().items() if len(state.extractors) >= 2}
+
+
 def _on_document_of_both(unit: Unit, per_document: dict, a: str, b: str) -> bool:
     by = per_document[unit.document_id]
     return a in by and b in by
@@ -184,10 +235,10 @@ def field_agreement(
     for f in codebook.value_fields:
         if f.kind == "choice":
             rows = [[_value(u, n, f.key, "") for n in names] for u in matched]
-            out[f.key] = coefficients(rows, "nominal")
+            out[f.key] = coefficients(rows, "nominal", len(names))
         elif f.kind in NUMBER_KINDS:
             rows = [[_value(u, n, f.key, None) for n in names] for u in matched]
-            out[f.key] = coefficients(rows, "interval")
+            out[f.key] = coefficients(rows, "interval", len(names))
     jaccards: dict[str, float | None] = {}
     for role in codebook.roles:
         rows, scores = [], []
@@ -199,7 +250,7 @@ def field_agreement(
                 score = jaccard(sets[a], sets[b])
                 if score is not None:
                     scores.append(score)
-        out[role.key] = coefficients(rows, "nominal")
+        out[role.key] = coefficients(rows, "nominal", len(names))
         jaccards[role.key] = sum(scores) / len(scores) if scores else None
     return out, jaccards
 

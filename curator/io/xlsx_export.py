@@ -15,6 +15,7 @@ from pathlib import Path
 from curator.core.records import READING_STATUSES, SOURCE_KINDS
 from curator.core.session import Session
 from curator.io.claim_table import claim_columns
+from curator.io.xlsx_agreement_sheets import write_agreement_sheets
 from curator.io.xlsx_sheets import (
     ExportCancelled,
     ExportError,
@@ -203,6 +204,7 @@ def _write_workbook(session: Session, path: Path, progress: Callable[[int, int],
 
     write_codebook(workbook, session, report, dictionary)
     write_evidence_map(workbook, session, report, dictionary)
+    write_agreement_sheets(workbook, session, claims, report, dictionary)
     about = workbook.create_sheet("About")
     lists = write_lists(workbook, columns, [d.title for d in documents], report)
     add_dropdowns(claims_sheet, lists)
