@@ -121,14 +121,19 @@ def test_illegal_characters_are_replaced_and_reported_long_text_is_reported(sess
     assert len(warnings) == 2  # the repair and the cut are both written into the workbook, not only reported
 
 
-def test_a_failed_or_cancelled_export_leaves_the_previous_file_intact(session, tmp_path):
+def test_a_failed_or_cancelled_export_leaves_the_previous_file_intact(session, tmp_path, monkeypatch):
+    from curator.io import xlsx_export
+
+    monkeypatch.setattr(xlsx_export, "PROGRESS_EVERY", 5)  # progress is asked every 5 rows: 12 claims will do
     target = tmp_path / "out.xlsx"
     target.write_bytes(b"previous export")
     make_claim(session, "Roseburia", {})
+    for _ in range(11):
+        make_claim(session, "Faecalibacterium", {})
+    asked = []
     with pytest.raises(ExportCancelled):
-        for _ in range(600):
-            make_claim(session, "Faecalibacterium", {})
-        export_xlsx(session, target, progress=lambda done, total: False)
+        export_xlsx(session, target, progress=lambda done, total: asked.append(done) or False)
+    assert asked == [5]  # cancelled while writing the claims
     assert target.read_bytes() == b"previous export"
     assert sorted(p.name for p in tmp_path.iterdir() if not p.name.startswith("project.sqlite3")) == ["out.xlsx"]
 
