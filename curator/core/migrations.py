@@ -17,7 +17,7 @@ import peewee
 
 from curator.core import db as dbmod
 from curator.core.errors import CuratorError
-from curator.core.models import ALL_MODELS, Document, Reviewer, SchemaInfo, new_uuid
+from curator.core.models import ALL_MODELS, Claim, Document, Reviewer, SchemaInfo, new_uuid
 
 SCHEMA_VERSION_KEY = "schema_version"
 PROJECT_UUID_KEY = "project_uuid"  # this project's identity when merging with others (v6)
@@ -199,6 +199,33 @@ def _v6_team(db: peewee.Database) -> None:
     SchemaInfo.insert(key=PROJECT_UUID_KEY, value=str(uuid.uuid4())).on_conflict_ignore().execute()
 
 
+def _v7_reconciliation(db: peewee.Database) -> None:
+    """v7: consensus claims' sources per field, and decisions on unmatched claims (reconciliation)."""
+
+    class ConsensusSource(peewee.Model):
+        claim = peewee.ForeignKeyField(Claim, on_delete="CASCADE", index=True)
+        field_key = peewee.CharField(max_length=64)
+        source_uuid = peewee.CharField(max_length=36, default="", index=True)
+        source_reviewer = peewee.CharField(max_length=200, default="")
+        edited = peewee.BooleanField(default=False)
+
+        class Meta:
+            database = db
+            legacy_table_names = False
+
+    class ReconciliationDecision(peewee.Model):
+        claim_uuid = peewee.CharField(max_length=36, primary_key=True)
+        decision = peewee.CharField(max_length=16)
+        decided_by = peewee.CharField(max_length=200, default="")
+        decided_at = peewee.DateTimeField()
+
+        class Meta:
+            database = db
+            legacy_table_names = False
+
+    db.create_tables([ConsensusSource, ReconciliationDecision])
+
+
 # version -> the step that brings a database from version-1 to version. Append; never edit a step
 # that has shipped. Version 1 is the first release's schema (tests/fixtures/schema_v1.sqlite3).
 MIGRATIONS: dict[int, Callable[[peewee.Database], None]] = {
@@ -207,6 +234,7 @@ MIGRATIONS: dict[int, Callable[[peewee.Database], None]] = {
     4: _v4_project_choices,
     5: _v5_claim_uuids,
     6: _v6_team,
+    7: _v7_reconciliation,
 }
 LATEST_VERSION = max(MIGRATIONS)
 

@@ -249,6 +249,28 @@ class MergeBase(BaseModel):
         indexes = ((("project", "claim_uuid"), True),)
 
 
+class ConsensusSource(BaseModel):
+    """Where a consensus claim's field came from (schema v7): the extractor's claim (by uuid; it is
+    never deleted) and reviewer it took the value from, or `edited` when the adjudicator typed her own.
+    field_key is a codebook value field key, a term role key, or "quote"."""
+
+    claim = peewee.ForeignKeyField(Claim, backref="consensus_sources", on_delete="CASCADE", index=True)
+    field_key = peewee.CharField(max_length=64)
+    source_uuid = peewee.CharField(max_length=36, default="", index=True)
+    source_reviewer = peewee.CharField(max_length=200, default="")
+    edited = peewee.BooleanField(default=False)
+
+
+class ReconciliationDecision(BaseModel):
+    """An adjudicator's decision on a claim no other extractor matched (schema v7): accepted (a
+    consensus claim was copied from it) or rejected (it stays out of the consensus)."""
+
+    claim_uuid = peewee.CharField(max_length=36, primary_key=True)
+    decision = peewee.CharField(max_length=16)  # accepted | rejected
+    decided_by = peewee.CharField(max_length=200, default="")
+    decided_at = peewee.DateTimeField(default=utcnow)
+
+
 ALL_MODELS = [
     SchemaInfo,
     Reviewer,
@@ -266,6 +288,8 @@ ALL_MODELS = [
     Assignment,
     ClaimTombstone,
     MergeBase,
+    ConsensusSource,
+    ReconciliationDecision,
 ]
 
 # The claim columns a codebook field may name (kind text/longtext/choice/number/integer).
