@@ -18,6 +18,7 @@ from curator.core.merge_identity import follow_file
 from curator.core.migrations import NewerSchemaError, SchemaError, current_version, migrate, pending
 from curator.core.models import CLAIM_FIELD_COLUMNS, Reviewer, SchemaInfo
 from curator.core.paths import CODEBOOK
+from curator.core.reconcile import ReconcileService
 from curator.core.records import ReviewerInfo
 from curator.core.search import SearchService
 from curator.core.team import TeamService
@@ -46,6 +47,7 @@ class Session:
         self.search = SearchService(self)
         self.codebook_editor = CodebookEditor(self)
         self.team = TeamService(self)
+        self.reconcile = ReconcileService(self)
 
     @property
     def reviewer_id(self) -> int | None:

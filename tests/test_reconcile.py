@@ -1,0 +1,174 @@
+"""Reconciliation (issue 12): two extractors' claims on one document turned into consensus claims by an
+adjudicator, field by field, undoably and resumably; on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import pytest
+
+from curator.core.errors import StaleClaimError, ValidationError
+from curator.core.models import ConsensusSource, ReconciliationDecision
+from curator.core.reconcile import MEMBER, QUOTE, ConsensusDraft, Source
+from curator.core.reconcile_commands import DecideUnmatched, ReconcileUnit
+from curator.core.records import ClaimDraft, TermRef
+from tests.conftest import doc_id_by_file
+
+pytestmark = pytest.mark.both_backends
+
+BASE = 2000  # where the test's spans start in seed 002
+ANN, BEN, ADA = "Ann Extractor", "Ben Extractor", "Ada Adjudicator"
+
+
+def claim(session, reviewer, start, end, terms=(), **values):
+    session.use_reviewer(reviewer)
+    doc = doc_id_by_file(session, "002")
+    return session.claims.create(ClaimDraft(doc, BASE + start, BASE + end, values, tuple(terms)))[0]
+
+
+@pytest.fixture
+def dual(session):
+    """Seed 002 extracted by Ann and Ben (both done); Ada adjudicates. The session's reviewer leads."""
+    lead = session.reviewer.name
+    for name in (ANN, BEN, ADA):
+        session.use_reviewer(name)
+    session.use_reviewer(lead)
+    team = session.team
+    team.set_role(team.reviewer_named(ADA).id, "adjudicator")
+    doc = doc_id_by_file(session, "002")
+    team.assign(doc, [team.reviewer_named(ANN).id, team.reviewer_named(BEN).id])
+    ms = next(t for t in session.terms.for_role("condition") if t.label == "Multiple sclerosis")
+    c = {
+        "ann": claim(
+            session,
+            ANN,
+            0,
+            100,
+            [TermRef("condition", ms.label, ms.identifier, ms.id)],
+            claim_type="association",
+            direction="benefit",
+            statement="Ann's statement",
+        ),
+        "ben": claim(session, BEN, 5, 100, claim_type="mechanism", direction="harm", statement="Ben's statement"),
+        "ben_only": claim(session, BEN, 300, 360, claim_type="background"),
+        "ann_only": claim(session, ANN, 500, 560, claim_type="evidence_gap"),
+    }
+    for name in (ANN, BEN):
+        session.use_reviewer(name)
+        team.set_done(doc, True)
+    session.use_reviewer(ADA)
+    return session, doc, c
+
+
+def test_units_side_by_side_with_differences_marked(dual):
+    session, doc, c = dual
+    units = session.reconcile.units(doc)
+    assert [u.reviewers for u in units] == [(ANN, BEN), (BEN,), (ANN,)]
+    first = units[0]
+    assert first.matched and first.consensus is None and not first.reconciled
+    assert {ANN: c["ann"].id, BEN: c["ben"].id} == {n: r.id for n, r in first.claims.items()}
+    rows = {f.key: f for f in first.fields}
+    assert rows["claim_type"].values == {ANN: "association", BEN: "mechanism"}
+    assert rows["condition"].values == {ANN: ("Multiple sclerosis",), BEN: ()}
+    assert {"quote", "claim_type", "direction", "statement", "condition"} <= set(first.differing)
+    assert not rows["population"].differs and "status" not in rows
+    assert session.reconcile.progress(doc) == (3, 0)
+
+
+def test_reconcile_a_unit_field_by_field_undo_redo_and_resume(dual):
+    session, doc, c = dual
+    unit = session.reconcile.units(doc)[0]
+    before = session.claims.get_many([c["ann"].id, c["ben"].id])
+    command = ReconcileUnit(
+        session,
+        unit,
+        ConsensusDraft(take={"direction": BEN, QUOTE: BEN}, edits={"statement": "Agreed statement"}, default=ANN),
+    )
+    command.do()
+    made = session.claims.get(command.consensus_id)
+    assert made.reviewer_name == ADA and made.values["status"] == "confirmed"
+    assert (made.values["claim_type"], made.values["direction"], made.values["statement"]) == (
+        "association",
+        "harm",
+        "Agreed statement",
+    )
+    assert made.anchor == c["ben"].anchor and [t.label for t in made.terms] == ["Multiple sclerosis"]
+    sources = {s.field_key: s for s in session.reconcile.sources([made.id])[made.id] if s.field_key != MEMBER}
+    assert sources["claim_type"] == Source("claim_type", ANN, c["ann"].uuid)
+    assert sources["direction"] == Source("direction", BEN, c["ben"].uuid)
+    assert sources["statement"] == Source("statement", edited=True)
+    assert sources[QUOTE].reviewer == BEN and sources["condition"].reviewer == ANN
+    # the extractors' claims are untouched
+    assert session.claims.get_many([c["ann"].id, c["ben"].id]) == before
+
+    # resumable: read again from the database, the unit has its consensus; consensus claims are no unit
+    units = session.reconcile.units(doc)
+    assert len(units) == 3 and units[0].consensus.id == made.id and units[0].sources["direction"].reviewer == BEN
+    assert session.reconcile.progress(doc) == (3, 1)
+
+    command.undo()
+    assert session.reconcile.progress(doc) == (3, 0)
+    assert not ConsensusSource.select().where(ConsensusSource.claim == made.id).exists()
+    command.do()
+    again = session.claims.get(made.id)
+    assert again.uuid == made.uuid and again.values == made.values
+    assert session.reconcile.units(doc)[0].sources == units[0].sources
+
+    # re-reconciling replaces the consensus claim's values (an edit, version-checked), undoably
+    unit = session.reconcile.units(doc)[0]
+    edit = ReconcileUnit(session, unit, ConsensusDraft(take={"claim_type": BEN}, default=ANN))
+    edit.do()
+    now = session.claims.get(made.id)
+    assert (now.values["claim_type"], now.values["direction"], now.values["statement"]) == (
+        "mechanism",
+        "benefit",
+        "Ann's statement",
+    )
+    assert session.reconcile.units(doc)[0].sources["statement"] == Source("statement", ANN, c["ann"].uuid)
+    edit.undo()
+    assert session.claims.get(made.id).values == made.values
+    assert session.reconcile.units(doc)[0].sources["statement"].edited
+    # a stale unit (read before another change to its consensus) is refused
+    stale = ReconcileUnit(session, unit, ConsensusDraft(default=BEN))
+    with pytest.raises(StaleClaimError):
+        stale.do()
+
+
+def test_accept_and_reject_unmatched_claims(dual):
+    session, doc, c = dual
+    _, ben_only, ann_only = session.reconcile.units(doc)
+    accept = DecideUnmatched(session, ben_only, accept=True)
+    accept.do()
+    reject = DecideUnmatched(session, ann_only, accept=False)
+    reject.do()
+    units = session.reconcile.units(doc)
+    assert units[1].decision == "accepted" and units[1].consensus.values["claim_type"] == "background"
+    assert units[1].consensus.values["status"] == "confirmed" and units[1].consensus.reviewer_name == ADA
+    assert {s.reviewer for s in units[1].sources.values()} == {BEN}
+    assert units[2].decision == "rejected" and units[2].consensus is None and units[2].reconciled
+    assert ReconciliationDecision.get_by_id(c["ann_only"].uuid).decided_by == ADA
+    assert session.reconcile.progress(doc) == (3, 2)
+    reject.undo()
+    accept.undo()
+    assert session.reconcile.progress(doc) == (3, 0)
+    accept.do()
+    assert session.reconcile.units(doc)[1].consensus.uuid == units[1].consensus.uuid
+    # changing one's mind: rejecting the accepted claim takes its consensus away, undo brings it back
+    change = DecideUnmatched(session, session.reconcile.units(doc)[1], accept=False)
+    change.do()
+    assert session.reconcile.units(doc)[1].consensus is None and session.reconcile.progress(doc) == (3, 1)
+    change.undo()
+    assert session.reconcile.units(doc)[1].decision == "accepted"
+    with pytest.raises(ValidationError, match="several reviewers"):
+        DecideUnmatched(session, units[0], accept=True)
+
+
+def test_an_extractor_may_not_reconcile(dual):
+    session, doc, _ = dual
+    unit = session.reconcile.units(doc)[0]
+    session.use_reviewer(ANN)
+    with pytest.raises(ValidationError, match="Extractor"):
+        ReconcileUnit(session, unit, ConsensusDraft()).do()
+    with pytest.raises(ValidationError, match="Extractor"):
+        DecideUnmatched(session, session.reconcile.units(doc)[1], accept=False).do()
+    session.use_reviewer(ADA)
+    with pytest.raises(ValidationError, match="no claim in this unit"):
+        ReconcileUnit(session, unit, ConsensusDraft(take={"direction": "Nobody"})).do()
