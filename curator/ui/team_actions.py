@@ -1,5 +1,6 @@
 """The team part of the window: Document → Assign… and Mark my extraction done, Team → Reviewers and
-roles…, File → Merge a reviewer's project…, the document list's team columns, and live refresh.
+roles… and Agreement… (curator/ui/agreement_view.py), File → Merge a reviewer's project…, the document
+list's team columns, and live refresh.
 
 Live refresh: the change log is read for other clients' writes (curator/core/live.py) and what they
 changed goes through the window's one refresh path (`apply_changes`), so a claim saved on another
@@ -31,6 +32,7 @@ POLL_MS = 1000  # SQLite, or PostgreSQL while the LISTEN connection is lost
 SAFETY_MS = 5000  # PostgreSQL while listening: notifications wake the poll, this only catches what they miss
 MODAL_RECHECK_MS = 250  # a notification that came during a dialog: how often to see whether it closed
 LEAD_ONLY = "Only the project's lead assigns documents"
+COMPARERS = ("lead", "adjudicator")  # blind extraction would hide the others' claims from an extractor anyway
 
 
 class TeamController(QObject):
@@ -62,6 +64,7 @@ class TeamController(QObject):
         self.notifier: QSocketNotifier | None = None
         self._notified_by = None  # the watcher's listener the notifier watches
         self.poll_failed = False
+        self.agreement = None  # Team → Agreement…, built when first opened (curator/ui/agreement_view.py)
         self.actions = self._actions()
         self.timer = QTimer(self)
         self.timer.setInterval(POLL_MS)
@@ -113,7 +116,10 @@ class TeamController(QObject):
             self.merge,
             "Bring another reviewer's Curator project into this one: preview first, one undo step",
         )
-        return {"assign": assign, "mark_done": done, "reviewers": roles, "merge": merge}
+        agreement = action(
+            "A&greement…", self.show_agreement, "How far the reviewers agree, per field and term role", "Ctrl+Shift+Y"
+        )
+        return {"assign": assign, "mark_done": done, "reviewers": roles, "merge": merge, "agreement": agreement}
 
     def install_menus(self, menus: dict[str, QMenu], bar: QMenuBar) -> None:
         """File → Merge…, Document → Assign… and Mark done, and a Team menu before Help."""
@@ -130,6 +136,8 @@ class TeamController(QObject):
         team_menu.addAction(self.actions["reviewers"])
         team_menu.addAction(self.actions["assign"])
         team_menu.addAction(self.actions["mark_done"])
+        team_menu.addSeparator()
+        team_menu.addAction(self.actions["agreement"])
         team_menu.addSeparator()
         team_menu.addAction(self.actions["merge"])
         team_menu.setToolTipsVisible(True)
@@ -165,6 +173,16 @@ class TeamController(QObject):
             else "This document is not assigned to you."
         )
         self.actions["merge"].setEnabled(editable)
+        compares = me is not None and me.role in COMPARERS
+        self.actions["agreement"].setEnabled(compares)
+        self.actions["agreement"].setToolTip(
+            "How far the reviewers agree, per field and term role (Ctrl+Shift+Y)"
+            if compares
+            else "Only the lead and adjudicators compare reviewers (blind extraction would hide the others' claims"
+            f" anyway); you are {(me.role if me else 'no reviewer').capitalize()}."
+        )
+        if not compares and self.agreement is not None and self.agreement.isVisible():
+            self.agreement.close()  # her role changed while it was open
 
     # -- the document list --------------------------------------------------------------------
     def refresh(self) -> None:
@@ -214,6 +232,8 @@ class TeamController(QObject):
         elif changes.claims and self.own:
             self._count_own(changes.claims)
         self.update_actions()
+        if self.agreement is not None:
+            self.agreement.apply(changes)
 
     def _count_own(self, claim_ids: frozenset[int]) -> None:
         """Her claim counts from the changed claims only (one query for those)."""
@@ -304,6 +324,13 @@ class TeamController(QObject):
         )
         if command.changes_anything and self._run(command):
             self.say("Reviewers' roles and blind extraction saved. Ctrl+Z undoes it.", 6000)
+
+    def show_agreement(self) -> None:
+        from curator.ui.agreement_view import AgreementView
+
+        if self.agreement is None:
+            self.agreement = AgreementView(self.parent_widget, self.session)
+        self.agreement.open_view()
 
     def merge(self) -> None:
         from curator.ui.merge_dialog import merge_reviewer_project
@@ -430,6 +457,8 @@ class TeamController(QObject):
             return None
 
     def stop(self) -> None:
+        if self.agreement is not None:
+            self.agreement.shutdown()
         self.timer.stop()
         self.after_dialog.stop()
         if self.watcher is not None:
