@@ -8,6 +8,8 @@ from curator.core.records import ClaimDraft
 from tests.conftest import doc_id_by_file
 from tests.gui_helpers import click_row, select_in_reader
 
+pytestmark = pytest.mark.both_backends  # the reviewer's whole loop, in the window, on either backend
+
 PILOT = "Pilot trials report modest reductions in relapse rate (RR\u00a0≈\u00a00.85)"
 CTRL = Qt.KeyboardModifier.ControlModifier
 SHIFT = Qt.KeyboardModifier.ShiftModifier
