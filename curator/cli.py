@@ -30,6 +30,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="export every claim: .xlsx (the full workbook), .csv (the Claims sheet) or .jsonld (W3C Web Annotations)",
     )
     export.add_argument("out", metavar="OUT.xlsx|OUT.csv|OUT.jsonld", type=Path)
+    export.add_argument(
+        "--all-reviewers",
+        action="store_true",
+        help="every reviewer's claims, not only the consensus claims and the claims not reconciled yet",
+    )
     imp = sub.add_parser(
         "import-claims",
         help="bring back claims from an edited workbook: shows what changes, then writes it all or nothing",
@@ -106,7 +111,7 @@ def run_export(args) -> int:
         raise ValidationError(f"{args.out.name}: export to a file ending in .xlsx, .csv or .jsonld")
     session = open_project(args, reading=True)
     try:
-        report = exporter(session, args.out)
+        report = exporter(session, args.out, all_reviewers=args.all_reviewers)
     finally:
         session.close()
     print(f"Exported {report.claims} claims and {report.documents} documents to {report.path}")

@@ -172,3 +172,76 @@ def test_an_extractor_may_not_reconcile(dual):
     session.use_reviewer(ADA)
     with pytest.raises(ValidationError, match="no claim in this unit"):
         ReconcileUnit(session, unit, ConsensusDraft(take={"direction": "Nobody"})).do()
+
+
+def _reconciled(dual):
+    """The matched unit reconciled (Ann's type, Ben's direction, an edited statement); Ben's unmatched
+    claim accepted; Ann's rejected."""
+    session, doc, _ = dual
+    first, ben_only, ann_only = session.reconcile.units(doc)
+    command = ReconcileUnit(
+        session, first, ConsensusDraft(take={"direction": BEN}, edits={"statement": "Agreed"}, default=ANN)
+    )
+    command.do()
+    accept = DecideUnmatched(session, ben_only, accept=True)
+    accept.do()
+    DecideUnmatched(session, ann_only, accept=False).do()
+    return session.claims.get(command.consensus_id), session.claims.get(accept.made.record.id)
+
+
+def _claims_sheet(path):
+    import openpyxl
+
+    book = openpyxl.load_workbook(path, read_only=True)
+    rows = list(book["Claims"].iter_rows(values_only=True))
+    agreement = "Agreement" in book.sheetnames and [r for r in book["Agreement"].iter_rows(values_only=True)]
+    book.close()
+    return [dict(zip(rows[0], r)) for r in rows[1:]], agreement
+
+
+def test_exports_hold_the_consensus_by_default_and_every_claim_on_request(dual, tmp_path):
+    import csv
+    import json
+
+    from curator.cli import main
+    from curator.io.flat_export import export_csv, export_jsonld
+    from curator.io.xlsx_export import export_xlsx
+
+    session, _, c = dual
+    made, accepted = _reconciled(dual)
+    unreconciled = claim(session, ANN, 700, 760, claim_type="background")  # Ann's after reconciling
+    session.use_reviewer(ADA)
+
+    export_xlsx(session, tmp_path / "default.xlsx")
+    rows, agreement = _claims_sheet(tmp_path / "default.xlsx")
+    on_doc = {r["Claim UUID"]: r for r in rows if r["Claim ID"] in {made.id, accepted.id, unreconciled.id}}
+    assert {r["Claim UUID"] for r in rows} >= {made.uuid, accepted.uuid, unreconciled.uuid}
+    assert not {c[k].uuid for k in c} & {r["Claim UUID"] for r in rows}  # replaced by the consensus, or rejected
+    assert on_doc[made.uuid]["Consensus"] == f"consensus of {ANN}, {BEN}"
+    assert on_doc[made.uuid]["Reviewer"] == ADA and on_doc[made.uuid]["Statement"] == "Agreed"
+    assert on_doc[accepted.uuid]["Consensus"] == f"consensus of {BEN}"
+    assert on_doc[unreconciled.uuid]["Consensus"] == "not reconciled"
+    # every existing column is kept, in its place; Consensus comes last
+    assert list(rows[0])[-2:] == ["Claim UUID", "Consensus"]
+    # agreement is still the extractors' own: the adjudicator is no third reviewer
+    assert agreement and not any(ADA in str(cell) for row in agreement for cell in row)
+
+    export_csv(session, tmp_path / "claims.csv")
+    with open(tmp_path / "claims.csv", encoding="utf-8-sig", newline="") as f:
+        csv_rows = list(csv.DictReader(f))
+    assert {r["Claim UUID"]: r["Consensus"] for r in csv_rows}[made.uuid] == f"consensus of {ANN}, {BEN}"
+
+    export_jsonld(session, tmp_path / "claims.jsonld", all_reviewers=True)
+    items = json.loads((tmp_path / "claims.jsonld").read_text(encoding="utf-8"))["first"]["items"]
+    by_id = {i["id"]: i for i in items}
+    derived = by_id[f"urn:uuid:{made.uuid}"]["prov:wasDerivedFrom"]
+    assert derived == [f"urn:uuid:{c['ann'].uuid}", f"urn:uuid:{c['ben'].uuid}"]
+    assert all(u in by_id for u in derived)  # with every reviewer's claims, the sources are in the collection too
+    assert "prov:wasDerivedFrom" not in by_id[f"urn:uuid:{c['ann'].uuid}"]
+
+    # the command line, last: it opens the project on its own
+    assert main(["--db", str(session.target), "export", str(tmp_path / "all.xlsx"), "--all-reviewers"]) == 0
+    rows, _ = _claims_sheet(tmp_path / "all.xlsx")
+    words = {r["Claim UUID"]: r["Consensus"] for r in rows}
+    assert words[c["ann"].uuid] == words[c["ben"].uuid] == words[c["ben_only"].uuid] == "reconciled"
+    assert words[c["ann_only"].uuid] == "rejected" and words[made.uuid] == f"consensus of {ANN}, {BEN}"

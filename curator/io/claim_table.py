@@ -12,19 +12,20 @@ from dataclasses import dataclass
 from typing import Any
 
 from curator.core.codebook import FormField
+from curator.core.reconcile_view import ConsensusView, consensus_view
 from curator.core.records import ClaimRecord
 from curator.core.session import Session
 
 # What the importer does with a column, by kind.
 # "uuid" is read only to check that a row's Claim ID names the claim it was exported from.
-READ_ONLY_KINDS = {"reviewer", "created", "updated", "end", "sha256", "anchor_status", "uuid"}
+READ_ONLY_KINDS = {"reviewer", "created", "updated", "end", "sha256", "anchor_status", "uuid", "consensus"}
 
 
 @dataclass(frozen=True)
 class ClaimColumn:
     header: str
     # id | document | quote | value | terms | term_ids | reviewer | created | updated | start | end | sha256
-    # | anchor_status | uuid
+    # | anchor_status | uuid | consensus
     kind: str
     description: str
     value: Callable[[ClaimRecord], Any]
@@ -58,8 +59,12 @@ def _field_description(f: FormField) -> str:
     return f"{f.label}: {what}." + (f" {f.help}" if f.help else "")
 
 
-def claim_columns(session: Session, document_titles: dict[int, str]) -> list[ClaimColumn]:
-    """Fixed leading columns, codebook fields in form order, anchor columns last."""
+def claim_columns(
+    session: Session, document_titles: dict[int, str], consensus: ConsensusView | None = None
+) -> list[ClaimColumn]:
+    """Fixed leading columns, codebook fields in form order, anchor columns last; then, in a project
+    whose documents are reconciled (two or more extractors), the Consensus column. A single-reviewer
+    project's table is as it always was. `consensus`: the project's, if the caller has read it."""
     codebook = session.codebook
     fields = {f.key: f for f in codebook.fields}
     ro = " Read-only: changes here are ignored on import."
@@ -153,6 +158,19 @@ def claim_columns(session: Session, document_titles: dict[int, str]) -> list[Cla
             lambda c: c.uuid,
         ),
     ]
+    consensus = consensus or consensus_view(session)
+    if consensus.team:
+        columns.append(
+            ClaimColumn(
+                "Consensus",
+                "consensus",
+                "'consensus of A, B': the adjudicator's consensus claim reconciling those reviewers' claims; "
+                "'not reconciled': an extractor's claim no consensus covers yet; 'reconciled' or 'rejected' (only "
+                "when every reviewer's claims are exported): an extractor's claim a consensus replaces, or one "
+                "the adjudicator rejected; empty on documents with a single extractor." + ro,
+                consensus.label,
+            )
+        )
     return columns
 
 

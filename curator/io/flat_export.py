@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from curator import __version__
+from curator.core.reconcile_view import consensus_view
 from curator.core.records import ClaimRecord
 from curator.core.session import Session
 from curator.io.claim_table import claim_columns
@@ -38,6 +39,8 @@ CONTEXT = [
         "anchorStatus": "curator:anchorStatus",
         "identifier": "curator:identifier",
         "role": "curator:role",
+        "prov": "http://www.w3.org/ns/prov#",
+        "prov:wasDerivedFrom": {"@type": "@id"},
     },
 ]
 
@@ -56,13 +59,15 @@ def _csv_value(value: Any) -> Any:
     return neutralise(value)
 
 
-def export_csv(session: Session, path: str | os.PathLike) -> ExportReport:
-    """The Claims sheet as CSV: UTF-8 with a BOM (so Excel reads it as UTF-8), CRLF rows, every text whole."""
+def export_csv(session: Session, path: str | os.PathLike, all_reviewers: bool = False) -> ExportReport:
+    """The Claims sheet as CSV: UTF-8 with a BOM (so Excel reads it as UTF-8), CRLF rows, every text whole.
+    The claims the workbook's Claims sheet holds: by default consensus and not yet reconciled ones."""
     path = Path(path)
     check_target(path, ".csv", "a CSV export")
     documents = session.documents.infos()
-    columns = claim_columns(session, {d.id: d.title for d in documents})
-    claims = session.claims.all()
+    consensus = consensus_view(session)
+    columns = claim_columns(session, {d.id: d.title for d in documents}, consensus)
+    claims = consensus.select(session.claims.all(), all_reviewers)
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow([c.header for c in columns])
@@ -98,7 +103,9 @@ def target_source(document, claim: ClaimRecord) -> str:
     return f"urn:sha256:{claim.document_sha256 or document.sha256}"
 
 
-def annotation(session: Session, claim: ClaimRecord, documents: dict) -> dict:
+def annotation(session: Session, claim: ClaimRecord, documents: dict, derived_from: list[str] | None = None) -> dict:
+    """A claim as a Web Annotation; a consensus claim's names the extractors' claims it reconciles
+    (`derived_from`, their uuids) as prov:wasDerivedFrom."""
     codebook = session.codebook
     document = documents[claim.document_id]
     fields = {}
@@ -142,6 +149,7 @@ def annotation(session: Session, claim: ClaimRecord, documents: dict) -> dict:
         "id": f"urn:uuid:{claim.uuid}",
         "type": "Annotation",
         "motivation": "describing",
+        "prov:wasDerivedFrom": [f"urn:uuid:{u}" for u in derived_from] if derived_from else None,
         "creator": {"type": "Person", "name": claim.reviewer_name} if claim.reviewer_name else None,
         "created": _iso(claim.created_at),
         "modified": _iso(claim.updated_at),
@@ -165,15 +173,16 @@ def annotation(session: Session, claim: ClaimRecord, documents: dict) -> dict:
     }
 
 
-def export_jsonld(session: Session, path: str | os.PathLike) -> ExportReport:
-    """Every claim as a W3C Web Annotation in one AnnotationCollection."""
+def export_jsonld(session: Session, path: str | os.PathLike, all_reviewers: bool = False) -> ExportReport:
+    """The claims (as the Claims sheet selects them) as W3C Web Annotations in one AnnotationCollection."""
     path = Path(path)
     check_target(path, ".jsonld", "a JSON-LD export")
     documents = {d.id: d for d in session.documents.infos()}
-    claims = session.claims.all()
+    consensus = consensus_view(session)
+    claims = consensus.select(session.claims.all(), all_reviewers)
     items = []
     for claim in claims:
-        item = annotation(session, claim, documents)
+        item = annotation(session, claim, documents, consensus.derived_from(claim))
         items.append({k: v for k, v in item.items() if v is not None})
     collection = {
         "@context": CONTEXT,

@@ -12,6 +12,7 @@ from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 
+from curator.core.reconcile_view import consensus_view
 from curator.core.records import READING_STATUSES, SOURCE_KINDS
 from curator.core.session import Session
 from curator.io.claim_table import claim_columns
@@ -106,27 +107,35 @@ def document_row(d, total: int, by_status: dict, statuses: list[tuple[str, str]]
 
 
 def export_xlsx(
-    session: Session, path: str | os.PathLike, progress: Callable[[int, int], bool] | None = None
+    session: Session,
+    path: str | os.PathLike,
+    progress: Callable[[int, int], bool] | None = None,
+    all_reviewers: bool = False,
 ) -> ExportReport:
     """Write the workbook to `path` atomically.
 
     `progress(done, total)` is called now and then; returning False cancels, leaving any previous
-    file at `path` untouched.
+    file at `path` untouched. The Claims and Claim terms sheets hold the consensus claims and the claims
+    not reconciled yet (in a single-reviewer project: every claim); `all_reviewers`: every reviewer's claims.
     """
 
     path = Path(path)
     check_target(path, ".xlsx", "an Excel export")
     with disk_full_reported(path):
-        return _write_workbook(session, path, progress)
+        return _write_workbook(session, path, progress, all_reviewers)
 
 
-def _write_workbook(session: Session, path: Path, progress: Callable[[int, int], bool] | None) -> ExportReport:
+def _write_workbook(
+    session: Session, path: Path, progress: Callable[[int, int], bool] | None, all_reviewers: bool = False
+) -> ExportReport:
     from openpyxl import Workbook
 
     report = ExportReport(path)
     documents = session.documents.infos()
     titles = {d.id: d.title for d in documents}
-    claims = sorted(session.claims.all(), key=lambda c: (c.document_id, c.anchor.start, c.id))  # reading order
+    everyone = sorted(session.claims.all(), key=lambda c: (c.document_id, c.anchor.start, c.id))  # reading order
+    consensus = consensus_view(session)
+    claims = consensus.select(everyone, all_reviewers)
     term_rows = sum(len(c.terms) for c in claims)
     total = len(claims) + term_rows + len(documents)
     done = 0
@@ -143,7 +152,7 @@ def _write_workbook(session: Session, path: Path, progress: Callable[[int, int],
     exported_at = dt.datetime.now(dt.UTC).replace(microsecond=0, tzinfo=None)
 
     # Claims
-    columns = claim_columns(session, titles)
+    columns = claim_columns(session, titles, consensus)
     claims_sheet = TableSheet(workbook, "Claims", [c.header for c in columns], len(claims), report, CLAIMS_LAYOUT)
     dictionary.add("Claims", [(c.header, c.description) for c in columns])
     for claim in claims:
@@ -204,7 +213,7 @@ def _write_workbook(session: Session, path: Path, progress: Callable[[int, int],
 
     write_codebook(workbook, session, report, dictionary)
     write_evidence_map(workbook, session, report, dictionary)
-    write_agreement_sheets(workbook, session, claims, report, dictionary)
+    write_agreement_sheets(workbook, session, consensus.without_consensus(everyone), report, dictionary)
     about = workbook.create_sheet("About")
     lists = write_lists(workbook, columns, [d.title for d in documents], report)
     add_dropdowns(claims_sheet, lists)
