@@ -7,7 +7,7 @@ import pytest
 
 from curator.core.errors import StaleClaimError, ValidationError
 from curator.core.models import ConsensusSource, ReconciliationDecision
-from curator.core.reconcile import MEMBER, QUOTE, ConsensusDraft, Source
+from curator.core.reconcile import MEMBER, QUOTE, ConsensusDraft, ReconUnit, Source
 from curator.core.reconcile_commands import DecideUnmatched, ReconcileUnit
 from curator.core.records import ClaimDraft, TermRef
 from tests.conftest import doc_id_by_file
@@ -126,6 +126,9 @@ def test_reconcile_a_unit_field_by_field_undo_redo_and_resume(dual):
     edit.undo()
     assert session.claims.get(made.id).values == made.values
     assert session.reconcile.units(doc)[0].sources["statement"].edited
+    # a unit read before it was reconciled (another adjudicator's window) makes no second consensus
+    with pytest.raises(ValidationError, match="reconciled since"):
+        ReconcileUnit(session, ReconUnit(doc, unit.claims, unit.fields), ConsensusDraft()).do()
     # a stale unit (read before another change to its consensus) is refused
     stale = ReconcileUnit(session, unit, ConsensusDraft(default=BEN))
     with pytest.raises(StaleClaimError):
@@ -238,6 +241,12 @@ def test_exports_hold_the_consensus_by_default_and_every_claim_on_request(dual, 
     assert derived == [f"urn:uuid:{c['ann'].uuid}", f"urn:uuid:{c['ben'].uuid}"]
     assert all(u in by_id for u in derived)  # with every reviewer's claims, the sources are in the collection too
     assert "prov:wasDerivedFrom" not in by_id[f"urn:uuid:{c['ann'].uuid}"]
+
+    # the default workbook imports back unchanged (the Consensus column is read-only)
+    from curator.io.claim_import import plan_import
+
+    plan = plan_import(session, tmp_path / "default.xlsx")
+    assert plan.ok and not plan.has_changes and "Consensus" not in plan.ignored_columns, plan.summary()
 
     # the command line, last: it opens the project on its own
     assert main(["--db", str(session.target), "export", str(tmp_path / "all.xlsx"), "--all-reviewers"]) == 0

@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING
 from curator.core.commands import Command
 from curator.core.db import write_transaction
 from curator.core.errors import ValidationError
-from curator.core.models import ReconciliationDecision, utcnow
-from curator.core.reconcile import ConsensusDraft, ReconUnit, Source, write_sources
+from curator.core.models import ConsensusSource, ReconciliationDecision, utcnow
+from curator.core.reconcile import MEMBER, ConsensusDraft, ReconUnit, Source, write_sources
 from curator.core.records import Changes, ClaimDraft, ClaimRecord
 
 if TYPE_CHECKING:
@@ -27,6 +27,11 @@ class _ConsensusWriter:
     def create(self, draft: ConsensusDraft) -> Changes:
         start, end, values, terms, self.sources = self.session.reconcile.plan(self.unit, draft)
         with write_transaction():
+            taken = ConsensusSource.select().where(
+                (ConsensusSource.field_key == MEMBER) & ConsensusSource.source_uuid.in_(sorted(self.unit.uuids))
+            )
+            if taken.exists():  # another adjudicator (another client) reconciled the unit since it was read
+                raise ValidationError("these claims have been reconciled since the document was read; read it again")
             self.record, changes = self.session.claims.create(
                 ClaimDraft(self.unit.document_id, start, end, values, terms)
             )
