@@ -254,3 +254,15 @@ def test_exports_hold_the_consensus_by_default_and_every_claim_on_request(dual, 
     words = {r["Claim UUID"]: r["Consensus"] for r in rows}
     assert words[c["ann"].uuid] == words[c["ben"].uuid] == words[c["ben_only"].uuid] == "reconciled"
     assert words[c["ann_only"].uuid] == "rejected" and words[made.uuid] == f"consensus of {ANN}, {BEN}"
+
+
+def test_a_document_still_blind_for_the_adjudicator_is_refused(dual):
+    session, doc, _ = dual
+    lead = next(r for r in session.team.reviewers() if r.role == "lead")
+    session.use_reviewer(lead.name)
+    session.team.assign(doc, [session.team.reviewer_named(ADA).id])  # Ada extracts too, and is not done
+    session.use_reviewer(ADA)
+    with pytest.raises(ValidationError, match="blind"):
+        session.reconcile.units(doc)
+    session.team.set_done(doc, True)
+    assert session.reconcile.progress(doc) == (3, 0)
