@@ -159,3 +159,33 @@ def test_with_fewer_than_two_reviewers_the_view_says_so_in_words(qtbot, session,
     assert view.pages.currentWidget() is view.message
     assert "No document has claims by two or more reviewers yet" in view.message.text()
     assert not view.copy_button.isEnabled()
+
+
+def test_an_adjudicator_compares_the_extractors_not_her_consensus(qtbot, project, session, window):
+    from curator.core.reconcile import ConsensusDraft
+    from curator.core.reconcile_commands import ReconcileUnit
+
+    dual, _ = project
+    team = session.team
+    ada = session.use_reviewer("Ada Adjudicator").id
+    session.use_reviewer(TEST_REVIEWER[0])
+    team.set_role(ada, "adjudicator")
+    for name in (ANN, BEN):
+        session.use_reviewer(name)
+        team.set_done(dual, True)  # no longer blind: she may reconcile
+    session.use_reviewer("Ada Adjudicator")
+    window.team.update_actions()
+    action = window.team.actions["agreement"]
+    assert action.isEnabled()
+    action.trigger()
+    view = window.team.agreement
+    wait_computed(qtbot, view)
+    before = view.summary.text()
+    assert before.startswith(f"Reviewers compared: {ANN}, {BEN}, on 1 document")
+
+    unit = session.reconcile.units(dual)[0]
+    changes = ReconcileUnit(session, unit, ConsensusDraft(default=ANN)).do()
+    window.apply_changes(changes)
+    qtbot.waitUntil(lambda: not view.debounce.isActive() and not view.is_computing(), timeout=10000)
+    assert view.summary.text() == before  # the consensus claim is not a third reviewer's extraction
+    assert rows(view)["Claim type"][1].text() == "3"

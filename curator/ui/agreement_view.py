@@ -3,11 +3,12 @@
 A window beside the main one, as `curator agreement` prints it: the reviewers compared, units matched
 and claims in no unit, span agreement per pair, and per field and term role n, percent agreement,
 Cohen's κ, Krippendorff's α and mean Jaccard, for all reviewers, each pair or each document. It
-compares the documents assigned to two or more extractors (every document when nothing is assigned),
-or every document two reviewers have claims on. A coefficient that is undefined shows "—" with the
-reason as its tooltip. The report is computed in a worker thread on its own connection and handed
-back as plain rows; while the view is open, changes to claims or the team recompute it half a second
-after the last one. The view knows nothing of the window: it is given the session getter.
+compares the extractors' own claims (never an adjudicator's consensus claims) on the documents
+assigned to two or more extractors (every document when nothing is assigned), or on every document
+two reviewers have claims on. A coefficient that is undefined shows "—" with the reason as its
+tooltip. The report is computed in a worker thread on its own connection and handed back as plain
+rows; while the view is open, changes to claims or the team recompute it half a second after the
+last one. The view knows nothing of the window: it is given the session getter.
 """
 
 from __future__ import annotations
@@ -115,7 +116,9 @@ def compute(session: Session, threshold: float, all_documents: bool) -> Shown:
     from curator.core.agreement import dual_documents, measure  # scipy and numpy: only when asked for
 
     dual = set() if all_documents else dual_documents(session)
-    report = measure(session, threshold, documents=dual or None)
+    consensus = session.reconcile.consensus_ids()  # the adjudicator's consensus claims are no extraction
+    claims = [c for c in session.claims.all() if c.id not in consensus] if consensus else None
+    report = measure(session, threshold, claims=claims, documents=dual or None)
     if all_documents:
         where = "every document two or more reviewers have claims on"
     elif dual:
