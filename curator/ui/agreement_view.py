@@ -234,9 +234,9 @@ class AgreementView(QDialog):
             "either covers (0.5: half)"
         )
         self.threshold.valueChanged.connect(lambda _: self.debounce.start())
-        overlap = plain_label("Quotes match at overlap ≥")
+        overlap = plain_label("Quotes match at &overlap ≥")
         overlap.setBuddy(self.threshold)
-        self.all_documents = QCheckBox("All documents")
+        self.all_documents = QCheckBox("&All documents")
         self.all_documents.setToolTip(
             "Compare every document two reviewers have claims on, not only those assigned to two or more extractors"
         )
@@ -269,7 +269,7 @@ class AgreementView(QDialog):
         self.scope.setMinimumContentsLength(40)
         self.scope.currentIndexChanged.connect(self._show_scope)
         scope_row = QHBoxLayout()
-        scope_label = plain_label("Scope:")
+        scope_label = plain_label("&Scope:")
         scope_label.setBuddy(self.scope)
         scope_row.addWidget(scope_label)
         scope_row.addWidget(self.scope, 1)
