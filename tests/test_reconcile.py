@@ -226,6 +226,13 @@ def test_exports_hold_the_consensus_by_default_and_every_claim_on_request(dual, 
     assert on_doc[unreconciled.uuid]["Consensus"] == "not reconciled"
     # every existing column is kept, in its place; Consensus comes last
     assert list(rows[0])[-2:] == ["Claim UUID", "Consensus"]
+    # what the Disagreements sheet's Resolution column can say, per claim and field
+    from curator.core.reconcile_view import resolutions
+
+    said = resolutions(session)
+    assert said[(c["ann"].uuid, "direction")] == said[(c["ben"].uuid, "direction")] == f"took {BEN}'s value"
+    assert said[(c["ben"].uuid, "statement")] == "edited by the adjudicator"
+    assert (said[(c["ben_only"].uuid, "")], said[(c["ann_only"].uuid, "")]) == ("accepted", "rejected")
     # agreement is still the extractors' own: the adjudicator is no third reviewer
     assert agreement and not any(ADA in str(cell) for row in agreement for cell in row)
 

@@ -82,3 +82,30 @@ def consensus_view(session: Session) -> ConsensusView:
         frozenset(u for v in members.values() for _, u in v),
         rejected,
     )
+
+
+def resolutions(session: Session) -> dict[tuple[str, str], str]:
+    """(extractor's claim uuid, field key) -> how reconciliation resolved that field of her claim's unit:
+    "took A's value", "edited by the adjudicator", or for an unmatched claim (field key "") "accepted" /
+    "rejected". For the Disagreements sheet's Resolution column; a pair absent is not reconciled yet."""
+    by_claim: dict[int, list[tuple[str, str, str, bool]]] = {}
+    query = ConsensusSource.select(
+        ConsensusSource.claim,
+        ConsensusSource.field_key,
+        ConsensusSource.source_reviewer,
+        ConsensusSource.source_uuid,
+        ConsensusSource.edited,
+    ).tuples()
+    for claim_id, key, reviewer, uuid, edited in query:
+        by_claim.setdefault(claim_id, []).append((key, reviewer, uuid, bool(edited)))
+    out: dict[tuple[str, str], str] = {}
+    for rows in by_claim.values():
+        members = [uuid for key, _, uuid, _ in rows if key == MEMBER]
+        for key, reviewer, _, edited in rows:
+            if key == MEMBER:
+                continue
+            words = "edited by the adjudicator" if edited else f"took {reviewer}'s value"
+            out.update({(uuid, key): words for uuid in members})
+    decisions = ReconciliationDecision.select(ReconciliationDecision.claim_uuid, ReconciliationDecision.decision)
+    out.update({(uuid, MEMBER): decision for uuid, decision in decisions.tuples()})
+    return out
