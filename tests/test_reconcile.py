@@ -273,3 +273,24 @@ def test_a_document_still_blind_for_the_adjudicator_is_refused(dual):
         session.reconcile.units(doc)
     session.team.set_done(doc, True)
     assert session.reconcile.progress(doc) == (3, 0)
+
+
+def test_agreement_leaves_consensus_out_and_the_disagreements_say_how_each_was_resolved(dual, tmp_path):
+    import openpyxl
+
+    from curator.core.agreement import measure
+    from curator.io.xlsx_export import export_xlsx
+
+    session, doc, c = dual
+    units = session.reconcile.units(doc)
+    ReconcileUnit(session, units[0], ConsensusDraft(take={"direction": BEN}, default=ANN)).do()
+    DecideUnmatched(session, units[2], accept=False).do()  # Ann's only claim: rejected
+    report = measure(session)
+    assert report.reviewers == (ANN, BEN)  # the adjudicator's consensus is no third extraction
+    export_xlsx(session, tmp_path / "x.xlsx", all_reviewers=True)
+    rows = list(openpyxl.load_workbook(tmp_path / "x.xlsx")["Disagreements"].iter_rows(values_only=True))[1:]
+    resolution = {(r[2], r[7]): r[9] for r in rows}
+    assert "Ben" in resolution[("Direction", c["ann"].uuid)]
+    assert "Ann" in resolution[("Claim type", c["ann"].uuid)]
+    assert resolution[("Claim", c["ann_only"].uuid)] == "rejected"
+    assert resolution[("Claim", c["ben_only"].uuid)] == "not reconciled yet"

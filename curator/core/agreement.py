@@ -182,7 +182,12 @@ def measure(
         from curator.core.errors import ValidationError
 
         raise ValidationError(f"--threshold: {threshold} must lie above 0 and at most 1")
-    claims = [c for c in (session.claims.all() if claims is None else claims) if not c.orphaned and c.reviewer_name]
+    consensus = session.reconcile.consensus_ids()  # an adjudicator's consensus claims are no extraction
+    claims = [
+        c
+        for c in (session.claims.all() if claims is None else claims)
+        if not c.orphaned and c.reviewer_name and c.id not in consensus
+    ]
     if reviewers:
         claims = [c for c in claims if c.reviewer_name in reviewers]
     if documents is not None:

@@ -12,6 +12,7 @@ from itertools import combinations
 
 from curator.core.agreement import AgreementReport, Unit, dual_documents, measure
 from curator.core.agreement_stats import Coefficients
+from curator.core.reconcile_view import resolutions
 from curator.core.records import ClaimRecord
 from curator.core.session import Session
 from curator.io.xlsx_sheets import ExportReport, SheetLayout, TableSheet
@@ -74,7 +75,7 @@ def write_agreement_sheets(
     dictionary.add("Agreement", AGREEMENT_HEADERS.items())
     sheet.append_all((row, f"Agreement, row {n}") for n, row in enumerate(rows, 2))
 
-    differences = _disagreements(agreement.units, session, titles)
+    differences = _disagreements(agreement.units, session, titles, resolutions(session))
     sheet = TableSheet(
         workbook, "Disagreements", list(DISAGREEMENT_HEADERS), len(differences), report, DISAGREEMENT_LAYOUT
     )
@@ -108,7 +109,7 @@ def _agreement_rows(agreement: AgreementReport, labels: dict, titles: dict) -> l
     return rows
 
 
-def _disagreements(units: tuple[Unit, ...], session: Session, titles: dict) -> list[list]:
+def _disagreements(units: tuple[Unit, ...], session: Session, titles: dict, resolved: dict) -> list[list]:
     codebook = session.codebook
     compared = [f for f in codebook.value_fields if f.kind in ("choice", "number", "integer")]
     out = []
@@ -132,7 +133,7 @@ def _disagreements(units: tuple[Unit, ...], session: Session, titles: dict) -> l
                     "no claim here",
                     claim.uuid,
                     "",
-                    NOT_RECONCILED,
+                    resolved.get((claim.uuid, ""), NOT_RECONCILED),
                 ]
             )
             continue
@@ -157,7 +158,7 @@ def _disagreements(units: tuple[Unit, ...], session: Session, titles: dict) -> l
                             shown[1],
                             first.uuid,
                             second.uuid,
-                            NOT_RECONCILED,
+                            resolved.get((first.uuid, f.key), NOT_RECONCILED),
                         ]
                     )
             for role in codebook.roles:
@@ -174,7 +175,7 @@ def _disagreements(units: tuple[Unit, ...], session: Session, titles: dict) -> l
                             "; ".join(y),
                             first.uuid,
                             second.uuid,
-                            NOT_RECONCILED,
+                            resolved.get((first.uuid, role.key), NOT_RECONCILED),
                         ]
                     )
     return out
