@@ -116,9 +116,7 @@ def compute(session: Session, threshold: float, all_documents: bool) -> Shown:
     from curator.core.agreement import dual_documents, measure  # scipy and numpy: only when asked for
 
     dual = set() if all_documents else dual_documents(session)
-    consensus = session.reconcile.consensus_ids()  # the adjudicator's consensus claims are no extraction
-    claims = [c for c in session.claims.all() if c.id not in consensus] if consensus else None
-    report = measure(session, threshold, claims=claims, documents=dual or None)
+    report = measure(session, threshold, documents=dual or None)  # consensus claims left out by measure
     if all_documents:
         where = "every document two or more reviewers have claims on"
     elif dual:
