@@ -171,3 +171,14 @@ def test_the_workbook_gains_agreement_and_disagreement_sheets_for_dual_extracted
     assert any(r[2] == "Claim" and r[5] == "Ann" and r[7] == lonely.uuid for r in differences)
     about = [r[1] for r in book["About"].iter_rows(values_only=True) if r and r[0] in ("Agreement", "Disagreements")]
     assert "Cohen's kappa" in about and "Resolution" in about  # the data dictionary explains the new columns
+
+
+def test_on_an_assigned_document_only_its_extractors_are_compared(project):
+    session, _ = project
+    a = claim(session, "Ann", 0, 100, claim_type="association")
+    claim(session, "Ben", 0, 100, claim_type="association")
+    claim(session, "Lena Lead", 0, 100, claim_type="mechanism")  # the lead's own claim there
+    assert measure(session).reviewers == ("Ann", "Ben", "Lena Lead")  # nothing assigned: everyone
+    session.use_reviewer("Lena Lead")
+    session.team.assign(a.document_id, [session.team.reviewer_named(n).id for n in ("Ann", "Ben")])
+    assert measure(session).reviewers == ("Ann", "Ben")

@@ -192,8 +192,12 @@ def measure(
         claims = [c for c in claims if c.reviewer_name in reviewers]
     if documents is not None:
         claims = [c for c in claims if c.document_id in documents]
+    # on an assigned document only its extractors' claims are an extraction (a lead's own note is not)
+    extractors = {doc: set(state.extractors) for doc, state in session.team.states().items()}
     per_document: dict[int, dict[str, list[ClaimRecord]]] = {}
     for c in claims:
+        if c.document_id in extractors and c.reviewer_name not in extractors[c.document_id]:
+            continue
         per_document.setdefault(c.document_id, {}).setdefault(c.reviewer_name, []).append(c)
     per_document = {doc: by for doc, by in per_document.items() if len(by) >= 2}
     names = tuple(sorted({name for by in per_document.values() for name in by}))
