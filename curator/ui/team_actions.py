@@ -25,6 +25,7 @@ from curator.core.records import Changes
 from curator.core.session import Session
 from curator.core.team_commands import AssignReviewers, SetDone, SetRoles
 from curator.ui.models import DocumentListModel
+from curator.ui.reconcile_rows import ReconcileAction
 from curator.ui.team_documents import MINE, TEAM, MyWork
 from curator.ui.undo import run_command
 
@@ -50,6 +51,7 @@ class TeamController(QObject):
         say: Callable[[str, int], None],
         show_error: Callable[[str], None],
         widen_list: Callable[[int], None] = lambda width: None,
+        show_quote: Callable[[int, int, int], None] = lambda document, start, end: None,
     ):
         super().__init__(parent)
         self.session, self.undo_stack = session, undo_stack
@@ -65,6 +67,8 @@ class TeamController(QObject):
         self._notified_by = None  # the watcher's listener the notifier watches
         self.poll_failed = False
         self.agreement = None  # Team → Agreement…, built when first opened (curator/ui/agreement_view.py)
+        self.team_states: dict = {}  # every assigned document's DocumentTeamState, as the last refresh read
+        self.reconcile = ReconcileAction(parent, session, undo_stack, self._run, current_document, show_quote)
         self.actions = self._actions()
         self.timer = QTimer(self)
         self.timer.setInterval(POLL_MS)
@@ -84,6 +88,7 @@ class TeamController(QObject):
             lambda: {r.id for r in w.claims.all_records()}, w.interaction, w, w.apply_changes, w.say, w.show_error,
             lambda width: w.documents_dock.width() < width
             and w.resizeDocks([w.documents_dock], [width], Qt.Orientation.Horizontal),
+            lambda d, start, end: d == w.document_id and (w.reader.scroll_to(start), w.reader.select_range(start, end)),
         )  # fmt: skip
         team.install_menus(w.menus, w.menuBar())
         return team
@@ -119,7 +124,8 @@ class TeamController(QObject):
         agreement = action(
             "A&greement…", self.show_agreement, "How far the reviewers agree, per field and term role", "Ctrl+Shift+Y"
         )
-        return {"assign": assign, "mark_done": done, "reviewers": roles, "merge": merge, "agreement": agreement}
+        return {"assign": assign, "mark_done": done, "reviewers": roles, "merge": merge, "agreement": agreement,
+                "reconcile": self.reconcile.action}  # fmt: skip
 
     def install_menus(self, menus: dict[str, QMenu], bar: QMenuBar) -> None:
         """File → Merge…, Document → Assign… and Mark done, and a Team menu before Help."""
@@ -130,6 +136,7 @@ class TeamController(QObject):
         document_menu.addSeparator()
         document_menu.addAction(self.actions["assign"])
         document_menu.addAction(self.actions["mark_done"])
+        document_menu.addAction(self.actions["reconcile"])
         document_menu.setToolTipsVisible(True)  # a disabled Assign… says why
         team_menu = QMenu("&Team", bar)
         team_menu.setObjectName("teamMenu")
@@ -183,6 +190,7 @@ class TeamController(QObject):
         )
         if not compares and self.agreement is not None and self.agreement.isVisible():
             self.agreement.close()  # her role changed while it was open
+        self.reconcile.update(me.role if me else None, document, self.team_states.get(document), editable)
 
     # -- the document list --------------------------------------------------------------------
     def refresh(self) -> None:
@@ -194,7 +202,8 @@ class TeamController(QObject):
         self._own_of = session
         team = session.team
         mine = team.mine()
-        states = {doc: state.label for doc, state in team.states().items()}
+        self.team_states = team.states()
+        states = {doc: state.label for doc, state in self.team_states.items()}
         for doc in set(self.own) - set(mine):
             del self.own[doc]
         me = session.reviewer_id
@@ -234,6 +243,7 @@ class TeamController(QObject):
         self.update_actions()
         if self.agreement is not None:
             self.agreement.apply(changes)
+        self.reconcile.apply(changes)
 
     def _count_own(self, claim_ids: frozenset[int]) -> None:
         """Her claim counts from the changed claims only (one query for those)."""
@@ -459,6 +469,7 @@ class TeamController(QObject):
     def stop(self) -> None:
         if self.agreement is not None:
             self.agreement.shutdown()
+        self.reconcile.shutdown()
         self.timer.stop()
         self.after_dialog.stop()
         if self.watcher is not None:
