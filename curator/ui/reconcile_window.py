@@ -44,6 +44,7 @@ from curator.core.session import Session
 from curator.ui.plain import plain_label, tooltip
 from curator.ui.reconcile_rows import EDITED, EMPTY, Choices, unit_key, unit_state, unit_title, value_text
 
+AGREED = "all agree"
 MARK, FIELD = 0, 1  # the table's first columns; then one per reviewer, Consensus and From
 KEYS_HINT = (
     "↑/↓ field · D next difference · 1, 2… take a reviewer's value · E edit · Ctrl+Enter save consensus · "
@@ -75,15 +76,21 @@ class ReconcileWindow(QDialog):
         top = QHBoxLayout()
         self.heading = plain_label()
         self.heading.setObjectName("reconcileHeading")
+        self.heading.setWordWrap(True)
         self.progress = plain_label()
         self.progress.setObjectName("reconcileProgress")
+        font = self.progress.font()
+        font.setBold(True)
+        self.progress.setFont(font)
         top.addWidget(self.heading, 1)
-        top.addWidget(self.progress)
+        top.addSpacing(24)
+        top.addWidget(self.progress, 0, Qt.AlignmentFlag.AlignTop)
         layout.addLayout(top)
 
         split = QSplitter(Qt.Orientation.Horizontal)
         self.unit_list = QListWidget()
         self.unit_list.setWordWrap(True)
+        self.unit_list.setSpacing(2)
         self.unit_list.currentRowChanged.connect(self._show_unit)
         split.addWidget(self.unit_list)
         right = QWidget()
@@ -98,8 +105,15 @@ class ReconcileWindow(QDialog):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setWordWrap(False)
         self.table.setTabKeyNavigation(False)
+        self.table.verticalHeader().setDefaultSectionSize(self.table.fontMetrics().height() + 8)
         body.addWidget(self.unit_label)
         body.addWidget(self.table, 1)
+        self.detail = plain_label()  # the current field's values in full (cells are cut at their width)
+        self.detail.setObjectName("reconcileDetail")
+        self.detail.setWordWrap(True)
+        self.detail.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        body.addWidget(self.detail)
+        self.table.currentCellChanged.connect(lambda *_: self._show_detail())
         self.edit_row = QWidget()
         edit_layout = QHBoxLayout(self.edit_row)
         edit_layout.setContentsMargins(0, 0, 0, 0)
@@ -148,7 +162,7 @@ class ReconcileWindow(QDialog):
         self.addActions([undo, redo])
         for widget in (self.table, self.unit_list, self.line, self.combo):
             widget.installEventFilter(self)
-        self.resize(1180, 720)
+        self.resize(1180, 780)
 
     def _button(self, text: str, slot, tip: str) -> QPushButton:
         button = QPushButton(text)
@@ -222,7 +236,7 @@ class ReconcileWindow(QDialog):
             self.message.setText(f"This document cannot be reconciled now: {user_message(exc)}")
             return
         self.setWindowTitle(f"Reconcile — {title}")
-        self.heading.setText(f"“{title}”: {len(self.units)} units of the extractors' claims")
+        self.heading.setText(f"{title}\n{len(self.units)} units of the extractors' claims, in reading order")
         done = sum(1 for u in self.units if u.reconciled)
         self.progress.setText(f"{done} of {len(self.units)} reconciled")
         keys = [unit_key(u) for u in self.units]
@@ -264,19 +278,21 @@ class ReconcileWindow(QDialog):
             self.show_quote(unit.document_id, shown.anchor.start, shown.anchor.end)
             self.message.setText("")
         names = unit.reviewers
+        quote = " ".join(next(iter(unit.claims.values())).anchor.exact.split())
+        quote = f"\n“{quote if len(quote) <= 400 else quote[:399] + '…'}”"
         if unit.matched:
             differ = len(unit.differing)
             self.unit_label.setText(
                 f"Unit {index + 1} · {unit_state(unit)} · claims of {', '.join(names)} · "
-                f"{differ} field{'s' if differ != 1 else ''} differ"
+                f"{differ} field{'s' if differ != 1 else ''} differ{quote}"
             )
         else:
             words = {"accepted": "accepted", "rejected": "rejected"}.get(unit.decision, "not decided yet")
             self.unit_label.setText(
                 f"Unit {index + 1} · only {names[0]} has this claim ({words}): Accept (A) keeps it as a consensus "
-                "claim, Reject (R) leaves it out"
+                f"claim, Reject (R) leaves it out{quote}"
             )
-        headers = ["≠", "Field", *(f"{i}  {n}" for i, n in enumerate(names, 1))]
+        headers = ["≠", "Field", *(f"{i}  {n}" if unit.matched else n for i, n in enumerate(names, 1))]
         headers += ["Consensus", "From"] if unit.matched else []
         self.table.clear()
         self.table.setColumnCount(len(headers))
@@ -289,11 +305,11 @@ class ReconcileWindow(QDialog):
         header.setSectionResizeMode(MARK, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(FIELD, QHeaderView.ResizeMode.ResizeToContents)
         header.setStretchLastSection(False)
-        width = max(self.table.viewport().width(), 700) - 260 - (110 if unit.matched else 0)
-        for column in range(2, len(headers) - (1 if unit.matched else 0)):
-            header.resizeSection(column, max(150, width // (len(names) + (1 if unit.matched else 0))))
+        values = range(2, len(headers) - (1 if unit.matched else 0))  # the reviewers' and the consensus
+        for column in values:
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
         if unit.matched:
-            header.setSectionResizeMode(len(headers) - 1, QHeaderView.ResizeMode.Stretch)
+            header.setSectionResizeMode(len(headers) - 1, QHeaderView.ResizeMode.ResizeToContents)
         self.table.setCurrentCell(min(field_row, len(unit.fields) - 1), FIELD)
 
     def _fill_row(self, unit: ReconUnit, r: int) -> None:
@@ -308,9 +324,10 @@ class ReconcileWindow(QDialog):
             if source:
                 cells.append(value_text(codebook, row.key, choices.value(unit, row.key)))
                 number = unit.reviewers.index(source) + 1 if source in unit.reviewers else 0
-                cells.append(f"{number} · {source}" if number else EDITED)
+                cells.append(EDITED if not number else f"{number} · {source}" if row.differs else AGREED)
             else:
-                cells += ["(choose: 1, 2… or E)", ""]
+                takes_only = row.key == QUOTE or codebook.field(row.key).kind == "terms"
+                cells += ["(choose: 1, 2…)" if takes_only else "(choose: 1, 2… or E)", ""]
         taken = 2 + unit.reviewers.index(source) if unit.matched and source in unit.reviewers else -1
         for column, text in enumerate(cells):
             item = QTableWidgetItem(text)
@@ -326,6 +343,22 @@ class ReconcileWindow(QDialog):
             if column == taken and row.differs:
                 item.setBackground(self.palette().highlight().color().lighter(170))
             self.table.setItem(r, column, item)
+
+    def _show_detail(self) -> None:
+        unit, row = self.current_unit(), None
+        r = self.table.currentRow()
+        if unit is not None and 0 <= r < len(unit.fields):
+            row = unit.fields[r]
+        if row is None:
+            self.detail.setText("")
+            return
+        codebook = self.session().codebook
+        lines = [
+            f"{i} · {n}: {value_text(codebook, row.key, row.values.get(n))}" for i, n in enumerate(unit.reviewers, 1)
+        ]
+        if unit.matched and self.choices_for(unit).source(row.key):
+            lines.append(f"Consensus: {value_text(codebook, row.key, self.choices_for(unit).value(unit, row.key))}")
+        self.detail.setText(f"{row.label}\n" + "\n".join(lines))
 
     # -- choosing -----------------------------------------------------------------------------
     def _field(self):
@@ -348,6 +381,7 @@ class ReconcileWindow(QDialog):
         choices.edits.pop(row.key, None)
         choices.take[row.key] = name
         self._fill_row(unit, self.table.currentRow())
+        self._show_detail()
         self.message.setText(f"{row.label}: {name}'s value. Ctrl+Enter saves the consensus.")
 
     def next_difference(self) -> None:
@@ -414,6 +448,7 @@ class ReconcileWindow(QDialog):
         choices.edits[key] = value
         self.cancel_edit()
         self._fill_row(unit, next(r for r, row in enumerate(unit.fields) if row.key == key))
+        self._show_detail()
         self.message.setText(f"{f.label}: edited. Ctrl+Enter saves the consensus.")
         return True
 
