@@ -107,7 +107,14 @@ def test_the_adjudicator_reconciles_a_document_with_the_keyboard(qtbot, dual, se
     assert not rw.edit_row.isVisible() and consensus_cell(rw, "Statement") == "Both say it"
     key(qtbot, table, Qt.Key.Key_D)
     assert field_label(rw) == "Direction"
-    key(qtbot, table, Qt.Key.Key_2)  # Ben's
+    key(qtbot, table, Qt.Key.Key_E)  # a choice field: a combo of the codebook's choices
+    assert rw.combo.isVisible() and rw.focusWidget() is rw.combo and not rw.line.isVisible()
+    offered = [rw.combo.itemData(i) for i in range(rw.combo.count())]
+    assert offered == ["", *(ch.key for ch in session.codebook.field("direction").active_choices)]
+    rw.combo.setCurrentIndex(rw.combo.findData("no_effect"))
+    key(qtbot, rw.combo, Qt.Key.Key_Return)
+    assert consensus_cell(rw, "Direction") == "No effect" and rw.focusWidget() is table
+    key(qtbot, table, Qt.Key.Key_2)  # Ben's after all
     assert consensus_cell(rw, "Direction") == "Harm"
     key(qtbot, table, Qt.Key.Key_Return, modifier=CTRL)  # Save consensus
 
