@@ -165,6 +165,24 @@ def test_the_adjudicator_reconciles_a_document_with_the_keyboard(qtbot, dual, se
         f"2 · {BEN}",
         "edited",
     )
+
+    # a number that is no number is refused where it is typed; Esc leaves the edit
+    table = rw.table
+    table.setFocus()
+    table.setCurrentCell(next(r for r in range(table.rowCount()) if table.item(r, FIELD).text() == "p-value"), FIELD)
+    key(qtbot, table, Qt.Key.Key_E)
+    qtbot.keyClicks(rw.line, "abc")
+    key(qtbot, rw.line, Qt.Key.Key_Return)
+    assert rw.edit_row.isVisible() and "'abc' is not a number" in rw.message.text()
+    key(qtbot, rw.line, Qt.Key.Key_Escape)
+    assert not rw.edit_row.isVisible() and rw.isVisible() and consensus_cell(rw, "p-value") == "—"
+
+    # A accepts Ben's unmatched claim: a consensus claim copied from it
+    key(qtbot, table, Qt.Key.Key_N)
+    key(qtbot, table, Qt.Key.Key_A)
+    accepted = session.reconcile.units(doc)[1]
+    assert accepted.decision == "accepted" and accepted.consensus.values["claim_type"] == "background"
+    assert rw.progress.text() == "2 of 3 reconciled" and "[accepted ✓]" in rw.unit_list.item(1).text()
     rw.close()
     QApplication.processEvents()
 
