@@ -1,7 +1,7 @@
 """Curator benchmarks: each result is a ratio against a baseline measured in the same run.
 
     python bench/run.py            # all benchmarks
-    python bench/run.py export     # one of: startup, startup-big, export, import, open, reader, documents, search, loop, merge
+    python bench/run.py export     # one of: startup, startup-big, export, import, open, reader, documents, search, loop, merge, agreement
     python bench/run.py export 10000   # a smaller count for a quick look (default 100,000)
 
 pandas is needed only for the export baseline: .venv/bin/python -m pip install -e ".[bench]"
@@ -20,6 +20,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+from bench.agreement import bench_agreement  # noqa: E402
 from bench.claims_io import bench_import_new, bench_read, bench_reimport  # noqa: E402
 from bench.claims_table import bench_claims_table  # noqa: E402
 from bench.clients import bench_clients  # noqa: E402
@@ -50,9 +51,10 @@ BENCHMARKS = {
     "import-new": bench_import_new,
     "clients": bench_clients,  # 8 client processes × 1,000 claims on PostgreSQL and SQLite (a count: per client)
     "merge": bench_merge,  # a reviewer's project with 100,000 new claims vs INSERT … SELECT between the files
+    "agreement": bench_agreement,  # 10,000 documents × 2 extractors × 10 claims vs reading the rows (a count: documents)
 }
 # the benchmarks that take a count of claims
-COUNTED = {"export", "import", "open", "read-claims", "reimport", "import-new", "clients", "merge"}
+COUNTED = {"export", "import", "open", "read-claims", "reimport", "import-new", "clients", "merge", "agreement"}
 
 if __name__ == "__main__":
     names = [a for a in sys.argv[1:] if not a.isdigit()] or list(BENCHMARKS)
