@@ -131,3 +131,39 @@ def test_the_closed_form_interval_alpha_equals_the_packages_at_random():
         matrix = [[u[r] if u[r] is not None else math.nan for u in units] for r in range(reviewers)]
         theirs = krippendorff.alpha(reliability_data=matrix, level_of_measurement="interval")
         assert ours == pytest.approx(theirs)
+
+
+def test_the_closed_form_nominal_alpha_equals_the_packages_at_random():
+    """Nominal α from value counts (agreement_stats._nominal_alpha) against the krippendorff package on
+    random categories of mixed types (text, empty text, booleans), 2 to 4 reviewers, units with gaps."""
+    import math
+    import random
+
+    import krippendorff
+
+    rng = random.Random(12)
+    checked = 0
+    for _ in range(300):
+        reviewers, count = rng.randint(2, 4), rng.randint(1, 40)
+        pool = rng.choice([["benefit", "harm", "none", ""], [True, False], ["a", "b"], ["x", "y", "z", "w", "v"]])
+        units = [
+            [rng.choice([None, *pool]) if rng.random() < 0.8 else rng.choice(pool) for _ in range(reviewers)]
+            for _ in range(count)
+        ]
+        ours, note = krippendorff_alpha(units, "nominal")
+        pairable = [u for u in units if sum(v is not None for v in u) >= 2]
+        values = {v for u in pairable for v in u if v is not None}
+        if not pairable:
+            assert (ours, note) == (None, NO_PAIRS)
+            continue
+        if len(values) <= 1:
+            assert (ours, note) == (None, ONE_CATEGORY)
+            continue
+        index = {c: i for i, c in enumerate(sorted({v for u in units for v in u if v is not None}, key=repr))}
+        matrix = [[index[u[r]] if u[r] is not None else math.nan for u in units] for r in range(reviewers)]
+        theirs = krippendorff.alpha(
+            reliability_data=matrix, value_domain=list(range(len(index))), level_of_measurement="nominal"
+        )
+        assert ours == pytest.approx(theirs, abs=1e-12)
+        checked += 1
+    assert checked > 200
