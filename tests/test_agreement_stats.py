@@ -167,3 +167,26 @@ def test_the_closed_form_nominal_alpha_equals_the_packages_at_random():
         assert ours == pytest.approx(theirs, abs=1e-12)
         checked += 1
     assert checked > 200
+
+
+def test_pair_counts_give_the_same_coefficients_as_the_rows_at_random():
+    """pair_coefficients (two reviewers, counts of value pairs: the fast path of a large report) against
+    coefficients over the same rows, and its α against the krippendorff package."""
+    import random
+    from collections import Counter
+
+    import krippendorff
+
+    from curator.core.agreement_stats import pair_coefficients
+
+    rng = random.Random(5)
+    for _ in range(200):
+        pool = rng.choice([["benefit", "harm", ""], [True, False], ["a"], ["x", "y", "z", "w"]])
+        rows = [[rng.choice(pool), rng.choice(pool)] for _ in range(rng.randint(0, 30))]
+        ours = pair_coefficients(Counter(tuple(r) for r in rows))
+        assert ours == coefficients(rows, "nominal", 2)
+        if ours.alpha is not None:
+            index = {c: i for i, c in enumerate(sorted({v for r in rows for v in r}, key=repr))}
+            matrix = [[index[r[k]] for r in rows] for k in range(2)]
+            theirs = krippendorff.alpha(reliability_data=matrix, level_of_measurement="nominal")
+            assert ours.alpha == pytest.approx(theirs, abs=1e-12)

@@ -18,14 +18,17 @@ claims anchored in the current text of their document (an orphaned quote has no 
 from __future__ import annotations
 
 from bisect import bisect_right
+from collections import Counter
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from itertools import combinations
 from typing import TYPE_CHECKING
 
-from curator.core.agreement_stats import Coefficients, coefficients, jaccard
+from curator.core.agreement_stats import Coefficients, coefficients, jaccard, pair_coefficients
 from curator.core.records import ClaimRecord
 
 if TYPE_CHECKING:
+    from curator.core.codebook import Codebook
     from curator.core.session import Session
 
 DEFAULT_THRESHOLD = 0.5
@@ -50,6 +53,34 @@ class PairSpans:
         return 2 * self.matched / total if total else None
 
 
+class DocumentAgreement(Mapping):
+    """Document id -> its coefficients per field, each document's computed when first asked for (and kept).
+
+    A report over 10,000 documents would otherwise compute 21 coefficients for each of them — most of the
+    time of `curator agreement`, which prints none of them; the JSON, the Agreement sheet and the view's
+    document scopes read them through this mapping as from a dict."""
+
+    def __init__(self, codebook: Codebook, units: dict[int, list[Unit]], names: dict[int, tuple[str, ...]]):
+        self._codebook, self._units, self._names = codebook, units, names
+        self._done: dict[int, dict[str, Coefficients]] = {}
+
+    def __getitem__(self, doc: int) -> dict[str, Coefficients]:
+        if doc not in self._done:
+            if doc not in self._names:
+                raise KeyError(doc)
+            self._done[doc] = _field_agreement(self._codebook, self._units.get(doc, []), self._names[doc])[0]
+        return self._done[doc]
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(self._names)
+
+    def __len__(self) -> int:
+        return len(self._names)
+
+    def __repr__(self) -> str:
+        return f"DocumentAgreement({len(self)} documents, {len(self._done)} computed)"
+
+
 @dataclass(frozen=True)
 class AgreementReport:
     reviewers: tuple[str, ...]
@@ -60,7 +91,7 @@ class AgreementReport:
     fields: dict[str, Coefficients]  # codebook field and role keys
     jaccard: dict[str, float | None]  # role key -> mean Jaccard of the term sets over matched units
     by_pair: dict[tuple[str, str], dict[str, Coefficients]] = field(default_factory=dict)
-    by_document: dict[int, dict[str, Coefficients]] = field(default_factory=dict)
+    by_document: Mapping[int, dict[str, Coefficients]] = field(default_factory=dict)  # lazy: DocumentAgreement
 
     @property
     def matched(self) -> int:
@@ -130,6 +161,9 @@ def match_pair(first: list[ClaimRecord], second: list[ClaimRecord], threshold: f
         groups.setdefault(root(("a", edge[0])), []).append(edge)
     out = []
     for group in groups.values():
+        if len(group) == 1:  # a single edge is its own maximum matching (and above the threshold)
+            out.append(group[0])
+            continue
         rows = sorted({i for i, _, _ in group})
         columns = sorted({j for _, j, _ in group})
         row_at, column_at = {i: k for k, i in enumerate(rows)}, {j: k for k, j in enumerate(columns)}
@@ -211,16 +245,17 @@ def measure(
             sum(1 for u in both if a in u.claims and b not in u.claims),
             sum(1 for u in both if b in u.claims and a not in u.claims),
         )
-    fields, jaccards = field_agreement(session, units, names)
+    codebook = session.codebook
+    fields, jaccards = _field_agreement(codebook, units, names)
     by_pair = (
-        {(a, b): field_agreement(session, units, (a, b))[0] for a, b in combinations(names, 2)}
+        {(a, b): _field_agreement(codebook, units, (a, b))[0] for a, b in combinations(names, 2)}
         if len(names) > 2
         else {}
     )
-    by_document = {
-        doc: field_agreement(session, [u for u in units if u.document_id == doc], tuple(sorted(by)))[0]
-        for doc, by in per_document.items()
-    }
+    units_of: dict[int, list[Unit]] = {}
+    for u in units:
+        units_of.setdefault(u.document_id, []).append(u)
+    by_document = DocumentAgreement(codebook, units_of, {doc: tuple(sorted(by)) for doc, by in per_document.items()})
     return AgreementReport(names, tuple(units), threshold, unmatched, spans, fields, jaccards, by_pair, by_document)
 
 
@@ -238,30 +273,111 @@ def field_agreement(
     session: Session, units: list[Unit], names: tuple[str, ...]
 ) -> tuple[dict[str, Coefficients], dict[str, float | None]]:
     """Coefficients per choice and number field and per term role over the units `names` coded together."""
-    codebook = session.codebook
-    matched = [u for u in units if sum(n in u.claims for n in names) >= 2]
+    return _field_agreement(session.codebook, units, names)
+
+
+def _field_agreement(
+    codebook: Codebook, units: list[Unit], names: tuple[str, ...]
+) -> tuple[dict[str, Coefficients], dict[str, float | None]]:
+    # each matched unit as its claims in the order of `names` (None: that reviewer has none in it)
+    matched = []
+    for u in units:
+        row = [u.claims.get(n) for n in names]
+        if sum(c is not None for c in row) >= 2:
+            matched.append(row)
+    if len(names) == 2:
+        return _two_reviewers(codebook, matched)
     out: dict[str, Coefficients] = {}
     for f in codebook.value_fields:
         if f.kind == "choice":
-            rows = [[_value(u, n, f.key, "") for n in names] for u in matched]
-            out[f.key] = coefficients(rows, "nominal", len(names))
+            out[f.key] = coefficients(_values(matched, f.key, ""), "nominal", len(names))
         elif f.kind in NUMBER_KINDS:
-            rows = [[_value(u, n, f.key, None) for n in names] for u in matched]
-            out[f.key] = coefficients(rows, "interval", len(names))
+            out[f.key] = coefficients(_values(matched, f.key, None), "interval", len(names))
+    terms = [[None if c is None else _terms_by_role(c) for c in row] for row in matched]
     jaccards: dict[str, float | None] = {}
     for role in codebook.roles:
         rows, scores = [], []
-        for u in matched:
-            sets = {n: _terms(u.claims[n], role.key) for n in names if n in u.claims}
-            for term in sorted(set().union(*sets.values())):
-                rows.append([(term in sets[n]) if n in sets else None for n in names])
-            for a, b in combinations(sets, 2):
-                score = jaccard(sets[a], sets[b])
+        key = role.key
+        for unit in terms:
+            sets = [None if by is None else by.get(key, _NONE) for by in unit]
+            present = [s for s in sets if s is not None]
+            for term in sorted(set().union(*present)):
+                rows.append([(term in s) if s is not None else None for s in sets])
+            for a, b in combinations(present, 2):
+                score = jaccard(a, b)
                 if score is not None:
                     scores.append(score)
-        out[role.key] = coefficients(rows, "nominal", len(names))
-        jaccards[role.key] = sum(scores) / len(scores) if scores else None
+        out[key] = coefficients(rows, "nominal", len(names))
+        jaccards[key] = sum(scores) / len(scores) if scores else None
     return out, jaccards
+
+
+def _two_reviewers(
+    codebook: Codebook, matched: list[list[ClaimRecord]]
+) -> tuple[dict[str, Coefficients], dict[str, float | None]]:
+    """_field_agreement for two reviewers, where every matched unit holds a claim of both: choice fields
+    and term decisions as counts of (first value, second value) pairs (pair_coefficients), numbers as
+    rows. The same numbers as the general path (tests/test_agreement.py compares them)."""
+    out: dict[str, Coefficients] = {}
+    for f in codebook.value_fields:
+        key = f.key
+        if f.kind == "choice":
+            pairs = Counter((a.values.get(key), b.values.get(key)) for a, b in matched)
+            counts: Counter = Counter()
+            for (x, y), k in pairs.items():
+                counts[("" if x is None or x == "" else x, "" if y is None or y == "" else y)] += k
+            out[key] = pair_coefficients(counts)
+        elif f.kind in NUMBER_KINDS:
+            rows = [
+                [None if x is None or x == "" else x for x in (a.values.get(key), b.values.get(key))]
+                for a, b in matched
+            ]
+            out[key] = coefficients(rows, "interval", 2)
+    terms = [(_terms_by_role(a), _terms_by_role(b)) for a, b in matched]
+    jaccards: dict[str, float | None] = {}
+    for role in codebook.roles:
+        key = role.key
+        decisions: Counter = Counter()
+        total, scored = 0.0, 0
+        for first, second in terms:
+            x, y = first.get(key, _NONE), second.get(key, _NONE)
+            if not x and not y:
+                continue  # no term, no decision, and Jaccard undefined
+            both = len(x & y)
+            decisions[(True, True)] += both
+            decisions[(True, False)] += len(x) - both
+            decisions[(False, True)] += len(y) - both
+            total += both / (len(x) + len(y) - both)
+            scored += 1
+        out[key] = pair_coefficients({pair: k for pair, k in decisions.items() if k})
+        jaccards[key] = total / scored if scored else None
+    return out, jaccards
+
+
+_NONE: frozenset = frozenset()
+
+
+def _values(matched: list[list], key: str, empty) -> list[list]:
+    """Each matched unit's values of one field, reviewer by reviewer (see _value)."""
+    rows = []
+    for row in matched:
+        values = []
+        for claim in row:
+            if claim is None:
+                values.append(None)  # she has no claim in this unit: missing, not a value
+            else:
+                value = claim.values.get(key)
+                values.append(empty if value is None or value == "" else value)
+        rows.append(values)
+    return rows
+
+
+def _terms_by_role(claim: ClaimRecord) -> dict[str, set[str]]:
+    """A claim's terms by role (as _terms), all roles in one pass."""
+    out: dict[str, set[str]] = {}
+    for t in claim.terms:
+        out.setdefault(t.role, set()).add(t.identifier or t.label.casefold())
+    return out
 
 
 def _value(unit: Unit, name: str, key: str, empty):

@@ -100,7 +100,7 @@ def _nominal_alpha(units: list[list]) -> float:
     Values are one category when they are equal as dict keys, as the package's category index has it.
     tests/test_agreement_stats.py checks it against the package on Krippendorff's example and at random."""
     n = 0
-    same = 0.0  # Σ_c o_cc
+    same = 0  # Σ_c o_cc: an integer while every unit has two values, so α below is one rounding
     totals: dict = {}  # n_c
     for unit in units:
         values = [v for v in unit if v is not None]
@@ -117,10 +117,11 @@ def _nominal_alpha(units: list[list]) -> float:
                 counts[v] = counts.get(v, 0) + 1
             for v, k in counts.items():
                 totals[v] = totals.get(v, 0) + k
-                same += k * (k - 1) / (m - 1)
+                if k > 1:
+                    same += k * (k - 1) / (m - 1)
         n += m
     expected = n * n - sum(k * k for k in totals.values())
-    return 1.0 - (n - 1) * (n - same) / expected if expected else float("nan")
+    return (expected - (n - 1) * (n - same)) / expected if expected else float("nan")
 
 
 def _interval_alpha(units: list[list]) -> float:
@@ -156,6 +157,38 @@ def coefficients(units: list[list], level: str = "nominal", reviewers: int | Non
         kappa, kappa_note = None, (TWO_ONLY if reviewers != 2 else "κ is for categories; see α (interval)")
     alpha, alpha_note = krippendorff_alpha(units, level)
     return Coefficients(n, percent_agreement(units), kappa, alpha, kappa_note, alpha_note)
+
+
+def pair_coefficients(pairs: dict[tuple, int]) -> Coefficients:
+    """coefficients(units, "nominal", 2) where every unit holds two values, none missing, given as
+    (first value, second value) -> how many units: the same numbers from counts, for the 100,000 units of
+    a large project (a Counter of pairs is C-fast; lists of lists per field were most of the time)."""
+    n = sum(pairs.values())
+    if not n:
+        return Coefficients(0, None, None, None, NO_PAIRS, NO_PAIRS)
+    agree = 0
+    first: dict = {}
+    second: dict = {}
+    for (a, b), k in pairs.items():
+        if a is b or a == b:
+            agree += k
+        first[a] = first.get(a, 0) + k
+        second[b] = second.get(b, 0) + k
+    percent = agree / n
+    expected = sum(first[c] * second.get(c, 0) for c in first) / (n * n)
+    if math.isclose(expected, 1.0):
+        kappa, kappa_note = None, ONE_CATEGORY
+    else:
+        kappa, kappa_note = (percent - expected) / (1 - expected), ""
+    totals = dict(first)
+    for c, k in second.items():
+        totals[c] = totals.get(c, 0) + k
+    if len(totals) <= 1:
+        return Coefficients(n, percent, kappa, None, kappa_note, ONE_CATEGORY)
+    values = 2 * n  # as _nominal_alpha: every unit two values, Σ_c o_cc = 2 per agreeing unit
+    chance = values * values - sum(k * k for k in totals.values())
+    alpha = (chance - (values - 1) * (values - 2 * agree)) / chance
+    return Coefficients(n, percent, kappa, alpha, kappa_note, "")
 
 
 def jaccard(first: set, second: set) -> float | None:
