@@ -190,3 +190,17 @@ def test_pair_counts_give_the_same_coefficients_as_the_rows_at_random():
             matrix = [[index[r[k]] for r in rows] for k in range(2)]
             theirs = krippendorff.alpha(reliability_data=matrix, level_of_measurement="nominal")
             assert ours.alpha == pytest.approx(theirs, abs=1e-12)
+
+
+def test_interval_pairs_give_the_same_coefficients_as_the_rows_at_random():
+    """pair_interval_coefficients (two reviewers' numbers, the fast path of a large report) against
+    coefficients over the same rows: equal to the last bit, gaps and a single value included."""
+    import random
+
+    from curator.core.agreement_stats import pair_interval_coefficients
+
+    rng = random.Random(9)
+    for _ in range(300):
+        pool = rng.choice([[0.5, 1.25, 2, 3.75, None], [7, None], [7], [0.1, 0.2, 0.30000000000000004, 10**6]])
+        rows = [[rng.choice(pool), rng.choice(pool)] for _ in range(rng.randint(0, 25))]
+        assert pair_interval_coefficients([tuple(r) for r in rows]) == coefficients(rows, "interval", 2)

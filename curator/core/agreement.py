@@ -22,9 +22,16 @@ from collections import Counter
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from itertools import combinations
+from operator import methodcaller
 from typing import TYPE_CHECKING
 
-from curator.core.agreement_stats import Coefficients, coefficients, jaccard, pair_coefficients
+from curator.core.agreement_stats import (
+    Coefficients,
+    coefficients,
+    jaccard,
+    pair_coefficients,
+    pair_interval_coefficients,
+)
 from curator.core.records import ClaimRecord
 
 if TYPE_CHECKING:
@@ -319,20 +326,22 @@ def _two_reviewers(
     and term decisions as counts of (first value, second value) pairs (pair_coefficients), numbers as
     rows. The same numbers as the general path (tests/test_agreement.py compares them)."""
     out: dict[str, Coefficients] = {}
+    firsts, seconds = [a.values for a, _ in matched], [b.values for _, b in matched]
     for f in codebook.value_fields:
         key = f.key
+        if f.kind not in NUMBER_KINDS and f.kind != "choice":
+            continue
+        get = methodcaller("get", key)  # each column read in C: 85,000 units × 14 fields
+        pairs = zip(map(get, firsts), map(get, seconds))
         if f.kind == "choice":
-            pairs = Counter((a.values.get(key), b.values.get(key)) for a, b in matched)
             counts: Counter = Counter()
-            for (x, y), k in pairs.items():
+            for (x, y), k in Counter(pairs).items():
                 counts[("" if x is None or x == "" else x, "" if y is None or y == "" else y)] += k
             out[key] = pair_coefficients(counts)
-        elif f.kind in NUMBER_KINDS:
-            rows = [
-                [None if x is None or x == "" else x for x in (a.values.get(key), b.values.get(key))]
-                for a, b in matched
-            ]
-            out[key] = coefficients(rows, "interval", 2)
+        else:
+            out[key] = pair_interval_coefficients(
+                [(None if x == "" else x, None if y == "" else y) for x, y in pairs]
+            )
     terms = [(_terms_by_role(a), _terms_by_role(b)) for a, b in matched]
     jaccards: dict[str, float | None] = {}
     for role in codebook.roles:
