@@ -182,3 +182,27 @@ def test_on_an_assigned_document_only_its_extractors_are_compared(project):
     session.use_reviewer("Lena Lead")
     session.team.assign(a.document_id, [session.team.reviewer_named(n).id for n in ("Ann", "Ben")])
     assert measure(session).reviewers == ("Ann", "Ben")
+
+
+def test_two_reviewers_units_are_those_of_the_general_joining_at_random():
+    """build_units' two-reviewer path (the matching is the units) against the general joining of
+    pairwise matches (forced by a third reviewer without claims): the same units in the same order,
+    on random spans that overlap in chains (groups of several edges, scipy's matching) and not at all."""
+    import random
+    from types import SimpleNamespace
+
+    rng = random.Random(4)
+    ids = iter(range(1, 10**6))
+
+    def spans(count):
+        out = []
+        for _ in range(count):
+            start = rng.randrange(0, 400)
+            out.append(SimpleNamespace(id=next(ids), anchor=SimpleNamespace(start=start, end=start + rng.randint(5, 60))))
+        return out
+
+    for _ in range(200):
+        by = {"Bo": spans(rng.randint(0, 12)), "Ann": spans(rng.randint(0, 12))}
+        fast = build_units(1, by, 0.5)
+        general = build_units(1, {**by, "Zed": []}, 0.5)
+        assert [list(u.claims.items()) for u in fast] == [list(u.claims.items()) for u in general]

@@ -151,6 +151,8 @@ def match_pair(first: list[ClaimRecord], second: list[ClaimRecord], threshold: f
                 edges.append((i, order[k], weight))
     if not edges:
         return []
+    if len({i for i, _, _ in edges}) == len(edges) == len({j for _, j, _ in edges}):
+        return edges  # no claim in two edges: every group is a single edge, its own maximum matching
     from scipy.optimize import linear_sum_assignment  # only when agreement is computed
 
     parent: dict[tuple[str, int], tuple[str, int]] = {}
@@ -186,6 +188,8 @@ def match_pair(first: list[ClaimRecord], second: list[ClaimRecord], threshold: f
 
 def build_units(document_id: int, by_reviewer: dict[str, list[ClaimRecord]], threshold: float) -> list[Unit]:
     """Units of one document: pairwise matches joined strongest first, one claim per reviewer a unit."""
+    if len(by_reviewer) == 2:
+        return _two_reviewer_units(document_id, by_reviewer, threshold)
     edges = []
     for a, b in combinations(sorted(by_reviewer), 2):
         for i, j, weight in match_pair(by_reviewer[a], by_reviewer[b], threshold):
@@ -206,6 +210,24 @@ def build_units(document_id: int, by_reviewer: dict[str, list[ClaimRecord]], thr
             group[(name, claim_id)] = gx
     by_id = {c.id: c for claims in by_reviewer.values() for c in claims}
     units = [Unit(document_id, {name: by_id[cid] for name, cid in m.items()}) for m in members.values()]
+    return sorted(units, key=lambda u: min(c.anchor.start for c in u.claims.values()))
+
+
+def _two_reviewer_units(document_id: int, by_reviewer: dict[str, list[ClaimRecord]], threshold: float) -> list[Unit]:
+    """build_units for two reviewers: their matching is the units (no claim is in two of its pairs), in
+    the order the general joining leaves them (each claim in turn, a pair where its first reviewer's is)."""
+    a, b = sorted(by_reviewer)
+    second = by_reviewer[b]
+    partner = {by_reviewer[a][i].id: second[j] for i, j, _ in match_pair(by_reviewer[a], second, threshold)}
+    taken = {c.id for c in partner.values()}
+    units = []
+    for name, claims in by_reviewer.items():
+        for c in claims:
+            if name == a:
+                other = partner.get(c.id)
+                units.append(Unit(document_id, {a: c} if other is None else {a: c, b: other}))
+            elif c.id not in taken:
+                units.append(Unit(document_id, {b: c}))
     return sorted(units, key=lambda u: min(c.anchor.start for c in u.claims.values()))
 
 
