@@ -204,3 +204,5 @@ def test_interval_pairs_give_the_same_coefficients_as_the_rows_at_random():
         pool = rng.choice([[0.5, 1.25, 2, 3.75, None], [7, None], [7], [0.1, 0.2, 0.30000000000000004, 10**6]])
         rows = [[rng.choice(pool), rng.choice(pool)] for _ in range(rng.randint(0, 25))]
         assert pair_interval_coefficients([tuple(r) for r in rows]) == coefficients(rows, "interval", 2)
+        empty = [["" if v is None and rng.random() < 0.5 else v for v in r] for r in rows]
+        assert pair_interval_coefficients(empty) == coefficients(rows, "interval", 2)  # "": missing as well

@@ -361,9 +361,7 @@ def _two_reviewers(
                 counts[("" if x is None or x == "" else x, "" if y is None or y == "" else y)] += k
             out[key] = pair_coefficients(counts)
         else:
-            out[key] = pair_interval_coefficients(
-                [(None if x == "" else x, None if y == "" else y) for x, y in pairs]
-            )
+            out[key] = pair_interval_coefficients(pairs)  # an empty value ("") is missing there too
     terms = [(_terms_by_role(a), _terms_by_role(b)) for a, b in matched]
     jaccards: dict[str, float | None] = {}
     for role in codebook.roles:

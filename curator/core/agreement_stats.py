@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 ONE_CATEGORY = "undefined: only one value occurs, so agreement by chance is certain"
@@ -191,15 +192,15 @@ def pair_coefficients(pairs: dict[tuple, int]) -> Coefficients:
     return Coefficients(n, percent, kappa, alpha, kappa_note, "")
 
 
-def pair_interval_coefficients(pairs: list[tuple]) -> Coefficients:
-    """coefficients(units, "interval", 2) for units of two values (None: missing), in one pass and in
-    the same order of arithmetic as percent_agreement and _interval_alpha, so the same numbers."""
+def pair_interval_coefficients(pairs: Iterable[tuple]) -> Coefficients:
+    """coefficients(units, "interval", 2) for units of two values (None or "": missing), in one pass and
+    in the same order of arithmetic as percent_agreement and _interval_alpha, so the same numbers."""
     n = agree = 0
     observed = total = total_squares = 0.0
     first = None
     several = False  # two or more distinct values among the pairable ones
     for a, b in pairs:
-        if a is None or b is None:
+        if a is None or b is None or a == "" or b == "":
             continue
         n += 1
         agree += a == b
