@@ -2,7 +2,11 @@
 
 κ and α are undefined when only one category occurs (the expected disagreement is 0) or when no unit
 was coded by two reviewers: each is then None with the reason in words, never 0 and never a division
-by zero. α comes from the maintained `krippendorff` package (numpy), imported only when asked for.
+by zero. Nominal and interval α are computed here in closed form from value counts (one pass): the
+maintained `krippendorff` package costs ≈ 0.2 ms a call (10,000 documents × 21 fields: ≈ 20 s) and
+builds units × values × values arrays (minutes for effect sizes). The package stays the reference:
+tests/test_agreement_stats.py checks these against it on Krippendorff's worked examples and hundreds of
+random reliability matrices, and it computes the other levels (imported only then).
 """
 
 from __future__ import annotations
