@@ -12,8 +12,9 @@ import peewee
 from curator.core import changelog
 from curator.core.anchoring import Anchor, AnchorError, make_anchor
 from curator.core.claim_records import read_records
+from curator.core.claim_stale import stale_error
 from curator.core.db import write_transaction
-from curator.core.errors import NotFoundError, StaleClaimError, ValidationError
+from curator.core.errors import NotFoundError, ValidationError
 from curator.core.models import Claim, ClaimTerm, ClaimTombstone, Document, Term, new_uuid, utcnow
 from curator.core.records import Changes, ClaimDraft, ClaimRecord, TermRef
 
@@ -134,28 +135,6 @@ def unstorable_text(text: str) -> str | None:
             "which cannot be stored; retype that character"
         )
     return None
-
-
-def stale_error(current: ClaimRecord | None, deleted_uuid: str = "") -> StaleClaimError:
-    """Who wrote the claim last and when ("changed by NAME at TIME"), from its change log; for a claim
-    deleted meanwhile (current None), who deleted it and when, from its tombstone."""
-    if current is None:
-        tomb = ClaimTombstone.get_or_none(ClaimTombstone.uuid == deleted_uuid) if deleted_uuid else None
-        by = f" by {tomb.reviewer_name}" if tomb is not None and tomb.reviewer_name else " by another reviewer"
-        at = f" at {tomb.deleted_at:%Y-%m-%d %H:%M} UTC" if tomb is not None else ""
-        return StaleClaimError(
-            f"This claim was deleted{by}{at} after you opened it. Your input is still in the form: "
-            "save it as a new claim or discard it.",
-            None,
-        )
-    who, when = changelog.last_change("claim", current.id)
-    by = f" by {who}" if who else ""
-    at = f" at {when:%Y-%m-%d %H:%M} UTC" if when else ""
-    return StaleClaimError(
-        f"This claim was changed{by}{at} after you opened it (it is now version {current.version}). "
-        "Nothing was overwritten; your input is still in the form.",
-        current,
-    )
 
 
 def format_terms(terms: tuple[TermRef, ...]) -> str:

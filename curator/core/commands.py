@@ -6,7 +6,8 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from curator.core.bulk_claims import import_rows
-from curator.core.claims import ClaimService, stale_error
+from curator.core.claim_stale import stale_error
+from curator.core.claims import ClaimService
 from curator.core.db import write_transaction
 from curator.core.documents import DETAIL_FIELDS
 from curator.core.errors import NotFoundError
