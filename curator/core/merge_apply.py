@@ -49,7 +49,7 @@ from curator.core.models import (
     Vocabulary,
     utcnow,
 )
-from curator.core.records import Changes
+from curator.core.records import READING_STATUSES, Changes
 
 if TYPE_CHECKING:
     from curator.core.session import Session
@@ -160,7 +160,7 @@ def _add_documents(plan: MergePlan, undo: MergeUndo, reviewer, now) -> None:
             sha256=d.sha256,
             text=d.text,
             format=d.format,
-            reading_status=d.reading_status if d.reading_status in ("unread", "in_progress", "done") else "unread",
+            reading_status=d.reading_status if d.reading_status in READING_STATUSES else "unread",
             notes=d.notes,
             imported_at=stamp(d.imported_at, False, now),
             encoding=d.encoding,

@@ -148,6 +148,19 @@ class TeamService:
         me = self.session.reviewer_id
         return {a.document_id: a for a in self.assignments() if a.reviewer_id == me}
 
+    def my_claim_counts(self, document_ids) -> dict[int, int]:
+        """The current reviewer's own claims on each of these documents (one grouped count)."""
+        me = self.session.reviewer_id
+        ids = sorted(document_ids)
+        if me is None or not ids:
+            return {}
+        query = (
+            Claim.select(Claim.document, peewee.fn.COUNT(Claim.id))
+            .where((Claim.reviewer == me) & Claim.document.in_(ids))
+            .group_by(Claim.document)
+        )
+        return dict(query.tuples())
+
     def set_done(self, document_id: int, done: bool = True) -> Changes:
         """Mark the current reviewer's extraction of the document done (or not done again)."""
         me = self.session.reviewer

@@ -60,8 +60,6 @@ class TeamController(QObject):
         self.interaction, self.parent_widget = interaction, parent
         self.apply_changes, self.say, self.show_error = apply_changes, say, show_error
         self.widen_list, self.widened = widen_list, False
-        self._own_of: Session | None = None
-        self.own: dict[int, set[int]] = {}  # her claim ids on each document assigned to her
         self.watcher: ChangeWatcher | None = None
         self.notifier: QSocketNotifier | None = None
         self._notified_by = None  # the watcher's listener the notifier watches
@@ -194,22 +192,13 @@ class TeamController(QObject):
 
     # -- the document list --------------------------------------------------------------------
     def refresh(self) -> None:
-        """Re-read her assignments and every document's team state (two small queries), and her claims
-        on her assignments (only when those changed)."""
-        session = self.session()
-        if self.own and self._own_of is not session:
-            self.own.clear()  # another session (a restored backup): her claims are counted again
-        self._own_of = session
-        team = session.team
+        """Re-read her assignments, every document's team state and her claim counts (three small queries)."""
+        team = self.session().team
         mine = team.mine()
         self.team_states = team.states()
         states = {doc: state.label for doc, state in self.team_states.items()}
-        for doc in set(self.own) - set(mine):
-            del self.own[doc]
-        me = session.reviewer_id
-        for doc in set(mine) - set(self.own):
-            self.own[doc] = {r.id for r in session.claims.for_document(doc) if r.reviewer_id == me}
-        self.documents.team.set_team({doc: MyWork(len(self.own[doc]), a.done) for doc, a in mine.items()}, states)
+        counts = team.my_claim_counts(mine)
+        self.documents.team.set_team({doc: MyWork(counts.get(doc, 0), a.done) for doc, a in mine.items()}, states)
         self._fit_columns()
 
     def _fit_columns(self) -> None:
@@ -238,31 +227,21 @@ class TeamController(QObject):
             self._quietly(self.watcher.skip_own)  # its own writes are not news at the next poll
         if changes.team:
             self.refresh()
-        elif changes.claims and self.own:
-            self._count_own(changes.claims)
+        elif changes.claims and self.documents.team.mine:
+            self._count_own()
         self.update_actions()
         if self.agreement is not None:
             self.agreement.apply(changes)
         self.reconcile.apply(changes)
 
-    def _count_own(self, claim_ids: frozenset[int]) -> None:
-        """Her claim counts from the changed claims only (one query for those)."""
-        me = self.session().reviewer_id
-        records = {r.id: r for r in self.session().claims.get_many(sorted(claim_ids))}
-        touched = set()
-        for claim_id in claim_ids:
-            record = records.get(claim_id)
-            for doc, ids in self.own.items():
-                if claim_id in ids and (record is None or record.document_id != doc):
-                    ids.discard(claim_id)
-                    touched.add(doc)
-            if record is not None and record.reviewer_id == me and record.document_id in self.own:
-                self.own[record.document_id].add(claim_id)
-                touched.add(record.document_id)
-        for doc in touched:
-            work = self.documents.team.mine.get(doc)
-            if work is not None:
-                self.documents.team.set_my_work(doc, MyWork(len(self.own[doc]), work.done))
+    def _count_own(self) -> None:
+        """Her claim counts on her assignments, counted again (one grouped query: a claim moved, made
+        or deleted by anyone, here or by another client, is counted right without tracking ids)."""
+        team = self.documents.team
+        counts = self.session().team.my_claim_counts(team.mine)
+        for doc, work in list(team.mine.items()):
+            if counts.get(doc, 0) != work.claims:
+                team.set_my_work(doc, MyWork(counts.get(doc, 0), work.done))
 
     # -- commands -----------------------------------------------------------------------------
     def _run(self, command) -> bool:
