@@ -453,3 +453,28 @@ def test_undo_is_refused_once_a_merged_claim_was_changed_and_changes_nothing(tea
         command.undo()
     assert all_claims(lead)[made.uuid][2] == "the lead's reading"
     lead.close()
+
+
+def test_claim_tuple_puts_each_value_in_its_column():
+    from curator.core.merge_rows import CLAIM_NAMES, claim_tuple
+    from curator.core.merge_types import VALUE_COLUMNS, ClaimRow
+
+    values = tuple(f"v:{name}" for name in VALUE_COLUMNS)
+    row = ClaimRow("u", "doc-sha", "anchor-sha", 1, 2, "exact", "pre", "suf", "orphaned", values, "R", "c", "u2", 9, ())
+    columns = dict(zip(CLAIM_NAMES, claim_tuple(row, "DOC", "REV", "CREATED", "UPDATED", "VERSION"), strict=True))
+    assert columns == {
+        "document": "DOC",
+        "reviewer": "REV",
+        "start": 1,
+        "end": 2,
+        "exact": "exact",
+        "prefix": "pre",
+        "suffix": "suf",
+        "document_sha256": "anchor-sha",
+        "anchor_status": "orphaned",
+        "created_at": "CREATED",
+        "updated_at": "UPDATED",
+        "uuid": "u",
+        "version": "VERSION",
+        **dict(zip(VALUE_COLUMNS, values)),
+    }

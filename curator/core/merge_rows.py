@@ -15,23 +15,12 @@ import peewee
 from curator.core import db as dbmod
 from curator.core.bulk_claims import BATCH, _next_ids
 from curator.core.merge_types import VALUE_COLUMNS, ClaimRow
+from curator.core.models import CLAIM_FIELD_COLUMNS, Claim
 
-CLAIM_NAMES = (
-    "document",
-    "reviewer",
-    "start",
-    "end",
-    "exact",
-    "prefix",
-    "suffix",
-    "document_sha256",
-    "anchor_status",
-    *VALUE_COLUMNS,
-    "created_at",
-    "updated_at",
-    "uuid",
-    "version",
-)
+# The claim's own columns (every one but the codebook's values), in the model's order, then the values:
+# CLAIM_FIELD_COLUMNS is what the model leaves to the codebook, so a column added to the claim is named here too.
+OWN_NAMES = tuple(n for n in Claim._meta.sorted_field_names if n != "id" and n not in CLAIM_FIELD_COLUMNS)
+CLAIM_NAMES = (*OWN_NAMES, *VALUE_COLUMNS)
 TERM_NAMES = ("claim", "term", "role", "label", "identifier", "position")
 LOG_NAMES = ("reviewer", "at", "action", "entity", "entity_id", "field", "old", "new")
 BASE_NAMES = ("project", "claim_uuid", "digest")
@@ -55,7 +44,7 @@ def stamp(text: str | None, sqlite: bool, now: dt.datetime) -> Any:
 
 
 def claim_tuple(row: ClaimRow, document: int, reviewer: int | None, created: Any, updated: Any, version: int) -> tuple:
-    """The claim's columns in CLAIM_NAMES order."""
+    """The claim's columns in CLAIM_NAMES order (tests/test_merge.py pins which value lands in which column)."""
     return (
         document,
         reviewer,
@@ -66,11 +55,11 @@ def claim_tuple(row: ClaimRow, document: int, reviewer: int | None, created: Any
         row.suffix,
         row.anchor_sha256,
         row.anchor_status,
-        *row.values,
         created,
         updated,
         row.uuid,
         version,
+        *row.values,
     )
 
 
