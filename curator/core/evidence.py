@@ -28,9 +28,15 @@ class EvidenceMap:
         return self.counts.get((row.label, column.label), Counter())[direction]
 
 
-def evidence_map(row_role: str = "condition", column_role: str = "intervention", visible=None) -> EvidenceMap:
+def evidence_map(
+    row_role: str = "condition",
+    column_role: str = "intervention",
+    visible=None,
+    leave_out: frozenset[int] = frozenset(),
+) -> EvidenceMap:
     """Count claims per (condition, intervention) pair; a claim with two of each counts in four cells.
-    `visible`: a condition on Claim limiting the claims counted (blind extraction)."""
+    `visible`: a condition on Claim limiting the claims counted (blind extraction); `leave_out`: ids of
+    claims not counted (extractors' claims a consensus claim has replaced, which would count twice)."""
     where = ClaimTerm.role.in_([row_role, column_role])
     if visible is not None:
         where &= visible
@@ -43,6 +49,8 @@ def evidence_map(row_role: str = "condition", column_role: str = "intervention",
     per_claim: dict[int, dict[str, list[MapTerm]]] = defaultdict(lambda: {row_role: [], column_role: []})
     direction_of: dict[int, str] = {}
     for claim_id, role, label, identifier, direction in query:
+        if claim_id in leave_out:
+            continue
         per_claim[claim_id][role].append(MapTerm(label, identifier))
         direction_of[claim_id] = direction if direction in MAP_DIRECTIONS else OTHER
     result = EvidenceMap()

@@ -203,16 +203,17 @@ def _write_workbook(
         descriptions[f"Claims: {status_label}"] = f"Number of the document's claims whose status is {status_label}."
     sheet = TableSheet(workbook, "Documents", headers, len(documents), report, DOCUMENTS_LAYOUT)
     dictionary.add("Documents", [(h, descriptions[h]) for h in headers])
-    by_status = session.claims.status_counts()
-    per_document = Counter()
-    for (document_id, _), n in by_status.items():
-        per_document[document_id] += n
+    # counted from the claims written above, so the two sheets agree once consensus claims replace the
+    # extractors' claims they reconcile
+    by_status = Counter((c.document_id, c.values.get("status") or "") for c in claims)
+    per_document = Counter(c.document_id for c in claims)
     for d in documents:
         sheet.append(document_row(d, per_document[d.id], by_status, statuses), f"Documents, document {d.id}")
         tick()
 
     write_codebook(workbook, session, report, dictionary)
-    write_evidence_map(workbook, session, report, dictionary)
+    written = {c.id for c in claims}
+    write_evidence_map(workbook, session, report, dictionary, frozenset(c.id for c in everyone if c.id not in written))
     write_agreement_sheets(workbook, session, consensus.without_consensus(everyone), report, dictionary)
     about = workbook.create_sheet("About")
     lists = write_lists(workbook, columns, [d.title for d in documents], report)

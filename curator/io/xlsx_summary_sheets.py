@@ -97,15 +97,22 @@ def write_codebook(workbook, session: Session, report: ExportReport, dictionary:
         )
 
 
-def write_evidence_map(workbook, session: Session, report: ExportReport, dictionary: DataDictionary) -> None:
-    """Conditions down, interventions across, one narrow column per direction under each intervention."""
+def write_evidence_map(
+    workbook,
+    session: Session,
+    report: ExportReport,
+    dictionary: DataDictionary,
+    leave_out: frozenset[int] = frozenset(),
+) -> None:
+    """Conditions down, interventions across, one narrow column per direction under each intervention.
+    `leave_out`: claims the Claims sheet leaves out (replaced by a consensus claim), not counted here either."""
     from openpyxl.formatting.rule import ColorScaleRule
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
 
     codebook = session.codebook
     roles = {r.key: r.label for r in codebook.roles}
-    emap = evidence_map(visible=session.team.visible_claims())
+    emap = evidence_map(visible=session.team.visible_claims(), leave_out=leave_out)
     sheet = workbook.create_sheet("Evidence map")
     directions = list(MAP_DIRECTIONS) + [OTHER]
     group = len(directions)
