@@ -294,3 +294,101 @@ def test_agreement_leaves_consensus_out_and_the_disagreements_say_how_each_was_r
     assert "Ann" in resolution[("Claim type", c["ann"].uuid)]
     assert resolution[("Claim", c["ann_only"].uuid)] == "rejected"
     assert resolution[("Claim", c["ben_only"].uuid)] == "not reconciled yet"
+
+
+def test_edited_terms_become_the_consensus_terms(dual):
+    session, doc, _ = dual
+    unit = session.reconcile.units(doc)[0]
+    by_label = {t.label: t for t in session.terms.for_role("condition")}
+    ms, other = (
+        by_label["Multiple sclerosis"],
+        next(t for label, t in by_label.items() if label != "Multiple sclerosis"),
+    )
+    chosen = (TermRef("condition", ms.label, ms.identifier, ms.id), TermRef("condition", other.label, "", other.id))
+    command = ReconcileUnit(session, unit, ConsensusDraft(edits={"condition": chosen}, default=BEN))
+    command.do()
+    made = session.claims.get(command.consensus_id)
+    assert [(t.role, t.term_id) for t in made.terms] == [("condition", ms.id), ("condition", other.id)]
+    assert made.terms[1].identifier == other.identifier  # the vocabulary's, whatever the draft said
+    again = session.reconcile.units(doc)[0]
+    assert again.sources["condition"] == Source("condition", edited=True) and not again.stale
+    command.undo()
+    assert session.reconcile.units(doc)[0].consensus is None
+
+
+def _rewind(doc):
+    """As if every claim on the document was written a minute ago (timestamps have one-second
+    resolution): an extractor's edit now is later than the consensus."""
+    import datetime as dt
+
+    from curator.core.models import Claim, utcnow
+
+    Claim.update(updated_at=utcnow() - dt.timedelta(seconds=60)).where(Claim.document == doc).execute()
+
+
+def test_a_claim_edited_after_reconciling_makes_the_unit_stale_and_it_reconciles_again(dual):
+    session, doc, c = dual
+    unit = session.reconcile.units(doc)[0]
+    ReconcileUnit(session, unit, ConsensusDraft(take={"direction": BEN}, default=ANN)).do()
+    made = session.reconcile.units(doc)[0].consensus
+    _rewind(doc)
+    assert not session.reconcile.units(doc)[0].stale
+
+    # Ben edits his claim's direction (taken into the consensus) and type (not taken): only direction changed
+    session.use_reviewer(BEN)
+    ben = session.claims.get(c["ben"].id)
+    session.claims.update(ben.id, replace_values(ben, direction="no_effect", claim_type="background"))
+    session.use_reviewer(ADA)
+    unit = session.reconcile.units(doc)[0]
+    assert unit.stale and unit.changed == ("direction",) and unit.gone == () and unit.reconciled
+    assert session.claims.get(made.id).values["direction"] == "harm"  # the consensus is not changed behind her
+
+    # reconciled again: the consensus claim is updated (same claim), no longer stale; undo makes it stale again
+    again = ReconcileUnit(session, unit, ConsensusDraft(take={"direction": BEN}, default=ANN))
+    again.do()
+    fresh = session.reconcile.units(doc)[0]
+    assert fresh.consensus.id == made.id and fresh.consensus.values["direction"] == "no_effect" and not fresh.stale
+    again.undo()
+    back = session.reconcile.units(doc)[0]
+    assert back.consensus.values["direction"] == "harm" and back.stale and back.changed == ("direction",)
+    again.do()
+    assert not session.reconcile.units(doc)[0].stale
+
+    # reconciling again with nothing to change still says "reconciled now"
+    _rewind(doc)
+    session.use_reviewer(ANN)
+    ann = session.claims.get(c["ann"].id)
+    session.claims.update(ann.id, replace_values(ann, population="adults"))
+    session.use_reviewer(ADA)
+    unit = session.reconcile.units(doc)[0]
+    assert unit.stale and unit.changed == ("population",)
+    ReconcileUnit(session, unit, ConsensusDraft(take={"direction": BEN, "population": BEN}, default=ANN)).do()
+    assert not session.reconcile.units(doc)[0].stale
+
+
+def test_a_deleted_source_claim_makes_the_unit_stale(dual):
+    session, doc, c = dual
+    unit = session.reconcile.units(doc)[0]
+    ReconcileUnit(session, unit, ConsensusDraft(take={"direction": BEN, "statement": BEN}, default=ANN)).do()
+    made = session.reconcile.units(doc)[0].consensus
+    session.use_reviewer(BEN)
+    session.claims.delete(c["ben"].id)
+    session.use_reviewer(ADA)
+    unit = session.reconcile.units(doc)[0]
+    assert unit.reviewers == (ANN,) and unit.consensus.id == made.id
+    assert unit.stale and unit.gone == (BEN,) and {"direction", "statement"} <= set(unit.changed)
+    assert "claim_type" not in unit.changed  # taken from Ann, whose claim is unchanged
+    # accepting Ann's claim again: the consensus takes her values, and reconciles her claim only
+    accept = DecideUnmatched(session, unit, accept=True)
+    accept.do()
+    now = session.reconcile.units(doc)[0]
+    assert not now.stale and now.consensus.id == made.id and now.decision == "accepted"
+    assert now.consensus.values["direction"] == "benefit" and now.members == {c["ann"].uuid: ANN}
+    accept.undo()
+    undone = session.reconcile.units(doc)[0]
+    assert undone.stale and undone.consensus.values["direction"] == "harm" and undone.decision == ""
+
+
+def replace_values(record, **values):
+    draft = record.as_draft()
+    return ClaimDraft(draft.document_id, draft.start, draft.end, {**draft.values, **values}, draft.terms, draft.version)

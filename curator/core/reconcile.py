@@ -8,11 +8,15 @@ plus one row per claim of the unit it reconciles (field key MEMBER, ""), which t
 its unit. The extractors' claims are never changed or deleted. A unit's claim that no other extractor
 matched is accepted (a consensus claim copied from it) or rejected (a `reconciliation_decision` row).
 Everything is read back from the database: a half-done document stays half done.
+
+A consensus goes *stale* when an extractor edits (or deletes) one of the claims it reconciles after it
+was made: a member claim's updated_at later than the consensus claim's, or a member no longer in the
+unit. The unit then says which fields no longer hold their source's value, and can be reconciled again.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from curator.core.agreement import DEFAULT_THRESHOLD, build_units
@@ -58,6 +62,8 @@ class ReconUnit:
     consensus: ClaimRecord | None = None  # the consensus claim already made for it
     sources: dict[str, Source] = field(default_factory=dict)  # field key -> source, of that consensus
     decision: str = ""  # unmatched claims: "" | accepted | rejected
+    members: dict[str, str] = field(default_factory=dict)  # of that consensus: claim uuid -> reviewer it reconciles
+    changed: tuple[str, ...] = ()  # stale: field keys whose consensus value is no longer its source's value
 
     @property
     def matched(self) -> bool:
@@ -78,6 +84,20 @@ class ReconUnit:
     @property
     def reconciled(self) -> bool:
         return self.consensus is not None or self.decision == "rejected"
+
+    @property
+    def stale(self) -> bool:
+        """Changed since reconciled: a claim it reconciles was edited after the consensus claim was last
+        written, or deleted (or moved out of the unit), or another claim joined the unit."""
+        made = self.consensus
+        if made is None:
+            return False
+        return set(self.members) != self.uuids or any(c.updated_at > made.updated_at for c in self.claims.values())
+
+    @property
+    def gone(self) -> tuple[str, ...]:
+        """Reviewers whose claim the consensus reconciles and that is no longer in the unit."""
+        return tuple(sorted({name for uuid, name in self.members.items() if uuid not in self.uuids}))
 
 
 @dataclass(frozen=True)
@@ -180,6 +200,9 @@ class ReconcileService:
         consensus = [c for c in claims if c.id in consensus_ids]
         sources = self.sources([c.id for c in consensus])
         by_member = {s.uuid: c for c in consensus for s in sources.get(c.id, []) if s.field_key == MEMBER}
+        members = {
+            c.id: {s.uuid: s.reviewer for s in sources.get(c.id, []) if s.field_key == MEMBER} for c in consensus
+        }
         units = build_units(document_id, by_reviewer, self.threshold)
         decisions = self.decisions([c.uuid for u in units if len(u.claims) == 1 for c in u.claims.values()])
         out = []
@@ -187,8 +210,37 @@ class ReconcileService:
             made = next((by_member[c.uuid] for c in u.claims.values() if c.uuid in by_member), None)
             made_sources = {s.field_key: s for s in sources.get(made.id, []) if s.field_key != MEMBER} if made else {}
             decision = decisions.get(next(iter(u.claims.values())).uuid, "") if len(u.claims) == 1 else ""
-            out.append(ReconUnit(document_id, dict(u.claims), self._fields(u.claims), made, made_sources, decision))
+            unit = ReconUnit(document_id, dict(u.claims), self._fields(u.claims), made, made_sources, decision)
+            if made is not None:
+                unit = replace(unit, members=members[made.id])
+                if unit.stale:
+                    unit = replace(unit, changed=self._changed(unit))
+            out.append(unit)
         return out
+
+    def _changed(self, unit: ReconUnit) -> tuple[str, ...]:
+        """Fields of a stale unit whose consensus value is no longer the value of the claim it was taken
+        from (that claim changed, or is gone); fields the adjudicator edited herself are never listed."""
+        made = unit.consensus
+        assert made is not None
+        by_uuid = {c.uuid: c for c in unit.claims.values()}
+        out = []
+        for row in unit.fields:
+            source = unit.sources.get(row.key)
+            if source is None or source.edited:
+                continue
+            claim = by_uuid.get(source.uuid)
+            if claim is None:
+                out.append(row.key)
+            elif row.key == QUOTE:
+                if (claim.anchor.start, claim.anchor.end) != (made.anchor.start, made.anchor.end):
+                    out.append(row.key)
+            elif self.session.codebook.field(row.key).kind == "terms":
+                if _terms_key(claim.terms_for(row.key)) != _terms_key(made.terms_for(row.key)):
+                    out.append(row.key)
+            elif _empty(claim.values.get(row.key)) != _empty(made.values.get(row.key)):
+                out.append(row.key)
+        return tuple(out)
 
     def progress(self, document_id: int) -> tuple[int, int]:
         """(units, reconciled units) of a document."""

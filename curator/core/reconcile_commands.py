@@ -1,4 +1,8 @@
-"""Undoable reconciliation steps (do/undo returning Changes, as curator/core/commands.py)."""
+"""Undoable reconciliation steps (do/undo returning Changes, as curator/core/commands.py).
+
+A consensus claim's updated_at says when it was last reconciled (a member claim edited later makes it
+stale, curator/core/reconcile.py): reconciling a unit again stamps it now even when no value changed,
+and undo puts the earlier time back, so an undone re-reconciliation is stale again."""
 
 from __future__ import annotations
 
@@ -8,12 +12,17 @@ from typing import TYPE_CHECKING
 from curator.core.commands import Command
 from curator.core.db import write_transaction
 from curator.core.errors import ValidationError
-from curator.core.models import ConsensusSource, ReconciliationDecision, utcnow
+from curator.core.models import Claim, ConsensusSource, ReconciliationDecision, utcnow
 from curator.core.reconcile import MEMBER, ConsensusDraft, ReconUnit, Source, write_sources
 from curator.core.records import Changes, ClaimDraft, ClaimRecord
 
 if TYPE_CHECKING:
     from curator.core.session import Session
+
+
+def _stamp(claim_id: int, when) -> None:
+    """Set when a consensus claim was last reconciled (its version is not bumped: no value changed)."""
+    Claim.update(updated_at=when).where(Claim.id == claim_id).execute()
 
 
 class _ConsensusWriter:
@@ -67,6 +76,7 @@ class ReconcileUnit(Command):
         self.done_once = False
         self.old_sources: list[Source] = []
         self.expected: int | None = None
+        self.old_stamp = unit.consensus.updated_at if unit.consensus else None
 
     def do(self) -> Changes:
         service = self.session.reconcile
@@ -85,6 +95,7 @@ class ReconcileUnit(Command):
                     old.id, ClaimDraft(old.document_id, start, end, values, terms, self.expected, old.uuid)
                 )
                 write_sources(old.id, sources)
+                _stamp(old.id, utcnow())
             changes |= Changes(claims=frozenset({old.id}))
         self.done_once = True
         return changes | Changes(documents=frozenset({self.unit.document_id}))
@@ -103,6 +114,7 @@ class ReconcileUnit(Command):
                 restore_anchor_of=old,
             )
             write_sources(old.id, self.old_sources)
+            _stamp(old.id, self.old_stamp)
         return changes | Changes(documents=frozenset({old.document_id}), claims=frozenset({old.id}))
 
     @property
@@ -126,6 +138,13 @@ class DecideUnmatched(Command):
         self.removed = _ConsensusWriter(session, unit)  # the consensus a reject takes away
         self.old_decision = unit.decision
         self.done_once = False
+        # accepting again a unit whose claim changed since (or whose partner claim is gone): the
+        # consensus claim takes her claim's values now
+        self.refresh = (
+            ReconcileUnit(session, unit, ConsensusDraft(default=self.name))
+            if accept and unit.consensus is not None and unit.stale
+            else None
+        )
 
     def _decide(self, decision: str) -> None:
         me = self.session.reviewer
@@ -146,6 +165,8 @@ class DecideUnmatched(Command):
                 )
             elif not self.accept and self.unit.consensus is not None:
                 changes |= self.removed.delete(None if self.done_once else self.unit.consensus)
+            elif self.refresh is not None:
+                changes |= self.refresh.do()
             self._decide("accepted" if self.accept else "rejected")
         self.done_once = True
         return changes
@@ -157,5 +178,7 @@ class DecideUnmatched(Command):
                 changes |= self.made.delete()
             elif not self.accept and self.unit.consensus is not None:
                 changes |= self.removed.put_back()
+            elif self.refresh is not None:
+                changes |= self.refresh.undo()
             self._decide(self.old_decision)
         return changes
