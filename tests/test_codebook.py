@@ -91,6 +91,32 @@ def test_seed_identifiers_match_those_printed_in_seed_002(codebook):
     assert ids["Roseburia"] == "NCBITaxon:841"
 
 
+def test_terms_with_an_exact_descriptor_carry_it(codebook):
+    ids = {t.label: t.identifier for v in codebook.vocabularies for t in v.terms}
+    assert ids["Gut-brain axis"] == "MESH:D000087502"  # MeSH "Brain-Gut Axis"; Gut-Brain Axis is an entry term
+    assert ids["Synbiotics"] == "MESH:D058616"
+
+
+def test_an_acid_and_its_anion_are_terms_of_their_own(codebook):
+    # PubChem keeps butyric acid (CID 264) apart from butyrate (CID 104775), propionic acid (1032) from
+    # propionate (104745): a synonym would tag the acid with the anion's identifier.
+    ids = {t.label: t.identifier for v in codebook.vocabularies for t in v.terms}
+    assert (ids["Butyric acid"], ids["Propionic acid"]) == ("PubChem:264", "PubChem:1032")
+
+
+def test_no_synonym_names_another_term(codebook):
+    # within a role, a synonym that is another term's label (or synonym) with a different identifier is an
+    # approximate identifier: the suggestion matcher would not know which term a mention means. Across
+    # roles the same words may name two things ("depressive symptoms": the condition, or the outcome).
+    owners: dict[tuple[str, str], set[str]] = {}
+    for v in codebook.vocabularies:
+        for t in v.terms:
+            for name in (t.label, *t.synonyms):
+                for role in v.roles:
+                    owners.setdefault((role, name.casefold()), set()).add(t.identifier or t.label)
+    assert {name: ids for name, ids in owners.items() if len(ids) > 1} == {}
+
+
 def base():
     return {
         "role": [{"key": "condition", "label": "Conditions"}],
