@@ -145,6 +145,26 @@ class ChoiceRow(NamedTuple):
     retired: bool
 
 
+class SourceRow(NamedTuple):
+    """A consensus claim's source (schema v7), by the consensus claim's uuid: field_key "" (reconcile.MEMBER)
+    names a claim of the unit it reconciles."""
+
+    claim_uuid: str
+    field_key: str
+    source_uuid: str
+    source_reviewer: str
+    edited: bool
+
+
+class DecisionRow(NamedTuple):
+    """An adjudicator's decision on an unmatched claim (schema v7): accepted or rejected."""
+
+    claim_uuid: str
+    decision: str
+    decided_by: str
+    decided_at: str
+
+
 class ProjectSnapshot(NamedTuple):
     """Everything a merge takes from another project; merge_bases are (project uuid, claim uuid, digest)."""
 
@@ -162,6 +182,8 @@ class ProjectSnapshot(NamedTuple):
     tombstones: tuple[TombstoneRow, ...]
     merge_bases: tuple[tuple[str, str, str], ...]
     choices: tuple[ChoiceRow, ...]
+    consensus_sources: tuple[SourceRow, ...] = ()  # none before schema v7
+    decisions: tuple[DecisionRow, ...] = ()
 
 
 CONTENT_KEYS = ("document", "start", "end", "exact", "anchor_status", *VALUE_COLUMNS, "terms", "reviewer")

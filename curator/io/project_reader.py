@@ -28,10 +28,12 @@ from curator.core.merge_types import (
     ChoiceRow,
     ClaimRow,
     ClaimTermRow,
+    DecisionRow,
     DocumentRow,
     EntityRow,
     ProjectSnapshot,
     ReviewerRow,
+    SourceRow,
     TermRow,
     TombstoneRow,
     VersionRow,
@@ -184,6 +186,32 @@ def _snapshot(con: sqlite3.Connection, path: str, name: str) -> ProjectSnapshot:
                 "ORDER BY field_key, position, id"
             )
         ),
+        consensus_sources=_consensus_sources(con),
+        decisions=tuple(
+            DecisionRow(_text(u), _text(decision), _text(who), _text(at))
+            for u, decision, who, at in (
+                con.execute(
+                    "SELECT claim_uuid, decision, decided_by, decided_at FROM reconciliation_decision "
+                    "ORDER BY claim_uuid"
+                )
+                if _has_table(con, "reconciliation_decision")
+                else ()
+            )
+        ),
+    )
+
+
+def _consensus_sources(con: sqlite3.Connection) -> tuple[SourceRow, ...]:
+    """Consensus claims' sources (schema v7; an older file has none), by their claim's uuid, in their order."""
+    if not _has_table(con, "consensus_source"):
+        return ()
+    query = (
+        "SELECT c.uuid, s.field_key, s.source_uuid, s.source_reviewer, s.edited FROM consensus_source AS s "
+        "JOIN claim AS c ON c.id = s.claim_id ORDER BY s.claim_id, s.id"
+    )
+    return tuple(
+        SourceRow(_text(u), _text(key), _text(source), _text(who), edited == 1)
+        for u, key, source, who, edited in con.execute(query)
     )
 
 
