@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from curator.core.claims import unstorable_text
 from curator.core.errors import ValidationError
 from curator.core.merge_checks import claim_problem, styles_readable, unstorable_claims, unstorable_document
+from curator.core.merge_consensus import Reconciliation, plan_reconciliation
 from curator.core.merge_identity import LocalClaim, local_claims, project_uuid
 from curator.core.merge_plan import (
     BOTH_EDITED,
@@ -204,7 +205,16 @@ def plan_merge(session: Session, snapshot: ProjectSnapshot, prefer: str | None =
         base = _bases(my_bases, their_bases, u)
         out.deleted_there(u, tomb.reviewer_name, local, base)
     out.bases = {u: d for u, d in out.bases.items() if my_bases.get(u) != d}
-    return out.plan(docs)
+    reconciliation = plan_reconciliation(
+        snapshot,
+        new={w.row.uuid for w in out.new},
+        updated={w.row.uuid for w in out.updated},
+        deleted={d.claim_uuid for d in out.deleted},
+        local=set(mine),
+        titles=docs.title,
+        prefer=prefer,
+    )
+    return out.plan(docs, reconciliation)
 
 
 def _bases(mine: dict[str, str], theirs: dict[str, str], claim_uuid: str) -> frozenset[str]:
@@ -302,7 +312,7 @@ class _Outcome:
             # agreed on this claim as it is here; with no base, "deleted there" is not asked again
             self.bases[claim_uuid] = local.digest
 
-    def plan(self, docs: _Documents) -> MergePlan:
+    def plan(self, docs: _Documents, reconciliation: Reconciliation) -> MergePlan:
         snapshot = self.snapshot
         incoming = self.new + self.updated
         used = {t.term_id for w in incoming for t in w.row.terms if t.term_id is not None}
@@ -330,13 +340,16 @@ class _Outcome:
             kept_mine=self.kept_mine,
             kept_deleted=self.kept_deleted,
             skipped=tuple(self.skipped),
-            conflicts=tuple(self.conflicts),
+            conflicts=tuple(self.conflicts + reconciliation.conflicts),
             new_assignments=assignments,
             done_assignments=done,
             new_choices=choices,
             differing_choices=differing,
             bases=tuple(self.bases.items()),
             revived=tuple(self.revived),
+            sources=tuple(reconciliation.sources),
+            decisions=tuple(reconciliation.decisions),
+            duplicates=tuple(reconciliation.duplicates),
         )
 
 

@@ -19,6 +19,7 @@ from curator.core.commands import Command
 from curator.core.db import write_transaction
 from curator.core.errors import StaleClaimError
 from curator.core.merge import MergePlan, document_ids, find_term, local_term_index
+from curator.core.merge_consensus import drop_sources, restore_reconciliation, undo_sources, write_reconciliation
 from curator.core.merge_identity import local_claims
 from curator.core.merge_rows import (
     BASE_NAMES,
@@ -74,6 +75,8 @@ class MergeUndo:
     base_uuids: list[str] = field(default_factory=list)
     claim_uuids: list[str] = field(default_factory=list)  # of `claims`: SQLite may give a deleted claim's id anew
     after_versions: dict[int, tuple[int, str]] = field(default_factory=dict)  # id -> (version left, uuid)
+    sources: list[dict] = field(default_factory=list)  # consensus_source rows the merge replaced or deleted
+    decisions: list[dict] = field(default_factory=list)  # reconciliation_decision rows it replaced
 
 
 class MergeProject(Command):
@@ -93,7 +96,7 @@ class MergeProject(Command):
 
     def undo(self) -> Changes:
         assert self.undo_data is not None
-        changes = undo_merge(self.session, self.undo_data, self.plan.source, self.plan.other_uuid)
+        changes = undo_merge(self.session, self.undo_data, self.plan)
         self.undo_data = None
         if changes.codebook:
             self.session.reload_codebook()
@@ -305,6 +308,7 @@ def apply_merge(session: Session, plan: MergePlan) -> tuple[MergeUndo, Changes]:
 
         deleted_ids = [d.local_id for d in plan.deleted_claims]
         undo.removed = _row_and_terms(deleted_ids)
+        undo.sources = drop_sources(deleted_ids)
         _each(lambda v: ClaimTerm.delete().where(ClaimTerm.claim == v), deleted_ids)
         _each(lambda v: FormDraft.update(claim_id=None).where(FormDraft.claim_id == v), deleted_ids)
         _each(lambda v: Claim.delete().where(Claim.id == v), deleted_ids)
@@ -316,14 +320,16 @@ def apply_merge(session: Session, plan: MergePlan) -> tuple[MergeUndo, Changes]:
             reviewer, at, "delete", [(d.local_id, "merge", plan.source, None) for d in plan.deleted_claims]
         )
         insert_tuples(ChangeLog, LOG_NAMES, log)
+        replaced, undo.decisions, reconciled, reconciled_docs = write_reconciliation(plan, now)
+        undo.sources += replaced
 
         _merge_assignments(plan, undo, doc_ids, reviewer_ids, now)
         _add_choices(plan, undo)
         _record_bases(plan, undo)
     claim_docs = {doc_ids[w.row.document_sha256] for w in incoming} | {row["document"] for row, _ in undo.removed}
     return undo, Changes(
-        documents=frozenset(claim_docs | set(undo.documents)),
-        claims=frozenset(undo.claims + updated_ids + deleted_ids),
+        documents=frozenset(claim_docs | set(undo.documents) | reconciled_docs),
+        claims=frozenset(undo.claims + updated_ids + deleted_ids) | reconciled,
         vocabulary=bool(undo.terms or undo.vocabularies),
         codebook=bool(undo.choices),
         team=bool(undo.assignments or undo.done or undo.reviewers),
@@ -381,10 +387,11 @@ def _record_bases(plan: MergePlan, undo: MergeUndo) -> None:
     insert_tuples(MergeBase, BASE_NAMES, [(plan.other_uuid, u, d) for u, d in agreed])
 
 
-def undo_merge(session: Session, undo: MergeUndo, source: str, other_uuid: str) -> Changes:
+def undo_merge(session: Session, undo: MergeUndo, plan: MergePlan) -> Changes:
     """Put the project back as it was before the merge, in one transaction."""
     reviewer = session.reviewer_id
     sqlite = dbmod.is_sqlite()
+    source, other_uuid = plan.source, plan.other_uuid
     restored = [row["id"] for row, _ in undo.before]
     with no_cyclic_gc(), write_transaction():
         now = utcnow()
@@ -403,6 +410,7 @@ def undo_merge(session: Session, undo: MergeUndo, source: str, other_uuid: str) 
                 f"claim {changed_since[0]} was changed or deleted after the merge; the merge was not undone: "
                 "undo that change first, or keep the merge"
             )
+        undo_sources([u for u, _ in plan.sources])
         _each(
             lambda v: ClaimTerm.delete().where(ClaimTerm.claim.in_(Claim.select(Claim.id).where(Claim.uuid == v))),
             undo.claim_uuids,
@@ -422,6 +430,7 @@ def undo_merge(session: Session, undo: MergeUndo, source: str, other_uuid: str) 
             if terms:
                 ClaimTerm.insert_many(terms).execute()
             log += log_tuples(reviewer, at, "create", [(row["id"], "merge undone", None, source)])
+        restore_reconciliation(undo.sources, [d.claim_uuid for d in plan.decisions], undo.decisions)
         removed_uuids = [row["uuid"] for row, _ in undo.removed]
         _each(lambda v: ClaimTombstone.delete().where(ClaimTombstone.uuid == v), removed_uuids)
         if undo.tombstones:

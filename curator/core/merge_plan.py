@@ -10,8 +10,10 @@ from curator.core.merge_types import (
     AssignmentRow,
     ChoiceRow,
     ClaimRow,
+    DecisionRow,
     DocumentRow,
     ReviewerRow,
+    SourceRow,
     TermRow,
     VocabularyRow,
 )
@@ -20,6 +22,7 @@ PREFERENCES = (None, "mine", "theirs")
 BOTH_EDITED = "edited on both sides"
 DELETED_HERE = "deleted here, edited there"
 DELETED_THERE = "edited here, deleted there"
+DECIDED_DIFFERENTLY = "decided differently"  # an unmatched claim accepted on one side, rejected on the other
 FIXED_LABELS = {
     "document": "Document version",
     "start": "Quote start",
@@ -43,7 +46,7 @@ class Conflict:
     document_title: str
     quote: str
     reviewer: str
-    kind: str  # BOTH_EDITED, DELETED_HERE or DELETED_THERE
+    kind: str  # BOTH_EDITED, DELETED_HERE, DELETED_THERE or DECIDED_DIFFERENTLY (claim_uuid: the decided claim)
     fields: tuple[tuple[str, str, str], ...]  # (field, here, there) for every field that differs
     resolution: str = ""  # "" (kept as here, listed again next time), "mine" or "theirs"
 
@@ -54,6 +57,24 @@ class Skipped:
     document_title: str
     quote: str
     reason: str  # a sentence: why, and what to do
+
+
+@dataclass(frozen=True)
+class DuplicateConsensus:
+    """Two consensus claims that reconcile one unit (two adjudicators on two copies): both are kept."""
+
+    document_title: str
+    quote: str  # of the first consensus claim, which is one of the unit's quotes
+    start: int
+    claim_uuids: tuple[str, str]
+    adjudicators: tuple[str, str]
+
+    def sentence(self) -> str:
+        by = " and ".join(name or "nobody named" for name in self.adjudicators)
+        return (
+            f"the unit at “{_short(self.quote, 60)}” (character {self.start:,}) on “{self.document_title}” was "
+            f"reconciled twice, by {by}: both consensus claims are kept; the adjudicator should delete one"
+        )
 
 
 @dataclass(frozen=True)
@@ -99,6 +120,9 @@ class MergePlan:
     differing_choices: tuple[tuple[str, str, str, str], ...] = ()  # (field, choice, label here, label there)
     bases: tuple[tuple[str, str | None], ...] = ()  # (claim uuid, digest) to record; None removes the row
     revived: tuple[str, ...] = field(default=())  # uuids deleted here that come back (prefer theirs)
+    sources: tuple[tuple[str, tuple[SourceRow, ...]], ...] = ()  # (claim uuid, its consensus sources) to write
+    decisions: tuple[DecisionRow, ...] = ()  # reconciliation decisions to write (over a different one: prefer)
+    duplicates: tuple[DuplicateConsensus, ...] = ()
 
     @property
     def has_changes(self) -> bool:
@@ -115,6 +139,8 @@ class MergePlan:
                 self.done_assignments,
                 self.new_choices,
                 self.bases,
+                self.sources,
+                self.decisions,
             )
         )
 
@@ -138,6 +164,9 @@ class MergePlan:
             (len(self.new_assignments), "new assignment(s)"),
             (len(self.done_assignments), "assignment(s) marked done there"),
             (len(self.new_choices), "new codebook choice(s)"),
+            (len(self.sources), "consensus claim(s) given their sources from there"),
+            (len(self.decisions), "reconciliation decision(s) from there"),
+            (len(self.duplicates), "unit(s) reconciled twice"),
             (len(self.skipped), "claim(s) skipped"),
             (len(self.conflicts), "conflict(s)"),
         ):
@@ -145,6 +174,8 @@ class MergePlan:
                 out.append(f"  {count:>7,} {what}")
         for s in self.skipped:
             out.append(f"  skipped: “{_short(s.quote)}” on “{s.document_title}”: {s.reason}")
+        for d in self.duplicates:
+            out.append(f"  reconciled twice: {d.sentence()}")
         for f, c, mine, theirs in self.differing_choices:
             out.append(f"  codebook: choice {c} of {f} is “{mine}” here and “{theirs}” there; kept as here")
         for c in self.conflicts:
@@ -158,7 +189,7 @@ class MergePlan:
                 f"  {len(self.open_conflicts)} conflict(s) stay as they are here and are listed again at the next "
                 "merge: edit the claims to agree, or merge with --prefer mine or --prefer theirs"
             )
-        if not self.has_changes and not self.conflicts and not self.skipped:
+        if not self.has_changes and not self.conflicts and not self.skipped and not self.duplicates:
             out.append(f"  nothing to change: {self.source} brings nothing new")
         return out
 
