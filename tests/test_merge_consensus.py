@@ -245,3 +245,21 @@ def test_a_consensus_claim_deleted_there_goes_with_its_sources_and_undo_brings_b
 
 def reconciliation_units(session):
     return session.reconcile.units(doc_id_by_file(session, "002"))
+
+
+def test_a_consensus_claim_reconciled_again_there_takes_its_sources_with_its_values(copies):
+    (unit, _) = reconcile_all(copies["ada"], ADA)
+    lead = opened(copies["lead"], LEAD)
+    merge(lead, copies["ada"])
+    lead.close()
+    ada = opened(copies["ada"], ADA)
+    merge(ada, copies["lead"])
+    ReconcileUnit(ada, reconciliation_units(ada)[0], ConsensusDraft(take={"claim_type": BEN}, default=ANN)).do()
+    expected = reconciliation(ada)
+    ada.close()
+    lead = opened(copies["lead"], LEAD)
+    plan, _ = merge(lead, copies["ada"])
+    assert [w.row.uuid for w in plan.updated_claims] == [unit] and [u for u, _ in plan.sources] == [unit]
+    assert reconciliation(lead) == expected and expected[0][2]["claim_type"].reviewer == BEN
+    assert not plan_merge(lead, read_project(copies["ada"])).has_changes
+    lead.close()
