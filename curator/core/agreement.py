@@ -22,9 +22,9 @@ from collections import Counter
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from itertools import combinations
-from operator import methodcaller
 from typing import TYPE_CHECKING
 
+from curator.core.agreement_read import AgreementClaim, compared_fields, from_records, read_claims
 from curator.core.agreement_stats import (
     Coefficients,
     coefficients,
@@ -39,7 +39,6 @@ if TYPE_CHECKING:
     from curator.core.session import Session
 
 DEFAULT_THRESHOLD = 0.5
-NUMBER_KINDS = ("number", "integer")
 
 
 @dataclass(frozen=True)
@@ -246,22 +245,23 @@ def measure(
 
         raise ValidationError(f"--threshold: {threshold} must lie above 0 and at most 1")
     consensus = session.reconcile.consensus_ids()  # an adjudicator's consensus claims are no extraction
-    claims = [
-        c
-        for c in (session.claims.all() if claims is None else claims)
-        if not c.orphaned and c.reviewer_name and c.id not in consensus
-    ]
-    if reviewers:
-        claims = [c for c in claims if c.reviewer_name in reviewers]
-    if documents is not None:
-        claims = [c for c in claims if c.document_id in documents]
+    if claims is None:
+        coded = read_claims(session)  # anchored claims of named reviewers, as far as she may see
+    else:
+        coded = from_records((c for c in claims if not c.orphaned and c.reviewer_name), session.codebook)
+    keep = set(reviewers) if reviewers else None
     # on an assigned document only its extractors' claims are an extraction (a lead's own note is not)
     extractors = {doc: set(state.extractors) for doc, state in session.team.states().items()}
-    per_document: dict[int, dict[str, list[ClaimRecord]]] = {}
-    for c in claims:
-        if c.document_id in extractors and c.reviewer_name not in extractors[c.document_id]:
+    per_document: dict[int, dict[str, list[AgreementClaim]]] = {}
+    for c in coded:
+        doc, name = c.document_id, c.reviewer_name
+        if c.id in consensus or (keep is not None and name not in keep):
             continue
-        per_document.setdefault(c.document_id, {}).setdefault(c.reviewer_name, []).append(c)
+        if documents is not None and doc not in documents:
+            continue
+        if doc in extractors and name not in extractors[doc]:
+            continue
+        per_document.setdefault(doc, {}).setdefault(name, []).append(c)
     per_document = {doc: by for doc, by in per_document.items() if len(by) >= 2}
     names = tuple(sorted({name for by in per_document.values() for name in by}))
     units = [u for doc, by in sorted(per_document.items()) for u in build_units(doc, by, threshold)]
@@ -285,6 +285,9 @@ def measure(
     for u in units:
         units_of.setdefault(u.document_id, []).append(u)
     by_document = DocumentAgreement(codebook, units_of, {doc: tuple(sorted(by)) for doc, by in per_document.items()})
+    if claims is not None:  # the caller's own records in the units (the export's Disagreements sheet reads them)
+        record = {c.id: c for c in claims}
+        units = [Unit(u.document_id, {name: record[c.id] for name, c in u.claims.items()}) for u in units]
     return AgreementReport(names, tuple(units), threshold, unmatched, spans, fields, jaccards, by_pair, by_document)
 
 
@@ -302,27 +305,35 @@ def field_agreement(
     session: Session, units: list[Unit], names: tuple[str, ...]
 ) -> tuple[dict[str, Coefficients], dict[str, float | None]]:
     """Coefficients per choice and number field and per term role over the units `names` coded together."""
-    return _field_agreement(session.codebook, units, names)
+    codebook = session.codebook
+    coded = [
+        Unit(u.document_id, dict(zip(u.claims, from_records(u.claims.values(), codebook))))
+        if any(isinstance(c, ClaimRecord) for c in u.claims.values())
+        else u
+        for u in units
+    ]
+    return _field_agreement(codebook, coded, names)
 
 
 def _field_agreement(
     codebook: Codebook, units: list[Unit], names: tuple[str, ...]
 ) -> tuple[dict[str, Coefficients], dict[str, float | None]]:
+    if len(names) == 2:
+        a, b = names
+        return _two_reviewers(codebook, [(c[a], c[b]) for c in (u.claims for u in units) if a in c and b in c])
     # each matched unit as its claims in the order of `names` (None: that reviewer has none in it)
     matched = []
     for u in units:
         row = [u.claims.get(n) for n in names]
         if sum(c is not None for c in row) >= 2:
             matched.append(row)
-    if len(names) == 2:
-        return _two_reviewers(codebook, matched)
     out: dict[str, Coefficients] = {}
-    for f in codebook.value_fields:
+    for i, f in enumerate(compared_fields(codebook)):
         if f.kind == "choice":
-            out[f.key] = coefficients(_values(matched, f.key, ""), "nominal", len(names))
-        elif f.kind in NUMBER_KINDS:
-            out[f.key] = coefficients(_values(matched, f.key, None), "interval", len(names))
-    terms = [[None if c is None else _terms_by_role(c) for c in row] for row in matched]
+            out[f.key] = coefficients(_values(matched, i, ""), "nominal", len(names))
+        else:
+            out[f.key] = coefficients(_values(matched, i, None), "interval", len(names))
+    terms = [[None if c is None else c.roles for c in row] for row in matched]
     jaccards: dict[str, float | None] = {}
     for role in codebook.roles:
         rows, scores = [], []
@@ -332,8 +343,8 @@ def _field_agreement(
             present = [s for s in sets if s is not None]
             for term in sorted(set().union(*present)):
                 rows.append([(term in s) if s is not None else None for s in sets])
-            for a, b in combinations(present, 2):
-                score = jaccard(a, b)
+            for x, y in combinations(present, 2):
+                score = jaccard(x, y)
                 if score is not None:
                     scores.append(score)
         out[key] = coefficients(rows, "nominal", len(names))
@@ -342,42 +353,43 @@ def _field_agreement(
 
 
 def _two_reviewers(
-    codebook: Codebook, matched: list[list[ClaimRecord]]
+    codebook: Codebook, matched: list[tuple[AgreementClaim, AgreementClaim]]
 ) -> tuple[dict[str, Coefficients], dict[str, float | None]]:
     """_field_agreement for two reviewers, where every matched unit holds a claim of both: choice fields
     and term decisions as counts of (first value, second value) pairs (pair_coefficients), numbers as
     rows. The same numbers as the general path (tests/test_agreement.py compares them)."""
     out: dict[str, Coefficients] = {}
-    firsts, seconds = [a.values for a, _ in matched], [b.values for _, b in matched]
-    for f in codebook.value_fields:
-        key = f.key
-        if f.kind not in NUMBER_KINDS and f.kind != "choice":
-            continue
-        get = methodcaller("get", key)  # each column read in C: 85,000 units × 14 fields
-        pairs = zip(map(get, firsts), map(get, seconds))
+    fields = compared_fields(codebook)
+    # the value tuples turned into columns in C: 85,000 units × 14 fields
+    firsts = list(zip(*(x.values for x, _ in matched))) or [()] * len(fields)
+    seconds = list(zip(*(y.values for _, y in matched))) or [()] * len(fields)
+    for f, column, other in zip(fields, firsts, seconds):
         if f.kind == "choice":
             counts: Counter = Counter()
-            for (x, y), k in Counter(pairs).items():
+            for (x, y), k in Counter(zip(column, other)).items():
                 counts[("" if x is None or x == "" else x, "" if y is None or y == "" else y)] += k
-            out[key] = pair_coefficients(counts)
+            out[f.key] = pair_coefficients(counts)
         else:
-            out[key] = pair_interval_coefficients(pairs)  # an empty value ("") is missing there too
-    terms = [(_terms_by_role(a), _terms_by_role(b)) for a, b in matched]
-    jaccards: dict[str, float | None] = {}
-    for role in codebook.roles:
-        key = role.key
-        decisions: Counter = Counter()
-        total, scored = 0.0, 0
-        for first, second in terms:
+            out[f.key] = pair_interval_coefficients(zip(column, other))  # an empty value ("") is missing there too
+    # per role: decisions on both / the first only / the second only, the sum of Jaccard scores, units scored
+    sums = {role.key: [0, 0, 0, 0.0, 0] for role in codebook.roles}
+    for first, second in ((x.roles, y.roles) for x, y in matched):
+        if not first and not second:
+            continue  # no term in any role: no decision, Jaccard undefined
+        for key in first.keys() | second.keys() if first and second else first or second:
+            acc = sums.get(key)
             x, y = first.get(key, _NONE), second.get(key, _NONE)
-            if not x and not y:
-                continue  # no term, no decision, and Jaccard undefined
+            if acc is None or (not x and not y):
+                continue
             both = len(x & y)
-            decisions[(True, True)] += both
-            decisions[(True, False)] += len(x) - both
-            decisions[(False, True)] += len(y) - both
-            total += both / (len(x) + len(y) - both)
-            scored += 1
+            acc[0] += both
+            acc[1] += len(x) - both
+            acc[2] += len(y) - both
+            acc[3] += both / (len(x) + len(y) - both)
+            acc[4] += 1
+    jaccards: dict[str, float | None] = {}
+    for key, (both, first_only, second_only, total, scored) in sums.items():
+        decisions = {(True, True): both, (True, False): first_only, (False, True): second_only}
         out[key] = pair_coefficients({pair: k for pair, k in decisions.items() if k})
         jaccards[key] = total / scored if scored else None
     return out, jaccards
@@ -386,8 +398,8 @@ def _two_reviewers(
 _NONE: frozenset = frozenset()
 
 
-def _values(matched: list[list], key: str, empty) -> list[list]:
-    """Each matched unit's values of one field, reviewer by reviewer (see _value)."""
+def _values(matched: list[list], index: int, empty) -> list[list]:
+    """Each matched unit's values of one compared field (its index in compared_fields), reviewer by reviewer."""
     rows = []
     for row in matched:
         values = []
@@ -395,28 +407,7 @@ def _values(matched: list[list], key: str, empty) -> list[list]:
             if claim is None:
                 values.append(None)  # she has no claim in this unit: missing, not a value
             else:
-                value = claim.values.get(key)
+                value = claim.values[index]
                 values.append(empty if value is None or value == "" else value)
         rows.append(values)
     return rows
-
-
-def _terms_by_role(claim: ClaimRecord) -> dict[str, set[str]]:
-    """A claim's terms by role (as _terms), all roles in one pass."""
-    out: dict[str, set[str]] = {}
-    for t in claim.terms:
-        out.setdefault(t.role, set()).add(t.identifier or t.label.casefold())
-    return out
-
-
-def _value(unit: Unit, name: str, key: str, empty):
-    claim = unit.claims.get(name)
-    if claim is None:
-        return None  # she has no claim in this unit: missing, not a value
-    value = claim.values.get(key)
-    return empty if value is None or value == "" else value
-
-
-def _terms(claim: ClaimRecord, role: str) -> set[str]:
-    """A claim's terms in a role, each by identifier where it has one, else by its label folded."""
-    return {(t.identifier or t.label.casefold()) for t in claim.terms if t.role == role}
