@@ -79,7 +79,7 @@ def number_forms(word: str) -> set[str]:
         forms.add(word + "s")
     # Latin and Greek plurals of the life sciences
     for singular, plural in (("um", "a"), ("us", "i"), ("is", "es"), ("on", "a"), ("ex", "ices"), ("ix", "ices")):
-        if word.endswith(singular) and len(word) > len(singular) + 2 and not word.endswith("ion"):
+        if word.endswith(singular) and len(word) > len(singular) + 1 and not word.endswith("ion"):
             forms.add(word[: -len(singular)] + plural)
     if word.endswith("ia") and len(word) > 4:
         forms.add(word[:-1] + "um")  # bacteria → bacterium
@@ -119,7 +119,7 @@ _AE_OE = [
 _AE_OE_UK = [(re.compile(rf"\b{uk}"), us) for uk, us in _AE_OE]
 _AE_OE_US = [(re.compile(rf"\b{us}(?=[a-z])"), uk) for uk, us in _AE_OE]
 _US_UK = [
-    (re.compile(r"(?<=[a-z][a-z][^aeiou])or(?=\b|al\b|ed\b|s\b)"), "our"),
+    (re.compile(r"(?<=[a-z]{3})(?<![aeou])or(?=\b|al\b|ed\b|s\b)"), "our"),  # behavior, tumor, color
     (re.compile(r"(?<=[a-z])iz(e|ed|es|ing|ation|ations)\b"), r"is\1"),
     (re.compile(r"(?<=[a-z])yz(e|ed|es|ing)\b"), r"ys\1"),
     (re.compile(r"(?<=[^aeiou][aeiou])l(ing|ed)\b"), r"ll\1"),
