@@ -189,7 +189,7 @@ def _direction(c: _Cues, claim_type: str | None) -> tuple[str, str, list[Hit]] |
         return None  # what is needed or what a thing is has no direction of effect
     if c.null and c.effect_shown:
         return "mixed", "effect_and_null", [c.effect_shown[0], c.null[0]]
-    if c.mixed and (c.null or c.effect_shown or c.findings):
+    if c.mixed and (c.null or c.effect_shown or c.findings or c.intervention):
         return "mixed", "mixed_cue", c.mixed[:1]
     if c.null:
         return "no_effect", "null_cue", c.null[:1]
