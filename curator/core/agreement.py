@@ -17,6 +17,7 @@ claims anchored in the current text of their document (an orphaned quote has no 
 
 from __future__ import annotations
 
+import gc
 from bisect import bisect_right
 from collections import Counter
 from collections.abc import Iterator, Mapping
@@ -24,7 +25,14 @@ from dataclasses import dataclass, field
 from itertools import combinations
 from typing import TYPE_CHECKING
 
-from curator.core.agreement_read import AgreementClaim, compared_fields, from_records, read_claims
+from curator.core.agreement_read import (
+    AgreementClaim,
+    compared_fields,
+    dual_document_ids,
+    extractors_by_document,
+    from_records,
+    read_claims,
+)
 from curator.core.agreement_stats import (
     Coefficients,
     coefficients,
@@ -32,6 +40,7 @@ from curator.core.agreement_stats import (
     pair_coefficients,
     pair_interval_coefficients,
 )
+from curator.core.bulk_claims import no_cyclic_gc
 from curator.core.records import ClaimRecord
 
 if TYPE_CHECKING:
@@ -137,22 +146,28 @@ def match_pair(first: list[ClaimRecord], second: list[ClaimRecord], threshold: f
     (found by a sweep in reading order); each group is matched on its own, which keeps a document
     with thousands of claims from becoming one thousands-square matrix."""
     edges = []
-    order = sorted(range(len(second)), key=lambda j: second[j].anchor.start)
-    starts = [second[j].anchor.start for j in order]
-    longest = max((b.anchor.end - b.anchor.start for b in second), default=0)
+    spans = [b.anchor for b in second]
+    order = sorted(range(len(second)), key=[s.start for s in spans].__getitem__)
+    starts = [spans[j].start for j in order]
+    longest = max((s.end - s.start for s in spans), default=0)
     for i, a in enumerate(first):
-        for k in range(bisect_right(starts, a.anchor.end - 1) - 1, -1, -1):
-            if starts[k] + longest <= a.anchor.start:  # neither this quote nor any starting earlier reaches a
+        a_start, a_end = a.anchor.start, a.anchor.end
+        for k in range(bisect_right(starts, a_end - 1) - 1, -1, -1):
+            b_start = starts[k]
+            if b_start + longest <= a_start:  # neither this quote nor any starting earlier reaches a
                 break
-            b = second[order[k]]
-            weight = overlap(a, b)
-            if weight >= threshold:
-                edges.append((i, order[k], weight))
+            j = order[k]
+            b_end = spans[j].end
+            # overlap(a, b) inline (a call per candidate pair was a fifth of the matching)
+            shared = (a_end if a_end < b_end else b_end) - (a_start if a_start > b_start else b_start)
+            if shared > 0:
+                weight = shared / ((a_end if a_end > b_end else b_end) - (a_start if a_start < b_start else b_start))
+                if weight >= threshold:
+                    edges.append((i, j, weight))
     if not edges:
         return []
     if len({i for i, _, _ in edges}) == len(edges) == len({j for _, j, _ in edges}):
         return edges  # no claim in two edges: every group is a single edge, its own maximum matching
-    from scipy.optimize import linear_sum_assignment  # only when agreement is computed
 
     parent: dict[tuple[str, int], tuple[str, int]] = {}
 
@@ -174,6 +189,13 @@ def match_pair(first: list[ClaimRecord], second: list[ClaimRecord], threshold: f
             continue
         rows = sorted({i for i, _, _ in group})
         columns = sorted({j for _, j, _ in group})
+        if len(rows) == 1 or len(columns) == 1:
+            # one claim against several: its best overlap, ties to the first claim as scipy breaks them
+            # (tests/test_agreement.py checks it); no scipy import (≈ 1 s) for the commonest conflict
+            out.append(max(group, key=lambda e: (e[2], -e[0], -e[1])))
+            continue
+        from scipy.optimize import linear_sum_assignment  # only when agreement is computed
+
         row_at, column_at = {i: k for k, i in enumerate(rows)}, {j: k for k, j in enumerate(columns)}
         weights = [[0.0] * len(columns) for _ in rows]
         for i, j, w in group:
@@ -216,18 +238,29 @@ def _two_reviewer_units(document_id: int, by_reviewer: dict[str, list[ClaimRecor
     """build_units for two reviewers: their matching is the units (no claim is in two of its pairs), in
     the order the general joining leaves them (each claim in turn, a pair where its first reviewer's is)."""
     a, b = sorted(by_reviewer)
-    second = by_reviewer[b]
-    partner = {by_reviewer[a][i].id: second[j] for i, j, _ in match_pair(by_reviewer[a], second, threshold)}
-    taken = {c.id for c in partner.values()}
-    units = []
+    first, second = by_reviewer[a], by_reviewer[b]
+    pairs = match_pair(first, second, threshold)
+    partner = {i: second[j] for i, j, _ in pairs}
+    taken = {j for _, j, _ in pairs}
+    units, starts = [], []
     for name, claims in by_reviewer.items():
-        for c in claims:
-            if name == a:
-                other = partner.get(c.id)
-                units.append(Unit(document_id, {a: c} if other is None else {a: c, b: other}))
-            elif c.id not in taken:
-                units.append(Unit(document_id, {b: c}))
-    return sorted(units, key=lambda u: min(c.anchor.start for c in u.claims.values()))
+        if name == a:
+            for i, c in enumerate(claims):
+                start = c.anchor.start
+                other = partner.get(i)
+                if other is None:
+                    units.append(Unit(document_id, {a: c}))
+                else:
+                    units.append(Unit(document_id, {a: c, b: other}))
+                    start = min(start, other.anchor.start)
+                starts.append(start)
+        else:
+            for j, c in enumerate(claims):
+                if j not in taken:
+                    units.append(Unit(document_id, {b: c}))
+                    starts.append(c.anchor.start)
+    # in order of each unit's first character (a stable sort, as sorting the units by that key)
+    return [units[k] for k in sorted(range(len(units)), key=starts.__getitem__)]
 
 
 def measure(
@@ -244,6 +277,22 @@ def measure(
         from curator.core.errors import ValidationError
 
         raise ValidationError(f"--threshold: {threshold} must lie above 0 and at most 1")
+    with no_cyclic_gc():  # hundreds of thousands of tuples, sets and dicts, none in a cycle
+        report = _measure(session, threshold, reviewers, claims, documents)
+        # what survives goes to the oldest generation unscanned: else the first allocation after the
+        # collector is back walks all of it at once (0.4 s at 200,000 claims)
+        gc.freeze()
+        gc.unfreeze()
+    return report
+
+
+def _measure(
+    session: Session,
+    threshold: float,
+    reviewers: list[str] | None,
+    claims: list[ClaimRecord] | None,
+    documents: set[int] | None,
+) -> AgreementReport:
     consensus = session.reconcile.consensus_ids()  # an adjudicator's consensus claims are no extraction
     if claims is None:
         coded = read_claims(session)  # anchored claims of named reviewers, as far as she may see
@@ -251,7 +300,7 @@ def measure(
         coded = from_records((c for c in claims if not c.orphaned and c.reviewer_name), session.codebook)
     keep = set(reviewers) if reviewers else None
     # on an assigned document only its extractors' claims are an extraction (a lead's own note is not)
-    extractors = {doc: set(state.extractors) for doc, state in session.team.states().items()}
+    extractors = extractors_by_document()
     per_document: dict[int, dict[str, list[AgreementClaim]]] = {}
     for c in coded:
         doc, name = c.document_id, c.reviewer_name
@@ -265,15 +314,12 @@ def measure(
     per_document = {doc: by for doc, by in per_document.items() if len(by) >= 2}
     names = tuple(sorted({name for by in per_document.values() for name in by}))
     units = [u for doc, by in sorted(per_document.items()) for u in build_units(doc, by, threshold)]
-    unmatched = {name: sum(1 for u in units if list(u.claims) == [name]) for name in names}
-    spans = {}
-    for a, b in combinations(names, 2):
-        both = [u for u in units if _on_document_of_both(u, per_document, a, b)]
-        spans[(a, b)] = PairSpans(
-            sum(1 for u in both if a in u.claims and b in u.claims),
-            sum(1 for u in both if a in u.claims and b not in u.claims),
-            sum(1 for u in both if b in u.claims and a not in u.claims),
-        )
+    unmatched = dict.fromkeys(names, 0)
+    for u in units:
+        if len(u.claims) == 1:
+            for name in u.claims:
+                unmatched[name] += 1
+    spans = {(a, b): _pair_spans(units, per_document, a, b) for a, b in combinations(names, 2)}
     codebook = session.codebook
     fields, jaccards = _field_agreement(codebook, units, names)
     by_pair = (
@@ -293,12 +339,17 @@ def measure(
 
 def dual_documents(session: Session) -> set[int]:
     """Documents assigned to two or more extractors: where extraction was meant to be independent."""
-    return {doc for doc, state in session.team.states().items() if len(state.extractors) >= 2}
+    return dual_document_ids()
 
 
-def _on_document_of_both(unit: Unit, per_document: dict, a: str, b: str) -> bool:
-    by = per_document[unit.document_id]
-    return a in by and b in by
+def _pair_spans(units: list[Unit], per_document: dict, a: str, b: str) -> PairSpans:
+    """Units on documents both extracted: holding a claim of both, of `a` only, of `b` only."""
+    counts: Counter = Counter()
+    for u in units:
+        by = per_document[u.document_id]
+        if a in by and b in by:
+            counts[(a in u.claims, b in u.claims)] += 1
+    return PairSpans(counts[(True, True)], counts[(True, False)], counts[(False, True)])
 
 
 def field_agreement(

@@ -14,7 +14,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, NamedTuple
 
-from curator.core.models import Claim, ClaimTerm, Reviewer
+import peewee
+
+from curator.core.models import Assignment, Claim, ClaimTerm, Reviewer
 from curator.core.records import ClaimRecord
 
 if TYPE_CHECKING:
@@ -107,3 +109,24 @@ def from_records(records: Iterable[ClaimRecord], codebook: Codebook) -> list[Agr
             )
         )
     return out
+
+
+def extractors_by_document() -> dict[int, set[str]]:
+    """Document id -> the names of the reviewers assigned to it (TeamService.states' extractors), in one
+    query of two columns: states() also reads and converts every assignment's dates."""
+    query = Assignment.select(Assignment.document, Reviewer.name).join(Reviewer)
+    out: dict[int, set[str]] = {}
+    for doc, name in Claim._meta.database.execute(query):
+        out.setdefault(doc, set()).add(name)
+    return out
+
+
+def dual_document_ids() -> set[int]:
+    """Documents assigned to two or more reviewers, by one grouped count."""
+    query = (
+        Assignment.select(Assignment.document)
+        .join(Reviewer)
+        .group_by(Assignment.document)
+        .having(peewee.fn.COUNT(Assignment.id) >= 2)
+    )
+    return {row[0] for row in Claim._meta.database.execute(query)}
