@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 import ahocorasick
 
@@ -116,8 +117,8 @@ _AE_OE = [
     ("gynaecol", "gynecol"),
     ("foet", "fet"),
 ]
-_AE_OE_UK = [(re.compile(rf"\b{uk}"), us) for uk, us in _AE_OE]
-_AE_OE_US = [(re.compile(rf"\b{us}(?=[a-z])"), uk) for uk, us in _AE_OE]
+_AE_OE_UK = (re.compile(r"\b(" + "|".join(uk for uk, _ in _AE_OE) + ")"), {uk: us for uk, us in _AE_OE})
+_AE_OE_US = (re.compile(r"\b(" + "|".join(us for _, us in _AE_OE) + ")(?=[a-z])"), {us: uk for uk, us in _AE_OE})
 _US_UK = [
     (re.compile(r"(?<=[a-z]{3})(?<![aeou])or(?=\b|al\b|ed\b|s\b)"), "our"),  # behavior, tumor, color
     (re.compile(r"(?<=[a-z])iz(e|ed|es|ing|ation|ations)\b"), r"is\1"),
@@ -154,11 +155,15 @@ _GLUED_GREEK = re.compile(r"(?<=[a-z0-9])(alpha|beta|gamma|delta|kappa)\b")
 
 def _spellings(key: str) -> set[str]:
     us = key
-    for pattern, repl in _UK_US + _AE_OE_UK:
+    for pattern, repl in _UK_US:
         us = pattern.sub(repl, us)
+    pattern, table = _AE_OE_UK
+    us = pattern.sub(lambda m: table[m[1]], us)
     uk = us
-    for pattern, repl in _US_UK + _AE_OE_US:
+    for pattern, repl in _US_UK:
         uk = pattern.sub(repl, uk)
+    pattern, table = _AE_OE_US
+    uk = pattern.sub(lambda m: table[m[1]], uk)
     return {key, us, uk}
 
 
@@ -290,9 +295,13 @@ class TermMatcher:
 def name_keys(term: int, kind: str, written: str) -> list[tuple[str, Name]]:
     """(key, Name) pairs to index one written name under."""
     written = written.strip()
-    if not written:
-        return []
+    return [(key, Name(term, kind, written, case_key)) for key, case_key in _keys(written)] if written else []
+
+
+@lru_cache(maxsize=262_144)
+def _keys(written: str) -> tuple[tuple[str, str | None], ...]:
+    """(key, case key) of a written name; cached, so rebuilding after one term changed is cheap."""
     if is_acronym(written):
         # matched case-insensitively in the automaton, then checked against the case kept here
-        return [(k.casefold(), Name(term, kind, written, k)) for k in acronym_variants(written)]
-    return [(k, Name(term, kind, written)) for k in name_variants(written)]
+        return tuple((k.casefold(), k) for k in acronym_variants(written))
+    return tuple((k, None) for k in name_variants(written))
