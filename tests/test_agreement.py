@@ -198,7 +198,9 @@ def test_two_reviewers_units_are_those_of_the_general_joining_at_random():
         out = []
         for _ in range(count):
             start = rng.randrange(0, 400)
-            out.append(SimpleNamespace(id=next(ids), anchor=SimpleNamespace(start=start, end=start + rng.randint(5, 60))))
+            out.append(
+                SimpleNamespace(id=next(ids), anchor=SimpleNamespace(start=start, end=start + rng.randint(5, 60)))
+            )
         return out
 
     for _ in range(200):
@@ -206,3 +208,104 @@ def test_two_reviewers_units_are_those_of_the_general_joining_at_random():
         fast = build_units(1, by, 0.5)
         general = build_units(1, {**by, "Zed": []}, 0.5)
         assert [list(u.claims.items()) for u in fast] == [list(u.claims.items()) for u in general]
+
+
+def test_the_narrow_read_gives_the_report_of_the_records_on_a_random_project(project):
+    """measure reads only the columns it compares (agreement_read.read_claims); given the records an
+    export has read it takes them instead: both give the same report, units included, for a lead and
+    for an extractor while blind, with orphaned quotes, a consensus claim and a lead's own claims."""
+    import random
+
+    from curator.core.models import Claim, ConsensusSource
+
+    session, _ = project
+    rng = random.Random(30)
+    codebook = session.codebook
+    choices = {f.key: sorted(f.choice_keys) for f in codebook.value_fields if f.kind == "choice"}
+    by_role = {r.key: [t for t in session.terms.for_role(r.key)][:4] for r in codebook.roles}
+    made = []
+    for reviewer in ("Ann", "Ben", "Lena Lead", "Cy"):
+        for _ in range(rng.randint(8, 14)):
+            start = rng.randrange(0, 700)
+            values = {key: rng.choice([*keys, ""]) for key, keys in rng.sample(sorted(choices.items()), 4)}
+            if rng.random() < 0.6:
+                values["n_participants"] = rng.choice([20, 40, 80])
+            terms = [
+                TermRef(role, t.label, t.identifier, t.id)
+                for role in rng.sample(sorted(by_role), 2)
+                for t in rng.sample(by_role[role], min(len(by_role[role]), rng.randint(0, 2)))
+            ]
+            made.append(claim(session, reviewer, start, start + rng.randint(20, 120), terms, **values))
+    other = next(d.id for d in session.documents.summaries() if d.id != made[0].document_id)
+    session.use_reviewer("Cy")
+    session.claims.create(ClaimDraft(other, 10, 80, {"claim_type": "association"}))
+    orphaned = [c.id for c in rng.sample(made, 5)]
+    Claim.update(anchor_status="orphaned").where(Claim.id.in_(orphaned)).execute()
+    ConsensusSource.create(claim=made[-1].id, field_key="quote", source_reviewer="Ann")
+
+    def same(**kw):
+        narrow, records = measure(session, **kw), measure(session, claims=session.claims.all(), **kw)
+        assert narrow.as_json() == records.as_json()
+        shape = [[(u.document_id, name, c.id) for name, c in u.claims.items()] for u in narrow.units]
+        assert shape == [[(u.document_id, name, c.id) for name, c in u.claims.items()] for u in records.units]
+        return narrow
+
+    session.use_reviewer("Lena Lead")
+    assert same().reviewers == ("Ann", "Ben", "Cy", "Lena Lead")
+    same(threshold=0.3, reviewers=["Ann", "Cy"])
+    session.team.assign(made[0].document_id, [session.team.reviewer_named(n).id for n in ("Ann", "Ben", "Cy")])
+    assert same().reviewers == ("Ann", "Ben", "Cy")  # the lead's claims are no extraction there
+    assert same(documents={made[0].document_id}).matched > 0
+    session.use_reviewer("Ann")
+    assert same().reviewers == ()  # blind: she sees only her own claims
+
+
+def test_a_claim_overlapping_several_is_matched_to_the_one_scipy_picks_ties_included():
+    """A group of one claim against several is matched without scipy: the same pairs as scipy on
+    every group, on spans drawn from a coarse grid so that equal overlaps are common."""
+    import random
+    from types import SimpleNamespace
+
+    from scipy.optimize import linear_sum_assignment
+
+    from curator.core.agreement import match_pair
+
+    def with_scipy(first, second, threshold):
+        edges = [
+            (i, j, w) for i, a in enumerate(first) for j, b in enumerate(second) if (w := overlap(a, b)) >= threshold
+        ]
+        parent = {}
+
+        def root(x):
+            while parent.setdefault(x, x) != x:
+                x = parent[x]
+            return x
+
+        for i, j, _ in edges:
+            parent[root(("a", i))] = root(("b", j))
+        groups = {}
+        for e in edges:
+            groups.setdefault(root(("a", e[0])), []).append(e)
+        out = set()
+        for group in groups.values():
+            rows, columns = sorted({i for i, _, _ in group}), sorted({j for _, j, _ in group})
+            weights = [[0.0] * len(columns) for _ in rows]
+            for i, j, w in group:
+                weights[rows.index(i)][columns.index(j)] = w
+            for r, c in zip(*linear_sum_assignment(weights, maximize=True)):
+                if weights[r][c] >= threshold:
+                    out.add((rows[r], columns[c], weights[r][c]))
+        return out
+
+    rng = random.Random(7)
+
+    def spans(count):
+        out = []
+        for _ in range(count):
+            start = 10 * rng.randrange(0, 12)
+            out.append(SimpleNamespace(anchor=SimpleNamespace(start=start, end=start + 10 * rng.randint(1, 4))))
+        return out
+
+    for _ in range(400):
+        first, second = spans(rng.randint(0, 4)), spans(rng.randint(0, 4))
+        assert set(match_pair(first, second, 0.5)) == with_scipy(first, second, 0.5)
