@@ -32,6 +32,7 @@ from bench.merge import bench_merge  # noqa: E402
 from bench.reader import bench_click, bench_keypress, bench_reader  # noqa: E402
 from bench.startup import bench_startup, bench_startup_big  # noqa: E402
 from bench.storage import bench_open  # noqa: E402
+from bench.suggest import bench_suggest  # noqa: E402
 from bench.suggest_terms import bench_suggest_terms  # noqa: E402
 
 BENCHMARKS = {
@@ -52,6 +53,7 @@ BENCHMARKS = {
     "import-new": bench_import_new,
     "clients": bench_clients,  # 8 client processes × 1,000 claims on PostgreSQL and SQLite (a count: per client)
     "merge": bench_merge,  # a reviewer's project with 100,000 new claims vs INSERT … SELECT between the files
+    "suggest": bench_suggest,  # suggestion quality on the hand-made evaluation set (no timing; no count)
     "agreement": bench_agreement,  # 10,000 documents × 2 extractors × 10 claims vs reading the rows (a count: documents)
     "suggest-terms": bench_suggest_terms,  # one selection's term suggestions, 20,000 terms vs a per-term scan (a count: terms)
 }

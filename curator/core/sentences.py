@@ -80,6 +80,11 @@ def _sentence_bounds(text: str) -> list[int]:
     return ends
 
 
+def sentence_bounds(text: str) -> list[int]:
+    """Where the text's sentences end (exclusive offsets, in order, the text's end last)."""
+    return _sentence_bounds(text)
+
+
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:
     while start < end and text[start].isspace():
         start += 1

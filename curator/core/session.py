@@ -21,6 +21,7 @@ from curator.core.paths import CODEBOOK
 from curator.core.reconcile import ReconcileService
 from curator.core.records import ReviewerInfo
 from curator.core.search import SearchService
+from curator.core.suggest import SuggestionService
 from curator.core.team import TeamService
 from curator.core.terms import TermService
 
@@ -48,6 +49,7 @@ class Session:
         self.codebook_editor = CodebookEditor(self)
         self.team = TeamService(self)
         self.reconcile = ReconcileService(self)
+        self.suggestions = SuggestionService(self)
 
     @property
     def reviewer_id(self) -> int | None:
