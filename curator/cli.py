@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from curator import __version__
+from curator.cli_suggest import SUGGEST_COMMANDS, add_suggest_command
 from curator.cli_team import TEAM_COMMANDS, add_team_commands
 
 
@@ -80,6 +81,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     codebook.add_argument("out", metavar="OUT.toml", type=Path)
     add_team_commands(sub)
+    add_suggest_command(sub)
     sub.add_parser("migrate", help="upgrade the database's schema (needed for shared PostgreSQL databases)")
     sub.add_parser("check", help="run integrity and foreign-key checks and report inconsistent rows")
     return parser
@@ -323,6 +325,7 @@ COMMANDS = {
     "check": run_check,
     "codebook-export": run_codebook_export,
     **TEAM_COMMANDS,
+    **SUGGEST_COMMANDS,
 }
 
 

@@ -17,6 +17,7 @@ from curator.core.db import write_transaction
 from curator.core.errors import NotFoundError, ValidationError
 from curator.core.models import Claim, ClaimTerm, ClaimTombstone, Document, Term, new_uuid, utcnow
 from curator.core.records import Changes, ClaimDraft, ClaimRecord, TermRef
+from curator.core.suggest_provenance import record_accepted
 
 if TYPE_CHECKING:
     from curator.core.session import Session
@@ -309,6 +310,7 @@ class ClaimService:
             if terms:
                 diffs.append(("terms", None, format_terms(terms)))
             changelog.record("create", "claim", claim.id, diffs, reviewer_id)
+            record_accepted(claim.id, draft, values, terms, reviewer_id)
         return self.get(claim.id), Changes(documents=frozenset({draft.document_id}), claims=frozenset({claim.id}))
 
     def update(self, claim_id: int, draft: ClaimDraft, restore_anchor_of: ClaimRecord | None = None) -> Changes:
@@ -393,6 +395,7 @@ class ClaimService:
                 ClaimTerm.delete().where(ClaimTerm.claim == claim_id).execute()
                 self._write_terms(claim_id, terms)
             changelog.record("update", "claim", claim_id, diffs, self.session.reviewer_id)
+            record_accepted(claim_id, draft, values, terms, self.session.reviewer_id)
         return Changes(documents=frozenset({old.document_id}), claims=frozenset({claim_id})), old.version + 1
 
     def delete(self, claim_id: int, version: int | None = None, uuid: str = "") -> tuple[ClaimRecord, Changes]:

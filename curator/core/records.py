@@ -87,6 +87,8 @@ class ClaimDraft:
     terms: tuple[TermRef, ...] = ()
     version: int | None = None  # the claim's version the form was loaded from: a stale edit is refused
     uuid: str = ""  # the claim the form was loaded from (SQLite may give its id to a new claim once deleted)
+    # suggestions the reviewer accepted: (field or role key, value as text, the words that suggested it)
+    suggested: tuple[tuple[str, str, str], ...] = ()
 
 
 @dataclass(frozen=True)

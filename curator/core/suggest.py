@@ -21,7 +21,6 @@ from curator.core.suggest_terms import TermSuggester, TermSuggestion
 if TYPE_CHECKING:
     from curator.core.session import Session
 
-ACCEPTED = "suggested"  # the change-log action of a value the reviewer accepted from a suggestion
 CONTEXT_CHARACTERS = 600  # how much text around a passage a field suggestion may read (design, population)
 
 

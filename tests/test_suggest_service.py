@@ -1,0 +1,134 @@
+"""The suggestion service end to end (issue 13): a passage's suggestions through the session, the CLI's
+JSON, passage marks, and the change log recording only what the reviewer accepted."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from curator.core.models import ChangeLog
+from curator.core.records import ClaimDraft, TermRef
+from tests.conftest import doc_id_by_file
+
+pytestmark = pytest.mark.both_backends
+
+PILOT = "Pilot trials report modest reductions in relapse rate"
+
+
+def _passage(session, doc: int, opening: str) -> tuple[int, int]:
+    """The sentence of the document's text that opens with `opening`."""
+    text = session.documents.get(doc).text
+    start = text.index(opening)
+    return start, text.index(".", text.index("participants", start)) + 1
+
+
+def test_a_passage_gets_its_terms_and_typed_effect_values(session):
+    doc = doc_id_by_file(session, "002")
+    start, end = _passage(session, doc, PILOT)
+    found = session.suggestions.for_passage(doc, start, end)
+    terms = {(t.role, t.label) for t in found.terms}
+    assert ("outcome", "Fatigue") in terms and ("outcome", "Relapse rate") in terms
+    values = {v.field_key: v.value for v in found.values}
+    assert values["effect_measure"] == "rr" and values["effect_value"] == pytest.approx(0.85)
+    assert values["study_design"] == "pilot_trial"
+    assert "p_value" not in values and values["notes"] == "p > 0.05"  # a bound is not a value
+    assert all(v.reason for v in found.values) and all(t.reason for t in found.terms)
+
+
+def test_an_empty_or_reversed_selection_suggests_nothing(session):
+    doc = doc_id_by_file(session, "002")
+    assert session.suggestions.for_passage(doc, 50, 50).terms == ()
+    assert session.suggestions.for_passage(doc, 60, 40).values == ()
+
+
+def test_passages_mark_sentences_with_a_term_and_a_finding_and_never_most_of_the_text(session):
+    doc = doc_id_by_file(session, "002")
+    text = session.documents.get(doc).text
+    marks = session.suggestions.passages(doc)
+    assert marks and marks == sorted(marks, key=lambda m: m.start)
+    assert any(PILOT in text[m.start : m.end] for m in marks)
+    assert not any("Linked entities" in text[m.start : m.end] for m in marks)
+    assert all(text[m.start : m.end].strip() == text[m.start : m.end] and m.reason for m in marks)
+    from curator.core.sentences import sentence_bounds
+
+    assert len(marks) <= 0.3 * len(sentence_bounds(text))
+
+
+def _logged(claim_id: int) -> dict[str, tuple[str, str]]:
+    rows = ChangeLog.select().where(
+        (ChangeLog.entity == "claim") & (ChangeLog.entity_id == claim_id) & (ChangeLog.action == "suggested")
+    )
+    return {r.field: (r.new, r.old) for r in rows}
+
+
+def test_the_change_log_records_accepted_suggestions_that_the_claim_still_holds(session):
+    doc = doc_id_by_file(session, "002")
+    start, end = _passage(session, doc, PILOT)
+    fatigue = next(t for t in session.terms.for_role("outcome") if t.label == "Fatigue")
+    draft = ClaimDraft(
+        doc,
+        start,
+        end,
+        {"effect_measure": "rr", "effect_value": "0.85", "study_design": "rct"},
+        (TermRef("outcome", fatigue.label, fatigue.identifier, fatigue.id),),
+        suggested=(
+            ("effect_measure", "rr", "RR ≈ 0.85"),
+            ("effect_value", "0.85", "RR ≈ 0.85"),
+            ("study_design", "pilot_trial", "Pilot trials"),  # accepted, then changed by hand to RCT
+            ("outcome", "Fatigue", "mentions “fatigue”"),
+        ),
+    )
+    record, _ = session.claims.create(draft)
+    assert _logged(record.id) == {
+        "effect_measure": ("rr", "RR ≈ 0.85"),
+        "effect_value": ("0.85", "RR ≈ 0.85"),
+        "outcome": ("Fatigue", "mentions “fatigue”"),
+    }
+    # an edit that accepts another suggestion logs that one only
+    edit = ClaimDraft(
+        doc, start, end, {**draft.values, "direction": "mixed"}, draft.terms,
+        version=record.version, uuid=record.uuid, suggested=(("direction", "mixed", "reductions … no significant"),),
+    )  # fmt: skip
+    session.claims.update(record.id, edit)
+    assert _logged(record.id)["direction"] == ("mixed", "reductions … no significant")
+
+
+def test_a_claim_saved_without_accepting_logs_no_suggestion(session):
+    doc = doc_id_by_file(session, "002")
+    start, end = _passage(session, doc, PILOT)
+    record, _ = session.claims.create(ClaimDraft(doc, start, end, {"claim_type": "background"}))
+    assert _logged(record.id) == {}
+    assert session.claims.get(record.id).values.get("effect_measure") in ("", None)
+
+
+@pytest.mark.sqlite_only("the CLI test opens the project file; the service under it runs on both (tests above)")
+def test_curator_suggest_prints_the_issue_json(session, capsys):
+    from curator.cli import main
+
+    doc = doc_id_by_file(session, "002")
+    start, end = _passage(session, doc, PILOT)
+    session.close()
+    assert (
+        main(["--db", str(session.path), "suggest", str(doc), "--start", str(start), "--end", str(end), "--json"]) == 0
+    )
+    out = json.loads(capsys.readouterr().out)
+    assert {t["label"] for t in out["terms"]["outcome"]} >= {"Fatigue", "Relapse rate"}
+    assert set(out["terms"]["outcome"][0]) >= {"label", "id", "reason"}
+    assert out["values"]["effect_measure"] == "rr" and out["values"]["effect_value"] == pytest.approx(0.85)
+    assert main(["--db", str(session.path), "suggest", str(doc), "--passages", "--json"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert rows and set(rows[0]) == {"start", "end", "reason"}
+
+
+@pytest.mark.sqlite_only("the CLI test opens the project file")
+def test_curator_suggest_refuses_a_passage_outside_the_text_in_one_line(session, capsys):
+    from curator.cli import main
+
+    doc = doc_id_by_file(session, "002")
+    session.close()
+    assert main(["--db", str(session.path), "suggest", str(doc), "--start", "10", "--end", "99999999"]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("curator: error:") and "text's length" in err and "Traceback" not in err
+    assert main(["--db", str(session.path), "suggest", str(doc)]) == 1
+    assert "--start and --end" in capsys.readouterr().err
