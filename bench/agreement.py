@@ -28,6 +28,7 @@ from pathlib import Path
 
 from bench.claims_io import CLAIM_SQL, TERM_SQL, _bulk, open_project
 from bench.documents import _insert_in_batches, prose
+from bench.synthetic import claim_row, term_link, vocabulary
 
 AIM = 2.0
 CLAIMS_PER_DOCUMENT = 10
@@ -38,18 +39,13 @@ def make_project(db: str, documents: int, seed: int = 12) -> None:
     import datetime as dt
 
     from curator.core.db import write_transaction
-    from curator.core.models import Assignment, Claim, ClaimTerm, Document, Reviewer, new_uuid
+    from curator.core.models import Assignment, Claim, ClaimTerm, Document, Reviewer
 
     session = open_project(db)
     Reviewer.update(role="lead").where(Reviewer.name == "Bench").execute()
     rnd = random.Random(seed)
     extractors = [session.use_reviewer(name).id for name in ("Ann", "Bo")]
-    by_role: dict[str, list] = {}
-    for t in session.terms.all():
-        for role in t.roles:
-            by_role.setdefault(role, []).append(t)
-    roles = sorted(by_role)
-    choices = {f.key: sorted(f.choice_keys) for f in session.codebook.value_fields if f.kind == "choice"}
+    by_role, roles, choices = vocabulary(session)
     first_id = max(d.id for d in session.documents.summaries()) + 1
     t0 = dt.datetime(2026, 1, 1)
     docs, assignments, claims, links = [], [], [], []
@@ -88,42 +84,16 @@ def make_project(db: str, documents: int, seed: int = 12) -> None:
                 claim_id += 1
                 stamp = t0 + dt.timedelta(seconds=claim_id)
                 claims.append(
-                    {
-                        "id": claim_id,
-                        "document": doc_id,
-                        "reviewer": reviewer,
-                        "start": s,
-                        "end": e,
-                        "exact": text[s:e],
-                        "prefix": text[max(0, s - 32) : s],
-                        "suffix": text[e : e + 32],
-                        "document_sha256": sha,
-                        "anchor_status": "",
-                        "statement": f"Synthetic statement {claim_id}.",
-                        **v,
-                        "notes": "",
-                        "created_at": stamp,
-                        "updated_at": stamp,
-                        "uuid": new_uuid(),
-                        "version": 1,
-                    }
+                    claim_row(
+                        claim_id, doc_id, text, sha, reviewer, s, e, v, stamp, stamp, f"Synthetic statement {claim_id}."
+                    )
                 )
                 seen = set()
                 for position, (role, index) in enumerate(tt):
                     t = by_role[role][index]
-                    if (role, t.id) in seen:
-                        continue
-                    seen.add((role, t.id))
-                    links.append(
-                        {
-                            "claim": claim_id,
-                            "term": t.id,
-                            "role": role,
-                            "label": t.label,
-                            "identifier": t.identifier,
-                            "position": position,
-                        }
-                    )
+                    if (role, t.id) not in seen:
+                        seen.add((role, t.id))
+                        links.append(term_link(claim_id, t, role, position))
     from curator.core.db import database
 
     _insert_in_batches(database, Document, docs)  # peewee fills the columns left at their defaults
@@ -228,9 +198,7 @@ def bench_agreement(documents: int = 10_000, runs: int = 3, keep: str = "") -> N
             for name in contenders:
                 results[name].append(run_worker(name, db))
         base = statistics.median(results["read_sqlite3"])
-        print(
-            f"agreement of {documents:,} documents × 2 extractors × {CLAIMS_PER_DOCUMENT} claims, median of {runs}"
-        )
+        print(f"agreement of {documents:,} documents × 2 extractors × {CLAIMS_PER_DOCUMENT} claims, median of {runs}")
         for name, times in results.items():
             t = statistics.median(times)
             aim = f"   aim ≤ {AIM:g} s: {'met' if t <= AIM else 'NOT met'}" if name.startswith("agreement") else ""

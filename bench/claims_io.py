@@ -11,7 +11,6 @@ hits both alike.
 
 from __future__ import annotations
 
-import random
 import re
 import shutil
 import statistics
@@ -57,66 +56,12 @@ def _bulk(model, rows: list[dict]) -> None:
 
 
 def make_claims(session, count: int, seed: int = 7) -> None:
-    """`count` valid claims (quotes where their Start says, codebook choices, 1–3 terms of the claim's
-    roles) spread over the seed documents, a fifth of them on BUSY_DOCUMENT's neighbours, 2 % orphaned,
-    3 reviewers and distinct timestamps."""
-    import datetime as dt
-
+    """`count` valid claims over the seed documents (bench/synthetic.py's spread_claims), 3 reviewers."""
+    from bench.synthetic import spread_claims
     from curator.core.db import write_transaction
-    from curator.core.models import Claim, ClaimTerm, new_uuid
+    from curator.core.models import Claim, ClaimTerm
 
-    rnd = random.Random(seed)
-    docs = [session.documents.get(d.id) for d in session.documents.summaries()]
-    reviewers = [session.use_reviewer(name).id for name in ("Ann", "Bo", "Bench")]
-    by_role: dict[str, list] = {}
-    for t in session.terms.all():
-        for role in t.roles:
-            by_role.setdefault(role, []).append(t)
-    roles = sorted(by_role)
-    choices = {f.key: sorted(f.choice_keys) for f in session.codebook.value_fields if f.kind == "choice"}
-    t0 = dt.datetime(2026, 1, 1)
-    claims, links = [], []
-    for i in range(1, count + 1):
-        doc = docs[i % len(docs)]
-        length = rnd.randint(30, 120)
-        start = rnd.randrange(0, len(doc.text) - length)
-        stamp = t0 + dt.timedelta(seconds=7 * i)
-        claims.append(
-            {
-                "id": i,
-                "document": doc.id,
-                "reviewer": reviewers[i % 3],
-                "start": start,
-                "end": start + length,
-                "exact": doc.text[start : start + length],
-                "prefix": doc.text[max(0, start - 32) : start],
-                "suffix": doc.text[start + length : start + length + 32],
-                "document_sha256": doc.sha256,
-                "anchor_status": "orphaned" if i % 50 == 0 else "",
-                "statement": f"Synthetic statement {i} about the gut–brain axis.",
-                **{key: keys[i % len(keys)] for key, keys in choices.items()},
-                "effect_value": None if i % 4 == 0 else round(0.5 + i % 7 / 10, 2),
-                "n_participants": None if i % 5 == 0 else 20 + i % 300,
-                "notes": "" if i % 3 else f"note {i}\nsecond line",
-                "created_at": stamp,
-                "updated_at": stamp + dt.timedelta(seconds=i % 60),
-                "uuid": new_uuid(),
-                "version": 1,
-            }
-        )
-        for position in range(1 + i % 3 if i % 7 else 2):
-            role = roles[(i + position) % len(roles)]
-            t = by_role[role][(i * 3 + position) % len(by_role[role])]
-            links.append(
-                {
-                    "claim": i,
-                    "term": t.id,
-                    "role": role,
-                    "label": t.label,
-                    "identifier": t.identifier,
-                    "position": position,
-                }
-            )
+    claims, links = spread_claims(session, count, seed)
     with write_transaction():
         _bulk(Claim, claims)
         _bulk(ClaimTerm, links)

@@ -86,75 +86,40 @@ def run_worker(name: str, *args: str) -> tuple[float, int, str]:
     return float(found.group(1)), int(found.group(2)), stages.group(1) if stages else ""
 
 
-def make_claims(session, count: int, seed: int = 7) -> None:
-    """`count` valid claims over the seed documents (1–3 terms each, 2 % orphaned, three reviewers),
-    shaped as bench.claims_io.make_claims makes them, inserted through bulk_claims' executemany."""
-    import datetime as dt
-    import random
+# the columns _insert_rows needs spelled out (it fills no defaults); the merge's claims leave these empty
+_EMPTY = {
+    "population": "",
+    "study_design": "",
+    "direction": "",
+    "effect_measure": "",
+}
+_BLANK = {
+    "ci_low": None,
+    "ci_high": None,
+    "p_value": None,
+    "n_studies": None,
+    "source_certainty": "",
+    "reviewer_certainty": "",
+    "status": "draft",
+}
 
+
+def make_claims(session, count: int, seed: int = 7) -> None:
+    """`count` valid claims over the seed documents (bench/synthetic.py's spread_claims, every column
+    spelled out, timestamps as SQLite's text), inserted through bulk_claims' executemany."""
+    from bench.synthetic import spread_claims
     from curator.core.bulk_claims import _insert_rows
     from curator.core.db import write_transaction
-    from curator.core.models import Claim, ClaimTerm, new_uuid
+    from curator.core.models import Claim, ClaimTerm
 
-    rnd = random.Random(seed)
-    docs = [session.documents.get(d.id) for d in session.documents.summaries()]
-    reviewers = [session.use_reviewer(name).id for name in REVIEWERS]
-    by_role: dict[str, list] = {}
-    for t in session.terms.all():
-        for role in t.roles:
-            by_role.setdefault(role, []).append(t)
-    roles = sorted(by_role)
-    choices = {f.key: sorted(f.choice_keys) for f in session.codebook.value_fields if f.kind == "choice"}
-    t0 = dt.datetime(2026, 1, 1)
-    claims, links = [], []
-    for i in range(1, count + 1):
-        doc = docs[i % len(docs)]
-        length = rnd.randint(30, 120)
-        start = rnd.randrange(0, len(doc.text) - length)
-        stamp = t0 + dt.timedelta(seconds=7 * i)
-        claims.append(
-            {
-                "id": i,
-                "document": doc.id,
-                "reviewer": reviewers[i % 3],
-                "start": start,
-                "end": start + length,
-                "exact": doc.text[start : start + length],
-                "prefix": doc.text[max(0, start - 32) : start],
-                "suffix": doc.text[start + length : start + length + 32],
-                "document_sha256": doc.sha256,
-                "anchor_status": "orphaned" if i % 50 == 0 else "",
-                "statement": f"Synthetic statement {i} about the gut–brain axis.",
-                "population": "",
-                "study_design": "",
-                "direction": "",
-                "effect_measure": "",
-                **{key: keys[i % len(keys)] for key, keys in choices.items()},
-                "effect_value": None if i % 4 == 0 else round(0.5 + i % 7 / 10, 2),
-                "ci_low": None,
-                "ci_high": None,
-                "p_value": None,
-                "n_studies": None,
-                "n_participants": None if i % 5 == 0 else 20 + i % 300,
-                "source_certainty": "",
-                "reviewer_certainty": "",
-                "status": "draft",
-                "notes": "" if i % 3 else f"note {i}\nsecond line",
-                "created_at": stamp.isoformat(" "),
-                "updated_at": (stamp + dt.timedelta(seconds=i % 60)).isoformat(" "),
-                "uuid": new_uuid(),
-                "version": 1,
-            }
-        )
-        for position in range(1 + i % 3 if i % 7 else 2):
-            role = roles[(i + position) % len(roles)]
-            t = by_role[role][(i * 3 + position) % len(by_role[role])]
-            links.append(
-                {"claim": i, "term": t.id, "role": role, "label": t.label, "identifier": t.identifier}
-                | {"position": position}
-            )
+    claims, links = spread_claims(session, count, seed, REVIEWERS)
+    rows = []
+    for c in claims:
+        row = _EMPTY | c | _BLANK
+        row["created_at"], row["updated_at"] = c["created_at"].isoformat(" "), c["updated_at"].isoformat(" ")
+        rows.append(row)
     with write_transaction():
-        _insert_rows(Claim, claims)
+        _insert_rows(Claim, rows)
         _insert_rows(ClaimTerm, links)
 
 
