@@ -42,8 +42,13 @@ def test_every_suggestion_points_at_its_words():
 
 
 def test_nothing_on_a_neutral_sentence():
-    assert suggest_fields(CODEBOOK, "The meeting took place in a large room on the third floor.") == []
+    # only the default certainty: a selected statement with no hedge is asserted as worded
+    got = suggest_fields(CODEBOOK, "The meeting took place in a large room on the third floor.")
+    assert [(s.field_key, s.value, s.rule) for s in got] == [
+        ("source_certainty", "asserted", "source_certainty.no_hedge")
+    ]
     assert suggest_fields(CODEBOOK, "") == []
+    assert suggest_fields(CODEBOOK, " \n ") == []
 
 
 @pytest.mark.parametrize(
@@ -121,9 +126,28 @@ def test_certainty_as_worded(text, certainty):
     assert values(text)["source_certainty"] == certainty
 
 
-def test_asserted_only_when_a_finding_is_stated():
-    assert "source_certainty" not in values("Multiple sclerosis is a chronic autoimmune disease.")
-    assert "source_certainty" not in values("Larger trials are needed.")
+def test_plain_statements_are_asserted_by_default():
+    # every claim carries a certainty: with no hedge and no conjecture, a statement is asserted as worded
+    got = fields("Multiple sclerosis is a chronic autoimmune disease.")
+    assert got["source_certainty"].value == "asserted"
+    assert got["source_certainty"].rule == "source_certainty.no_hedge"
+    assert got["source_certainty"].reason and got["source_certainty"].spans == ()
+    assert values("Larger trials are needed.")["source_certainty"] == "asserted"
+    assert values("Larger trials may be needed.")["source_certainty"] == "hedged"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Mapping the virome could pave the way for new therapies.",
+        "Fibre supplements hold promise for people with epilepsy.",
+        "Trials are investigating whether inulin could lower seizure counts.",
+        "Vitamin D is being considered as an add-on therapy.",
+        "The links are presented as hypotheses rather than definitive mechanisms.",
+    ],
+)
+def test_future_promise_and_open_questions_are_speculative(text):
+    assert values(text)["source_certainty"] == "speculative"
 
 
 @pytest.mark.parametrize(

@@ -1,7 +1,8 @@
 """Suggest claim-form values from a passage's own words, offline, each with the words behind it.
 
-A suggestion is made only when a cue supports it, never as a default: no hedge is "asserted" only
-in a passage that states a finding; no design word, no design. Each suggestion names its rule and
+A suggestion is made only when a cue supports it, with one default: the certainty of a passage
+with no hedge and no conjecture is "asserted" (every claim carries one, and a plain statement is
+asserted as written); no design word, no design. Each suggestion names its rule and
 the words that triggered it (`reason`, with their offsets in the passage) so the form can show them
 on hover and the reviewer can judge them. Cues live in `suggest_fields_cues`; typed numbers come
 from `effects.parse_effects`. Choice values are codebook keys, and a field or choice the codebook
@@ -36,7 +37,12 @@ class FieldSuggestion:
     spans: tuple[tuple[int, int], ...] = ()  # every triggering span, for highlighting
 
 
+NO_HEDGE = "no hedge or conjecture in the wording"
+
+
 def _suggestion(key: str, value: Any, rule: str, hits: list[Hit], text: str, source: str = PASSAGE) -> FieldSuggestion:
+    if not hits:  # a value by the absence of cues (asserted: nothing hedges it)
+        return FieldSuggestion(key, value, NO_HEDGE, 0, 0, rule, source, ())
     hits = sorted(hits, key=lambda h: h.start)
     spans = tuple((h.start, h.end) for h in hits)
     reason = " … ".join(dict.fromkeys(re.sub(r"\s+", " ", h.words) for h in hits))
@@ -244,13 +250,13 @@ def _certainty(c: _Cues, claim_type: str | None) -> tuple[str, str, list[Hit]] |
     hedges = cues.find(c.folded, c.text, cues.HEDGE, negation=False)
     if hedges:
         return "hedged", "hedge_cue", hedges[:2]
-    if claim_type in {"evidence_gap", "background"}:
-        return None  # a recommendation or a definition states no finding to be sure of
     stated = cues.find(c.folded, c.text, cues.FINDING, negation=False) + c.effect_shown + c.null + c.association
     stated += [_finding_hit(f, c.text) for f in c.findings if f.kind in {EFFECT, P_VALUE}]
     if stated:
         return "asserted", "finding_without_hedge", [min(stated, key=lambda h: h.start)]
-    return None
+    # Every claim carries a certainty, and a plain statement — a definition, a stated need, a
+    # description — is asserted as written: with no hedge and no conjecture, say so rather than abstain.
+    return "asserted", "no_hedge", []
 
 
 _DESIGN_RANK = (
@@ -348,6 +354,8 @@ def suggest_fields(codebook: Codebook, passage_text: str, context: str | None = 
     names none. Those suggestions carry source=CONTEXT and offsets into `context`.
     """
     text = passage_text
+    if not any(ch.isalnum() for ch in text):
+        return []
     c = _Cues.read(codebook, text)
     picked: list[FieldSuggestion] = []
 

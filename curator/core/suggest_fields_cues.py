@@ -267,6 +267,22 @@ SPECULATION = lexicon(
         r"it\s+is\s+tempting",
     ],
     stacked=[r"(?:may|might|could)\s+(?:potentially|possibly|perhaps|conceivably|theoretically|plausibly)"],
+    # a future promise, not a result: "could pave the way for", "opens new avenues", "holds promise for"
+    promise=[
+        r"pav(?:e|es|ed|ing)\s+the\s+way",
+        r"open(?:s|ed|ing)?\s+(?:the\s+door|(?:new\s+)?avenues)",
+        r"holds?\s+(?:great\s+|much\s+)?promise",
+    ],
+    # an open question or a plan under study: "are exploring whether", "are being considered"
+    open_question=[
+        r"(?:explor|investigat|examin|test|stud(?:y|i))\w*\s+whether",
+        r"(?:is|are)\s+being\s+(?:considered|explored|investigated|evaluated|tested)",
+    ],
+    # the source itself denies the claim certainty: "plausible links rather than definitive causes"
+    not_definitive=[
+        r"rather\s+than\s+(?:definitive|conclusive|established|proven)",
+        r"(?:not|yet\s+to\s+be)\s+(?:yet\s+)?(?:definitive|conclusive|established|proven)(?!\s+that)",
+    ],
 )
 # A passage states a finding when it reports, shows or measures something; only then does the
 # absence of a hedge mean "asserted".
