@@ -226,3 +226,14 @@ def test_only_what_the_codebook_offers():
     small = parse_codebook(data)
     got = fields("The drug did not improve sleep (p = 0.40).", codebook=small)
     assert set(got) == {"p_value"}  # no direction field, no null_finding choice
+
+
+def test_human_evidence_is_not_animal_evidence_alone():
+    # a mix of human and preclinical work names no single design; the context's animal study is another's
+    assert "study_design" not in values("Some 40 human and preclinical studies met the criteria.")
+    got = values("First human trials show a small benefit.", "In mouse models, inulin lowered seizures.")
+    assert "study_design" not in got and "population" not in got
+    # transplants from patients into animals are still animal work
+    assert values("Stool from patients transferred to germ-free mice induced anxiety.")["study_design"] == (
+        "animal_study"
+    )

@@ -132,3 +132,21 @@ def test_curator_suggest_refuses_a_passage_outside_the_text_in_one_line(session,
     assert err.startswith("curator: error:") and "text's length" in err and "Traceback" not in err
     assert main(["--db", str(session.path), "suggest", str(doc)]) == 1
     assert "--start and --end" in capsys.readouterr().err
+
+
+def test_a_news_summary_lead_names_the_design_of_what_it_summarises():
+    from curator.core.suggest import SuggestionService
+
+    text = (
+        "1. Home\n2. News\nFibre and epilepsy\n03/01/2026\n\nA systematic review in epilepsy pools twenty trials"
+        " of dietary fibre supplements in children. Most trials were small.\n"
+    )
+    start = text.index("Most trials")
+    context = SuggestionService._context("Fibre and epilepsy", text, start, "news_summary")
+    assert "A systematic review in epilepsy" in context
+    # elsewhere only the title and the sentence before the passage are read
+    assert SuggestionService._context("Fibre and epilepsy", text, start, "web_article") == (
+        "Fibre and epilepsy\nA systematic review in epilepsy pools twenty trials of dietary fibre supplements in children. "
+    )
+    middle = text.index("in epilepsy")
+    assert SuggestionService._context("", text, middle, "web_article") == "A systematic review "

@@ -67,7 +67,8 @@ class SuggestionService:
         if end <= start:
             return Suggestions(document_id, start, end)
         terms = tuple(self.terms.suggest(document_id, start, end))
-        values = tuple(suggest_fields(self.session.codebook, text[start:end], self._context(info.title, text, start)))
+        context = self._context(info.title, text, start, info.source_kind)
+        values = tuple(suggest_fields(self.session.codebook, text[start:end], context))
         return Suggestions(document_id, start, end, terms, values)
 
     def passages(self, document_id: int) -> list[PassageSuggestion]:
@@ -76,9 +77,27 @@ class SuggestionService:
         return suggest_passages(context, self.session.codebook)
 
     @staticmethod
-    def _context(title: str, text: str, start: int) -> str:
+    def _context(title: str, text: str, start: int, source_kind: str = "") -> str:
         """The document's title and the sentence before the passage: where a review names its own design
-        ("A narrative review") and a paragraph its population, for a passage that names neither."""
-        before_start, _ = sentence_span(text, max(0, start - 1), max(0, start - 1))
+        ("A narrative review") and a paragraph its population, for a passage that names neither. A news
+        summary reports on one source, which its lead names ("A narrative review … synthesizes"): the
+        lead is read too, as the title of what is summarised."""
+        # the sentence holding the last word before the passage (not the white space it starts after)
+        last = max(0, len(text[:start].rstrip()) - 1)
+        before_start, _ = sentence_span(text, last, last)
         before = text[max(before_start, start - CONTEXT_CHARACTERS) : start]
-        return f"{title}\n{before}" if title else before
+        parts = [title] if title else []
+        if source_kind == "news_summary":
+            parts.append(_lead(text))
+        return "\n".join([*parts, before])
+
+
+LEAD_WORDS = 12  # the lead is the first line that reads as a sentence, not a menu, a heading or a date
+
+
+def _lead(text: str) -> str:
+    """The first sentence of the document's first prose paragraph (at most CONTEXT_CHARACTERS)."""
+    for line in text[: 20 * CONTEXT_CHARACTERS].splitlines():
+        if len(line.split()) >= LEAD_WORDS:
+            return line[: min(sentence_span(line, 0, 0)[1], CONTEXT_CHARACTERS)]
+    return ""

@@ -273,8 +273,13 @@ _DESIGN_RANK = (
 _FUTURE_DESIGNS = {"rct", "pilot_trial", "observational"}  # in "larger RCTs are needed" they name future work
 
 
-def _design(folded: str, text: str, claim_type: str | None) -> tuple[str, str, list[Hit]] | None:
+def _design(folded: str, text: str, claim_type: str | None, human: bool = False) -> tuple[str, str, list[Hit]] | None:
+    """The most specific design named. Evidence said to be in humans ("human and preclinical studies",
+    "early human trials") is not animal evidence alone: no animal design then, from the passage or
+    from its context (`human` says whether the passage speaks of humans)."""
     hits = [h for h in cues.find(folded, text, cues.DESIGN) if not h.negated]
+    if human or cues.HUMAN.search(folded):
+        hits = [h for h in hits if h.cue != "animal_study"]
     if claim_type == "evidence_gap":
         hits = [h for h in hits if h.cue not in _FUTURE_DESIGNS]
     if not hits:
@@ -284,8 +289,10 @@ def _design(folded: str, text: str, claim_type: str | None) -> tuple[str, str, l
     return key, f"most_specific_of_{len({h.cue for h in hits})}", [h for h in hits if h.cue == key][:1]
 
 
-def _population(folded: str, text: str) -> tuple[str, str, list[Hit]] | None:
+def _population(folded: str, text: str, human: bool = False) -> tuple[str, str, list[Hit]] | None:
     hits = [h for h in cues.find(folded, text, cues.POPULATION) if not h.negated]
+    if human:  # the passage speaks of humans: an animal model in the sentence before is another study's
+        hits = [h for h in hits if h.cue != "animal_model"]
     kinds = {h.cue for h in hits}
     for key in ("mixed", "in_vitro", "animal_model"):
         if key in kinds:
@@ -372,10 +379,11 @@ def suggest_fields(codebook: Codebook, passage_text: str, context: str | None = 
     for key, rule in (("study_design", _design(c.folded, text, kind)), ("population", _population(c.folded, text))):
         if rule is None and context:
             folded_context = cues.fold(context)
+            human = bool(cues.HUMAN.search(c.folded))
             found = (
-                _design(folded_context, context, kind)
+                _design(folded_context, context, kind, human)
                 if key == "study_design"
-                else _population(folded_context, context)
+                else _population(folded_context, context, human)
             )
             add(key, found and (found[0], found[1] + "_in_context", found[2]), context, CONTEXT)
         else:

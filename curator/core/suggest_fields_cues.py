@@ -343,6 +343,9 @@ DESIGN = lexicon(
     ],
     expert_opinion=[r"expert\s+opinion", r"consensus\s+statement", r"expert\s+panel"],
 )
+# Words that place the evidence in people ("human and preclinical studies", "clinical trials"); an animal
+# design or population is then not the whole story. ("Transplants from patients into mice" is still animal work.)
+HUMAN = re.compile(r"\b(?:humans?|clinical\s+(?:trials?|stud(?:y|ies)))\b", re.I)
 POPULATION = lexicon(
     children=[
         r"child(?:ren|hood)?",
