@@ -40,6 +40,7 @@ class ClaimForm(QWidget, FormProblems):
     saveRequested = Signal()
     deleteRequested = Signal()
     newTermRequested = Signal(str, str)  # role, typed text
+    loaded = Signal()  # another claim (or none) in the form: its suggestions are asked afresh
 
     def __init__(self, codebook: Codebook, parent=None, fields_now: bool = True):
         """`fields_now=False` leaves the field rows (most of the form's cost) to build_fields(), which
@@ -74,6 +75,8 @@ class ClaimForm(QWidget, FormProblems):
         self._value_fields = {f.key: f for f in codebook.value_fields}
         self.invalid: dict[str, str] = {}  # field key -> what is wrong with it, as last reported
         self._problems: list[tuple[str, str]] = []  # (field key, message) as listed under "Not saved"
+        # which values came from an accepted suggestion, for the draft (set by curator/ui/suggestions.py)
+        self.provenance: Callable[[], tuple[tuple[str, str, str], ...]] = tuple
 
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)  # F6 can land here while no claim is open
         outer = QVBoxLayout(self)
@@ -296,7 +299,10 @@ class ClaimForm(QWidget, FormProblems):
 
     def draft(self) -> ClaimDraft:
         assert self.document_id is not None
-        return ClaimDraft(self.document_id, self.start, self.end, self.values(), self.terms(), self.version, self.uuid)
+        return ClaimDraft(
+            self.document_id, self.start, self.end, self.values(), self.terms(), self.version, self.uuid,
+            suggested=self.provenance(),
+        )  # fmt: skip
 
     def set_values(self, values: dict[str, Any], terms: tuple[TermRef, ...]) -> None:
         for f in self.codebook.value_fields:
@@ -362,6 +368,7 @@ class ClaimForm(QWidget, FormProblems):
         self.heading.setText({"empty": "No claim selected", "new": "New claim", "edit": f"Claim {self.claim_id}"}[mode])
         self._update_buttons()
         self._announce(False)
+        self.loaded.emit()
 
     def load_new(self, document_id: int, start: int, end: int, quote: str) -> None:
         self.claim_id = None

@@ -26,12 +26,14 @@ from curator.ui.find_bar import FindBar
 from curator.ui.interaction import Interaction
 from curator.ui.keyboard import ClaimNavigator, UndoKeyGuard, choice_actions, keyboard_actions
 from curator.ui.models import ClaimTableModel, DocumentListModel
+from curator.ui.passage_marks import PassageMarks, PassageSuggestions
 from curator.ui.plain import plain_label
 from curator.ui.project_safety import DraftKeeper, StorageBanner
 from curator.ui.reader import ReaderView
 from curator.ui.reading import ReadingSettings, build_view_menu
 from curator.ui.search_panel import SearchPanel
 from curator.ui.staged_start import AfterFirstPaint
+from curator.ui.suggestions import SuggestionsController, add_to_view_menu
 from curator.ui.team_actions import TeamController
 from curator.ui.undo import run_command
 from curator.ui.window_actions import build_menus
@@ -73,6 +75,7 @@ class MainWindow(QMainWindow):
         self.reader = ReaderView()
         self.find_bar = FindBar(self.reader)
         self.marks = ClaimMarks(self.reader)
+        self.passage_marks = PassageMarks(self.reader)
         self.claims = ClaimTableModel(session.codebook, parent=self)
         self.claim_panel = ClaimTablePanel(session.codebook, self.claims)
         self.claim_view = self.claim_panel.view
@@ -88,6 +91,10 @@ class MainWindow(QMainWindow):
         self.navigator = ClaimNavigator(
             session.codebook, self.reader, self.form, self.claims, self.select_claim, self.new_claim, self.say
         )
+        self.suggestions = SuggestionsController(lambda: self.session.suggestions, self.form, settings, self.say, self)
+        self.passages = PassageSuggestions(
+            lambda: self.session.suggestions, self.reader, self.passage_marks, settings, self.say, self
+        )
         self.drafts = DraftKeeper(self)
         self.status_counts = plain_label()
         self.statusBar().addPermanentWidget(self.status_counts)
@@ -99,11 +106,14 @@ class MainWindow(QMainWindow):
             ("all claims", lambda: self.all_claims, lambda: self.all_claims.panel.filter_edit),
         ]
         self.codebook_dialog = None
-        self.actions = build_menus(self, keyboard_actions(self, self.navigator, session.codebook, panes))
+        navigation = keyboard_actions(self, self.navigator, session.codebook, panes)
+        navigation.update(self.suggestions.actions(self) | self.passages.actions(self))
+        self.actions = build_menus(self, navigation)
         self.team = TeamController.for_window(self)
         self.reading = ReadingSettings(self)
         self.reading.apply_at_start()
         build_view_menu(self, self.actions)
+        add_to_view_menu(self.menuBar(), self.actions["suggestions"])
 
         self.document_view.selectionModel().currentRowChanged.connect(self._on_document_row)
         self.claim_panel.claimActivated.connect(lambda claim_id: self.select_claim(claim_id, from_table=True))
@@ -156,6 +166,7 @@ class MainWindow(QMainWindow):
         beside.setSpacing(0)
         beside.addWidget(self.reader, 1)
         beside.addWidget(self.marks)
+        beside.addWidget(self.passage_marks)
         reading_layout.addLayout(beside, 1)
         self.centre = QSplitter(Qt.Orientation.Vertical)
         self.centre.setObjectName("centreSplitter")
@@ -224,6 +235,7 @@ class MainWindow(QMainWindow):
         self.undo_stack.clear()
         self.document_id = None
         self.form.clear()
+        self.passages.show_document(None)
         self.editor.refresh_vocabulary()
         self.team.refresh()
         self.documents.set_rows(session.documents.summaries())
@@ -247,6 +259,7 @@ class MainWindow(QMainWindow):
         self.document_id = document_id
         self.form.clear()
         self.editor.show_document(document_id, document.text, self.session.documents.styles(document_id))
+        self.passages.show_document(document_id)
         row = self.documents.row_of(document_id)
         if self.document_view.currentIndex().row() != row:
             # the current index too, not only the selection: a list focused with no current row
@@ -383,6 +396,8 @@ class MainWindow(QMainWindow):
         if changes.documents:
             self.documents.update_rows(self.session.documents.summaries(set(changes.documents)))
         self.editor.apply(changes)
+        self.suggestions.apply(changes)
+        self.passages.apply(changes)
         if self._all_claims is not None:
             self._all_claims.apply_changes(changes, self.session.claims.get_many)
         self.team.apply(changes)

@@ -208,6 +208,8 @@ def build_menus(window: MainWindow, navigation: dict[str, QAction]) -> dict[str,
     claim_menu = bar.addMenu("&Claim")
     for key in ("new_claim", "save_claim", "delete_claim", "reanchor", None, "grow_sentence", "grow_clause"):
         claim_menu.addSeparator() if key is None else claim_menu.addAction(a[key])
+    if "accept_suggestions" in a:
+        claim_menu.addAction(a["accept_suggestions"])
     claim_menu.addSeparator()
     for key in ("next_claim", "previous_claim", "next_unreviewed", "previous_unreviewed"):
         claim_menu.addAction(a[key])
@@ -226,6 +228,10 @@ def build_menus(window: MainWindow, navigation: dict[str, QAction]) -> dict[str,
     document_menu = bar.addMenu("&Document")
     document_menu.addAction(a["document_details"])
     document_menu.addAction(a["replace_document"])
+    document_menu.addSeparator()
+    for key in ("suggest_passages", "next_passage", "previous_passage"):
+        if key in a:
+            document_menu.addAction(a[key])
     document_menu.addSeparator()
     for status in READING_STATUSES:
         document_menu.addAction(a[f"status_{status}"])
@@ -260,7 +266,10 @@ def show_about(window: MainWindow) -> None:
         f"Curator {__version__}\nDatabase: {window.session.target}\n\n"
         "Select a passage (Alt+S grows it to the sentence), press Ctrl+N or Alt+1…6 for a typed claim, fill the "
         "form, press Ctrl+S. Ctrl+PgDown / Ctrl+PgUp move between claims; F6 between panes.\n"
-        "Ctrl+Z / Ctrl+Shift+Z undo and redo; Ctrl+F finds; Ctrl+Shift+E exports; Ctrl+Shift+I imports claims.",
+        "Ctrl+Z / Ctrl+Shift+Z undo and redo; Ctrl+F finds; Ctrl+Shift+E exports; Ctrl+Shift+I imports claims.\n"
+        "Suggestions show greyed in a new claim's form: Tab or a click takes one, Alt+A takes all, Esc dismisses "
+        "them (View → Suggestions in the form). Document → Suggest passages marks likely claims; F8 / Shift+F8 "
+        "step through them.",
     )
 
 
