@@ -5,6 +5,7 @@ QT_QPA_PLATFORM=offscreen .venv/bin/python -m tests.screenshot resources/screens
 … -m tests.screenshot resources/reader-dark.png --top --dark      # the same, dark theme
 … -m tests.screenshot out.png --size 1024x640 --search microbiome    # small screen, search open
 … -m tests.screenshot resources/screenshot-read-only.png --read-only --size 1280x800
+… -m tests.screenshot resources/screenshots/suggestions.png --suggest --size 1440x900   # ghosts, passage marks
 """
 
 import os
@@ -19,6 +20,7 @@ from PySide6.QtWidgets import QApplication
 
 from curator.core.paths import RESOURCES, SEEDS
 from curator.core.records import ClaimDraft, TermRef
+from curator.core.sentences import sentence_span
 from curator.core.session import open_session
 from curator.io.seeds import seed_new_project
 from curator.ui.main_window import MainWindow
@@ -91,7 +93,23 @@ CLAIMS = [
 KEY_FINDING = "MS patients show reduced SCFA-producing bacteria and increased pro-inflammatory species"
 
 
-def main(out: str, top: bool = False, dark: bool = False, size=(1500, 920), search: str = "", read_only=False) -> None:
+SUGGESTED = "Pilot trials report modest reductions in relapse rate (RR\u00a0≈\u00a00.85) and fatigue"
+
+
+def show_suggestions(window, text: str) -> None:
+    """A new claim on the pilot-trials sentence, with the form's suggestions and the passage marks."""
+    window.passages.set_on(True)
+    start, end = sentence_span(text, text.index(SUGGESTED), text.index(SUGGESTED))
+    window.reader.scroll_to(start)
+    window.reader.select_range(start, end)
+    window.new_claim()
+    window.suggestions.suggest_now()
+    window.passages.strip.set_current(max(i for i, p in enumerate(window.passages.passages) if p.start <= start))
+
+
+def main(
+    out: str, top: bool = False, dark: bool = False, size=(1500, 920), search: str = "", read_only=False, suggest=False
+) -> None:
     app = QApplication(sys.argv[:1])
     app.setStyleSheet((RESOURCES / "style.qss").read_text(encoding="utf-8"))
     with tempfile.TemporaryDirectory() as tmp:
@@ -102,7 +120,10 @@ def main(out: str, top: bool = False, dark: bool = False, size=(1500, 920), sear
         doc_id = next(d.id for d in session.documents.summaries() if d.source_kind == "peer_reviewed")
         text = session.documents.get(doc_id).text
         ids = []
+        sentence = text[slice(*sentence_span(text, text.index(SUGGESTED), text.index(SUGGESTED)))]
         for quote, values, refs in CLAIMS:
+            if suggest and quote in sentence:
+                continue  # the sentence is left to a new claim and its suggestions
             start = text.index(quote)
             terms_ = tuple(TermRef(role, label, terms[label].identifier, terms[label].id) for role, label in refs)
             ids.append(session.claims.create(ClaimDraft(doc_id, start, start + len(quote), values, terms_))[0].id)
@@ -118,7 +139,9 @@ def main(out: str, top: bool = False, dark: bool = False, size=(1500, 920), sear
             window.search_panel.open_panel()
             window.search_panel.query.setText(search)
             window.search_panel.run(blocking=True)
-        if top:
+        if suggest:
+            show_suggestions(window, text)
+        elif top:
             window.select_claim(ids[[q for q, _, _ in CLAIMS].index(KEY_FINDING)])  # under their headings
         else:
             window.select_claim(ids[1])
@@ -138,4 +161,5 @@ if __name__ == "__main__":
         size,
         options.get("--search", ""),
         "--read-only" in sys.argv,
+        "--suggest" in sys.argv,
     )

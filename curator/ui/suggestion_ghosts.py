@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
-from PySide6.QtGui import QKeySequence, QPalette, QShortcut
+from PySide6.QtGui import QColor, QKeySequence, QPalette, QShortcut
 from PySide6.QtWidgets import QComboBox, QLineEdit, QPlainTextEdit, QPushButton, QVBoxLayout, QWidget
 
 from curator.core.records import TermInfo
@@ -32,6 +32,12 @@ if TYPE_CHECKING:
     from curator.ui.term_picker import TermPicker
 
 HOW = "Tab or a click takes it; Alt+A takes every suggestion; Esc dismisses them."
+# A muted blue, not the grey of placeholders and disabled fields: a ghost reads as offered, not as empty
+INK_LIGHT, INK_DARK = QColor("#4f6f9c"), QColor("#93b2dd")
+
+
+def ghost_ink(palette: QPalette) -> QColor:
+    return INK_DARK if palette.color(QPalette.ColorRole.Base).lightness() < 128 else INK_LIGHT
 
 
 @dataclass(frozen=True)
@@ -73,8 +79,7 @@ class GhostChips(QWidget):
         for button in self.buttons:
             button.deleteLater()
         self.buttons = []
-        palette = self.palette()
-        ink = palette.color(QPalette.ColorGroup.Active, QPalette.ColorRole.PlaceholderText).name()
+        ink = ghost_ink(self.palette()).name()
         sheet = (
             f"QPushButton {{ border: 1px dashed {ink}; border-radius: 9px; padding: 2px 9px; color: {ink};"
             f" font-style: italic; background: transparent; text-align: left; }}"
@@ -174,6 +179,9 @@ class FormGhosts(QObject):
             font = widget.font()
             font.setItalic(True)
             widget.setFont(font)
+            palette = widget.palette()
+            palette.setColor(QPalette.ColorRole.PlaceholderText, ghost_ink(palette))
+            widget.setPalette(palette)
         finally:
             self._updating = False
 
@@ -202,6 +210,7 @@ class FormGhosts(QObject):
             font = widget.font()
             font.setItalic(False)
             widget.setFont(font)
+            widget.setPalette(QPalette())  # back to the application's (it follows the theme again)
         finally:
             self._updating = False
 
