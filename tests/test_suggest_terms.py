@@ -148,3 +148,81 @@ def test_a_term_added_to_the_vocabulary_is_found_without_restarting(session, sug
     same = suggester.matcher()
     session.documents.set_reading_status(doc, "in_progress")  # logged, but not a term: no rebuild
     assert suggester.matcher() is same
+
+
+CUE_TERMS = [
+    info(20, "Epilepsy", identifier="MESH:D004827"),
+    info(21, "Dysbiosis", identifier="MESH:D064806"),  # kept as a condition and as a mechanism
+    info(22, "Dysbiosis", roles=("mechanism",), identifier="MESH:D064806"),
+    info(23, "Immune modulation", roles=("mechanism",)),
+    info(24, "SCFA production", roles=("mechanism",)),
+    info(25, "Short-chain fatty acids", roles=("intervention",), synonyms=("SCFAs",)),
+    info(26, "Seizure frequency", roles=("outcome",)),
+    info(27, "Seizure severity", roles=("outcome",)),
+    info(28, "Ketogenic diet", roles=("intervention",)),
+    info(29, "Monoclonal antibodies", roles=("intervention",)),
+    info(30, "Anti-IL6 monoclonal antibodies", roles=("intervention",), synonyms=("anti-IL6",)),
+]
+
+
+def roles_labels(suggestions):
+    return sorted((s.role, s.label) for s in suggestions if s.source == PASSAGE)
+
+
+def test_concepts_named_in_other_words():
+    text = (
+        "Epilepsy and the gut. Shifts in the intestinal microbiota precede seizures. "
+        "Fibre may dampen the immune response. Fibre raises the production of short-chain fatty acids. "
+        "Epilepsy is common. Epilepsy is treated."
+    )
+    ctx = context(text, "Epilepsy and the gut", CUE_TERMS)
+    assert roles_labels(suggest_in(ctx, "Shifts in the intestinal microbiota precede seizures.")) == [
+        ("mechanism", "Dysbiosis")
+    ]
+    assert roles_labels(suggest_in(ctx, "Fibre may dampen the immune response.")) == [
+        ("mechanism", "Immune modulation")
+    ]
+    # the compound's of-phrase names the process, not the substance given
+    assert roles_labels(suggest_in(ctx, "Fibre raises the production of short-chain fatty acids.")) == [
+        ("mechanism", "SCFA production")
+    ]
+
+
+def test_a_condition_twin_is_the_mechanism_in_a_document_about_another_condition():
+    ctx = context("Epilepsy today. In epilepsy, dysbiosis is common. Epilepsy again.", "Epilepsy today", CUE_TERMS)
+    assert roles_labels(suggest_in(ctx, "In epilepsy, dysbiosis is common.")) == [
+        ("condition", "Epilepsy"),
+        ("mechanism", "Dysbiosis"),
+    ]
+    own = context("Dysbiosis explained. Dysbiosis is common.", "Dysbiosis explained", CUE_TERMS)
+    assert ("condition", "Dysbiosis") in roles_labels(suggest_in(own, "Dysbiosis is common."))
+
+
+def test_a_list_shares_its_modifier_and_the_specific_term_wins():
+    ctx = context(
+        "The diet lowered seizure frequency, severity and duration. Anti-IL6 (tocilizumab) monoclonal antibodies "
+        "were tried. Monoclonal antibodies are costly.",
+        terms=CUE_TERMS,
+    )
+    got = roles_labels(suggest_in(ctx, "The diet lowered seizure frequency, severity and duration."))
+    assert got == [("outcome", "Seizure frequency"), ("outcome", "Seizure severity")]
+    got = roles_labels(suggest_in(ctx, "Anti-IL6 (tocilizumab) monoclonal antibodies were tried."))
+    assert got == [("intervention", "Anti-IL6 monoclonal antibodies")]
+    assert roles_labels(suggest_in(ctx, "Monoclonal antibodies are costly.")) == [
+        ("intervention", "Monoclonal antibodies")
+    ]
+
+
+def test_the_main_intervention_only_where_the_passage_speaks_of_giving_or_testing():
+    body = "Ketogenic diet works. " * 4
+    ctx = context(
+        "Ketogenic diet in epilepsy. " + body + "Epilepsy has many causes. The trials were small. "
+        "They lowered seizures. Case-control studies found links.",
+        "Ketogenic diet in epilepsy",
+        CUE_TERMS,
+    )
+    topics = lambda quote: labels(suggest_in(ctx, quote), DOCUMENT)  # noqa: E731
+    assert "Ketogenic diet" not in topics("Epilepsy has many causes.")
+    assert "Ketogenic diet" in topics("The trials were small.")
+    assert "Ketogenic diet" in topics("They lowered seizures.")
+    assert "Ketogenic diet" not in topics("Case-control studies found links.")

@@ -13,6 +13,7 @@ over the passage. Everything it returns is a plain value.
 
 from __future__ import annotations
 
+import re
 from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -22,6 +23,7 @@ import peewee
 
 from curator.core.errors import NotFoundError
 from curator.core.models import ChangeLog, Document, Term
+from curator.core.suggest_terms_cues import concept_hits, ellipsis_items, speaks_of_intervention
 from curator.core.suggest_terms_document import DocumentContext
 from curator.core.suggest_terms_match import ABBREVIATION, IDENTIFIER, LABEL, SYNONYM, TermMatcher
 
@@ -65,6 +67,9 @@ def suggest_terms(
             kind = spans.get((hit.start, hit.end))
             if kind is None or _KIND_ORDER.index(name.kind) < _KIND_ORDER.index(kind):
                 spans[(hit.start, hit.end)] = name.kind
+    _add_other_wordings(context, start, end, found)
+    _prefer_mechanism_twins(context, found)
+    _drop_broader(matcher, found, text)
     long_forms = {a.short: a.long for a in context.abbreviations}
     out = []
     for term_index, spans in found.items():
@@ -100,6 +105,8 @@ def suggest_terms(
     for role, topics in context.topics.items():
         if role in named_roles:
             continue
+        if role == "intervention" and not speaks_of_intervention(text[start:end]):
+            continue
         for topic in topics:
             term = matcher.terms[topic.term]
             out.append(
@@ -110,6 +117,88 @@ def suggest_terms(
     rank = {role: i for i, role in enumerate(role_order)}
     out.sort(key=lambda s: (rank.get(s.role, len(rank)), s.source != PASSAGE, s.start or 0, s.label))
     return out
+
+
+def _terms_labelled(matcher: TermMatcher) -> dict[tuple[str, str], int]:
+    """(folded label, role) -> term index, for every role the term's vocabulary serves (first one wins)."""
+    index = getattr(matcher, "_suggest_labels", None)
+    if index is None:
+        index = {}
+        for i, term in enumerate(matcher.terms):
+            for role in term.roles:
+                index.setdefault((term.label.casefold(), role), i)
+        matcher._suggest_labels = index
+    return index
+
+
+def _add_other_wordings(context: DocumentContext, start: int, end: int, found: dict[int, dict]) -> None:
+    """Concepts named by cue phrases, and list items that share a name's modifier (suggest_terms_cues)."""
+    matcher, text = context.matcher, context.text
+    labelled = _terms_labelled(matcher)
+    for cue in concept_hits(text, start, end):
+        term = labelled.get((cue.label.casefold(), cue.role))
+        if term is None or context.role_of(term) != cue.role:
+            continue
+        for other, spans in list(found.items()):  # a name inside the cue phrase gives way to it
+            if other != term:
+                for s, e in [sp for sp in spans if cue.start <= sp[0] and sp[1] <= cue.end]:
+                    del spans[(s, e)]
+                if not spans:
+                    del found[other]
+        found.setdefault(term, {}).setdefault((cue.start, cue.end), SYNONYM)
+    for term, spans in list(found.items()):
+        for s, e in list(spans):
+            words = text[s:e].split()
+            if len(words) < 2:
+                continue
+            modifier = " ".join(words[:-1])
+            for item_start, item_end, readings in ellipsis_items(text[:end], e):
+                for reading in readings:
+                    named = matcher.term_named(f"{modifier} {reading}")
+                    if named is not None and named != term:
+                        found.setdefault(named, {}).setdefault((item_start, item_end), SYNONYM)
+                        break
+
+
+def _prefer_mechanism_twins(context: DocumentContext, found: dict[int, dict]) -> None:
+    """A label the codebook keeps both as a condition and as a mechanism (Dysbiosis) is the mechanism in
+    a document whose main condition is another: there it is how the disease comes about, not the disease."""
+    topics = {t.term for t in context.topics.get("condition", ())}
+    labelled = _terms_labelled(context.matcher)
+    for term in list(found):
+        if context.role_of(term) != "condition" or term in topics:
+            continue
+        twin = labelled.get((context.matcher.terms[term].label.casefold(), "mechanism"))
+        if twin is not None and twin != term and context.role_of(twin) == "mechanism":
+            spans = found.pop(term)
+            for span, kind in spans.items():
+                found.setdefault(twin, {}).setdefault(span, kind)
+
+
+NEAR = 80  # characters: a head noun this soon after a more specific name completes the same mention
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"\w+", text.casefold())
+
+
+def _drop_broader(matcher: TermMatcher, found: dict[int, dict], text: str) -> None:
+    """The most specific term: "anti-CGRP (…) monoclonal antibodies" is Anti-CGRP monoclonal antibodies,
+    not also Monoclonal antibodies. A term of the same role is dropped when each of its mentions is the
+    head of a more specific term's label (its last words) and follows a mention of that term closely."""
+    for broad in list(found):
+        for specific in list(found):
+            if specific == broad or broad not in found:
+                continue
+            if not set(matcher.terms[broad].roles[:1]) & set(matcher.terms[specific].roles[:1]):
+                continue
+            head = _words(matcher.terms[specific].label)
+            if all(
+                (w := _words(text[s:e])) and len(w) < len(head) and head[-len(w) :] == w
+                and any(0 < s - s2 <= NEAR for s2, _ in found[specific])
+                for s, e in found[broad]
+            ):  # fmt: skip
+                del found[broad]
 
 
 class TermSuggester:
