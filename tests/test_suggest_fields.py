@@ -237,3 +237,15 @@ def test_human_evidence_is_not_animal_evidence_alone():
     assert values("Stool from patients transferred to germ-free mice induced anxiety.")["study_design"] == (
         "animal_study"
     )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "This review explores how diet contributes to epilepsy.",
+        "An umbrella overview of fibre and the gut–liver axis synthesizes proposed links between bile and seizures.",
+        "Nutritional psychiatry is a young field that examines the relationship between diet and mood.",
+    ],
+)
+def test_a_work_describing_its_scope_is_background(text):
+    assert values(text)["claim_type"] == "background"

@@ -174,6 +174,9 @@ def _changes(folded: str, text: str, verbs: dict[str, re.Pattern], objects: re.P
 def _claim_type(c: _Cues) -> tuple[str, str, list[Hit]] | None:
     if c.gap:
         return "evidence_gap", "gap_cue", c.gap[:2]
+    scope = cues.find(c.folded, c.text, cues.SCOPE, negation=False)
+    if scope and not c.findings:
+        return "background", "scope_of_the_work", scope[:1]
     if c.null and not c.effect_shown:
         return "null_finding", "null_cue", c.null[:2]
     if c.association:

@@ -160,6 +160,16 @@ INTERVENTION = lexicon(
         r"dos(?:e|es|ing)",
     ]
 )
+# A work or a field describing its own scope ("This review explores how …", "a field that examines the
+# relationship between …"): what it is about, not a finding, whatever links or pathways it names.
+SCOPE = lexicon(
+    scope=[
+        r"(?:this|the|a|an|our)\s+(?:[\w-]+\s+){0,2}?(?:review|article|paper|chapter|overview|field|discipline)"
+        r"\s+(?:[\w\u2013-]+\s+){0,8}?(?:explores?|examines?|synthesi[sz]es|summari[sz]es|discusses|outlines|surveys|"
+        r"investigates)",
+        r"(?:field|discipline)\s+that\s+(?:examines|studies|explores|investigates)",
+    ]
+)
 BACKGROUND = lexicon(
     background=[
         r"(?:is|are)\s+an?\s+(?:[\w-]+\s+){0,4}?(?:disease|disorder|condition|syndrome|field|process|community|term|"
