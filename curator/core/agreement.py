@@ -13,6 +13,7 @@ saying "benefit" where the other said nothing is a disagreement); per term role 
 reviewer put on the unit is a yes/no decision per reviewer; number fields compare values given by
 both (interval α). Only claims the current reviewer may see take part (blind extraction), and only
 claims anchored in the current text of their document (an orphaned quote has no position to overlap).
+Only what this compares is read (curator/core/agreement_read.py), not whole claim records.
 """
 
 from __future__ import annotations
@@ -43,6 +44,8 @@ from curator.core.agreement_stats import (
 from curator.core.bulk_claims import no_cyclic_gc
 from curator.core.records import ClaimRecord
 
+Claimed = ClaimRecord | AgreementClaim  # what the matching reads of either: id and anchor.start / anchor.end
+
 if TYPE_CHECKING:
     from curator.core.codebook import Codebook
     from curator.core.session import Session
@@ -53,7 +56,8 @@ DEFAULT_THRESHOLD = 0.5
 @dataclass(frozen=True)
 class Unit:
     document_id: int
-    claims: dict[str, ClaimRecord]  # reviewer name -> her claim in this unit
+    # reviewer name -> her claim in this unit: the records measure was given, else as agreement_read reads them
+    claims: dict[str, Claimed]
 
 
 @dataclass(frozen=True)
@@ -131,7 +135,7 @@ class AgreementReport:
         }
 
 
-def overlap(a: ClaimRecord, b: ClaimRecord) -> float:
+def overlap(a: Claimed, b: Claimed) -> float:
     """Characters both quotes cover / characters either covers."""
     shared = min(a.anchor.end, b.anchor.end) - max(a.anchor.start, b.anchor.start)
     if shared <= 0:
@@ -139,7 +143,7 @@ def overlap(a: ClaimRecord, b: ClaimRecord) -> float:
     return shared / (max(a.anchor.end, b.anchor.end) - min(a.anchor.start, b.anchor.start))
 
 
-def match_pair(first: list[ClaimRecord], second: list[ClaimRecord], threshold: float) -> list[tuple[int, int, float]]:
+def match_pair(first: list[Claimed], second: list[Claimed], threshold: float) -> list[tuple[int, int, float]]:
     """A maximum-weight matching of two reviewers' claims on one document: (i, j, overlap) pairs.
 
     Only overlapping quotes can pair, so the claims fall into small groups that overlap one another
@@ -207,7 +211,7 @@ def match_pair(first: list[ClaimRecord], second: list[ClaimRecord], threshold: f
     return out
 
 
-def build_units(document_id: int, by_reviewer: dict[str, list[ClaimRecord]], threshold: float) -> list[Unit]:
+def build_units(document_id: int, by_reviewer: dict[str, list[Claimed]], threshold: float) -> list[Unit]:
     """Units of one document: pairwise matches joined strongest first, one claim per reviewer a unit."""
     if len(by_reviewer) == 2:
         return _two_reviewer_units(document_id, by_reviewer, threshold)
@@ -234,7 +238,7 @@ def build_units(document_id: int, by_reviewer: dict[str, list[ClaimRecord]], thr
     return sorted(units, key=lambda u: min(c.anchor.start for c in u.claims.values()))
 
 
-def _two_reviewer_units(document_id: int, by_reviewer: dict[str, list[ClaimRecord]], threshold: float) -> list[Unit]:
+def _two_reviewer_units(document_id: int, by_reviewer: dict[str, list[Claimed]], threshold: float) -> list[Unit]:
     """build_units for two reviewers: their matching is the units (no claim is in two of its pairs), in
     the order the general joining leaves them (each claim in turn, a pair where its first reviewer's is)."""
     a, b = sorted(by_reviewer)
