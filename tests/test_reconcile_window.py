@@ -53,6 +53,20 @@ def dual(session):
     return dual_extraction(session)
 
 
+@pytest.fixture(autouse=True)
+def questions(monkeypatch):
+    """The close question never blocks a test: unless a test drives the real one, it is answered
+    "discard" and recorded here."""
+    asked: list[tuple[int, int, bool]] = []
+
+    def answer(parent, complete, incomplete, can_stay=True):
+        asked.append((complete, incomplete, can_stay))
+        return "discard"
+
+    monkeypatch.setattr("curator.ui.reconcile_window.ask_unsaved", answer)
+    return asked
+
+
 def key(qtbot, widget, *keys, modifier=Qt.KeyboardModifier.NoModifier):
     for k in keys:
         qtbot.keyClick(widget, k, modifier)
@@ -100,11 +114,17 @@ def test_the_adjudicator_reconciles_a_document_with_the_keyboard(qtbot, dual, se
     assert consensus_cell(rw, "Claim type") == "Association"
     key(qtbot, table, Qt.Key.Key_Down)
     assert field_label(rw) == "Statement"
-    key(qtbot, table, Qt.Key.Key_E)
-    assert rw.line.isVisible() and rw.focusWidget() is rw.line and rw.line.text() == ""
-    qtbot.keyClicks(rw.line, "Both say it")
-    key(qtbot, rw.line, Qt.Key.Key_Return)
+    key(qtbot, table, Qt.Key.Key_E)  # a text: a multi-line editor, where Enter starts a new line
+    text = rw.editor.text
+    assert text.isVisible() and rw.focusWidget() is text and text.toPlainText() == "" and not rw.line.isVisible()
+    assert "Ctrl+Enter keeps the text" in rw.message.text()
+    qtbot.keyClicks(text, "Both say")
+    key(qtbot, text, Qt.Key.Key_Return)
+    qtbot.keyClicks(text, "it")
+    assert rw.edit_row.isVisible() and text.toPlainText() == "Both say\nit"
+    key(qtbot, text, Qt.Key.Key_Return, modifier=CTRL)  # keeps it (saves nothing yet)
     assert not rw.edit_row.isVisible() and consensus_cell(rw, "Statement") == "Both say it"
+    assert session.reconcile.units(doc)[0].consensus is None
     key(qtbot, table, Qt.Key.Key_D)
     assert field_label(rw) == "Direction"
     key(qtbot, table, Qt.Key.Key_E)  # a choice field: a combo of the codebook's choices
@@ -124,7 +144,7 @@ def test_the_adjudicator_reconciles_a_document_with_the_keyboard(qtbot, dual, se
     assert (made.values["claim_type"], made.values["direction"], made.values["statement"]) == (
         "association",
         "harm",
-        "Both say it",
+        "Both say\nit",
     )
     assert first.sources["claim_type"] == Source("claim_type", ANN, c["ann"].uuid)
     assert first.sources["direction"] == Source("direction", BEN, c["ben"].uuid)

@@ -8,11 +8,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from curator.core.codebook import Codebook
-from curator.core.reconcile import MAY_RECONCILE, QUOTE, ConsensusDraft, ReconUnit
+from curator.core.reconcile import MAY_RECONCILE, QUOTE, ConsensusDraft, FieldRow, ReconUnit
 from curator.core.team import DocumentTeamState
 
 EMPTY = "—"
 EDITED = "edited"
+AGREED = "all agree"
 SHORTCUT = "Ctrl+Shift+C"  # Ctrl+Shift+R re-anchors a claim
 
 
@@ -37,6 +38,8 @@ def unit_key(unit: ReconUnit) -> frozenset[str]:
 
 
 def unit_state(unit: ReconUnit) -> str:
+    if unit.stale:
+        return "changed since reconciled"
     if unit.matched:
         return "reconciled ✓" if unit.consensus is not None else "matched"
     if unit.decision == "rejected":
@@ -68,7 +71,33 @@ def value_text(codebook: Codebook, key: str, value: Any) -> str:
             return f.choice_label(str(value))
         if f.kind == "number" and isinstance(value, float):
             return f"{value:g}"
+        if f.kind in ("text", "longtext"):  # a table cell or a line: its lines joined
+            return " ".join(str(value).split())
     return " ".join(str(value).split()) if key == QUOTE else str(value)
+
+
+def saved_value(unit: ReconUnit, key: str) -> Any:
+    """A field's value as the unit's consensus claim holds it (what a stale unit's sources have left)."""
+    made = unit.consensus
+    if made is None:
+        return None
+    if key == QUOTE:
+        return made.anchor.exact
+    terms = made.terms_for(key)
+    return tuple(t.label for t in terms) if terms or key not in made.values else made.values.get(key)
+
+
+def stale_words(unit: ReconUnit, labels: dict[str, str]) -> str:
+    """What changed since a unit was reconciled, and what to do, in one sentence; "" if nothing did."""
+    if not unit.stale:
+        return ""
+    what = [f"{' and '.join(unit.gone)}'s claim is no longer in this unit"] if unit.gone else []
+    if unit.changed:
+        what.append("now differing from the consensus: " + ", ".join(labels.get(k, k) for k in unit.changed))
+    else:
+        what.append("no field the consensus took differs")
+    again = "choose those fields again and save (Ctrl+Enter)" if unit.matched else "A accepts the claim again"
+    return f"Changed since reconciled — {'; '.join(what)}. To reconcile it again, {again}."
 
 
 @dataclass
@@ -84,6 +113,8 @@ class Choices:
         choices = cls()
         if unit.consensus is not None and unit.matched:
             for key, source in unit.sources.items():
+                if key in unit.changed:  # changed since reconciled: she chooses again
+                    continue
                 if source.edited and key in unit.consensus.values:
                     choices.edits[key] = unit.consensus.values[key]
                 elif source.edited:  # a term role the adjudicator edited (the window only takes terms)
@@ -95,6 +126,10 @@ class Choices:
             if not row.differs and row.key not in choices.take and row.key not in choices.edits:
                 choices.take[row.key] = first
         return choices
+
+    def dirty(self, unit: ReconUnit) -> bool:
+        """Whether these choices differ from the ones the unit begins with (its consensus, if any)."""
+        return self != Choices.for_unit(unit)
 
     def source(self, key: str) -> str:
         """Whose value the field takes: a reviewer's name, EDITED, or "" (not chosen yet)."""
@@ -114,6 +149,40 @@ class Choices:
 
     def draft(self, unit: ReconUnit) -> ConsensusDraft:
         return ConsensusDraft(take=dict(self.take), edits=dict(self.edits), default=unit.reviewers[0])
+
+
+def choices_key(unit: ReconUnit) -> tuple:
+    """Choices belong to a unit as it was when they were made: its claims and its consensus's version."""
+    made = unit.consensus
+    return unit_key(unit), made.id if made else None, made.version if made else None
+
+
+def unsaved(units: list[ReconUnit], choices: dict[tuple, Choices]) -> list[tuple[ReconUnit, Choices]]:
+    """Matched units whose choices differ from what is saved."""
+    out = []
+    for unit in units:
+        made = choices.get(choices_key(unit))
+        if unit.matched and made is not None and made.dirty(unit):
+            out.append((unit, made))
+    return out
+
+
+def row_cells(codebook: Codebook, unit: ReconUnit, row: FieldRow, choices: Choices | None) -> tuple[list[str], str]:
+    """One table row's texts (≠, field, each reviewer's value, then for a matched unit the consensus
+    value and whose it is), and the reviewer whose value it takes ("" if none)."""
+    cells = ["≠" if row.differs else "", row.label]
+    cells += [value_text(codebook, row.key, row.values.get(n)) for n in unit.reviewers]
+    if choices is None:
+        return cells, ""
+    source = choices.source(row.key)
+    if source:
+        cells.append(value_text(codebook, row.key, choices.value(unit, row.key)))
+        number = unit.reviewers.index(source) + 1 if source in unit.reviewers else 0
+        cells.append(EDITED if not number else f"{number} · {source}" if row.differs else AGREED)
+    else:
+        changed = "changed since reconciled" if row.key in unit.changed else ""
+        cells += ["(choose: 1, 2…)" if row.key == QUOTE else "(choose: 1, 2… or E)", changed]
+    return cells, source
 
 
 class ReconcileAction:
@@ -158,5 +227,9 @@ class ReconcileAction:
             self.window.apply(changes)
 
     def shutdown(self) -> None:
+        """The main window closes: unsaved choices are saved or discarded as she says, then it closes."""
         if self.window is not None:
+            if self.window.isVisible():
+                self.window.resolve_unsaved(can_stay=False)
+            self.window.choices = {}
             self.window.close()

@@ -5,11 +5,14 @@ Left, the document's units in reading order with their state (matched, only one 
 reconciled ✓, accepted ✓, rejected) and "n of m reconciled". Right, the selected unit field by field:
 each reviewer's value as plain text, differing rows in bold with "≠" (never colour alone), and the
 consensus value with whose it is. Keys (in the table or the list): Up/Down a field, D the next
-differing field, 1…9 (or Alt+1…9) take that reviewer's value, E edits the consensus value (a line
-edit; a choice field a combo of the codebook's choices), Ctrl+Enter saves the consensus, A / R accept
-or reject a claim no other extractor matched, N / P the next or previous unit. Saving pushes a core
-command on the main window's undo stack (Ctrl+Z here or there undoes it); the window re-reads the
-units from the Changes the window applies, so a half-done document reopens half done.
+differing field, 1…9 (or Alt+1…9) take that reviewer's value, E edits the consensus value
+(curator/ui/reconcile_edit.py: a line, a combo of choices, a multi-line text, a checklist of terms),
+Ctrl+Enter saves the consensus, A / R accept or reject a claim no other extractor matched, N / P the
+next or previous unit. Saving pushes a core command on the main window's undo stack (Ctrl+Z here or
+there undoes it); the window re-reads the units from the Changes the window applies, so a half-done
+document reopens half done. Choices not saved yet are never dropped silently: closing the window (or
+turning it to another document) asks to save the units whose every field is chosen, discard, or stay.
+A unit whose claims an extractor changed after it was reconciled says so, and which fields.
 """
 
 from __future__ import annotations
@@ -20,11 +23,9 @@ from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QKeySequence, QShortcut, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QComboBox,
     QDialog,
     QHBoxLayout,
     QHeaderView,
-    QLineEdit,
     QListWidget,
     QListWidgetItem,
     QPushButton,
@@ -35,16 +36,28 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from curator.core.claims import number_problem
 from curator.core.errors import user_message
 from curator.core.reconcile import QUOTE, ReconUnit
 from curator.core.reconcile_commands import DecideUnmatched, ReconcileUnit
 from curator.core.records import Changes
 from curator.core.session import Session
 from curator.ui.plain import plain_label, tooltip
-from curator.ui.reconcile_rows import EDITED, EMPTY, Choices, unit_key, unit_state, unit_title, value_text
+from curator.ui.reconcile_edit import ValueEditor, term_identity
+from curator.ui.reconcile_prompts import ask_unsaved
+from curator.ui.reconcile_rows import (
+    EMPTY,
+    Choices,
+    choices_key,
+    row_cells,
+    saved_value,
+    stale_words,
+    unit_key,
+    unit_state,
+    unit_title,
+    unsaved,
+    value_text,
+)
 
-AGREED = "all agree"
 MARK, FIELD = 0, 1  # the table's first columns; then one per reviewer, Consensus and From
 KEYS_HINT = (
     "↑/↓ field · D next difference · 1, 2… take a reviewer's value · E edit · Ctrl+Enter save consensus · "
@@ -66,6 +79,7 @@ class ReconcileWindow(QDialog):
         self.setModal(False)
         self.document_id: int | None = None
         self.units: list[ReconUnit] = []
+        self.ask_unsaved = ask_unsaved  # the question on closing with unsaved choices
         self.choices: dict[tuple, Choices] = {}  # per unit (and consensus version): the adjudicator's choices
         self.editing: str | None = None  # the field whose consensus value the edit row holds
         self._build(undo_stack)
@@ -114,17 +128,11 @@ class ReconcileWindow(QDialog):
         self.detail.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         body.addWidget(self.detail)
         self.table.currentCellChanged.connect(lambda *_: self._show_detail())
-        self.edit_row = QWidget()
-        edit_layout = QHBoxLayout(self.edit_row)
-        edit_layout.setContentsMargins(0, 0, 0, 0)
-        self.edit_label = plain_label()
-        self.line = QLineEdit()
-        self.combo = QComboBox()
-        edit_layout.addWidget(self.edit_label)
-        edit_layout.addWidget(self.line, 1)
-        edit_layout.addWidget(self.combo, 1)
-        self.edit_row.hide()
-        body.addWidget(self.edit_row)
+        self.editor = ValueEditor()
+        self.editor.kept.connect(self.commit_edit)
+        self.editor.left.connect(self.cancel_edit)
+        self.edit_row, self.line, self.combo = self.editor, self.editor.line, self.editor.combo
+        body.addWidget(self.editor)
         split.addWidget(right)
         split.setStretchFactor(1, 1)
         split.setSizes([330, 820])
@@ -132,6 +140,7 @@ class ReconcileWindow(QDialog):
 
         self.message = plain_label()
         self.message.setObjectName("reconcileMessage")
+        self.editor.said.connect(self.message.setText)
         self.message.setWordWrap(True)
         layout.addWidget(self.message)
         hint = plain_label(KEYS_HINT)
@@ -160,7 +169,7 @@ class ReconcileWindow(QDialog):
         undo.setShortcut(QKeySequence("Ctrl+Z"))
         redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
         self.addActions([undo, redo])
-        for widget in (self.table, self.unit_list, self.line, self.combo):
+        for widget in (self.table, self.unit_list):
             widget.installEventFilter(self)
         self.resize(1180, 780)
 
@@ -176,14 +185,6 @@ class ReconcileWindow(QDialog):
         if event.type() != QEvent.Type.KeyPress:
             return False
         key, mods = event.key(), event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
-        if watched in (self.line, self.combo):
-            if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not mods:
-                self.commit_edit()
-                return True
-            if key == Qt.Key.Key_Escape:
-                self.cancel_edit()
-                return True
-            return False
         if mods not in (Qt.KeyboardModifier.NoModifier, Qt.KeyboardModifier.ShiftModifier):
             return False
         if Qt.Key.Key_1 <= key <= Qt.Key.Key_9 and not mods:
@@ -204,6 +205,9 @@ class ReconcileWindow(QDialog):
 
     # -- opening and refreshing ---------------------------------------------------------------
     def open_for(self, document_id: int) -> None:
+        if document_id != self.document_id and self.isVisible() and not self.resolve_unsaved():
+            self.raise_()  # she stays on the document she was reconciling
+            return
         if document_id != self.document_id:
             self.document_id, self.choices = document_id, {}
             self.unit_list.clear()
@@ -238,7 +242,9 @@ class ReconcileWindow(QDialog):
         self.setWindowTitle(f"Reconcile — {title}")
         self.heading.setText(f"{title}\n{len(self.units)} units of the extractors' claims, in reading order")
         done = sum(1 for u in self.units if u.reconciled)
-        self.progress.setText(f"{done} of {len(self.units)} reconciled")
+        stale = sum(1 for u in self.units if u.stale)
+        changed = f" · {stale} changed since" if stale else ""
+        self.progress.setText(f"{done} of {len(self.units)} reconciled{changed}")
         keys = [unit_key(u) for u in self.units]
         self.unit_list.blockSignals(True)
         self.unit_list.clear()
@@ -257,8 +263,7 @@ class ReconcileWindow(QDialog):
         return self.units[row] if 0 <= row < len(self.units) else None
 
     def choices_for(self, unit: ReconUnit) -> Choices:
-        made = unit.consensus
-        key = (unit_key(unit), made.id if made else None, made.version if made else None)
+        key = choices_key(unit)
         if key not in self.choices:
             self.choices[key] = Choices.for_unit(unit)
         return self.choices[key]
@@ -280,6 +285,8 @@ class ReconcileWindow(QDialog):
         names = unit.reviewers
         quote = " ".join(next(iter(unit.claims.values())).anchor.exact.split())
         quote = f"\n“{quote if len(quote) <= 400 else quote[:399] + '…'}”"
+        labels = {row.key: row.label for row in unit.fields}
+        quote = f"\n{stale_words(unit, labels)}{quote}" if unit.stale else quote
         if unit.matched:
             differ = len(unit.differing)
             self.unit_label.setText(
@@ -314,21 +321,9 @@ class ReconcileWindow(QDialog):
 
     def _fill_row(self, unit: ReconUnit, r: int) -> None:
         row = unit.fields[r]
-        codebook = self.session().codebook
-        cells = ["≠" if row.differs else "", row.label]
-        cells += [value_text(codebook, row.key, row.values.get(n)) for n in unit.reviewers]
-        source = ""
-        if unit.matched:
-            choices = self.choices_for(unit)
-            source = choices.source(row.key)
-            if source:
-                cells.append(value_text(codebook, row.key, choices.value(unit, row.key)))
-                number = unit.reviewers.index(source) + 1 if source in unit.reviewers else 0
-                cells.append(EDITED if not number else f"{number} · {source}" if row.differs else AGREED)
-            else:
-                takes_only = row.key == QUOTE or codebook.field(row.key).kind == "terms"
-                cells += ["(choose: 1, 2…)" if takes_only else "(choose: 1, 2… or E)", ""]
-        taken = 2 + unit.reviewers.index(source) if unit.matched and source in unit.reviewers else -1
+        choices = self.choices_for(unit) if unit.matched else None
+        cells, source = row_cells(self.session().codebook, unit, row, choices)
+        taken = 2 + unit.reviewers.index(source) if source in unit.reviewers else -1
         for column, text in enumerate(cells):
             item = QTableWidgetItem(text)
             if row.differs:
@@ -356,6 +351,8 @@ class ReconcileWindow(QDialog):
         lines = [
             f"{i} · {n}: {value_text(codebook, row.key, row.values.get(n))}" for i, n in enumerate(unit.reviewers, 1)
         ]
+        if row.key in unit.changed:
+            lines.append(f"Consensus as reconciled: {value_text(codebook, row.key, saved_value(unit, row.key))}")
         if unit.matched and self.choices_for(unit).source(row.key):
             lines.append(f"Consensus: {value_text(codebook, row.key, self.choices_for(unit).value(unit, row.key))}")
         self.detail.setText(f"{row.label}\n" + "\n".join(lines))
@@ -400,31 +397,26 @@ class ReconcileWindow(QDialog):
         if row.key == QUOTE:
             self.message.setText("Quote: take one reviewer's quote (1, 2…); re-anchor the consensus claim later.")
             return
-        f = self.session().codebook.field(row.key)
+        session = self.session()
+        f = session.codebook.field(row.key)
+        choices = self.choices_for(unit)
         if f.kind == "terms":
-            self.message.setText(
-                f"{f.label}: take one reviewer's terms (1, 2…); edit them on the consensus claim in the main window."
-            )
-            return
-        value = self.choices_for(unit).value(unit, row.key)
-        self.editing = row.key
-        self.edit_label.setText(f"Consensus {f.label}:")
-        self.line.setVisible(f.kind != "choice")
-        self.combo.setVisible(f.kind == "choice")
-        if f.kind == "choice":
-            self.combo.clear()
-            self.combo.addItem(EMPTY, "")
-            for choice in f.choices:
-                if not choice.retired or choice.key == value:
-                    self.combo.addItem(choice.label, choice.key)
-            self.combo.setCurrentIndex(max(self.combo.findData(value or ""), 0))
-            target: QWidget = self.combo
+            offered = [t for n in unit.reviewers for t in unit.claims[n].terms_for(row.key)]
+            if row.key in choices.edits:
+                ticked = list(choices.edits[row.key])
+            elif choices.take.get(row.key):
+                ticked = list(unit.claims[choices.take[row.key]].terms_for(row.key))
+            else:  # nothing chosen yet: the terms every reviewer gave
+                sets = [{term_identity(t) for t in unit.claims[n].terms_for(row.key)} for n in unit.reviewers]
+                ticked = [t for t in offered if all(term_identity(t) in ids for ids in sets)]
+            vocabulary = session.terms.for_role(row.key)
+            target = self.editor.start_terms(f, offered, ticked, vocabulary, frozenset(session.terms.usage_counts()))
         else:
-            self.line.setText(value_text(self.session().codebook, row.key, value) if value not in (None, "") else "")
-            self.line.selectAll()
-            target = self.line
-        self.edit_row.show()
-        self.message.setText("Enter keeps the value, Esc leaves it.")
+            value = choices.value(unit, row.key)
+            text = value_text(session.codebook, row.key, value) if value not in (None, "") else ""
+            target = self.editor.start(f, value, text)
+        self.editing = row.key
+        self.message.setText(self.editor.hint)
         target.setFocus(Qt.FocusReason.ShortcutFocusReason)
 
     def commit_edit(self) -> bool:
@@ -432,31 +424,25 @@ class ReconcileWindow(QDialog):
         if self.editing is None:
             return True
         unit, key = self.current_unit(), self.editing
-        f = self.session().codebook.field(key)
-        if f.kind == "choice":
-            value = self.combo.currentData() or ""
-        else:
-            value = self.line.text()
-            if f.kind in ("number", "integer"):
-                problem = number_problem(f, value) if value.strip() else None
-                if problem:
-                    self.message.setText(problem)
-                    return False
-                value = value.strip() or None
+        value, problem = self.editor.result()
+        if problem:
+            self.message.setText(problem)
+            return False
         choices = self.choices_for(unit)
         choices.take.pop(key, None)
         choices.edits[key] = value
         self.cancel_edit()
         self._fill_row(unit, next(r for r, row in enumerate(unit.fields) if row.key == key))
         self._show_detail()
-        self.message.setText(f"{f.label}: edited. Ctrl+Enter saves the consensus.")
+        label = self.session().codebook.field(key).label
+        self.message.setText(f"{label}: edited. Ctrl+Enter saves the consensus.")
         return True
 
     def cancel_edit(self) -> None:
         if self.editing is None:
             return
         self.editing = None
-        self.edit_row.hide()
+        self.editor.stop()
         self.table.setFocus()
 
     # -- saving -------------------------------------------------------------------------------
@@ -482,6 +468,32 @@ class ReconcileWindow(QDialog):
             return
         if self.run(DecideUnmatched(self.session(), unit, accept)):
             self.message.setText(f"{'Accepted' if accept else 'Rejected'}. Ctrl+Z undoes it.")
+
+    # -- closing: nothing chosen is lost silently ------------------------------------------------
+    def resolve_unsaved(self, can_stay: bool = True) -> bool:
+        """Before the window closes or turns to another document: save the units whose every field is
+        chosen, discard the choices, or (with can_stay) keep editing. True when it may go on."""
+        if self.editing is not None and not self.commit_edit():
+            if can_stay:
+                return False
+            self.cancel_edit()
+        dirty = unsaved(self.units, self.choices)
+        if not dirty:
+            return True
+        complete = [(u, c) for u, c in dirty if not c.undecided(u)]
+        answer = self.ask_unsaved(self, len(complete), len(dirty) - len(complete), can_stay)
+        if answer == "stay":
+            return False
+        if answer == "save":
+            for unit, choices in complete:
+                if not self.run(ReconcileUnit(self.session(), unit, choices.draft(unit))):
+                    return not can_stay  # said by run(); she sees what is left
+        self.choices = {}
+        return True
+
+    def reject(self) -> None:  # Esc, Close, the title bar's ✕ (QDialog.closeEvent calls reject)
+        if self.resolve_unsaved():
+            super().reject()
 
     def step(self, by: int) -> None:
         row = self.unit_list.currentRow() + by
