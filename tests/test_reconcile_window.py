@@ -6,11 +6,11 @@ extractor, and anyone before every extractor is done, finds the action disabled 
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QApplication, QMessageBox
 
 from curator.core.reconcile import MEMBER, QUOTE, Source
-from curator.core.records import ClaimDraft
+from curator.core.records import ClaimDraft, TermRef
 from curator.ui.reconcile_window import FIELD
 from tests.conftest import doc_id_by_file
 
@@ -19,12 +19,17 @@ BASE = 2000  # where the claims' quotes start in seed 002
 CTRL = Qt.KeyboardModifier.ControlModifier
 
 
-def claim(session, reviewer: str, doc: int, start: int, end: int, **values):
+def claim(session, reviewer: str, doc: int, start: int, end: int, terms=(), **values):
     session.use_reviewer(reviewer)
-    return session.claims.create(ClaimDraft(doc, BASE + start, BASE + end, values))[0]
+    return session.claims.create(ClaimDraft(doc, BASE + start, BASE + end, values, tuple(terms)))[0]
 
 
-def dual_extraction(session, done=(ANN, BEN)):
+def condition(session, label: str) -> TermRef:
+    term = next(t for t in session.terms.for_role("condition") if t.label == label)
+    return TermRef("condition", term.label, term.identifier, term.id)
+
+
+def dual_extraction(session, done=(ANN, BEN), terms=False):
     """Seed 002 assigned to Ann and Ben, who both claim one passage (differing in type, direction and
     statement) and one passage each that the other has not; Ada adjudicates. Ends as Ada."""
     lead = session.reviewer.name
@@ -36,8 +41,28 @@ def dual_extraction(session, done=(ANN, BEN)):
     doc = doc_id_by_file(session, "002")
     team.assign(doc, [team.reviewer_named(ANN).id, team.reviewer_named(BEN).id])
     c = {
-        "ann": claim(session, ANN, doc, 0, 100, claim_type="association", direction="benefit", statement="Ann says"),
-        "ben": claim(session, BEN, doc, 0, 100, claim_type="mechanism", direction="harm", statement="Ben says"),
+        "ann": claim(
+            session,
+            ANN,
+            doc,
+            0,
+            100,
+            [condition(session, "Multiple sclerosis"), condition(session, "Depression")] if terms else [],
+            claim_type="association",
+            direction="benefit",
+            statement="Ann says",
+        ),
+        "ben": claim(
+            session,
+            BEN,
+            doc,
+            0,
+            100,
+            [condition(session, "Multiple sclerosis"), condition(session, "Anxiety")] if terms else [],
+            claim_type="mechanism",
+            direction="harm",
+            statement="Ben says",
+        ),
         "ben_only": claim(session, BEN, doc, 300, 360, claim_type="background"),
         "ann_only": claim(session, ANN, doc, 500, 560, claim_type="evidence_gap"),
     }
@@ -51,6 +76,11 @@ def dual_extraction(session, done=(ANN, BEN)):
 @pytest.fixture
 def dual(session):
     return dual_extraction(session)
+
+
+@pytest.fixture
+def dual_terms(session):
+    return dual_extraction(session, terms=True)
 
 
 @pytest.fixture(autouse=True)
@@ -219,3 +249,170 @@ def test_an_extractor_cannot_reconcile_and_an_unfinished_document_says_who_is_no
     assert not action.isEnabled() and "you are Extractor" in action.toolTip()
     action.trigger()
     assert window.team.reconcile.window is None
+
+
+def open_reconcile(qtbot, window, doc):
+    assert window.open_document(doc)
+    window.team.actions["reconcile"].trigger()
+    rw = window.team.reconcile.window
+    rw.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is rw)
+    rw.table.setFocus()
+    return rw
+
+
+def go_to(rw, label: str) -> None:
+    table = rw.table
+    table.setCurrentCell(next(r for r in range(table.rowCount()) if table.item(r, FIELD).text() == label), FIELD)
+
+
+def test_e_on_a_term_role_ticks_the_reviewers_terms_and_adds_a_codebook_term(qtbot, dual_terms, session, window):
+    doc, _ = dual_terms
+    rw = open_reconcile(qtbot, window, doc)
+    table = rw.table
+    go_to(rw, "Conditions")
+    assert consensus_cell(rw, "Conditions") == "(choose: 1, 2… or E)"
+    key(qtbot, table, Qt.Key.Key_E)
+    terms = rw.editor.terms
+    assert terms.isVisible() and rw.focusWidget() is terms.list and "Space ticks" in rw.message.text()
+    rows = [terms.list.item(i) for i in range(terms.list.count())]
+    assert [i.text().split("  ·  ")[0] for i in rows] == ["Multiple sclerosis", "Depression", "Anxiety"]
+    # what both reviewers gave is ticked to begin with
+    assert [i.checkState() == Qt.CheckState.Checked for i in rows] == [True, False, False]
+    key(qtbot, terms.list, Qt.Key.Key_Down, Qt.Key.Key_Down, Qt.Key.Key_Space)  # Anxiety ticked
+    key(qtbot, terms.list, Qt.Key.Key_Up, Qt.Key.Key_Space, Qt.Key.Key_Space)  # Depression ticked, unticked
+    assert [t.label for t in terms.refs()] == ["Multiple sclerosis", "Anxiety"]
+    # another codebook term, typed: ranked suggestions, Enter takes the first
+    key(qtbot, terms.list, Qt.Key.Key_Tab)
+    assert rw.focusWidget() is terms.picker.edit
+    qtbot.keyClicks(terms.picker.edit, "bipol")
+    qtbot.waitUntil(lambda: terms.picker.completer.popup().isVisible())
+    rw.grab().save("/tmp/recon_terms.png")
+    key(qtbot, terms.picker.completer.popup(), Qt.Key.Key_Return)
+    assert [t.label for t in terms.refs()] == ["Multiple sclerosis", "Anxiety", "Bipolar disorder"]
+    assert rw.edit_row.isVisible() and terms.picker.pending_text() == ""  # the Enter that took it keeps nothing
+    key(qtbot, terms.picker.edit, Qt.Key.Key_Return)  # Enter keeps the ticked terms
+    assert not rw.edit_row.isVisible() and rw.focusWidget() is table
+    assert consensus_cell(rw, "Conditions") == "Multiple sclerosis; Anxiety; Bipolar disorder"
+    for label, number in (("Claim type", 1), ("Statement", 2), ("Direction", 2)):
+        go_to(rw, label)
+        key(qtbot, table, getattr(Qt.Key, f"Key_{number}"))
+    key(qtbot, table, Qt.Key.Key_Return, modifier=CTRL)
+
+    unit = session.reconcile.units(doc)[0]
+    made = unit.consensus
+    assert made is not None and [t.label for t in made.terms_for("condition")] == [
+        "Multiple sclerosis",
+        "Anxiety",
+        "Bipolar disorder",
+    ]
+    assert unit.sources["condition"] == Source("condition", edited=True)
+    # resumable: reopened, E shows the saved terms ticked; Esc leaves them as they are
+    rw.close()
+    rw = open_reconcile(qtbot, window, doc)
+    go_to(rw, "Conditions")
+    assert rw.table.item(rw.table.currentRow(), rw.table.columnCount() - 1).text() == "edited"
+    key(qtbot, rw.table, Qt.Key.Key_E)
+    ticked = [t.label for t in rw.editor.terms.refs()]
+    assert ticked == ["Multiple sclerosis", "Anxiety", "Bipolar disorder"]
+    key(qtbot, rw.editor.terms.list, Qt.Key.Key_Space, Qt.Key.Key_Escape)
+    assert not rw.edit_row.isVisible() and rw.isVisible()
+    assert consensus_cell(rw, "Conditions") == "Multiple sclerosis; Anxiety; Bipolar disorder"
+    rw.close()
+
+
+def answer_question(button: str, seen: list[str]) -> None:
+    """Click `button` of the message box about to open (the real one, modal)."""
+
+    def click():
+        box = QApplication.activeModalWidget()
+        assert isinstance(box, QMessageBox)
+        seen.append(box.text())
+        next(b for b in box.buttons() if b.text() == button).click()
+
+    QTimer.singleShot(0, click)
+
+
+def test_closing_with_unsaved_choices_asks_save_discard_or_keep_editing(qtbot, dual_terms, session, window, questions):
+    from curator.ui.reconcile_prompts import ask_unsaved
+
+    doc, _ = dual_terms
+    rw = open_reconcile(qtbot, window, doc)
+    rw.ask_unsaved = ask_unsaved  # the real question, driven below
+    table = rw.table
+    for label in ("Claim type", "Statement", "Direction", "Conditions"):
+        go_to(rw, label)
+        key(qtbot, table, Qt.Key.Key_2)
+    seen: list[str] = []
+    answer_question("Keep editing", seen)
+    key(qtbot, table, Qt.Key.Key_Escape)
+    assert rw.isVisible() and "Save saves the 1 unit whose every field is chosen" in seen[0]
+    assert consensus_cell(rw, "Direction") == "Harm"  # still chosen
+    answer_question("Save", seen)
+    rw.close()  # the Close button and the title bar's ✕ ask the same
+    assert not rw.isVisible() and len(seen) == 2
+    made = session.reconcile.units(doc)[0].consensus
+    assert made is not None and made.values["direction"] == "harm" and made.values["statement"] == "Ben says"
+
+    # half a unit chosen: Save would leave it out, so she is told; Discard forgets it
+    window.undo_stack.undo()
+    rw = open_reconcile(qtbot, window, doc)
+    go_to(rw, "Claim type")
+    assert consensus_cell(rw, "Claim type") == "(choose: 1, 2… or E)"  # the saved choices went with the save
+    key(qtbot, rw.table, Qt.Key.Key_1)
+    answer_question("Discard", seen)
+    key(qtbot, rw.table, Qt.Key.Key_Escape)
+    assert "1 unit still has fields to choose" in seen[2] and not any(b == "Save" for b in seen)
+    assert not rw.isVisible() and session.reconcile.units(doc)[0].consensus is None
+    rw = open_reconcile(qtbot, window, doc)
+    assert consensus_cell(rw, "Claim type") == "(choose: 1, 2… or E)"
+
+    # turning the window to another document asks too (answered "discard" by the test's stand-in)
+    from curator.ui import reconcile_window
+
+    rw.ask_unsaved = reconcile_window.ask_unsaved  # the test's stand-in, which records the question
+    go_to(rw, "Claim type")
+    key(qtbot, rw.table, Qt.Key.Key_1)
+    other = doc_id_by_file(session, "001")
+    rw.open_for(other)
+    assert questions == [(0, 1, True)] and rw.document_id == other
+    rw.close()
+
+
+def test_a_unit_changed_since_reconciled_says_so_and_is_reconciled_again(qtbot, dual, session, window):
+    import datetime as dt
+
+    from curator.core.models import Claim, utcnow
+    from curator.core.reconcile import ConsensusDraft
+    from curator.core.reconcile_commands import ReconcileUnit
+
+    doc, c = dual
+    unit = session.reconcile.units(doc)[0]
+    ReconcileUnit(session, unit, ConsensusDraft(take={"direction": BEN}, default=ANN)).do()
+    made = session.reconcile.units(doc)[0].consensus
+    # reconciled a minute ago; then Ben changes his direction
+    Claim.update(updated_at=utcnow() - dt.timedelta(seconds=60)).where(Claim.document == doc).execute()
+    session.use_reviewer(BEN)
+    ben = session.claims.get(c["ben"].id).as_draft()
+    session.claims.update(
+        c["ben"].id, ClaimDraft(doc, ben.start, ben.end, {**ben.values, "direction": "mixed"}, ben.terms, ben.version)
+    )
+    session.use_reviewer(ADA)
+
+    rw = open_reconcile(qtbot, window, doc)
+    assert "[changed since reconciled]" in rw.unit_list.item(0).text()
+    assert rw.progress.text() == "1 of 3 reconciled · 1 changed since"
+    assert "Changed since reconciled — now differing from the consensus: Direction" in rw.unit_label.text()
+    go_to(rw, "Direction")
+    assert rw.table.item(rw.table.currentRow(), rw.table.columnCount() - 1).text() == "changed since reconciled"
+    assert consensus_cell(rw, "Direction") == "(choose: 1, 2… or E)"
+    assert "Consensus as reconciled: Harm" in rw.detail.text() and f"2 · {BEN}: Mixed" in rw.detail.text()
+    assert consensus_cell(rw, "Claim type") == "Association"  # the other fields keep their choices
+    key(qtbot, rw.table, Qt.Key.Key_2)
+    key(qtbot, rw.table, Qt.Key.Key_Return, modifier=CTRL)
+    again = session.reconcile.units(doc)[0]
+    assert again.consensus.id == made.id and again.consensus.values["direction"] == "mixed" and not again.stale
+    assert "[reconciled ✓]" in rw.unit_list.item(0).text() and rw.progress.text() == "1 of 3 reconciled"
+    key(qtbot, rw.table, Qt.Key.Key_Z, modifier=CTRL)  # undone: changed since reconciled again
+    assert session.reconcile.units(doc)[0].stale and "[changed since reconciled]" in rw.unit_list.item(0).text()
+    rw.close()

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -69,7 +69,6 @@ class TermChecklist(QWidget):
         layout.addWidget(self.list)
         layout.addWidget(self.picker)
         self.role = ""
-        self.just_added = False  # the Enter that took a suggestion is passed on to the field: not a keep
 
     def load(
         self,
@@ -120,8 +119,6 @@ class TermChecklist(QWidget):
             self._fit()
         item.setCheckState(Qt.CheckState.Checked)
         self.list.setCurrentItem(item)
-        self.just_added = True
-        QTimer.singleShot(0, lambda: setattr(self, "just_added", False))
         self.picker.clear_pending()
 
     def refs(self) -> tuple[TermRef, ...]:
@@ -239,9 +236,10 @@ class ValueEditor(QWidget):
         if mods == Qt.KeyboardModifier.NoModifier:
             if watched is self.text:
                 return False  # a new line
-            if watched is self.terms.picker.edit and (self.terms.just_added or self.terms.picker.pending_text()):
-                self.terms.just_added = False
-                return False  # the picker takes the typed term
+            # typed text: the picker turns it into a term. (The Enter that takes a suggestion from the
+            # popup reaches the field past this filter: QCompleter passes it to the field's event().)
+            if watched is self.terms.picker.edit and self.terms.picker.pending_text():
+                return False
         self.kept.emit()
         return True
 
