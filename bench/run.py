@@ -33,6 +33,7 @@ from bench.reader import bench_click, bench_keypress, bench_reader  # noqa: E402
 from bench.startup import bench_startup, bench_startup_big  # noqa: E402
 from bench.storage import bench_open  # noqa: E402
 from bench.suggest import bench_suggest  # noqa: E402
+from bench.suggest_passages import bench_suggest_passages  # noqa: E402
 from bench.suggest_terms import bench_suggest_terms  # noqa: E402
 
 BENCHMARKS = {
@@ -53,12 +54,24 @@ BENCHMARKS = {
     "import-new": bench_import_new,
     "clients": bench_clients,  # 8 client processes × 1,000 claims on PostgreSQL and SQLite (a count: per client)
     "merge": bench_merge,  # a reviewer's project with 100,000 new claims vs INSERT … SELECT between the files
+    "suggest-passages": bench_suggest_passages,  # Document → Suggest passages on 1 MB (a count: characters)
     "suggest": bench_suggest,  # suggestion quality on the hand-made evaluation set (no timing; no count)
     "agreement": bench_agreement,  # 10,000 documents × 2 extractors × 10 claims vs reading the rows (a count: documents)
     "suggest-terms": bench_suggest_terms,  # one selection's term suggestions, 20,000 terms vs a per-term scan (a count: terms)
 }
 # the benchmarks that take a count of claims
-COUNTED = {"export", "import", "open", "read-claims", "reimport", "import-new", "clients", "merge", "agreement"}
+COUNTED = {
+    "suggest-passages",
+    "export",
+    "import",
+    "open",
+    "read-claims",
+    "reimport",
+    "import-new",
+    "clients",
+    "merge",
+    "agreement",
+}
 
 if __name__ == "__main__":
     names = [a for a in sys.argv[1:] if not a.isdigit()] or list(BENCHMARKS)

@@ -60,3 +60,25 @@ def test_degenerate_inputs_are_safe():
     assert sentence_span("", 0, 0) == (0, 0)
     assert sentence_span("   ", 1, 1) == (1, 1)
     assert clause_span("word", 0, 4) == (0, 4)
+
+
+def test_splitting_a_long_text_takes_time_in_proportion_to_its_length():
+    # each full stop used to look back over the whole text before it (quadratic): count the characters
+    # the word-before check may read, on a text of many sentences
+    from curator.core import sentences
+
+    text = "Probiotics were given. " * 4000
+    seen = []
+    original = sentences.re.search
+
+    def counting(pattern, string, *args):
+        seen.append(len(string))
+        return original(pattern, string, *args)
+
+    sentences.re.search = counting
+    try:
+        ends = sentences.sentence_bounds(text)
+    finally:
+        sentences.re.search = original
+    assert len(ends) == 4001  # every full stop, and the text's end (after the last space)
+    assert max(seen) <= sentences.WORD_WINDOW

@@ -81,3 +81,17 @@ def test_every_folded_character_maps_inside_the_original(text):
         # the folded character is what its original characters fold to (a part of it, for α → alpha)
         piece = fold(text[s:e]).text
         assert folded.text[i] in piece or folded.text[i] == " "
+
+
+def test_fold_equals_its_definition_one_character_at_a_time_at_random():
+    # fold() is built from C-speed pieces; fold_by_character is the rule it must keep, map included
+    import random
+
+    from curator.core.text_fold import fold_by_character
+
+    alphabet = list("abc XYZ-–—\u2010\u00a0\u00ad\n\tαβΣßﬁé'’.,()0123")
+    rnd = random.Random(11)
+    for _ in range(2000):
+        text = "".join(rnd.choice(alphabet) for _ in range(rnd.randint(0, 40)))
+        for keep_case in (False, True):
+            assert fold(text, keep_case) == fold_by_character(text, keep_case), text

@@ -41,6 +41,7 @@ SAYING = (
     ("hedged", cues.HEDGE, 1),
 )
 _ENTITY_LIST = re.compile(r"\((?:MESH|NCBITaxon|PubChem|CHEBI)[:\s]", re.IGNORECASE)
+_NOT_LETTERS = re.compile(r"[\W\d_]+")
 _HEADING = re.compile(r"^\s*(?:#+\s|\*\*[^*]+\*\*\s*:?\s*$)")
 
 
@@ -52,9 +53,18 @@ class PassageSuggestion:
     score: int
 
 
+def _joined(lexicon: dict[str, re.Pattern]) -> re.Pattern:
+    """A lexicon's cue patterns as one: a passage asks only whether and where one is, so one search
+    per lexicon instead of one per cue (the searches were most of a 1 MB document's time)."""
+    return re.compile("|".join(p.pattern for p in lexicon.values()), next(iter(lexicon.values())).flags)
+
+
+_SAYING = tuple((what, _joined(lexicon), weight) for what, lexicon, weight in SAYING)
+
+
 def _plain(text: str) -> bool:
     """Whether a sentence reads as prose: not a heading, a label or a list of identifiers."""
-    letters = sum(ch.isalpha() for ch in text)
+    letters = len(_NOT_LETTERS.sub("", text))
     if letters < MIN_LETTERS or _HEADING.match(text):
         return False
     return len(_ENTITY_LIST.findall(text)) < 2
@@ -66,7 +76,7 @@ def suggest_passages(context: DocumentContext, codebook: Codebook) -> list[Passa
     ends = sentence_bounds(text)
     named: dict[int, dict[str, None]] = {}  # sentence index -> the term labels it names, in order
     sentence = 0
-    for hit in context.hits(0, len(text)):
+    for hit in context.all_hits:
         while sentence < len(ends) - 1 and hit.start >= ends[sentence]:
             sentence += 1
         for name in hit.names:
@@ -81,10 +91,10 @@ def suggest_passages(context: DocumentContext, codebook: Codebook) -> list[Passa
             continue
         folded = cues.fold(words)
         said, score = [], 0
-        for what, lexicon, weight in SAYING:
-            hits = [h for h in cues.find(folded, words, lexicon, negation=False)]
-            if hits:
-                said.append(f"{what} (“{hits[0].words}”)")
+        for what, pattern, weight in _SAYING:
+            first = pattern.search(folded)
+            if first is not None:
+                said.append(f"{what} (“{words[first.start() : first.end()]}”)")
                 score += weight
         if not said:
             continue

@@ -15,6 +15,7 @@ title, the entities it lists with identifiers, and how often its text mentions e
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -22,7 +23,7 @@ from dataclasses import dataclass
 
 from curator.core.records import EntityMention
 from curator.core.suggest_terms_match import ABBREVIATION, Hit, Name, PatternSet, TermMatcher, acronym_variants
-from curator.core.text_fold import fold_key
+from curator.core.text_fold import Folded, fold, fold_key
 
 _PAREN = re.compile(r"\(([^()\n]{1,80})\)")
 SHORT_FORM_MAX = 10
@@ -129,14 +130,22 @@ def resolve(hits: Iterable[Hit]) -> list[Hit]:
     sclerosis" inside it. A hit through the document's own abbreviation wins a tie of length."""
     kept: list[Hit] = []
     taken: dict[tuple[int, int], int] = {}
+    # the kept spans never overlap, so sorted by start they are sorted by end too: a new span overlaps
+    # one of them only if it overlaps its neighbours there (bisect, not a scan of every kept hit — a
+    # whole document has tens of thousands)
+    span_starts: list[int] = []
+    span_ends: list[int] = []
     for hit in sorted(hits, key=lambda h: (h.start - h.end, not h.document, h.start)):
         same = taken.get((hit.start, hit.end))
         if same is not None:
             if kept[same].document == hit.document:  # e.g. "Dysbiosis" in two vocabularies
                 kept[same] = Hit(hit.start, hit.end, kept[same].names + hit.names, hit.document)
             continue
-        if any(k.start < hit.end and hit.start < k.end for k in kept):
+        at = bisect.bisect_left(span_starts, hit.start)
+        if (at > 0 and span_ends[at - 1] > hit.start) or (at < len(span_starts) and span_starts[at] < hit.end):
             continue
+        span_starts.insert(at, hit.start)
+        span_ends.insert(at, hit.end)
         taken[(hit.start, hit.end)] = len(kept)
         kept.append(hit)
     return sorted(kept, key=lambda h: h.start)
@@ -178,7 +187,9 @@ class DocumentContext:
         skip = _entity_lines(text, entities)
         self.mentions: Counter[int] = Counter()
         self.first_mention: dict[int, Hit] = {}
-        for hit in self.hits(0, len(text)):
+        # every mention of the whole text, folded once: topics count them, passage suggestions reuse them
+        self.all_hits = self._resolved(text, 0, len(text), fold(text))
+        for hit in self.all_hits:
             if any(lo <= hit.start < hi for lo, hi in skip):
                 continue
             for term in {n.term for n in hit.names}:
@@ -196,9 +207,9 @@ class DocumentContext:
         """Vocabulary names and the document's abbreviations in text[start:end], overlaps resolved."""
         return self._resolved(self.text, start, end)
 
-    def _resolved(self, text: str, start: int, end: int) -> list[Hit]:
-        found = self.short_forms.hits(text, start, end, document=True)
-        for hit in self.matcher.hits(text, start, end):
+    def _resolved(self, text: str, start: int, end: int, whole: Folded | None = None) -> list[Hit]:
+        found = self.short_forms.hits(text, start, end, document=True, whole=whole)
+        for hit in self.matcher.hits(text, start, end, whole=whole):
             if any(n.case_key is not None for n in hit.names):
                 defined = self.defined.get(fold_key(text[hit.start : hit.end], keep_case=True))
                 if defined is not None:

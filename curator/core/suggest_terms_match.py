@@ -20,7 +20,7 @@ from functools import lru_cache
 import ahocorasick
 
 from curator.core.records import TermInfo
-from curator.core.text_fold import fold, fold_key
+from curator.core.text_fold import Folded, fold, fold_key
 
 ACRONYM_LETTERS = 5  # an all-caps name with at most this many letters must match in case
 
@@ -240,13 +240,16 @@ class PatternSet:
             self._automaton = automaton
         return self
 
-    def hits(self, text: str, lo: int = 0, hi: int | None = None, document: bool = False) -> list[Hit]:
-        """Names in text[lo:hi] on word boundaries (looking one character beyond lo and hi)."""
+    def hits(
+        self, text: str, lo: int = 0, hi: int | None = None, document: bool = False, whole: Folded | None = None
+    ) -> list[Hit]:
+        """Names in text[lo:hi] on word boundaries (looking one character beyond lo and hi). `whole`:
+        fold(text) already made, used when the whole text is asked for (a document's context)."""
         if self._automaton is None:
             return []
         hi = len(text) if hi is None else hi
         a, b = max(0, lo - 1), min(len(text), hi + 1)
-        folded = fold(text[a:b])
+        folded = whole if whole is not None and (a, b) == (0, len(text)) else fold(text[a:b])
         ft = folded.text
         out: list[Hit] = []
         for end, (length, names) in self._automaton.iter(ft):
@@ -283,8 +286,8 @@ class TermMatcher:
                     patterns.add(key, Name(i, IDENTIFIER, term.identifier))
         self.patterns = patterns.build()
 
-    def hits(self, text: str, lo: int = 0, hi: int | None = None) -> list[Hit]:
-        return self.patterns.hits(text, lo, hi)
+    def hits(self, text: str, lo: int = 0, hi: int | None = None, whole: Folded | None = None) -> list[Hit]:
+        return self.patterns.hits(text, lo, hi, whole=whole)
 
     def term_named(self, text: str) -> int | None:
         """The term whose label, synonym or identifier is the whole of `text`, if exactly one is."""
