@@ -174,3 +174,7 @@ class NewDocument:
     encoding: str = ""
     styles: tuple = ()  # StyleRange, …
     entities: tuple = ()  # EntityMention, …
+    # a PDF (issue 14): its bytes, kept to show its pages, and where each character of `text` stands
+    pdf: bytes = b""
+    pages: object = None  # curator.core.pages.PageLayout, or None
+    warnings: tuple[str, ...] = ()  # what the import did not do, said once (e.g. "its JavaScript was not run")
