@@ -161,14 +161,15 @@ def test_the_uuid_step_runs_on_postgresql(postgres_url):
         session.claims.create(draft(session))
         session.claims.create(draft(session, "Roseburia"))
         db = session.database
-        # back to schema 4 as it shipped, then forward again through the v5 step (and v6, v7)
+        # back to schema 4 as it shipped, then forward again through the v5 step (and v6, v7, v8)
         db.execute_sql('ALTER TABLE "claim" DROP COLUMN "uuid"')
         db.execute_sql('ALTER TABLE "claim" DROP COLUMN "version"')
         db.execute_sql('ALTER TABLE "reviewer" DROP COLUMN "role"')
         db.execute_sql('DROP TABLE "assignment", "claim_tombstone", "merge_base"')
         db.execute_sql('DROP TABLE "consensus_source", "reconciliation_decision"')
+        db.execute_sql('DROP TABLE "document_pages"')
         db.execute_sql("UPDATE schema_info SET value = '4' WHERE key = 'schema_version'")
-        assert migrate(db) == [5, 6, 7] and current_version(db) == LATEST_VERSION
+        assert migrate(db) == [5, 6, 7, 8] and current_version(db) == LATEST_VERSION
         uuids = [u for (u,) in Claim.select(Claim.uuid).tuples()]
         assert len(set(uuids)) == 2 and all(is_uuid4(u) for u in uuids)
         indexes = db.execute_sql("SELECT indexdef FROM pg_indexes WHERE indexname = 'claim_uuid'").fetchall()

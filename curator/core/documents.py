@@ -1,9 +1,12 @@
-"""Documents: list with claim counts, read, add (deduplicated by SHA-256), reading status."""
+"""Documents: list with claim counts, read, add (deduplicated by SHA-256), reading status, and a PDF
+version's pages (its bytes and PageLayout, stored with the document in one transaction; schema v8)."""
 
 from __future__ import annotations
 
 import dataclasses
 import re
+from collections import OrderedDict
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import peewee
@@ -12,7 +15,8 @@ from curator.core import changelog
 from curator.core import styles as style_ranges
 from curator.core.db import write_transaction
 from curator.core.errors import NotFoundError, ValidationError
-from curator.core.models import Claim, Document, DocumentEntity, DocumentVersion
+from curator.core.models import Claim, Document, DocumentEntity, DocumentPages, DocumentVersion
+from curator.core.pages import NO_PAGE, PageLayout
 from curator.core.records import (
     READING_STATUSES,
     SOURCE_KINDS,
@@ -30,11 +34,59 @@ if TYPE_CHECKING:
 DETAIL_FIELDS = ("title", "source_kind", "authors", "venue", "published", "doi", "url", "notes")
 _PUBLISHED = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?")
 _DOI = re.compile(r"10\.\d{4,9}/\S+")
+NOT_COLUMNS = ("styles", "entities", "pdf", "pages", "warnings")  # NewDocument fields stored elsewhere
+LAYOUT_CACHE = 8  # page layouts kept in memory (≈ 18 bytes a character each)
+
+
+def store_pages(new: NewDocument) -> None:
+    """Keep a PDF version's bytes and layout under its SHA-256; call inside the transaction that
+    stores the document (or its revised version), so neither is ever written without the other.
+    A version already stored (the same bytes) is left as it is."""
+    if new.pages is None and not new.pdf:
+        return
+    name = new.file_name or new.title
+    if not isinstance(new.pages, PageLayout) or not new.pdf:
+        raise ValidationError(f"{name}: a PDF is stored with both its file and its page layout; one is missing")
+    if len(new.pages) != len(new.text):
+        raise ValidationError(
+            f"{name}: the page layout covers {len(new.pages)} characters but the text has {len(new.text)}"
+        )
+    DocumentPages.insert(
+        sha256=new.sha256, pdf=new.pdf, layout=new.pages.to_bytes(), page_count=new.pages.page_count
+    ).on_conflict_ignore().execute()
+
+
+def drop_unused_pages(shas) -> None:
+    """Delete the pages of these versions unless a document or kept version still has that SHA-256."""
+    shas = set(shas)
+    if not shas:
+        return
+    used = {s for (s,) in Document.select(Document.sha256).where(Document.sha256.in_(list(shas))).tuples()}
+    used |= {
+        s
+        for (s,) in DocumentVersion.select(DocumentVersion.sha256)
+        .where(DocumentVersion.sha256.in_(list(shas)))
+        .tuples()
+    }
+    if shas - used:
+        DocumentPages.delete().where(DocumentPages.sha256.in_(list(shas - used))).execute()
+
+
+def first_page(layout: PageLayout, start: int, end: int) -> int | None:
+    """The 0-based page of the first character of text[start:end] that stands on a page (else the
+    nearest page, as PageLayout.page_of finds it)."""
+    pages = layout.char_pages
+    for i in range(max(0, start), min(end, len(pages))):
+        if pages[i] != NO_PAGE:
+            return pages[i]
+    return layout.page_of(start)
 
 
 class DocumentService:
     def __init__(self, session: Session):
         self.session = session
+        # by SHA-256: a version's layout never changes, so an entry is never stale
+        self._layouts: OrderedDict[str, PageLayout] = OrderedDict()
 
     def summaries(self, ids: set[int] | None = None) -> list[DocumentSummary]:
         """Title, kind, status and claim count per document. Two plain queries (documents; counts by
@@ -80,7 +132,7 @@ class DocumentService:
             return existing, False
         if new.source_kind not in SOURCE_KINDS:
             raise ValidationError(f"{new.file_name or new.title}: unknown kind of source '{new.source_kind}'")
-        columns = {k: getattr(new, k) for k in NewDocument.__dataclass_fields__ if k not in ("styles", "entities")}
+        columns = {k: getattr(new, k) for k in NewDocument.__dataclass_fields__ if k not in NOT_COLUMNS}
         try:
             return self._insert(new, columns)
         except peewee.IntegrityError:
@@ -99,6 +151,7 @@ class DocumentService:
             if existing is not None:
                 return existing, False
             doc = Document.create(**columns, styles=style_ranges.dumps(new.styles))
+            store_pages(new)
             if new.entities:
                 DocumentEntity.insert_many(
                     [{"document": doc.id, **dataclasses.asdict(e)} for e in new.entities]
@@ -120,6 +173,63 @@ class DocumentService:
         if row.styles:
             return style_ranges.loads(row.styles)
         return style_ranges.text_styles(row.text) if row.format in ("text", "markdown") else []
+
+    # -- a PDF's pages (schema v8) ---------------------------------------------------------------
+    def _sha256(self, document_id: int) -> str:
+        row = Document.select(Document.sha256).where(Document.id == document_id).tuples().first()
+        if row is None:
+            raise NotFoundError(f"document {document_id} no longer exists")
+        return row[0]
+
+    def page_layout(self, document_id: int) -> PageLayout | None:
+        """Where the current text stands on the PDF's pages; None for a document that is not a PDF."""
+        return self.page_layout_for(self._sha256(document_id))
+
+    def page_layout_for(self, sha256: str) -> PageLayout | None:
+        """The layout of the version with this SHA-256 (current or older); None if it is not a PDF."""
+        layout = self._layouts.get(sha256)
+        if layout is not None:
+            self._layouts.move_to_end(sha256)
+            return layout
+        row = DocumentPages.select(DocumentPages.layout).where(DocumentPages.sha256 == sha256).tuples().first()
+        if row is None:
+            return None  # not remembered: a merge or another client may store it later
+        layout = PageLayout.from_bytes(bytes(row[0]))
+        self._layouts[sha256] = layout
+        while len(self._layouts) > LAYOUT_CACHE:
+            self._layouts.popitem(last=False)
+        return layout
+
+    def pdf_bytes(self, document_id: int) -> bytes | None:
+        """The current version's PDF file, as imported; None for a document that is not a PDF."""
+        return self.pdf_bytes_for(self._sha256(document_id))
+
+    def pdf_bytes_for(self, sha256: str) -> bytes | None:
+        row = DocumentPages.select(DocumentPages.pdf).where(DocumentPages.sha256 == sha256).tuples().first()
+        return bytes(row[0]) if row else None  # PostgreSQL's driver gives a memoryview
+
+    def page_count(self, document_id: int) -> int:
+        """How many pages the current version has; 0 for a document that is not a PDF."""
+        query = DocumentPages.select(DocumentPages.page_count).join(
+            Document, on=(Document.sha256 == DocumentPages.sha256)
+        )
+        row = query.where(Document.id == document_id).tuples().first()
+        return row[0] if row else 0
+
+    def page_numbers(self) -> Callable[[str, int, int], int | None]:
+        """A look-up for exports: (version SHA-256, start, end) -> the 1-based page of the quote's first
+        character on a page, None when that version is not a PDF. Which versions are PDFs is read once;
+        layouts come through the cache, so claims grouped by document read each layout once."""
+        pdfs = {s for (s,) in DocumentPages.select(DocumentPages.sha256).tuples()}
+
+        def page(sha256: str, start: int, end: int) -> int | None:
+            if sha256 not in pdfs:
+                return None
+            layout = self.page_layout_for(sha256)
+            found = first_page(layout, start, end) if layout is not None else None
+            return None if found is None else found + 1
+
+        return page
 
     def version_count(self, document_id: int) -> int:
         return DocumentVersion.select().where(DocumentVersion.document == document_id).count()

@@ -36,6 +36,7 @@ from curator.core.merge_plan import (
 from curator.core.merge_types import (
     ClaimRow,
     DocumentRow,
+    PagesRow,
     ProjectSnapshot,
     TermRow,
     VocabularyRow,
@@ -350,6 +351,7 @@ class _Outcome:
             sources=tuple(reconciliation.sources),
             decisions=tuple(reconciliation.decisions),
             duplicates=tuple(reconciliation.duplicates),
+            pages=_new_pages(snapshot, docs.new),
         )
 
 
@@ -405,3 +407,9 @@ def document_ids(shas: set[str]) -> dict[str, int]:
         ):
             out.setdefault(sha, doc)
     return out
+
+
+def _new_pages(snapshot: ProjectSnapshot, new_documents) -> tuple[PagesRow, ...]:
+    """The pages of the PDF documents the merge adds (their current text and older versions)."""
+    wanted = {sha for d in new_documents for sha in (d.sha256, *(v.sha256 for v in d.versions))}
+    return tuple(p for p in snapshot.pages if p.sha256 in wanted)

@@ -17,6 +17,7 @@ from curator.core import db as dbmod
 from curator.core.bulk_claims import BATCH, PG_IMPORT_LOCK, no_cyclic_gc
 from curator.core.commands import Command
 from curator.core.db import write_transaction
+from curator.core.documents import drop_unused_pages
 from curator.core.errors import StaleClaimError
 from curator.core.merge import MergePlan, document_ids, find_term, local_term_index
 from curator.core.merge_consensus import drop_sources, restore_reconciliation, undo_sources, write_reconciliation
@@ -42,6 +43,7 @@ from curator.core.models import (
     CodebookChoice,
     Document,
     DocumentEntity,
+    DocumentPages,
     DocumentVersion,
     FormDraft,
     MergeBase,
@@ -150,6 +152,7 @@ def _check_unchanged(plan: MergePlan) -> None:
 
 
 def _add_documents(plan: MergePlan, undo: MergeUndo, reviewer, now) -> None:
+    pages = {p.sha256: p for p in plan.pages}
     for d in plan.new_documents:
         doc = Document.create(
             title=d.title,
@@ -179,6 +182,10 @@ def _add_documents(plan: MergePlan, undo: MergeUndo, reviewer, now) -> None:
             ).execute()
         if d.entities:
             DocumentEntity.insert_many([e._asdict() | {"document": doc.id} for e in d.entities]).execute()
+        # a PDF's pages, for its current text and each older version (the reader checked each layout)
+        for sha in (d.sha256, *(v.sha256 for v in d.versions)):
+            if sha in pages:
+                DocumentPages.insert(pages[sha]._asdict()).on_conflict_ignore().execute()
         ChangeLog.create(
             reviewer=reviewer,
             at=now,
@@ -452,9 +459,17 @@ def undo_merge(session: Session, undo: MergeUndo, plan: MergePlan) -> Changes:
             d for (d,) in Claim.select(Claim.document).where(Claim.document.in_(undo.documents)).distinct().tuples()
         }
         gone_docs = [d for d in undo.documents if d not in keep_docs]
+        gone_shas = {s for (s,) in Document.select(Document.sha256).where(Document.id.in_(gone_docs)).tuples()}
+        gone_shas |= {
+            s
+            for (s,) in DocumentVersion.select(DocumentVersion.sha256)
+            .where(DocumentVersion.document.in_(gone_docs))
+            .tuples()
+        }
         for model in (DocumentVersion, DocumentEntity, Assignment, FormDraft):
             model.delete().where(model.document.in_(gone_docs)).execute()
         Document.delete().where(Document.id.in_(gone_docs)).execute()
+        drop_unused_pages(gone_shas)
         used_terms = {t for (t,) in ClaimTerm.select(ClaimTerm.term).where(ClaimTerm.term.in_(undo.terms)).tuples()}
         Term.delete().where(Term.id.in_([t for t in undo.terms if t not in used_terms])).execute()
         Vocabulary.delete().where(

@@ -12,6 +12,7 @@ from curator.core.merge_types import (
     ClaimRow,
     DecisionRow,
     DocumentRow,
+    PagesRow,
     ReviewerRow,
     SourceRow,
     TermRow,
@@ -123,6 +124,7 @@ class MergePlan:
     sources: tuple[tuple[str, tuple[SourceRow, ...]], ...] = ()  # (claim uuid, its consensus sources) to write
     decisions: tuple[DecisionRow, ...] = ()  # reconciliation decisions to write (over a different one: prefer)
     duplicates: tuple[DuplicateConsensus, ...] = ()
+    pages: tuple[PagesRow, ...] = ()  # the new documents' PDF pages, current and older versions (v8)
 
     @property
     def has_changes(self) -> bool:

@@ -57,6 +57,15 @@ class EntityRow(NamedTuple):
     end: int | None
 
 
+class PagesRow(NamedTuple):
+    """A PDF version's pages (schema v8), by the SHA-256 of the document or version they belong to."""
+
+    sha256: str
+    pdf: bytes
+    layout: bytes  # PageLayout.to_bytes(), checked by the reader to cover that version's text
+    page_count: int
+
+
 class DocumentRow(NamedTuple):
     sha256: str  # of the current text: the document's identity across projects
     title: str
@@ -184,6 +193,7 @@ class ProjectSnapshot(NamedTuple):
     choices: tuple[ChoiceRow, ...]
     consensus_sources: tuple[SourceRow, ...] = ()  # none before schema v7
     decisions: tuple[DecisionRow, ...] = ()
+    pages: tuple[PagesRow, ...] = ()  # none before schema v8
 
 
 CONTENT_KEYS = ("document", "start", "end", "exact", "anchor_status", *VALUE_COLUMNS, "terms", "reviewer")

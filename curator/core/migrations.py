@@ -226,6 +226,24 @@ def _v7_reconciliation(db: peewee.Database) -> None:
     db.create_tables([ConsensusSource, ReconciliationDecision])
 
 
+def _v8_pdf_pages(db: peewee.Database) -> None:
+    """v8: a PDF document version's bytes and page layout, by the version's SHA-256 (issue 14).
+
+    No existing document is a PDF, so the table starts empty."""
+
+    class DocumentPages(peewee.Model):
+        sha256 = peewee.CharField(max_length=64, primary_key=True)
+        pdf = peewee.BlobField()
+        layout = peewee.BlobField()
+        page_count = peewee.IntegerField()
+
+        class Meta:
+            database = db
+            legacy_table_names = False
+
+    db.create_tables([DocumentPages])
+
+
 # version -> the step that brings a database from version-1 to version. Append; never edit a step
 # that has shipped. Version 1 is the first release's schema (tests/fixtures/schema_v1.sqlite3).
 MIGRATIONS: dict[int, Callable[[peewee.Database], None]] = {
@@ -235,6 +253,7 @@ MIGRATIONS: dict[int, Callable[[peewee.Database], None]] = {
     5: _v5_claim_uuids,
     6: _v6_team,
     7: _v7_reconciliation,
+    8: _v8_pdf_pages,
 }
 LATEST_VERSION = max(MIGRATIONS)
 

@@ -271,6 +271,20 @@ class ReconciliationDecision(BaseModel):
     decided_at = peewee.DateTimeField(default=utcnow)
 
 
+class DocumentPages(BaseModel):
+    """A PDF document version's pages (schema v8): the file itself, to draw them, and where each
+    character of that version's canonical text stands (curator.core.pages.PageLayout.to_bytes).
+
+    Keyed by the version's SHA-256, the one Document and DocumentVersion carry and claims name as
+    document_sha256, so a revised PDF's old layout stays with its old version. No foreign key: a
+    version is not a row of its own while it is current. Documents that are not PDFs have no row."""
+
+    sha256 = peewee.CharField(max_length=64, primary_key=True)
+    pdf = peewee.BlobField()  # bytea on PostgreSQL
+    layout = peewee.BlobField()
+    page_count = peewee.IntegerField()
+
+
 ALL_MODELS = [
     SchemaInfo,
     Reviewer,
@@ -290,6 +304,7 @@ ALL_MODELS = [
     MergeBase,
     ConsensusSource,
     ReconciliationDecision,
+    DocumentPages,
 ]
 
 # The claim columns a codebook field may name (kind text/longtext/choice/number/integer).

@@ -4,7 +4,9 @@ Every claim's quote is looked for in the new text (`reanchor.relocate`): exact a
 follow their quote (the text at the new position is identical); a fuzzy match moves a claim only
 when the reviewer accepts it; everything else becomes orphaned, keeping its quote and its position
 in the version it was made on. The old text is kept as a DocumentVersion, so an orphaned claim can
-still be shown in its original context. Applying returns what undo needs.
+still be shown in its original context; a PDF's pages are kept per version's SHA-256 (the old
+layout stays for the old version, the new one is stored with the new text). Applying returns what
+undo needs.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from curator.core import changelog
 from curator.core import styles as style_ranges
 from curator.core.anchoring import Anchor, in_context, make_anchor
 from curator.core.db import write_transaction
+from curator.core.documents import drop_unused_pages, store_pages
 from curator.core.errors import NotFoundError, ValidationError
 from curator.core.models import Claim, Document, DocumentEntity, DocumentVersion, utcnow
 from curator.core.reanchor import relocate
@@ -137,6 +140,7 @@ def apply_revision(
             encoding=new.encoding,
             styles=style_ranges.dumps(new.styles),
         ).where(Document.id == doc.id).execute()
+        store_pages(new)
         DocumentEntity.delete().where(DocumentEntity.document == doc.id).execute()
         if new.entities:
             DocumentEntity.insert_many([{"document": doc.id, **dataclasses.asdict(e)} for e in new.entities]).execute()
@@ -179,6 +183,7 @@ def apply_revision(
 def undo_revision(session: Session, undo: RevisionUndo) -> Changes:
     """Put the document's previous text and every claim's previous anchor back."""
     with write_transaction():
+        revised = Document.select(Document.sha256).where(Document.id == undo.document_id).scalar()
         Document.update(**undo.document_before).where(Document.id == undo.document_id).execute()
         DocumentEntity.delete().where(DocumentEntity.document == undo.document_id).execute()
         if undo.entities_before:
@@ -186,6 +191,7 @@ def undo_revision(session: Session, undo: RevisionUndo) -> Changes:
                 [{k: v for k, v in e.items() if k != "id"} for e in undo.entities_before]
             ).execute()
         DocumentVersion.delete().where(DocumentVersion.id == undo.version_id).execute()
+        drop_unused_pages({revised} if revised else set())
         for claim_id, anchor in undo.anchors_before.items():
             Claim.update(**anchor, version=Claim.version + 1).where(Claim.id == claim_id).execute()
         changelog.record(

@@ -12,6 +12,7 @@ import io
 import pickle
 import sqlite3
 import uuid
+import zlib
 from functools import partial
 from pathlib import Path
 from urllib.parse import quote
@@ -31,6 +32,7 @@ from curator.core.merge_types import (
     DecisionRow,
     DocumentRow,
     EntityRow,
+    PagesRow,
     ProjectSnapshot,
     ReviewerRow,
     SourceRow,
@@ -198,7 +200,42 @@ def _snapshot(con: sqlite3.Connection, path: str, name: str) -> ProjectSnapshot:
                 else ()
             )
         ),
+        pages=_pages(con, documents),
     )
+
+
+def _pages(con: sqlite3.Connection, documents: tuple[DocumentRow, ...]) -> tuple[PagesRow, ...]:
+    """The PDF versions' pages (schema v8), only those whose layout is what Curator writes for the
+    text of a document or version of this file: checked here, in the worker, with the decompression
+    bounded, so the app never unpacks a layout another file made up (a zip bomb, a wrong length)."""
+    if not _has_table(con, "document_pages"):
+        return ()
+    lengths = {d.sha256: len(d.text) for d in documents}
+    lengths.update({v.sha256: len(v.text) for d in documents for v in d.versions})
+    found = []
+    query = (
+        "SELECT sha256, pdf, layout, page_count FROM document_pages "
+        "WHERE typeof(pdf) = 'blob' AND typeof(layout) = 'blob' AND typeof(page_count) = 'integer' ORDER BY sha256"
+    )
+    for sha, pdf, layout, count in con.execute(query):
+        if sha in lengths and _layout_covers(layout, lengths[sha], count):
+            found.append(PagesRow(sha, bytes(pdf), bytes(layout), count))
+    return tuple(found)
+
+
+def _layout_covers(data: bytes, n_chars: int, page_count: int) -> bool:
+    """Whether `data` unpacks (within the size it must have) to a layout of n_chars characters on page_count pages."""
+    header = 4 + 4 + 4 * (1 + 2 * page_count) + 4
+    size = header + 18 * n_chars
+    try:
+        unpacker = zlib.decompressobj()
+        raw = unpacker.decompress(data, size + 1)
+    except zlib.error:
+        return False
+    if len(raw) != size or unpacker.unconsumed_tail or not unpacker.eof or raw[:4] != b"CPL1":
+        return False
+    n_header = int.from_bytes(raw[4:8], "little")
+    return n_header == 1 + 2 * page_count and int.from_bytes(raw[header - 4 : header], "little") == n_chars
 
 
 def _consensus_sources(con: sqlite3.Connection) -> tuple[SourceRow, ...]:
