@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QItemSelectionModel, QSettings, Qt
 from PySide6.QtGui import QGuiApplication, QUndoStack
-from PySide6.QtWidgets import QDockWidget, QHBoxLayout, QMainWindow, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDockWidget, QHBoxLayout, QMainWindow, QSplitter, QStackedWidget, QVBoxLayout, QWidget
 
 from curator.core.errors import user_message
 from curator.core.records import READING_STATUSES, Changes
@@ -26,6 +26,7 @@ from curator.ui.find_bar import FindBar
 from curator.ui.interaction import Interaction
 from curator.ui.keyboard import ClaimNavigator, UndoKeyGuard, choice_actions, keyboard_actions
 from curator.ui.models import ClaimTableModel, DocumentListModel
+from curator.ui.page_controller import PageController
 from curator.ui.passage_marks import PassageMarks, PassageSuggestions
 from curator.ui.plain import plain_label
 from curator.ui.project_safety import DraftKeeper, StorageBanner
@@ -91,6 +92,9 @@ class MainWindow(QMainWindow):
         self.navigator = ClaimNavigator(
             session.codebook, self.reader, self.form, self.claims, self.select_claim, self.new_claim, self.say
         )
+        self.pages = PageController(
+            lambda: self.session.documents, self.reader, self.reader_stack, self.text_pane, self.say, self
+        )
         self.suggestions = SuggestionsController(lambda: self.session.suggestions, self.form, settings, self.say, self)
         self.passages = PassageSuggestions(
             lambda: self.session.suggestions, self.reader, self.passage_marks, settings, self.say, self
@@ -100,7 +104,7 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.status_counts)
         panes = [
             ("document list", lambda: self.documents_dock, lambda: self.document_view),
-            ("reader", lambda: self.reader, lambda: self.reader),
+            ("reader", lambda: self.reader_stack, self.pages.focus_target),
             ("claims table", lambda: self.claim_panel, lambda: self.claim_view),
             ("claim form", lambda: self.claim_dock, self.form.first_field),
             ("all claims", lambda: self.all_claims, lambda: self.all_claims.panel.filter_edit),
@@ -114,6 +118,7 @@ class MainWindow(QMainWindow):
         self.reading.apply_at_start()
         build_view_menu(self, self.actions)
         add_to_view_menu(self.menuBar(), self.actions["suggestions"])
+        add_to_view_menu(self.menuBar(), self.actions.setdefault("page_view", self.pages.action))
 
         self.document_view.selectionModel().currentRowChanged.connect(self._on_document_row)
         self.claim_panel.claimActivated.connect(lambda claim_id: self.select_claim(claim_id, from_table=True))
@@ -161,13 +166,16 @@ class MainWindow(QMainWindow):
         reading_layout.setSpacing(0)
         reading_layout.addWidget(self.banner)
         reading_layout.addWidget(self.find_bar)
-        beside = QHBoxLayout()
+        self.text_pane = QWidget()  # the Text view and its margins; the Page view stands in its place (F9)
+        beside = QHBoxLayout(self.text_pane)
         beside.setContentsMargins(0, 0, 0, 0)
         beside.setSpacing(0)
         beside.addWidget(self.reader, 1)
         beside.addWidget(self.marks)
         beside.addWidget(self.passage_marks)
-        reading_layout.addLayout(beside, 1)
+        self.reader_stack = QStackedWidget()
+        self.reader_stack.addWidget(self.text_pane)
+        reading_layout.addWidget(self.reader_stack, 1)
         self.centre = QSplitter(Qt.Orientation.Vertical)
         self.centre.setObjectName("centreSplitter")
         self.centre.addWidget(reading)
@@ -259,6 +267,7 @@ class MainWindow(QMainWindow):
         self.document_id = document_id
         self.form.clear()
         self.editor.show_document(document_id, document.text, self.session.documents.styles(document_id))
+        self.pages.show_document(document_id)
         self.passages.show_document(document_id)
         row = self.documents.row_of(document_id)
         if self.document_view.currentIndex().row() != row:
@@ -396,6 +405,7 @@ class MainWindow(QMainWindow):
         if changes.documents:
             self.documents.update_rows(self.session.documents.summaries(set(changes.documents)))
         self.editor.apply(changes)
+        self.pages.apply(changes)
         self.suggestions.apply(changes)
         self.passages.apply(changes)
         if self._all_claims is not None:

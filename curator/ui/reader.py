@@ -34,6 +34,7 @@ class ReaderView(QTextEdit):
     claimClicked = Signal(int)
     overlapClicked = Signal(list, QPoint)  # claim ids under the click, shortest first; where (global)
     selectionRangeChanged = Signal(bool)  # True when a non-empty passage is selected
+    claimSelected = Signal(object, bool)  # the claim marked as selected (or None); whether to scroll to it
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -297,6 +298,7 @@ class ReaderView(QTextEdit):
     def select_claim(self, claim_id: int | None, scroll: bool = True) -> None:
         self._selected = claim_id
         self._mark_selected()
+        self.claimSelected.emit(claim_id, scroll)
         h = self._highlights.get(claim_id) if claim_id is not None else None
         if h is not None and scroll:
             self.reveal(h.start)
@@ -352,6 +354,17 @@ class ReaderView(QTextEdit):
     def link_at(self, offset: int) -> str | None:
         """A link's target at `offset` (shown as a tooltip; links are never opened)."""
         return next((target for start, end, target in self._links if start <= offset < end), None)
+
+    def highlights(self) -> list[Highlight]:
+        """The claims painted now (the Page view draws the same ones)."""
+        return list(self._highlights.values())
+
+    def highlight(self, claim_id: int) -> Highlight | None:
+        return self._highlights.get(claim_id)
+
+    def first_visible_offset(self) -> int:
+        """The code-point offset of the first character at the top of the view."""
+        return self._map.from_utf16(self.cursorForPosition(QPoint(4, 4)).position())
 
     def claims_at(self, offset: int) -> list[int]:
         """Claims covering `offset`, shortest first."""
