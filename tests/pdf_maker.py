@@ -8,7 +8,8 @@ ones curator/io/pdf_text.py applies to the glyphs:
 - lines of one paragraph are joined with one space; an empty line "" in a column is a paragraph gap
   (extra vertical space), and paragraphs are separated by "\\n\\n";
 - a line that ends with "-" after a letter, followed by a line that starts with a lowercase letter,
-  is a word hyphenated at the line end: the hyphen is dropped and the word joined. reportlab can only
+  is a word hyphenated at the line end: the hyphen is dropped and the word joined (any other hyphen
+  ending a line is kept and the next line joined without a space: "Smith-" / "Jones"). reportlab can only
   draw a hard "-" (it cannot mark a PDFium soft hyphen), and PDFium cannot tell the two apart at a
   line end either, so a compound broken after its own hyphen ("well-" / "known") loses it too;
 - at a column or page boundary the text goes on with a space (a sentence crossing it reads whole),
@@ -251,6 +252,8 @@ def known_text(pages) -> str:
                     current = line
                 elif _hyphenated(current, line):
                     current = current[:-1] + line
+                elif current.endswith("-") and len(current) >= 2 and current[-2].isalnum():
+                    current += line  # a hyphen kept at a line end ("Smith-" / "Jones") joins without a space
                 else:
                     current += " " + line
                 at_boundary = False

@@ -56,3 +56,19 @@ class StaleClaimError(CuratorError):
     def __init__(self, message: str, current=None):
         super().__init__(message)
         self.current = current
+
+
+class PasswordNeeded(CuratorError):
+    """An encrypted PDF: ask the reviewer for its password and read it again with it.
+
+    `file_name` names the file; `wrong` says a password was given and did not open it. The password
+    itself is never kept here, logged or stored."""
+
+    def __init__(self, file_name: str, wrong: bool = False):
+        self.file_name = file_name
+        self.wrong = wrong
+        if wrong:
+            message = f"{file_name}: that password does not open it; check the password and try again"
+        else:
+            message = f"{file_name}: is protected by a password; give the password to import it"
+        super().__init__(message)

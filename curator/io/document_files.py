@@ -29,6 +29,7 @@ from curator.io.entities import find_entities
 from curator.io.metadata import find_metadata
 
 MAX_BYTES = 20 * 1024 * 1024  # one document; the README says so
+MAX_PDF_BYTES = 100 * 1024 * 1024  # articles with figures are 2–30 MB; the text is what is kept
 FORMATS = {
     ".txt": "text",
     ".text": "text",
@@ -38,12 +39,15 @@ FORMATS = {
     ".htm": "html",
     ".xhtml": "html",
     ".docx": "docx",
+    ".pdf": "pdf",
 }
 SUPPORTED = ", ".join(sorted(FORMATS))
 
 
-def read_document(path: Path, encoding: str | None = None) -> NewDocument:
-    """Read one file; raises ValidationError or EncodingNeeded with the file named."""
+def read_document(path: Path, encoding: str | None = None, password: str | None = None) -> NewDocument:
+    """Read one file; raises ValidationError, EncodingNeeded or PasswordNeeded with the file named.
+
+    `password` opens an encrypted PDF; it goes to the worker for this call only and is never kept."""
     path = Path(path)
     name = sandbox.display_name(path)
     if name != path.name:  # it could be neither shown nor stored (UnicodeEncodeError)
@@ -52,20 +56,26 @@ def read_document(path: Path, encoding: str | None = None) -> NewDocument:
     if kind is None:
         raise ValidationError(f"{path.name}: not a kind of file Curator imports ({SUPPORTED})")
     size = sandbox.check_regular_file(path).st_size
-    if size > MAX_BYTES:
+    limit = MAX_PDF_BYTES if kind == "pdf" else MAX_BYTES
+    if size > limit:
         raise ValidationError(
-            f"{path.name}: {size / 1e6:.1f} MB is over the {MAX_BYTES // 2**20} MB limit for one document"
+            f"{path.name}: {size / 1e6:.1f} MB is over the {limit // 2**20} MB limit for one document"
         )
-    # MAX_BYTES is passed, not looked up in the worker, so the limit in force here is the one applied.
-    return sandbox.run(parse_document, path, kind, encoding, MAX_BYTES, name=path.name, limits=sandbox.limits_for(path))
+    limits = sandbox.limits_for_pdf(path) if kind == "pdf" else sandbox.limits_for(path)
+    # The limit is passed, not looked up in the worker, so the limit in force here is the one applied.
+    return sandbox.run(parse_document, path, kind, encoding, limit, password, name=path.name, limits=limits)
 
 
-def parse_document(path: Path, kind: str, encoding: str | None, max_bytes: int) -> NewDocument:
+def parse_document(
+    path: Path, kind: str, encoding: str | None, max_bytes: int, password: str | None = None
+) -> NewDocument:
     """read_document's reading and parsing, run only inside the sandbox's worker."""
     raw = sandbox.read_regular_file(path, max_bytes)
     if not raw.strip():
         raise ValidationError(f"{path.name}: the file is empty")
     sha = hashlib.sha256(raw).hexdigest()
+    if kind == "pdf":
+        return _pdf_document(path.name, raw, sha, password)
     declared: dict[str, str] = {}  # what an HTML page says about itself: citation_*, DC, PRISM, JSON-LD, OG
     if kind == "docx":
         from curator.io.docx_text import read_docx
@@ -101,6 +111,27 @@ def parse_document(path: Path, kind: str, encoding: str | None, max_bytes: int) 
         encoding=encoding_used,
         styles=tuple(sorted(styles)),
         entities=tuple(find_entities(text)),
+        **found,
+    )
+
+
+def _pdf_document(name: str, raw: bytes, sha: str, password: str | None) -> NewDocument:
+    from curator.io.pdf_text import read_pdf
+
+    read = read_pdf(raw, name, password)
+    text = read["text"]
+    found = dataclasses.asdict(find_metadata(text))
+    found.update({k: v for k, v in read["details"].items() if v})  # the file's own details beat guesses
+    return NewDocument(
+        text=text,
+        sha256=sha,
+        file_name=name,
+        format="pdf",
+        styles=(),
+        entities=tuple(find_entities(text)),
+        pdf=raw,
+        pages=read["pages"],
+        warnings=read["warnings"],
         **found,
     )
 
@@ -156,10 +187,12 @@ class DocumentImportSummary:
     imported: list[tuple[Path, int]] = field(default_factory=list)
     duplicates: list[tuple[Path, int]] = field(default_factory=list)
     refused: list[tuple[Path, str]] = field(default_factory=list)
+    warnings: list[tuple[Path, str]] = field(default_factory=list)  # what an import did not do (NewDocument.warnings)
 
     def lines(self) -> list[str]:
         out = [f"imported {len(self.imported)}, already there {len(self.duplicates)}, refused {len(self.refused)}"]
         out += [f"  imported: {p.name}" for p, _ in self.imported]
+        out += [f"  note: {p.name}: {warning}" for p, warning in self.warnings]
         out += [f"  already there (same bytes): {p.name}" for p, _ in self.duplicates]
         out += [f"  refused: {reason}" for _, reason in self.refused]
         return out
@@ -195,6 +228,8 @@ def import_documents(
             summary.refused.append((path, str(exc)))
             continue
         (summary.imported if added else summary.duplicates).append((path, doc_id))
+        if added:
+            summary.warnings += [(path, w) for w in new.warnings]
     if progress:
         progress(len(files), len(files))
     return summary
