@@ -142,3 +142,25 @@ def test_every_field_and_term_identifier_is_kept(exported):
             assert fields[f.key] == (f.choice_label(value) if f.kind == "choice" else value)
         for t in claim.terms:
             assert any(b.get("identifier", "") == t.identifier and b.get("role") == t.role for b in bodies), t
+
+
+def test_a_claim_on_a_pdf_page_passes_every_must_and_its_refinement_is_checked(session, tmp_path):
+    from tests.test_pdf_storage import PAGE_ONE, PAGE_TWO, QUOTE, claim_on, pdf_document
+
+    doc_id, _ = session.documents.add(pdf_document([PAGE_ONE, PAGE_TWO]))
+    claim = claim_on(session, doc_id)
+    export_jsonld(session, tmp_path / "pdf.jsonld")
+    collection = json.loads((tmp_path / "pdf.jsonld").read_text(encoding="utf-8"))
+    item = next(i for i in collection["first"]["items"] if i["id"] == f"urn:uuid:{claim.uuid}")
+    fragment = item["target"]["selector"][0]
+    assert (fragment["type"], fragment["value"], fragment["refinedBy"]["exact"]) == (
+        "FragmentSelector",
+        "page=2",
+        QUOTE,
+    )
+    document = {"@context": collection["@context"], **item}
+    assert failures(document, "annotations/annotationMusts.test") == []
+    assert failures(collection, "collections/collectionMusts.test") == []
+    # the suite does look into a refinement: a refinedBy of no known kind breaks a MUST
+    fragment["refinedBy"] = {"type": "NoSuchSelector"}
+    assert failures(document, "annotations/annotationMusts.test") != []

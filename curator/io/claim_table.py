@@ -18,13 +18,13 @@ from curator.core.session import Session
 
 # What the importer does with a column, by kind.
 # "uuid" is read only to check that a row's Claim ID names the claim it was exported from.
-READ_ONLY_KINDS = {"reviewer", "created", "updated", "end", "sha256", "anchor_status", "uuid", "consensus"}
+READ_ONLY_KINDS = {"reviewer", "created", "updated", "page", "end", "sha256", "anchor_status", "uuid", "consensus"}
 
 
 @dataclass(frozen=True)
 class ClaimColumn:
     header: str
-    # id | document | quote | value | terms | term_ids | reviewer | created | updated | start | end | sha256
+    # id | document | quote | value | terms | term_ids | reviewer | created | updated | page | start | end | sha256
     # | anchor_status | uuid | consensus
     kind: str
     description: str
@@ -57,6 +57,21 @@ def _field_description(f: FormField) -> str:
             + " (dropdown; the list is on the hidden Lists sheet)"
         )
     return f"{f.label}: {what}." + (f" {f.help}" if f.help else "")
+
+
+def claim_page(session: Session) -> Callable[[ClaimRecord], int | None]:
+    """A claim's 1-based PDF page (of the first character of its quote on a page, in the version the
+    claim was made on), None on a document that is not a PDF. Which versions are PDFs is read on the
+    first call, so an import, which never asks, reads nothing."""
+    lookup: Callable[[str, int, int], int | None] | None = None
+
+    def page(c: ClaimRecord) -> int | None:
+        nonlocal lookup
+        if lookup is None:
+            lookup = session.documents.page_numbers()
+        return lookup(c.document_sha256, c.anchor.start, c.anchor.end)
+
+    return page
 
 
 def claim_columns(
@@ -128,6 +143,13 @@ def claim_columns(
         else:
             columns.append(ClaimColumn(f.label, "value", _field_description(f), _field_value(f), f))
     columns += [
+        ClaimColumn(
+            "Page",
+            "page",
+            "The PDF page the quote starts on (1 for the first page; for an orphaned claim, in the version it was "
+            "made on); empty for documents that are not PDFs." + ro,
+            claim_page(session),
+        ),
         ClaimColumn(
             "Start",
             "start",

@@ -15,7 +15,7 @@ from curator import __version__
 from curator.core.reconcile_view import consensus_view
 from curator.core.records import ClaimRecord
 from curator.core.session import Session
-from curator.io.claim_table import claim_columns
+from curator.io.claim_table import claim_columns, claim_page
 from curator.io.xlsx_sheets import ExportReport, check_target, write_atomically
 
 # A leading = + - @ tab or CR makes a spreadsheet program evaluate the field as a formula
@@ -43,6 +43,7 @@ CONTEXT = [
         "prov:wasDerivedFrom": {"@type": "@id"},
     },
 ]
+PDF_FRAGMENT = "http://tools.ietf.org/rfc/rfc3778"  # RFC 3778's #page=N, the Web Annotation model's PDF fragment
 
 
 def neutralise(value: Any) -> Any:
@@ -103,9 +104,35 @@ def target_source(document, claim: ClaimRecord) -> str:
     return f"urn:sha256:{claim.document_sha256 or document.sha256}"
 
 
-def annotation(session: Session, claim: ClaimRecord, documents: dict, derived_from: list[str] | None = None) -> dict:
+def text_selectors(claim: ClaimRecord, page: int | None = None) -> list[dict]:
+    """The quote and its position in the whole canonical text, as alternatives; on a PDF first a third:
+    the page (a FragmentSelector, RFC 3778) refined by the quote (model 4.2.1, 4.2.9).
+
+    The page is refined by the quote alone: a TextPositionSelector refining a page would count from
+    that page's first character, whereas Curator's positions (and the Claims sheet's) count from the
+    start of the whole text, so the position stays an alternative of its own."""
+    quote = {
+        "type": "TextQuoteSelector",
+        "exact": claim.anchor.exact,
+        "prefix": claim.anchor.prefix,
+        "suffix": claim.anchor.suffix,
+    }
+    position = {"type": "TextPositionSelector", "start": claim.anchor.start, "end": claim.anchor.end}
+    if page is None:
+        return [quote, position]
+    fragment = {"type": "FragmentSelector", "conformsTo": PDF_FRAGMENT, "value": f"page={page}", "refinedBy": quote}
+    return [fragment, quote, position]
+
+
+def annotation(
+    session: Session,
+    claim: ClaimRecord,
+    documents: dict,
+    derived_from: list[str] | None = None,
+    page: int | None = None,
+) -> dict:
     """A claim as a Web Annotation; a consensus claim's names the extractors' claims it reconciles
-    (`derived_from`, their uuids) as prov:wasDerivedFrom."""
+    (`derived_from`, their uuids) as prov:wasDerivedFrom; `page`: its 1-based PDF page, if any."""
     codebook = session.codebook
     document = documents[claim.document_id]
     fields = {}
@@ -160,15 +187,7 @@ def annotation(session: Session, claim: ClaimRecord, documents: dict, derived_fr
             # "orphaned": the quote is not in the document's current text; the selectors (and the
             # SHA-256) describe the version the claim was made on, which Curator keeps
             **({"anchorStatus": claim.anchor_status} if claim.anchor_status else {}),
-            "selector": [
-                {
-                    "type": "TextQuoteSelector",
-                    "exact": claim.anchor.exact,
-                    "prefix": claim.anchor.prefix,
-                    "suffix": claim.anchor.suffix,
-                },
-                {"type": "TextPositionSelector", "start": claim.anchor.start, "end": claim.anchor.end},
-            ],
+            "selector": text_selectors(claim, page),
         },
     }
 
@@ -181,8 +200,9 @@ def export_jsonld(session: Session, path: str | os.PathLike, all_reviewers: bool
     consensus = consensus_view(session)
     claims = consensus.select(session.claims.all(), all_reviewers)
     items = []
+    page = claim_page(session)
     for claim in claims:
-        item = annotation(session, claim, documents, consensus.derived_from(claim))
+        item = annotation(session, claim, documents, consensus.derived_from(claim), page(claim))
         items.append({k: v for k, v in item.items() if v is not None})
     collection = {
         "@context": CONTEXT,
