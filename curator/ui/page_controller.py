@@ -137,10 +137,14 @@ class PageController(QObject):
 
     def _show_pages(self, offset: int | None) -> None:
         had_focus = self.reader.hasFocus()
-        if self.loaded != self.document_id:
+        fresh = self.loaded != self.document_id
+        if fresh:
             self._load()
         view = self.view
         self.stack.setCurrentWidget(view)
+        if fresh:
+            view.resize(self.stack.size())
+            view.fit_width()
         view.set_selection(self.reader.selection_range())
         if offset is not None:
             view.reveal_offset(offset, fraction=0.0)

@@ -234,6 +234,13 @@ class PageView(QAbstractScrollArea):
         self._render_timer.start()  # sharp pictures after a pause; meanwhile the old ones, scaled
         self.zoomChanged.emit(self.zoom)
 
+    def fit_width(self, most: float = 1.5) -> None:
+        """The zoom at which the widest page fills the view's width (at most `most`), kept at the top."""
+        if self.layout_ is None or not self.layout_.page_sizes:
+            return
+        widest = max(w for w, _ in self.layout_.page_sizes) * POINT_PX
+        self.set_zoom(min(most, max(ZOOM_RANGE[0], (self.viewport().width() - 2 * GAP) / widest)), QPointF(0, 0))
+
     def zoom_by(self, steps: float, anchor: QPointF | None = None) -> None:
         self.set_zoom(self.zoom * ZOOM_STEP**steps, anchor)
 
