@@ -83,7 +83,10 @@ def _serve(conn, data: bytes, limits: Limits) -> None:
             return
         except Exception as exc:  # noqa: BLE001
             reply = ("page_failed", page, f"{type(exc).__name__}: {str(exc)[:200]}")
-        conn.send_bytes(pickle.dumps(reply, pickle.HIGHEST_PROTOCOL))
+        try:
+            conn.send_bytes(pickle.dumps(reply, pickle.HIGHEST_PROTOCOL))
+        except OSError:  # the app hung up (the document was closed)
+            return
 
 
 # ---- the app's side ----------------------------------------------------------------------------
