@@ -293,3 +293,23 @@ def test_an_exported_workbook_with_a_pdf_claim_reimports_unchanged(session, tmp_
     assert plan.ok, plan.problems
     assert (len(plan.new), len(plan.changed), plan.unchanged) == (0, 0, 2)
     assert "Page" not in plan.ignored_columns  # known, and read-only
+
+
+def test_a_generated_pdf_imports_through_read_document_and_stores_its_pages(session, tmp_path):
+    from curator.io.document_files import import_documents, read_document
+    from tests.pdf_maker import make_pdf as make_laid_out_pdf
+
+    path = make_laid_out_pdf(
+        tmp_path / "laid-out.pdf",
+        [{"columns": [["Background on the gut and the brain."]]}, {"columns": [[PAGE_TWO]]}],
+        javascript=True,
+    )
+    new = read_document(path)
+    summary = import_documents(session, [path])
+    assert len(summary.imported) == 1, summary.lines()
+    doc_id = summary.imported[0][1]
+    assert session.documents.pdf_bytes(doc_id) == path.read_bytes() == new.pdf
+    assert same_layout(session.documents.page_layout(doc_id), new.pages)
+    assert new.warnings and [w for _, w in summary.warnings] == list(new.warnings)
+    claim = claim_on(session, doc_id)
+    assert {c.header: c for c in claim_columns(session, {})}["Page"].value(session.claims.get(claim.id)) == 2
