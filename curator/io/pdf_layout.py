@@ -36,6 +36,7 @@ from itertools import pairwise
 from curator.core.pages import NO_PAGE, PageLayout
 
 SPACE, BREAK, HYPHEN, GLYPH = 0, 1, 2, 3
+_ZEROS = (0.0, 0.0, 0.0, 0.0)
 MARGIN_BAND = 0.08  # of the page's height: where running headers and footers stand
 _TERMINAL = (".", "!", "?", ":")
 _NUMBER = re.compile(r"[\W_]*(?:page\s*)?(?:\d{1,5}|[ivxlcdm]{1,7})(?:\s*(?:of|/)\s*\d{1,5})?[\W_]*", re.IGNORECASE)
@@ -71,7 +72,7 @@ def build_lines(glyphs: list[tuple[int, str, float, float, float, float]]) -> li
     lines: list[Line] = []
     chars: list[str] = []
     boxes = array("f")
-    band = [0.0, 0.0, 0.0, 0.0]  # x0, y0, x1, y1 of the line so far
+    bx0 = by0 = bx1 = by1 = 0.0  # the line's band so far
     last_x0 = last_x1 = 0.0
     pending_space = pending_break = False
     last_soft = False
@@ -80,7 +81,7 @@ def build_lines(glyphs: list[tuple[int, str, float, float, float, float]]) -> li
         if chars:
             text = "".join(chars)
             hyphen = text.endswith("-") and len(text) >= 2 and text[-2].isalnum()
-            lines.append(Line(text, boxes, band[0], band[1], band[2], band[3], hyphen, hyphen and last_soft))
+            lines.append(Line(text, boxes, bx0, by0, bx1, by1, hyphen, hyphen and last_soft))
 
     for kind, ch, x0, y0, x1, y1 in glyphs:
         if kind == SPACE:
@@ -89,24 +90,33 @@ def build_lines(glyphs: list[tuple[int, str, float, float, float, float]]) -> li
         if kind == BREAK:
             pending_break = True
             continue
-        h = y1 - y0
         if chars:
-            overlap = min(y1, band[3]) - max(y0, band[1])
-            same = overlap >= 0.5 * max(0.1, min(h, band[3] - band[1])) and x0 >= last_x0 - 1.0
+            band_h = by1 - by0
+            overlap = (y1 if y1 < by1 else by1) - (y0 if y0 > by0 else by0)
+            h = y1 - y0
+            same = overlap >= 0.5 * max(0.1, h if h < band_h else band_h) and x0 >= last_x0 - 1.0
             if pending_break or not same:
                 close()
                 chars, boxes = [], array("f")
-            elif pending_space or x0 - last_x1 > (band[3] - band[1]) / 3:
+            elif pending_space or x0 - last_x1 > band_h / 3:
                 chars.append(" ")
-                boxes.extend((0.0, 0.0, 0.0, 0.0))
+                boxes.extend(_ZEROS)
         if not chars:
-            band = [x0, y0, x1, y1]
+            bx0, by0, bx1, by1 = x0, y0, x1, y1
         else:
-            band = [min(band[0], x0), min(band[1], y0), max(band[2], x1), max(band[3], y1)]
-        folded = "-" if kind == HYPHEN else _fold(ch)
+            if x0 < bx0:
+                bx0 = x0
+            if y0 < by0:
+                by0 = y0
+            if x1 > bx1:
+                bx1 = x1
+            if y1 > by1:
+                by1 = y1
+        folded = "-" if kind == HYPHEN else (_fold(ch) if ch >= "\ufb00" else ch)
+        box = (x0, y0, x1, y1)
         for c in folded:
             chars.append(c)
-            boxes.extend((x0, y0, x1, y1))
+            boxes.extend(box)
         last_soft = kind == HYPHEN
         last_x0, last_x1 = x0, x1
         pending_space = pending_break = False
