@@ -243,3 +243,21 @@ def test_curator_import_stores_a_pdf_through_the_cli(tmp_path, capsys):
         assert layout is not None and layout.page_count == 2
     finally:
         s.close()
+
+
+def test_a_folder_import_asks_for_a_pdfs_password_again_after_a_wrong_one(session, tmp_path):
+    from curator.io.document_files import import_documents
+
+    make_pdf(tmp_path / "locked.pdf", [page(KNOWN_ONE_COLUMN)], encrypt_password="right")
+    make_pdf(tmp_path / "other.pdf", [page(KNOWN_ONE_COLUMN)], encrypt_password="other")
+    answers = {"locked.pdf": ["wrong", "right"], "other.pdf": [None]}
+    asked = []
+
+    def ask(needed):
+        asked.append((needed.file_name, needed.wrong))
+        return answers[needed.file_name].pop(0)
+
+    summary = import_documents(session, [tmp_path], ask_password=ask)
+    assert asked == [("locked.pdf", False), ("locked.pdf", True), ("other.pdf", False)]
+    assert [p.name for p, _ in summary.imported] == ["locked.pdf"]
+    assert [p.name for p, _ in summary.refused] == ["other.pdf"] and "password" in summary.refused[0][1]

@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from curator.core.errors import CuratorError, ValidationError
+from curator.core.errors import CuratorError, PasswordNeeded, ValidationError
 from curator.core.records import NewDocument
 from curator.core.styles import chrome_styles, text_styles
 from curator.io import sandbox
@@ -182,6 +182,18 @@ def _walk(root: Path) -> tuple[list[Path], list[tuple[Path, str]]]:
     return sorted(files), refused
 
 
+def _with_password(path: Path, encoding, locked: PasswordNeeded, ask) -> NewDocument:
+    """Ask until the password opens the file or the reviewer gives up (then the refusal stands)."""
+    while True:
+        password = ask(locked) if ask else None
+        if not password:
+            raise locked
+        try:
+            return read_document(path, encoding, password)
+        except PasswordNeeded as again:
+            locked = again
+
+
 @dataclass
 class DocumentImportSummary:
     imported: list[tuple[Path, int]] = field(default_factory=list)
@@ -204,11 +216,13 @@ def import_documents(
     encoding: str | None = None,
     choose_encoding: Callable[[EncodingNeeded], str | None] | None = None,
     progress: Callable[[int, int], bool] | None = None,
+    ask_password: Callable[[PasswordNeeded], str | None] | None = None,
 ) -> DocumentImportSummary:
     """Import every file; one transaction per document, so a refusal never half-writes one.
 
     `choose_encoding` is asked for files that are not UTF-8 (None skips the file); `progress(done,
-    total)` returning False stops before the next file.
+    total)` returning False stops before the next file. `ask_password` is asked for an encrypted PDF
+    (again after a wrong one; None skips the file); the password is used for that file only.
     """
     files, refused = collect(paths)
     summary = DocumentImportSummary(refused=refused)
@@ -223,6 +237,8 @@ def import_documents(
                 if not chosen:
                     raise
                 new = read_document(path, chosen)
+            except PasswordNeeded as locked:
+                new = _with_password(path, encoding, locked, ask_password)
             doc_id, added = session.documents.add(new)
         except CuratorError as exc:
             summary.refused.append((path, str(exc)))
