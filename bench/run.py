@@ -60,8 +60,8 @@ BENCHMARKS = {
     "suggest": bench_suggest,  # suggestion quality on the hand-made evaluation set (no timing; no count)
     "agreement": bench_agreement,  # 10,000 documents × 2 extractors × 10 claims vs reading the rows (a count: documents)
     "suggest-terms": bench_suggest_terms,  # one selection's term suggestions, 20,000 terms vs a per-term scan (a count: terms)
-    "page-view": bench_page_view,
-    "pdf-import": bench_pdf_import,  # a 300-page two-column PDF: read_document vs bare get_text_range (a count: pages)  # a 300-page PDF: first page, next page, 200 claims painted (vs bare pypdfium2 / an empty paint)
+    "page-view": bench_page_view,  # a 300-page PDF: first page, next page, 200 claims painted (vs bare pypdfium2 / an empty paint)
+    "pdf-import": bench_pdf_import,  # a 300-page two-column PDF: read_document vs bare get_text_range (a count: pages)
 }
 # the benchmarks that take a count of claims
 COUNTED = {

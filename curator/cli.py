@@ -45,7 +45,7 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument(
         "--add-terms", action="store_true", help="add terms the vocabulary lacks instead of refusing the rows"
     )
-    docs = sub.add_parser("import", help="import documents: .txt, .md, .html, .docx files or whole folders")
+    docs = sub.add_parser("import", help="import documents: .txt, .md, .html, .docx, .pdf files or whole folders")
     docs.add_argument("paths", metavar="PATH", type=Path, nargs="+")
     docs.add_argument(
         "--encoding",

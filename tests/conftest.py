@@ -86,6 +86,7 @@ class FakeInteraction:
         self.confirm_answer = True
         self.open_paths: list[str] = []
         self.encoding_answer = None  # what ask_encoding returns: (encoding, for the rest of the import) or None
+        self.passwords: list[str] = []  # what ask_password returns, in turn (None once they run out)
         self.revision_answer = "keep"  # "keep" (fuzzy stay orphaned), "accept" (all fuzzy), "cancel"
         self.revisions = []
         self.details_edit = None  # a function(dialog) that fills the details dialog, or None to cancel
@@ -132,6 +133,10 @@ class FakeInteraction:
     def ask_encoding(self, parent, needed):
         self.asked.append(f"encoding:{needed.name}")
         return self.encoding_answer
+
+    def ask_password(self, parent, needed):
+        self.asked.append(f"password:{needed.file_name}:{'wrong' if needed.wrong else 'first'}")
+        return self.passwords.pop(0) if self.passwords else None
 
     def edit_details(self, parent, document_id):
         from curator.ui.document_details import DocumentDetailsDialog

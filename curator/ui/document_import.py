@@ -84,7 +84,13 @@ def import_document_paths(window: MainWindow, paths: list[Path]) -> None:
         return encoding
 
     try:
-        summary = import_documents(window.session, paths, progress=report, choose_encoding=choose)
+        summary = import_documents(
+            window.session,
+            paths,
+            progress=report,
+            choose_encoding=choose,
+            ask_password=lambda needed: window.interaction.ask_password(window, needed),
+        )
     except Exception as exc:  # noqa: BLE001 - one error path
         window.show_error(f"The import stopped: {user_message(exc)}")
         return
@@ -96,7 +102,7 @@ def import_document_paths(window: MainWindow, paths: list[Path]) -> None:
         window.apply_changes(Changes(documents=frozenset(added)))
         window.open_document(summary.imported[0][1])
     window.statusBar().showMessage(summary.lines()[0].capitalize() + ".", 10000)
-    if summary.refused or summary.duplicates or len(paths) > 1:
+    if summary.refused or summary.duplicates or summary.warnings or len(paths) > 1:
         window.interaction.show_info(window, "Documents imported", "\n".join(summary.lines()[:60]))
 
 

@@ -132,6 +132,15 @@ class Interaction:
         dialog = EncodingDialog(needed, parent)
         return dialog.answer() if dialog.exec() == QtWidgets.QDialog.DialogCode.Accepted else None
 
+    def ask_password(self, parent: QWidget, needed) -> str | None:
+        """The password of an encrypted PDF, or None to skip the file. Used for that file only: never
+        stored, logged or shown again."""
+        label = f"{needed}.\nThe password is used to read this file only; Curator never stores it."
+        text, ok = QtWidgets.QInputDialog.getText(
+            parent, "Password-protected PDF", label, QtWidgets.QLineEdit.EchoMode.Password
+        )
+        return text if ok and text else None
+
     def edit_details(self, parent: QWidget, document_id: int) -> dict | None:
         from curator.ui.document_details import DocumentDetailsDialog
 

@@ -144,7 +144,7 @@ def build_menus(window: MainWindow, navigation: dict[str, QAction]) -> dict[str,
         "Import &documents…",
         lambda: _document_import().import_documents_dialog(window),
         ("Ctrl+O",),
-        "Add .txt, .md, .html or .docx files to the project (or drop them on the window)",
+        "Add .txt, .md, .html, .docx or .pdf files to the project (or drop them on the window)",
     )
     a["import_claims"] = _action(
         window,
