@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, QItemSelectionModel, QSettings, Qt
-from PySide6.QtGui import QGuiApplication, QUndoStack
+from PySide6.QtCore import QItemSelectionModel, QSettings, Qt
+from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QDockWidget, QHBoxLayout, QMainWindow, QSplitter, QStackedWidget, QVBoxLayout, QWidget
 
 from curator.core.errors import user_message
@@ -38,11 +38,10 @@ from curator.ui.suggestions import SuggestionsController, add_to_view_menu
 from curator.ui.team_actions import TeamController
 from curator.ui.undo import run_command
 from curator.ui.window_actions import build_menus
+from curator.ui.window_layout import restore_layout, save_layout
 
 if TYPE_CHECKING:
     from PySide6.QtGui import QCloseEvent  # naming the class at import builds it (≈ 2 ms of the start)
-
-LAYOUT_VERSION = 2  # saved dock layouts of another version are not restored
 
 
 def plural(n: int, word: str) -> str:
@@ -216,14 +215,6 @@ class MainWindow(QMainWindow):
                 self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, dock)
                 dock.hide()
         return self._all_claims
-
-    def _initial_size(self) -> None:
-        """First start: most of the available screen, not Qt's size hint (942×504 here)."""
-        screen = self.screen() or QGuiApplication.primaryScreen()
-        available = screen.availableGeometry()
-        width, height = min(int(available.width() * 0.9), 1600), min(int(available.height() * 0.9), 1000)
-        self.resize(width, height)
-        self.move(available.center().x() - width // 2, available.center().y() - height // 2)
 
     def _show_storage_state(self) -> None:
         if self.session.read_only or self.session.warnings or self.banner.text():
@@ -456,40 +447,10 @@ class MainWindow(QMainWindow):
         self.team.update_actions()
 
     def _restore_layout(self) -> None:
-        s = self.settings
-        if str(s.value("window/all_claims_open", "false")) == "true":
-            self.all_claims  # noqa: B018 - built before the restore, which then places it as it was
-        geometry = s.value("window/geometry")
-        if isinstance(geometry, QByteArray):
-            self.restoreGeometry(geometry)
-        else:
-            self._initial_size()
-        for key, restore in (
-            ("window/docks", lambda v: self.restoreState(v, LAYOUT_VERSION)),
-            ("window/centre", self.centre.restoreState),
-        ):
-            value = s.value(key)
-            if isinstance(value, QByteArray):
-                restore(value)
-        last = s.value(f"last_document/{self.session.target}")
-        ids = [d.id for d in self.documents.rows]
-        if ids:
-            try:
-                wanted = int(last) if last is not None else ids[0]
-            except (TypeError, ValueError):
-                wanted = ids[0]
-            self.open_document(wanted if wanted in ids else ids[0])
+        restore_layout(self)
 
     def save_layout(self) -> None:
-        s = self.settings
-        s.setValue("window/geometry", self.saveGeometry())
-        s.setValue("window/docks", self.saveState(LAYOUT_VERSION))
-        s.setValue("window/centre", self.centre.saveState())
-        shown = self._all_claims is not None and self._all_claims.toggleViewAction().isChecked()
-        s.setValue("window/all_claims_open", "true" if shown else "false")
-        if self.document_id is not None:
-            s.setValue(f"last_document/{self.session.target}", self.document_id)
-        s.sync()
+        save_layout(self)
 
     # -- drag and drop ------------------------------------------------------------------------
     def dragEnterEvent(self, event) -> None:  # noqa: N802
