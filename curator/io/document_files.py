@@ -44,7 +44,7 @@ FORMATS = {
 SUPPORTED = ", ".join(sorted(FORMATS))
 
 
-def read_document(path: Path, encoding: str | None = None, password: str | None = None) -> NewDocument:
+def read_document(path: Path, encoding: str | None = None, password: str | None = None, waiting=None) -> NewDocument:
     """Read one file; raises ValidationError, EncodingNeeded or PasswordNeeded with the file named.
 
     `password` opens an encrypted PDF; it goes to the worker for this call only and is never kept."""
@@ -63,7 +63,9 @@ def read_document(path: Path, encoding: str | None = None, password: str | None 
         )
     limits = sandbox.limits_for_pdf(path) if kind == "pdf" else sandbox.limits_for(path)
     # The limit is passed, not looked up in the worker, so the limit in force here is the one applied.
-    return sandbox.run(parse_document, path, kind, encoding, limit, password, name=path.name, limits=limits)
+    return sandbox.run(
+        parse_document, path, kind, encoding, limit, password, name=path.name, limits=limits, waiting=waiting
+    )
 
 
 def parse_document(
@@ -182,14 +184,14 @@ def _walk(root: Path) -> tuple[list[Path], list[tuple[Path, str]]]:
     return sorted(files), refused
 
 
-def _with_password(path: Path, encoding, locked: PasswordNeeded, ask) -> NewDocument:
+def _with_password(path: Path, encoding, locked: PasswordNeeded, ask, waiting=None) -> NewDocument:
     """Ask until the password opens the file or the reviewer gives up (then the refusal stands)."""
     while True:
         password = ask(locked) if ask else None
         if not password:
             raise locked
         try:
-            return read_document(path, encoding, password)
+            return read_document(path, encoding, password, waiting)
         except PasswordNeeded as again:
             locked = again
 
@@ -226,22 +228,33 @@ def import_documents(
     """
     files, refused = collect(paths)
     summary = DocumentImportSummary(refused=refused)
+    stopped = False
     for n, path in enumerate(files):
         if progress and progress(n, len(files)) is False:
             break
+
+        def waiting(n: int = n) -> bool:
+            # while one file is read (a long PDF takes seconds): the window repaints, Cancel is heard
+            nonlocal stopped
+            stopped = stopped or progress(n, len(files)) is False
+            return not stopped
+
+        wait = waiting if progress else None
         try:
             try:
-                new = read_document(path, encoding)
+                new = read_document(path, encoding, waiting=wait)
             except EncodingNeeded as needed:
                 chosen = choose_encoding(needed) if choose_encoding else None
                 if not chosen:
                     raise
-                new = read_document(path, chosen)
+                new = read_document(path, chosen, waiting=wait)
             except PasswordNeeded as locked:
-                new = _with_password(path, encoding, locked, ask_password)
+                new = _with_password(path, encoding, locked, ask_password, wait)
             doc_id, added = session.documents.add(new)
         except CuratorError as exc:
             summary.refused.append((path, str(exc)))
+            if stopped:
+                break
             continue
         (summary.imported if added else summary.duplicates).append((path, doc_id))
         if added:

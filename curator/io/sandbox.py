@@ -30,12 +30,16 @@ import signal
 import stat
 import sys
 import threading
+import time
 import types
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from curator.core.errors import CuratorError, ValidationError
+
+WAITING_SLICE = 0.1  # seconds between a caller's `waiting` calls
 
 try:  # POSIX only; see the module docstring for what Windows gets instead
     import resource
@@ -55,6 +59,10 @@ class Limits:
 
 LIMITS = Limits()
 _MEMORY_SIGNALS = {signal.SIGABRT, signal.SIGKILL, getattr(signal, "SIGSEGV", -1), getattr(signal, "SIGBUS", -1)}
+
+
+class _Cancelled(Exception):
+    """The caller's `waiting` said stop: the worker is stopped, nothing it read is used."""
 
 
 class _Failure(Exception):
@@ -151,11 +159,19 @@ class _Worker:
                 sys.modules["__main__"] = main
         child.close()
 
-    def call(self, fn, args: tuple, limits: Limits) -> Any:
+    def call(self, fn, args: tuple, limits: Limits, waiting: Callable[[], bool] | None = None) -> Any:
         try:
             self.conn.send((fn, args, limits))
-            if not self.conn.poll(limits.wall_seconds):
-                raise _Failure(_time_words(limits.wall_seconds))
+            if waiting is None:
+                if not self.conn.poll(limits.wall_seconds):
+                    raise _Failure(_time_words(limits.wall_seconds))
+            else:  # a long file (a 2,000-page PDF): the caller keeps its window alive and may cancel
+                deadline = time.monotonic() + limits.wall_seconds
+                while not self.conn.poll(WAITING_SLICE):
+                    if time.monotonic() >= deadline:
+                        raise _Failure(_time_words(limits.wall_seconds))
+                    if waiting() is False:
+                        raise _Cancelled()
             data = self.conn.recv_bytes(limits.result_bytes + 4096)
         except (EOFError, BrokenPipeError, ConnectionResetError):
             raise _Failure(self._death_words(limits)) from None
@@ -208,12 +224,16 @@ class _Pool:
         self.worker: _Worker | None = None
         self.lock = threading.Lock()  # one request at a time: the pipe carries one conversation
 
-    def run(self, fn, args: tuple, name: str, limits: Limits, error: type[CuratorError]) -> Any:
+    def run(self, fn, args: tuple, name: str, limits: Limits, error: type[CuratorError], waiting=None) -> Any:
         with self.lock:
             if self.worker is None or not self.worker.alive():
                 self.worker = _Worker()
             try:
-                return self.worker.call(fn, args, limits)
+                return self.worker.call(fn, args, limits, waiting)
+            except _Cancelled:
+                self.worker.stop()
+                self.worker = None
+                raise error(f"{name}: reading it was cancelled; nothing was imported") from None
             except _Failure as failure:
                 self.worker.stop()  # its state after a failure is unknown; the next file gets a fresh one
                 self.worker = None
@@ -232,11 +252,20 @@ if hasattr(os, "register_at_fork"):
     os.register_at_fork(after_in_child=_pool.__init__)
 
 
-def run(fn, *args, name: str, limits: Limits | None = None, error: type[CuratorError] = ValidationError) -> Any:
+def run(
+    fn,
+    *args,
+    name: str,
+    limits: Limits | None = None,
+    error: type[CuratorError] = ValidationError,
+    waiting: Callable[[], bool] | None = None,
+) -> Any:
     """`fn(*args)` in the worker: its value, its CuratorError, or `error` naming the file `name`.
 
-    `fn` must be a module-level function and its arguments and value plain picklable data."""
-    return _pool.run(fn, args, name, limits or LIMITS, error)
+    `fn` must be a module-level function and its arguments and value plain picklable data. `waiting`,
+    if given, is called every WAITING_SLICE seconds while the worker reads (a window keeps painting);
+    returning False stops the worker and raises `error` saying the reading was cancelled."""
+    return _pool.run(fn, args, name, limits or LIMITS, error, waiting)
 
 
 def shutdown() -> None:
