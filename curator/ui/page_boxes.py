@@ -9,7 +9,6 @@ it, that a page's characters are one run of the canonical text (pages in reading
 
 from __future__ import annotations
 
-import sys
 from typing import NamedTuple
 
 from curator.core.pages import NO_PAGE, Box, PageLayout
@@ -24,38 +23,24 @@ class PageClaim(NamedTuple):
 
 
 def page_ranges(layout: PageLayout) -> list[tuple[int, int]]:
-    """For each page, (first offset on it, last + 1); (n, n) for a page without characters."""
-    pages = layout.char_pages
-    raw = pages.tobytes()
+    """For each page, (first offset on it, last + 1); (n, n) for a page without characters.
+
+    numpy (there already, for the agreement statistics) finds every page's first and last character in
+    one C pass over the page numbers, in any order; a search per page took a second on a 300-page book."""
+    import numpy
+
+    pages = numpy.frombuffer(layout.char_pages.tobytes(), dtype=numpy.uint16)
     n = len(pages)
-    order = sys.byteorder
-    out: list[tuple[int, int]] = []
-    for page in range(layout.page_count):
-        needle = page.to_bytes(2, order)
-        first = _find_aligned(raw, needle, 0)
-        if first < 0:
-            out.append((n, n))
-            continue
-        last = _rfind_aligned(raw, needle)
-        out.append((first // 2, last // 2 + 1))
+    on_page = numpy.nonzero(pages != NO_PAGE)[0]
+    numbers = pages[on_page]
+    out = [(n, n)] * layout.page_count
+    if len(on_page):
+        seen, first_at = numpy.unique(numbers, return_index=True)
+        _, last_from_end = numpy.unique(numbers[::-1], return_index=True)
+        for page, first, back in zip(seen.tolist(), first_at.tolist(), last_from_end.tolist()):
+            if page < layout.page_count:
+                out[page] = (int(on_page[first]), int(on_page[len(numbers) - 1 - back]) + 1)
     return out
-
-
-def _find_aligned(raw: bytes, needle: bytes, at: int) -> int:
-    while True:
-        i = raw.find(needle, at)
-        if i < 0 or i % 2 == 0:
-            return i
-        at = i + 1
-
-
-def _rfind_aligned(raw: bytes, needle: bytes) -> int:
-    end = len(raw)
-    while True:
-        i = raw.rfind(needle, 0, end)
-        if i < 0 or i % 2 == 0:
-            return i
-        end = i + 1
 
 
 def offset_near(layout: PageLayout, span: tuple[int, int], page: int, x: float, y: float) -> int | None:
