@@ -53,13 +53,29 @@ class PassageSuggestion:
     score: int
 
 
-def _joined(lexicon: dict[str, re.Pattern]) -> re.Pattern:
+_HEAD, _TAIL = r"(?<![\w-])(?:", r")(?![\w-])"  # how suggest_fields_cues.lexicon wraps each cue
+
+
+def _joined(lexicon: dict[str, re.Pattern]) -> tuple[re.Pattern, re.Pattern]:
     """A lexicon's cue patterns as one: a passage asks only whether and where one is, so one search
-    per lexicon instead of one per cue (the searches were most of a 1 MB document's time)."""
-    return re.compile("|".join(p.pattern for p in lexicon.values()), next(iter(lexicon.values())).flags)
+    per lexicon instead of one per cue (the searches were most of a 1 MB document's time).
+
+    Two forms that find the same matches (checked on the seeds and 300 KB of their sentences): for
+    lower-cased text, one word boundary in front of the whole alternation and no IGNORECASE — three
+    times faster, as the engine no longer tries a look-behind and case-folds at every position — and
+    the plain join for a sentence whose lower-casing changes its length (offsets must stay put)."""
+    bodies = []
+    for pattern in lexicon.values():
+        text = pattern.pattern
+        if not (text.startswith(_HEAD) and text.endswith(_TAIL)):
+            raise ValueError(f"a cue pattern not made by lexicon(): {text[:40]}")
+        bodies.append(text[len(_HEAD) : -len(_TAIL)])
+    plain = re.compile("|".join(p.pattern for p in lexicon.values()), next(iter(lexicon.values())).flags)
+    lowered = re.compile(r"\b(?<!-)(?:" + "|".join(bodies) + r")(?![\w-])")
+    return lowered, plain
 
 
-_SAYING = tuple((what, _joined(lexicon), weight) for what, lexicon, weight in SAYING)
+_SAYING = tuple((what, *_joined(lexicon), weight) for what, lexicon, weight in SAYING)
 
 
 def _plain(text: str) -> bool:
@@ -90,9 +106,11 @@ def suggest_passages(context: DocumentContext, codebook: Codebook) -> list[Passa
         if not _plain(words):
             continue
         folded = cues.fold(words)
+        lowered = folded.lower()
+        same_length = len(lowered) == len(folded)
         said, score = [], 0
-        for what, pattern, weight in _SAYING:
-            first = pattern.search(folded)
+        for what, fast, plain, weight in _SAYING:
+            first = fast.search(lowered) if same_length else plain.search(folded)
             if first is not None:
                 said.append(f"{what} (“{words[first.start() : first.end()]}”)")
                 score += weight

@@ -51,6 +51,9 @@ class Topic:
     reason: str
 
 
+WORD_WINDOW = 40  # characters a long form's word may take, at most, when looking back for it
+
+
 def _short_form_ok(short: str) -> bool:
     """A short form: 2–10 characters, at most two words, starts with a letter or digit, holds a
     capital ("(MS)", "(SCFAs)", "(IL-6)"); not "(n = 30)", "(2019)", "(see below)"."""
@@ -91,22 +94,25 @@ def find_abbreviations(text: str) -> list[tuple[str, int, int]]:
         if _short_form_ok(inner):
             # long form before the parenthesis: at most min(|SF| + 5, 2|SF|) words back
             limit = min(len(inner) + 5, 2 * len(inner))
-            words = list(re.finditer(r"\S+", before))[-limit:]
+            # only the line's end can hold those words: a paragraph is one line, and reading all of it
+            # for every parenthesis made a long document's abbreviations cost a third of a second
+            skip = max(0, len(before) - limit * WORD_WINDOW)
+            words = list(re.finditer(r"\S+", before[skip:]))[-limit:]
             if not words:
                 continue
-            offset = line_start + words[0].start()
+            offset = line_start + skip + words[0].start()
             window = text[offset : line_start + len(before)]
             at = best_long_form(inner, window)
             if at is not None and window[at:].strip() and len(window) - at > len(inner):
                 found.append((inner, offset + at, line_start + len(before)))
         else:
             # "SF (long form)": the word before the parenthesis is the short form
-            last = re.search(r"(\S+)$", before)
-            if last and _short_form_ok(last.group(1)) and len(inner.split()) > 1:
-                at = best_long_form(last.group(1), inner)
+            tail = before.rsplit(None, 1)[-1] if before.strip() else ""
+            if tail and _short_form_ok(tail) and len(inner.split()) > 1:
+                at = best_long_form(tail, inner)
                 if at == 0:
                     start = m.start(1) + (len(m.group(1)) - len(m.group(1).lstrip()))
-                    found.append((last.group(1), start, start + len(inner)))
+                    found.append((tail, start, start + len(inner)))
     return found
 
 
