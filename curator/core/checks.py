@@ -198,6 +198,9 @@ def _check_rows(session: Session, report: CheckReport) -> None:
     report.notes += _listed("anchor", other_version)
     report.notes += _listed("anchor", orphaned)
 
+    report.checked.append("PDF pages")
+    report.problems += _listed("pages", _page_problems())
+
     report.checked.append("claim terms")
     empty = [
         f"claim {ct.claim_id} has a {ct.role} term with no label"
@@ -221,3 +224,40 @@ def _check_rows(session: Session, report: CheckReport) -> None:
         report.notes.append(
             f"drafts: {drafts} unsaved claim form(s) waiting to be recovered when their reviewer opens Curator"
         )
+
+
+def _page_problems() -> list[str]:
+    """Every PDF version has its pages, and they cover its text exactly (the Page view and the Page
+    column read them). The PDFs themselves are not read: only the layouts."""
+    from curator.core.models import DocumentPages
+    from curator.core.pages import PageLayout
+
+    texts: dict[str, tuple[int, str]] = {}
+    for d in Document.select(Document.id, Document.sha256, Document.text, Document.title).where(
+        Document.format == "pdf"
+    ):
+        texts[d.sha256] = (len(d.text), f"“{d.title[:60]}”")
+    for v in (
+        DocumentVersion.select(DocumentVersion.sha256, DocumentVersion.text, Document.title)
+        .join(Document)
+        .where(DocumentVersion.format == "pdf")
+    ):
+        texts.setdefault(v.sha256, (len(v.text), f"an earlier version of “{v.document.title[:60]}”"))
+    problems = []
+    stored = {
+        row.sha256: row
+        for row in DocumentPages.select(DocumentPages.sha256, DocumentPages.layout, DocumentPages.page_count)
+    }
+    for sha, (length, what) in texts.items():
+        row = stored.get(sha)
+        if row is None:
+            problems.append(f"{what} is a PDF without its pages: the Page view and the Page column cannot show it")
+            continue
+        try:
+            layout = PageLayout.from_bytes(bytes(row.layout))
+        except Exception as exc:  # noqa: BLE001 - a damaged layout is a finding, whatever broke
+            problems.append(f"{what}: its page layout cannot be read ({type(exc).__name__})")
+            continue
+        if len(layout) != length or layout.page_count != row.page_count:
+            problems.append(f"{what}: its page layout does not fit its text ({len(layout)} characters for {length})")
+    return problems
