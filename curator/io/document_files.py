@@ -42,6 +42,7 @@ FORMATS = {
     ".pdf": "pdf",
 }
 SUPPORTED = ", ".join(sorted(FORMATS))
+STEPS = 1000  # import_documents' progress steps per file: a long PDF's pages move the bar within it
 
 
 def read_document(path: Path, encoding: str | None = None, password: str | None = None, waiting=None) -> NewDocument:
@@ -219,24 +220,35 @@ def import_documents(
     choose_encoding: Callable[[EncodingNeeded], str | None] | None = None,
     progress: Callable[[int, int], bool] | None = None,
     ask_password: Callable[[PasswordNeeded], str | None] | None = None,
+    reading: Callable[[Path, int, int], None] | None = None,
 ) -> DocumentImportSummary:
     """Import every file; one transaction per document, so a refusal never half-writes one.
 
-    `choose_encoding` is asked for files that are not UTF-8 (None skips the file); `progress(done,
-    total)` returning False stops before the next file. `ask_password` is asked for an encrypted PDF
+    `choose_encoding` is asked for files that are not UTF-8 (None skips the file). `progress(done,
+    total)` counts STEPS per file (file n starts at n × STEPS; a PDF's pages move it on within the
+    file) and is called at least every 0.1 s while a file is read; returning False stops the import
+    (the file being read is cancelled, nothing of it is written). `reading(path, done, total)` hears
+    how far the worker is in one file (a PDF's pages). `ask_password` is asked for an encrypted PDF
     (again after a wrong one; None skips the file); the password is used for that file only.
     """
     files, refused = collect(paths)
     summary = DocumentImportSummary(refused=refused)
     stopped = False
+    whole = len(files) * STEPS
     for n, path in enumerate(files):
-        if progress and progress(n, len(files)) is False:
+        if progress and progress(n * STEPS, whole) is False:
             break
 
-        def waiting(n: int = n) -> bool:
+        def waiting(latest: tuple[int, int] | None, n: int = n, path: Path = path) -> bool:
             # while one file is read (a long PDF takes seconds): the window repaints, Cancel is heard
             nonlocal stopped
-            stopped = stopped or progress(n, len(files)) is False
+            within = 0
+            if latest is not None:
+                done, total = latest
+                within = min(STEPS - 1, done * STEPS // max(total, 1))
+                if reading:
+                    reading(path, done, total)
+            stopped = stopped or progress(n * STEPS + within, whole) is False
             return not stopped
 
         wait = waiting if progress else None
@@ -260,5 +272,5 @@ def import_documents(
         if added:
             summary.warnings += [(path, w) for w in new.warnings]
     if progress:
-        progress(len(files), len(files))
+        progress(whole, whole)
     return summary

@@ -20,6 +20,7 @@ import re
 from collections import Counter
 
 from curator.core.errors import PasswordNeeded, ValidationError
+from curator.io import sandbox
 from curator.io.pdf_layout import BREAK, GLYPH, HYPHEN, SPACE, Line, TextBuilder, build_lines, chrome_key, is_chrome
 from curator.io.pdf_layout import reading_order as order_lines
 
@@ -138,6 +139,7 @@ def read_pdf(raw: bytes, name: str, password: str | None = None) -> dict:
                 empty += 1
             sizes.append((width, height))
             page_lines.append(lines)
+            sandbox.progress(index + 1, count)  # a waiting caller's bar moves; at most every 50 ms
         if empty == count:
             raise ValidationError(
                 f"{name} has no text layer (a scanned PDF?); Curator needs the text: run OCR on it first"

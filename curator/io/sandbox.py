@@ -8,6 +8,8 @@ is awaited for a bounded wall-clock time. It returns `fn`'s plain value, re-rais
 exactly as `fn` raised it (EncodingNeeded keeps its bytes and previews), and turns anything else —
 MemoryError, a signal from the kernel or from Rust, a timeout, an oversized reply — into one
 sentence naming the file. A failed worker is killed and a fresh one started for the next file.
+A caller that passes `waiting` keeps its window alive while a long file is read, may cancel, and
+hears how far the reading is: code in the worker calls progress(done, total) (a PDF: once a page).
 
 One worker serves many files (a folder import): starting a Python process costs about 60 ms, a
 round trip through the pipe well under a millisecond (bench/RESULTS.md). It is started with the
@@ -40,6 +42,7 @@ from typing import Any
 from curator.core.errors import CuratorError, ValidationError
 
 WAITING_SLICE = 0.1  # seconds between a caller's `waiting` calls
+PROGRESS_EVERY = 0.05  # seconds: the worker reports how far it is at most this often
 
 try:  # POSIX only; see the module docstring for what Windows gets instead
     import resource
@@ -58,6 +61,7 @@ class Limits:
 
 
 LIMITS = Limits()
+Waiting = Callable[[tuple[int, int] | None], bool]  # called with the worker's latest (done, total) or None
 _MEMORY_SIGNALS = {signal.SIGABRT, signal.SIGKILL, getattr(signal, "SIGSEGV", -1), getattr(signal, "SIGBUS", -1)}
 
 
@@ -82,6 +86,30 @@ def _time_words(seconds: float) -> str:
 
 
 # ---- the worker's side -------------------------------------------------------------------------
+
+
+class _Reporter:
+    """Where progress(...) goes while the worker runs a call whose caller is waiting for it."""
+
+    conn = None  # the pipe during such a call, else None
+    last = 0.0  # when the last message was sent
+
+
+_reporter = _Reporter()
+
+
+def progress(done: int, total: int) -> None:
+    """Tell a waiting caller how far the current call is (e.g. pages read of all); cheap to call
+    often: at most one message per PROGRESS_EVERY is sent. A no-op outside the worker and when the
+    caller gave no `waiting`."""
+    conn = _reporter.conn
+    if conn is None:
+        return
+    now = time.monotonic()
+    if now - _reporter.last < PROGRESS_EVERY:
+        return
+    _reporter.last = now
+    conn.send_bytes(pickle.dumps(("progress", int(done), int(total))))
 
 
 def _apply_limits(limits: Limits) -> None:
@@ -124,14 +152,19 @@ def _answer(fn, args) -> tuple[bytes, bool]:
 
 
 def _serve(conn) -> None:
-    """The worker's loop: one (fn, args, limits) request in, one pickled reply out, until EOF."""
+    """The worker's loop: one (fn, args, limits, report) request in, one pickled reply out (after
+    ("progress", done, total) messages if `report`), until EOF."""
     while True:
         try:
-            fn, args, limits = conn.recv()
+            fn, args, limits, report = conn.recv()
         except (EOFError, OSError):
             return  # the app has gone
         _apply_limits(limits)
-        data, last = _answer(fn, args)
+        _reporter.conn, _reporter.last = (conn if report else None), 0.0
+        try:
+            data, last = _answer(fn, args)
+        finally:
+            _reporter.conn = None
         if len(data) > limits.result_bytes:
             data = pickle.dumps(("too_big", len(data)))
         conn.send_bytes(data)
@@ -159,27 +192,21 @@ class _Worker:
                 sys.modules["__main__"] = main
         child.close()
 
-    def call(self, fn, args: tuple, limits: Limits, waiting: Callable[[], bool] | None = None) -> Any:
+    def call(self, fn, args: tuple, limits: Limits, waiting: Waiting | None = None) -> Any:
         try:
-            self.conn.send((fn, args, limits))
+            self.conn.send((fn, args, limits, waiting is not None))
             if waiting is None:
                 if not self.conn.poll(limits.wall_seconds):
                     raise _Failure(_time_words(limits.wall_seconds))
+                reply = pickle.loads(self.conn.recv_bytes(limits.result_bytes + 4096))
             else:  # a long file (a 2,000-page PDF): the caller keeps its window alive and may cancel
-                deadline = time.monotonic() + limits.wall_seconds
-                while not self.conn.poll(WAITING_SLICE):
-                    if time.monotonic() >= deadline:
-                        raise _Failure(_time_words(limits.wall_seconds))
-                    if waiting() is False:
-                        raise _Cancelled()
-            data = self.conn.recv_bytes(limits.result_bytes + 4096)
+                reply = self._await(limits, waiting)
         except (EOFError, BrokenPipeError, ConnectionResetError):
             raise _Failure(self._death_words(limits)) from None
         except OSError as exc:  # recv_bytes refuses a message longer than maxlength
             if "length" in str(exc):
                 raise _Failure(f"what it holds came to more than {limits.result_bytes // 2**20} MB") from None
             raise _Failure(self._death_words(limits)) from None
-        reply = pickle.loads(data)
         kind = reply[0]
         if kind == "ok":
             return reply[1]
@@ -194,6 +221,22 @@ class _Worker:
         if kind == "too_big":
             raise _Failure(f"what it holds came to more than {limits.result_bytes // 2**20} MB")
         raise _Failure(f"the reader failed: {reply[1]}")
+
+    def _await(self, limits: Limits, waiting: Waiting) -> tuple:
+        """The reply, reading the worker's progress messages meanwhile and calling `waiting(latest)`
+        every WAITING_SLICE and whenever the worker reports."""
+        deadline = time.monotonic() + limits.wall_seconds
+        latest: tuple[int, int] | None = None
+        while True:
+            if self.conn.poll(WAITING_SLICE):
+                reply = pickle.loads(self.conn.recv_bytes(limits.result_bytes + 4096))
+                if reply[0] != "progress":
+                    return reply
+                latest = (reply[1], reply[2])
+            if time.monotonic() >= deadline:
+                raise _Failure(_time_words(limits.wall_seconds))
+            if waiting(latest) is False:
+                raise _Cancelled()
 
     def _death_words(self, limits: Limits) -> str:
         self.process.join(2)
@@ -258,12 +301,13 @@ def run(
     name: str,
     limits: Limits | None = None,
     error: type[CuratorError] = ValidationError,
-    waiting: Callable[[], bool] | None = None,
+    waiting: Waiting | None = None,
 ) -> Any:
     """`fn(*args)` in the worker: its value, its CuratorError, or `error` naming the file `name`.
 
     `fn` must be a module-level function and its arguments and value plain picklable data. `waiting`,
-    if given, is called every WAITING_SLICE seconds while the worker reads (a window keeps painting);
+    if given, is called every WAITING_SLICE seconds while the worker reads (a window keeps painting)
+    and whenever `fn` reports through progress(done, total), with the latest (done, total) or None;
     returning False stops the worker and raises `error` saying the reading was cancelled."""
     return _pool.run(fn, args, name, limits or LIMITS, error, waiting)
 

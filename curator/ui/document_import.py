@@ -83,11 +83,15 @@ def import_document_paths(window: MainWindow, paths: list[Path]) -> None:
             batch.append(encoding)
         return encoding
 
+    def reading(path: Path, done: int, total: int) -> None:  # a long PDF: which page the worker is on
+        progress.setLabelText(f"Importing documents…\n{path.name}: page {done:,} of {total:,}")
+
     try:
         summary = import_documents(
             window.session,
             paths,
             progress=report,
+            reading=reading,
             choose_encoding=choose,
             ask_password=lambda needed: window.interaction.ask_password(window, needed),
         )
