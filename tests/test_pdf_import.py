@@ -261,3 +261,18 @@ def test_a_folder_import_asks_for_a_pdfs_password_again_after_a_wrong_one(sessio
     assert asked == [("locked.pdf", False), ("locked.pdf", True), ("other.pdf", False)]
     assert [p.name for p, _ in summary.imported] == ["locked.pdf"]
     assert [p.name for p, _ in summary.refused] == ["other.pdf"] and "password" in summary.refused[0][1]
+
+
+@pytest.mark.parametrize("rotate", [0, 90])
+def test_the_pages_text_in_one_call_reads_as_one_call_per_character(tmp_path, monkeypatch, mixed, rotate):
+    """The fast path (a page's text from FPDFText_GetText) gives what asking each character gives."""
+    import pypdfium2.raw as pdfium_c
+
+    from curator.io.pdf_text import read_pdf
+
+    files = [mixed[0], make_pdf(tmp_path / "art.pdf", article(4), rotate=rotate)]
+    fast = [read_pdf(f.read_bytes(), f.name) for f in files]
+    monkeypatch.setattr(pdfium_c, "FPDFText_GetText", lambda *args: 0)  # every page takes the slow path
+    slow = [read_pdf(f.read_bytes(), f.name) for f in files]
+    for a, b in zip(fast, slow, strict=True):
+        assert a["text"] == b["text"] and a["pages"].to_bytes() == b["pages"].to_bytes()
