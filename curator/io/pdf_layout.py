@@ -69,19 +69,20 @@ def _fold(ch: str) -> str:
 
 def build_lines(glyphs: list[tuple[int, str, float, float, float, float]]) -> list[Line]:
     """Lines from (kind, char, x0, y0, x1, y1) in content order; kinds SPACE, BREAK, HYPHEN, GLYPH."""
+    # One pass, one Python step per glyph: this loop runs for every character of a 2,000-page file,
+    # so it keeps its state in locals, its boxes as plain floats, and no function calls per glyph.
     lines: list[Line] = []
     chars: list[str] = []
-    boxes = array("f")
+    boxes: list[float] = []
     bx0 = by0 = bx1 = by1 = 0.0  # the line's band so far
     last_x0 = last_x1 = 0.0
     pending_space = pending_break = False
     last_soft = False
 
     def close() -> None:
-        if chars:
-            text = "".join(chars)
-            hyphen = text.endswith("-") and len(text) >= 2 and text[-2].isalnum()
-            lines.append(Line(text, boxes, bx0, by0, bx1, by1, hyphen, hyphen and last_soft))
+        text = "".join(chars)
+        hyphen = text.endswith("-") and len(text) >= 2 and text[-2].isalnum()
+        lines.append(Line(text, array("f", boxes), bx0, by0, bx1, by1, hyphen, hyphen and last_soft))
 
     for kind, ch, x0, y0, x1, y1 in glyphs:
         if kind == SPACE:
@@ -94,33 +95,41 @@ def build_lines(glyphs: list[tuple[int, str, float, float, float, float]]) -> li
             band_h = by1 - by0
             overlap = (y1 if y1 < by1 else by1) - (y0 if y0 > by0 else by0)
             h = y1 - y0
-            same = overlap >= 0.5 * max(0.1, h if h < band_h else band_h) and x0 >= last_x0 - 1.0
+            least = h if h < band_h else band_h
+            same = overlap >= 0.5 * (least if least > 0.1 else 0.1) and x0 >= last_x0 - 1.0
             if pending_break or not same:
                 close()
-                chars, boxes = [], array("f")
-            elif pending_space or x0 - last_x1 > band_h / 3:
-                chars.append(" ")
-                boxes.extend(_ZEROS)
-        if not chars:
-            bx0, by0, bx1, by1 = x0, y0, x1, y1
+                chars, boxes = [], []
+                bx0, by0, bx1, by1 = x0, y0, x1, y1
+            else:
+                if pending_space or x0 - last_x1 > band_h / 3:
+                    chars.append(" ")
+                    boxes += _ZEROS
+                if x0 < bx0:
+                    bx0 = x0
+                if y0 < by0:
+                    by0 = y0
+                if x1 > bx1:
+                    bx1 = x1
+                if y1 > by1:
+                    by1 = y1
         else:
-            if x0 < bx0:
-                bx0 = x0
-            if y0 < by0:
-                by0 = y0
-            if x1 > bx1:
-                bx1 = x1
-            if y1 > by1:
-                by1 = y1
-        folded = "-" if kind == HYPHEN else (_fold(ch) if ch >= "\ufb00" else ch)
-        box = (x0, y0, x1, y1)
-        for c in folded:
-            chars.append(c)
-            boxes.extend(box)
+            bx0, by0, bx1, by1 = x0, y0, x1, y1
+        if kind == HYPHEN:
+            chars.append("-")
+            boxes += (x0, y0, x1, y1)
+        elif ch < "\ufb00":
+            chars.append(ch)
+            boxes += (x0, y0, x1, y1)
+        else:
+            for c in _fold(ch):  # a ligature's letters share its box
+                chars.append(c)
+                boxes += (x0, y0, x1, y1)
         last_soft = kind == HYPHEN
         last_x0, last_x1 = x0, x1
         pending_space = pending_break = False
-    close()
+    if chars:
+        close()
     return lines
 
 
