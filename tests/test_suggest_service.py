@@ -150,3 +150,26 @@ def test_a_news_summary_lead_names_the_design_of_what_it_summarises():
     )
     middle = text.index("in epilepsy")
     assert SuggestionService._context("", text, middle, "web_article") == "A systematic review "
+
+
+def test_the_term_matcher_can_be_built_elsewhere_and_a_stale_one_is_refused(session):
+    """A window reads the terms here, builds the matcher on another thread and installs it; meanwhile a
+    passage gets its field values and no terms (terms_pending); a build older than the vocabulary is refused."""
+    from curator.core.suggest_terms import build_matcher
+
+    doc = doc_id_by_file(session, "002")
+    start, end = _passage(session, doc, PILOT)
+    service = session.suggestions
+    service.invalidate()
+    rows, revision = service.terms.prepare()
+    early = service.for_passage(doc, start, end, wait_for_terms=False)
+    assert early.terms_pending and early.terms == () and early.value("study_design").value == "pilot_trial"
+    matcher = build_matcher(rows, revision)
+    assert [t.label for t in matcher.terms] == [t.label for t in session.terms.all()]
+    vocabulary = session.terms.all()[0].vocabulary_key
+    session.terms.add(vocabulary, "Invented syndrome of testing")  # a newer revision while it was built
+    assert not service.terms.install(matcher) and not service.terms.ready()
+    rows, revision = service.terms.prepare()
+    assert service.terms.install(build_matcher(rows, revision)) and service.terms.prepare() is None
+    found = service.for_passage(doc, start, end, wait_for_terms=False)
+    assert not found.terms_pending and ("outcome", "Fatigue") in {(t.role, t.label) for t in found.terms}

@@ -31,6 +31,7 @@ class Suggestions:
     end: int
     terms: tuple[TermSuggestion, ...] = ()
     values: tuple[FieldSuggestion, ...] = ()
+    terms_pending: bool = False  # the vocabulary's matcher is still being built: no terms yet
 
     def value(self, key: str) -> FieldSuggestion | None:
         return next((v for v in self.values if v.field_key == key), None)
@@ -59,17 +60,21 @@ class SuggestionService:
         """Forget cached matchers and document contexts (a vocabulary change)."""
         self.terms.invalidate()
 
-    def for_passage(self, document_id: int, start: int, end: int) -> Suggestions:
-        """What the form could take from text[start:end] of the document's current text."""
+    def for_passage(self, document_id: int, start: int, end: int, wait_for_terms: bool = True) -> Suggestions:
+        """What the form could take from text[start:end] of the document's current text.
+
+        `wait_for_terms=False`: while the vocabulary's matcher is not built (TermSuggester.prepare), give
+        the field values at once and no terms (`terms_pending`) rather than build it here."""
         info = self.session.documents.get(document_id)
         text = info.text
         start, end = max(0, min(start, len(text))), max(0, min(end, len(text)))
         if end <= start:
             return Suggestions(document_id, start, end)
-        terms = tuple(self.terms.suggest(document_id, start, end))
+        pending = not wait_for_terms and not self.terms.ready()
+        terms = () if pending else tuple(self.terms.suggest(document_id, start, end))
         context = self._context(info.title, text, start, info.source_kind)
         values = tuple(suggest_fields(self.session.codebook, text[start:end], context))
-        return Suggestions(document_id, start, end, terms, values)
+        return Suggestions(document_id, start, end, terms, values, pending)
 
     def passages(self, document_id: int) -> list[PassageSuggestion]:
         """The document's sentences likely to carry a claim, in reading order."""

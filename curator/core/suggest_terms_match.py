@@ -13,7 +13,7 @@ synonyms (MS, AD, PD, EAE) must match in case too: "ad" and "pd" are ordinary wo
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -269,15 +269,23 @@ class PatternSet:
         return out
 
 
+class BuildCancelled(Exception):
+    """A matcher's build was given up: a newer vocabulary revision is being built."""
+
+
 class TermMatcher:
     """Every term of a vocabulary revision, indexed once; `hits` finds them in any text."""
 
-    def __init__(self, terms: Iterable[TermInfo], revision: object = None):
+    def __init__(self, terms: Iterable[TermInfo], revision: object = None, cancelled: Callable[[], bool] | None = None):
+        """`cancelled` is asked now and then (a build on another thread, made stale by a newer vocabulary
+        revision): when it says True the build stops with BuildCancelled."""
         self.terms: list[TermInfo] = list(terms)
         self.revision = revision
         self.by_id = {t.id: i for i, t in enumerate(self.terms)}
         patterns = PatternSet()
         for i, term in enumerate(self.terms):
+            if cancelled is not None and i % 500 == 0 and cancelled():
+                raise BuildCancelled(revision)
             for kind, written in [(LABEL, term.label)] + [(SYNONYM, s) for s in term.synonyms]:
                 for key, name in name_keys(i, kind, written):
                     patterns.add(key, name)

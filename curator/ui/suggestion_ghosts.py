@@ -111,6 +111,7 @@ class FormGhosts(QObject):
         self._chips: dict[str, GhostChips] = {}
         self._inputs: dict[QObject, str] = {}  # watched widget -> its field
         self._updating = False
+        self._dismissed = False  # Esc since the last show(): terms that arrive late stay away too
         self.escape = QShortcut(QKeySequence(Qt.Key.Key_Escape), form)
         self.escape.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         self.escape.setEnabled(False)
@@ -133,9 +134,17 @@ class FormGhosts(QObject):
                 continue  # a retired choice is never offered
             reason = s.reason if s.source == "passage" else f"{s.reason} (in the title or the sentence before)"
             self.ghosts[f.key] = [Ghost(f.key, s.value, _as_text(s.value), shown, reason)]
+        self._dismissed = False
+        self.show_terms(suggestions.terms)
+
+    def show_terms(self, terms: tuple[TermSuggestion, ...] | list[TermSuggestion]) -> None:
+        """Chips for the terms the pickers lack (also later, once the vocabulary's matcher is built; not
+        after the reviewer dismissed what was shown)."""
+        if self._dismissed:
+            return
         by_role: dict[str, list[Ghost]] = {}
-        for t in suggestions.terms:
-            picker = form.pickers.get(t.role)
+        for t in terms:
+            picker = self.form.pickers.get(t.role)
             if picker is None or any(r.term_id == t.term_id for r in picker.refs()):
                 continue
             shown = f"+ {t.label}" + (" · from the document" if t.source == "document" else "")
@@ -226,8 +235,10 @@ class FormGhosts(QObject):
         """Another claim in the form: no ghosts, nothing accepted."""
         self.hide_all()
         self.accepted = []
+        self._dismissed = False
 
     def dismiss(self) -> None:
+        self._dismissed = True
         self.hide_all()
 
     def _changed(self) -> None:
