@@ -249,3 +249,49 @@ def test_human_evidence_is_not_animal_evidence_alone():
 )
 def test_a_work_describing_its_scope_is_background(text):
     assert values(text)["claim_type"] == "background"
+
+
+# --- second round of claim-type and direction rules (invented sentences) -----------------------------
+@pytest.mark.parametrize(
+    "text, claim_type, direction",
+    [
+        # a difference between groups, stated without a treatment: an association with its direction
+        (
+            "Higher levels of zonulin were found in patients with coeliac disease.",
+            "association",
+            "positive_association",
+        ),
+        (
+            "Lower concentrations of secondary bile acids in people with Crohn's disease.",
+            "association",
+            "negative_association",
+        ),
+        ("Cohorts showed a marked depletion of butyrate producers.", "association", "negative_association"),
+        # … but where a treatment is named, the difference is what it did
+        ("Probiotics reduced symptoms in patients with colitis.", "intervention_effect", "benefit"),
+        ("Anxiety was closely linked to insomnia.", "association", "positive_association"),
+        # a benefit is a treatment's effect even when the sentence leaves the treatment to the one before
+        ("Some studies observed improvements in sleep quality and fatigue.", "intervention_effect", "benefit"),
+        ("Dietary fibre interventions are promising for glycaemic control.", "intervention_effect", "benefit"),
+        # mixed as said of the results outranks the favourable part
+        ("Across the trials the results were mixed, with favourable changes in some.", "intervention_effect", "mixed"),
+        # a definition stays background, whatever benefit word it holds
+        (
+            "Lupus is a chronic autoimmune condition characterized by a loss of protective tolerance.",
+            "background",
+            None,
+        ),
+        ("Chronic pain is multifactorial.", "background", None),
+        ("This therapeutic approach includes options such as diet, exercise and sleep hygiene.", "background", None),
+        # what the authors did is the work's scope, even with a count of studies
+        ("We conducted a systematic review of 42 cohort studies.", "background", None),
+        ("Of these, 31 studies met the inclusion criteria.", "background", None),
+        ("The evidence for fermented foods is still emerging.", "evidence_gap", None),
+        ("The pathophysiology of irritable bowel syndrome involves visceral hypersensitivity.", "mechanism", None),
+        ("Fibre can increase the production of propionate.", "mechanism", None),
+    ],
+)
+def test_claim_type_and_direction_rules(text, claim_type, direction):
+    got = values(text)
+    assert got.get("claim_type") == claim_type
+    assert got.get("direction") == direction

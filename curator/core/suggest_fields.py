@@ -113,14 +113,18 @@ class _Cues:
         null += [h for h in benefit + harm if h.negated and not _inside(h, null)]
         benefit = [h for h in benefit if not h.negated and not _inside(h, null)]
         harm = [h for h in harm if not h.negated and not _inside(h, null) and not _inside(h, benefit)]
+        intervention = _acting(folded, text, codebook, benefit + harm + null)
+        association = [h for h in find(cues.ASSOCIATION) if not h.negated and not _inside(h, null)]
+        if not intervention:  # a difference between groups, where nothing was given
+            association += [h for h in find(cues.DIFFERENCE) if not h.negated]
         return cls(
             text,
             folded,
             gap=[h for h in find(cues.GAP) if not h.negated],
             null=sorted(null, key=lambda h: h.start),
             mechanism=[h for h in find(cues.MECHANISM) if not h.negated],
-            association=[h for h in find(cues.ASSOCIATION) if not h.negated and not _inside(h, null)],
-            intervention=_acting(folded, text, codebook, benefit + harm + null),
+            association=sorted(association, key=lambda h: h.start),
+            intervention=intervention,
             background=find(cues.BACKGROUND, negation=False),
             benefit=benefit,
             harm=harm,
@@ -175,7 +179,8 @@ def _claim_type(c: _Cues) -> tuple[str, str, list[Hit]] | None:
     if c.gap:
         return "evidence_gap", "gap_cue", c.gap[:2]
     scope = cues.find(c.folded, c.text, cues.SCOPE, negation=False)
-    if scope and not c.findings:
+    # a count ("a meta-analysis of 59 studies") describes the work; an effect or a p-value is a result
+    if scope and not any(f.kind in {EFFECT, CI, P_VALUE} for f in c.findings):
         return "background", "scope_of_the_work", scope[:1]
     if c.null and not c.effect_shown:
         return "null_finding", "null_cue", c.null[:2]
@@ -188,8 +193,12 @@ def _claim_type(c: _Cues) -> tuple[str, str, list[Hit]] | None:
         return "mechanism", "mechanism_cue", c.mechanism[:2]
     if c.intervention and c.null:  # a benefit and a null result together: what the intervention did was mixed
         return "intervention_effect", "intervention_with_outcome", [c.intervention[0], c.null[0]]
-    if c.background and not c.findings:
+    if c.background and not c.findings:  # a definition ("is a … condition characterized by …") first
         return "background", "background_cue", c.background[:1]
+    if c.benefit and not c.harm:
+        # "some studies observed improvements in migraine frequency", "can reduce … symptoms": a benefit is
+        # what a treatment brings, whether or not the sentence names it (the subject is often a sentence back)
+        return "intervention_effect", "benefit_without_named_intervention", c.benefit[:1]
     return None
 
 
@@ -207,7 +216,7 @@ def _direction(c: _Cues, claim_type: str | None) -> tuple[str, str, list[Hit]] |
         return "unclear", "unclear_cue", unclear[:1]
     if claim_type == "association":
         return _association_direction(c)
-    if not c.intervention:
+    if not c.intervention and claim_type != "intervention_effect":
         return None  # a benefit or harm is an intervention's or an exposure's; without one, say nothing
     if c.benefit and c.harm:
         if cues.contrast_between(c.folded, c.benefit[0].start, c.harm[0].start):
@@ -222,6 +231,9 @@ def _direction(c: _Cues, claim_type: str | None) -> tuple[str, str, list[Hit]] |
 
 def _association_direction(c: _Cues) -> tuple[str, str, list[Hit]] | None:
     assoc = c.association[0]
+    if assoc.cue in {"difference_up", "difference_down"}:  # more of it, or less of it, in the group
+        value = "positive_association" if assoc.cue == "difference_up" else "negative_association"
+        return value, assoc.cue, [assoc]
     inverse = cues.find(c.folded, c.text, cues.INVERSE, negation=False)
     if inverse:
         return "negative_association", "inverse_cue", [inverse[0], assoc]
@@ -241,7 +253,8 @@ def _association_direction(c: _Cues) -> tuple[str, str, list[Hit]] | None:
             c.text[assoc.end + down.start() : assoc.end + down.end()],
         )
         return "negative_association", "association_with_decrease", [assoc, hit]
-    if assoc.cue == "associated" and assoc.words.lower().startswith("associated"):
+    # "associated with dysbiosis", "closely linked to migraine": going together, with no word against it
+    if assoc.words.lower().startswith(("associated", "linked")):
         return "positive_association", "associated_with", [assoc]
     return None
 

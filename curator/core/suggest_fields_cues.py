@@ -100,6 +100,10 @@ GAP = lexicon(
         r"unanswered\s+questions?",
         r"(?:limited|insufficient|scarce|sparse)\s+(?:evidence|data)",
         r"evidence\s+(?:is|remains)\s+(?:limited|scarce|sparse|insufficient|lacking)",
+        # evidence said to be still arriving is evidence not yet there: "the evidence is still emerging"
+        r"(?:evidence|research|data|literature)\s+(?:(?:for|on|about|in)\s+(?:[\w'-]+\s+){1,4}?)?"
+        r"(?:is|are|remains?)\s+(?:still\s+|only\s+)?"
+        r"(?:emerging|preliminary|in\s+(?:its|their)\s+infancy)",
     ],
     gap=[r"(?:evidence|knowledge|research)\s+gaps?", r"gaps?\s+in\s+(?:the\s+)?(?:evidence|knowledge|literature)"],
 )
@@ -128,7 +132,16 @@ MECHANISM = lexicon(
         r"through\s+(?:the\s+)?\w+tion",
     ],
     mediated=[r"mediat(?:ed|es|ing|ion|or|ors)"],
-    pathway=[r"pathways?", r"mechanis(?:m|ms|tic|tically)", r"signal(?:l)?ing", r"cascades?"],
+    pathway=[
+        r"pathways?",
+        r"mechanis(?:m|ms|tic|tically)",
+        r"signal(?:l)?ing",
+        r"cascades?",
+        r"pathophysiolog\w*",  # how a disease comes about is its mechanism
+        r"pathogenesis",
+        # a biological process named as such: "increase the production of short-chain fatty acids"
+        r"(?:production|synthesis|secretion|expression)\s+of",
+    ],
     modulates=[
         r"modulat\w*",
         r"by\s+(?:\w+ing)",
@@ -140,6 +153,19 @@ ASSOCIATION = lexicon(
     associated=[r"associated\s+with", r"associations?(?:\s+(?:between|with|of))?", r"relationship\s+between"],
     linked=[r"linked(?:\s+(?:to|with))?", r"links?\s+between", r"co-occurrence"],
     correlated=[r"correlat\w*", r"risk\s+factors?"],
+)
+# A difference between groups stated as such ("higher levels of X in patients with Y", "a reduction in
+# butyrate in MS patients", "depletion of beneficial genera"): an association, with the change's direction.
+# Read only where no treatment is named ("probiotics reduced X in patients" is an intervention's effect).
+_MORE = r"(?:higher|increased|elevated|greater|enriched|increases?|elevations?|enrichment)"
+_LESS = r"(?:lower|decreased|reduced|diminished|depleted|reductions?|decreases?|depletion)"
+_IN_GROUP = (
+    r"\s+(?:levels?\s+of\s+|in\s+|of\s+)?(?:[\w,'-]+\s+){0,12}?(?:in|among)\s+(?:[\w-]+\s+){0,3}?"
+    r"(?:patients|individuals|people|persons|subjects|participants|cases|those\s+with)"
+)
+DIFFERENCE = lexicon(
+    difference_up=[_MORE + _IN_GROUP, r"enrich(?:ment|ed)\s+(?:of|in)"],
+    difference_down=[_LESS + _IN_GROUP, r"deplet(?:ion|ed)\s+(?:of|in)"],
 )
 # Words that say something was given or tested; the codebook's intervention terms are added to these.
 INTERVENTION = lexicon(
@@ -168,6 +194,11 @@ SCOPE = lexicon(
         r"\s+(?:[\w\u2013-]+\s+){0,8}?(?:explores?|examines?|synthesi[sz]es|summari[sz]es|discusses|outlines|surveys|"
         r"investigates)",
         r"(?:field|discipline)\s+that\s+(?:examines|studies|explores|investigates)",
+        # what the authors did, not what they found: "conducted a review and meta-analysis of 59 studies",
+        # "95 studies fulfilled the inclusion criteria"
+        r"(?:conducted|performed|carried\s+out|undertook)\s+an?\s+(?:[\w-]+\s+){0,4}?"
+        r"(?:review|meta-?analys[ie]s|search|survey)",
+        r"(?:inclusion|eligibility)\s+criteria",
     ]
 )
 BACKGROUND = lexicon(
@@ -178,6 +209,8 @@ BACKGROUND = lexicon(
         r"(?:is|are)\s+(?:also\s+)?(?:known|defined|described)\s+as",
         r"refers?\s+to",
         r"(?:is|are)\s+home\s+to",
+        r"multifactorial",  # what a condition's causes are like: a description, not a finding
+        r"includes?\s+(?:[\w-]+\s+){0,3}?such\s+as",  # a class and its members
     ]
 )
 
@@ -185,7 +218,13 @@ BACKGROUND = lexicon(
 BENEFIT = lexicon(
     improves=[r"improv\w*", r"alleviat\w*", r"ameliorat\w*", r"reliev\w*", r"relief", r"benefits?"],
     effective=[r"effective(?:ness)?", r"efficacy", r"efficacious", r"protect\w*", r"prevent\w*", r"favou?rable"],
-    positive=[r"positive\s+effects?", r"helps?(?:\s+to)?\s+(?:manage|reduce|relieve|prevent|improve|restore)"],
+    positive=[
+        r"positive\s+effects?",
+        r"helps?(?:\s+to)?\s+(?:manage|reduce|relieve|prevent|improve|restore)",
+        # a tentative benefit ("interventions … are promising as adjunct approaches"); hedged as well
+        r"(?:is|are|appears?|seems?|looks?|remains?)\s+(?:\w+\s+)?promising",
+        r"shows?\s+(?:some\s+)?promise",
+    ],
 )
 HARM = lexicon(
     worsens=[r"worsen\w*", r"exacerbat\w*", r"aggravat\w*", r"deteriorat\w*", r"detrimental", r"harmful"],
@@ -244,6 +283,7 @@ GOOD_THINGS = re.compile(
 MIXED = lexicon(
     mixed=[
         r"mixed\s+(?:results|findings|evidence|effects)",
+        r"(?:is|are|was|were|as|remains?|remained)\s+(?:largely\s+|somewhat\s+|still\s+)?mixed(?!\s+(?:with|into))",
         r"(?:inconsistent|conflicting|contradictory|heterogeneous|variable)\s*(?:results|findings|evidence|effects)?",
     ]
 )
