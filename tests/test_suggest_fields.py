@@ -295,3 +295,8 @@ def test_claim_type_and_direction_rules(text, claim_type, direction):
     got = values(text)
     assert got.get("claim_type") == claim_type
     assert got.get("direction") == direction
+
+
+def test_a_mechanism_claim_carries_no_direction():
+    got = values("Butyrate may act by reducing inflammation through the GPR43 pathway.")
+    assert got["claim_type"] == "mechanism" and "direction" not in got

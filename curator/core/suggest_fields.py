@@ -203,8 +203,10 @@ def _claim_type(c: _Cues) -> tuple[str, str, list[Hit]] | None:
 
 
 def _direction(c: _Cues, claim_type: str | None) -> tuple[str, str, list[Hit]] | None:
-    if claim_type in {"evidence_gap", "background"}:
-        return None  # what is needed or what a thing is has no direction of effect
+    if claim_type in {"evidence_gap", "background", "mechanism"}:
+        # what is needed, what a thing is or how it works has no direction of effect (the codebook sets one
+        # for associations, intervention effects and null findings only)
+        return None
     if c.null and c.effect_shown:
         return "mixed", "effect_and_null", [c.effect_shown[0], c.null[0]]
     if c.mixed and (c.null or c.effect_shown or c.findings or c.intervention):
