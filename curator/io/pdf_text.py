@@ -125,7 +125,8 @@ def page_glyphs(textpage_raw, matrix) -> list[tuple[int, str, float, float, floa
 
     a, b, c, d, e, f = matrix
     calls = _calls()
-    get_box, box, refs = calls.get_box, calls.box, calls.box_refs
+    get_box, box = calls.get_box, calls.box
+    r0, r1, r2, r3 = calls.box_refs
     page = ctypes.c_void_p(ctypes.cast(textpage_raw, ctypes.c_void_p).value)
     is_hyphen = getattr(pdfium_c, "FPDFText_IsHyphen", None)
     out = []
@@ -134,19 +135,23 @@ def page_glyphs(textpage_raw, matrix) -> list[tuple[int, str, float, float, floa
     line_break = (BREAK, "", 0.0, 0.0, 0.0, 0.0)
     for i, code in enumerate(_codes(textpage_raw, pdfium_c.FPDFText_CountChars(textpage_raw))):
         if code > 0x20 and code != 0x2D and (code < 0x7F or 0xA0 < code < 0x2000):
-            kind = GLYPH  # the usual case first: a printable character that is not a hyphen
+            kind, ch = GLYPH, chr(code)  # the usual case first: a printable character, not a hyphen
+        elif code == 0x20:
+            append(space)
+            continue
         elif code in (0x0D, 0x0A):
             append(line_break)
             continue
         elif code == 0x02 or (is_hyphen is not None and code == 0x2D and is_hyphen(textpage_raw, i) == 1):
-            kind = HYPHEN
+            kind, ch = HYPHEN, chr(code)
         elif code <= 0x20 or 0x7F <= code <= 0xA0 or code in (0xFEFF, 0xFFFE) or 0x2000 <= code <= 0x200B:
             if code in (0x20, 0x09, 0xA0) or 0x2000 <= code <= 0x200B:
                 append(space)
             continue  # other control characters carry no text
         else:
             kind = GLYPH
-        if not get_box(page, i, *refs):
+            ch = chr(code) if 0 < code < 0x110000 and not 0xD800 <= code <= 0xDFFF else "\ufffd"
+        if not get_box(page, i, r0, r1, r2, r3):
             continue
         left, right, bottom, top = box
         x0, y0 = a * left + c * top + e, b * left + d * top + f
@@ -155,7 +160,6 @@ def page_glyphs(textpage_raw, matrix) -> list[tuple[int, str, float, float, floa
             x0, x1 = x1, x0
         if y0 > y1:
             y0, y1 = y1, y0
-        ch = chr(code) if 0 < code < 0x110000 and not 0xD800 <= code <= 0xDFFF else "\ufffd"
         append((kind, ch, x0, y0, x1, y1))
     return out
 
