@@ -270,6 +270,7 @@ def test_a_work_describing_its_scope_is_background(text):
         # … but where a treatment is named, the difference is what it did
         ("Probiotics reduced symptoms in patients with colitis.", "intervention_effect", "benefit"),
         ("Anxiety was closely linked to insomnia.", "association", "positive_association"),
+        ("The gut microbiome is altered in people with rheumatoid arthritis.", "association", None),
         # a benefit is a treatment's effect even when the sentence leaves the treatment to the one before
         ("Some studies observed improvements in sleep quality and fatigue.", "intervention_effect", "benefit"),
         ("Dietary fibre interventions are promising for glycaemic control.", "intervention_effect", "benefit"),
@@ -287,6 +288,7 @@ def test_a_work_describing_its_scope_is_background(text):
         ("We conducted a systematic review of 42 cohort studies.", "background", None),
         ("Of these, 31 studies met the inclusion criteria.", "background", None),
         ("The evidence for fermented foods is still emerging.", "evidence_gap", None),
+        ("Such biomarkers could pave the way for earlier diagnosis.", "evidence_gap", None),
         ("The pathophysiology of irritable bowel syndrome involves visceral hypersensitivity.", "mechanism", None),
         ("Fibre can increase the production of propionate.", "mechanism", None),
     ],

@@ -93,6 +93,9 @@ GAP = lexicon(
     future=[
         r"future\s+(?:research|studies|trials|work|investigations?)",
         r"(?:further|more|additional|larger|longer-term)\s+(?:research|studies|trials|investigations?|evidence|work)",
+        # where the work could lead next: "could pave the way for personalised treatments"
+        r"pav(?:e|es|ed|ing)\s+the\s+way\s+(?:for|to(?:wards?)?)",
+        r"open(?:s|ed|ing)?\s+(?:the\s+door|(?:new\s+)?avenues)\s+(?:for|to)",
     ],
     unclear=[
         r"remains?\s+(?:largely\s+|still\s+)?(?:unclear|unknown|uncertain|limited|poorly\s+understood|to\s+be\s+\w+)",
@@ -166,6 +169,8 @@ _IN_GROUP = (
 DIFFERENCE = lexicon(
     difference_up=[_MORE + _IN_GROUP, r"enrich(?:ment|ed)\s+(?:of|in)"],
     difference_down=[_LESS + _IN_GROUP, r"deplet(?:ion|ed)\s+(?:of|in)"],
+    # changed, in no stated direction: "the microbiome is altered in MS", "the balance … is disturbed"
+    difference=[r"(?:is|are|was|were|be|been)\s+(?:\w+\s+)?(?:altered|disturbed|disrupted|dysregulated|imbalanced)"],
 )
 # Words that say something was given or tested; the codebook's intervention terms are added to these.
 INTERVENTION = lexicon(
