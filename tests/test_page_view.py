@@ -89,6 +89,7 @@ def drag(qtbot, widget, start: QPoint, end: QPoint) -> None:
 def pdf_window(qtbot, window, session, tmp_path):
     data = two_column_pdf(tmp_path)
     document_id, text, layout = add_pdf(session, data)
+    window.team.poll()  # the change log's report of that document, taken now: later it reloads the pages
     window.documents.set_rows(session.documents.summaries())
     window.open_document(document_id)
     return window, document_id, text, layout

@@ -92,8 +92,9 @@ class MainWindow(QMainWindow):
             session.codebook, self.reader, self.form, self.claims, self.select_claim, self.new_claim, self.say
         )
         self.pages = PageController(
-            lambda: self.session.documents, self.reader, self.reader_stack, self.text_pane, self.say, self
+            lambda: self.session.documents, self.reader, self.reader_stack, self.text_pane, self.say, self, settings
         )
+        self.pages.follow_find(self.find_bar)
         self.suggestions = SuggestionsController(lambda: self.session.suggestions, self.form, settings, self.say, self)
         self.passages = PassageSuggestions(
             lambda: self.session.suggestions, self.reader, self.passage_marks, settings, self.say, self

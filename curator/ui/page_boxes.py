@@ -65,6 +65,17 @@ def offset_near(layout: PageLayout, span: tuple[int, int], page: int, x: float, 
     return best
 
 
+def first_at_or_below(layout: PageLayout, span: tuple[int, int], page: int, y: float) -> int | None:
+    """The smallest offset on `page` whose box's top is at or below `y` (points), or None: of what
+    stands below a line across the page, the first in reading order (on a two-column page, the left
+    column's first whole line if it reaches that low, else the right column's)."""
+    pages, b = layout.char_pages, layout.char_boxes
+    for i in range(*span):
+        if pages[i] == page and b[4 * i + 1] >= y - 0.5:  # half a point: a box's rounding, not a line
+            return i
+    return None
+
+
 class PageClaims:
     """Each page's claim boxes, worked out when the page is first drawn and kept until its claims change."""
 
@@ -127,4 +138,4 @@ def selection_boxes(layout: PageLayout, span: tuple[int, int], page: int, start:
     return [box for p, box in layout.boxes_for(max(start, lo), min(end, hi)) if p == page]
 
 
-__all__ = ["NO_PAGE", "PageClaim", "PageClaims", "offset_near", "page_ranges", "selection_boxes"]
+__all__ = ["NO_PAGE", "PageClaim", "PageClaims", "first_at_or_below", "offset_near", "page_ranges", "selection_boxes"]

@@ -8,21 +8,29 @@ editor marks as selected in the reader is marked on the pages. Claims come from 
 highlights, refreshed with exactly the claims a `Changes` names; a revised text reloads the pages.
 
 F9 toggles; the position is kept: Text → Page opens at the page and line of the reader's first
-visible character, Page → Text at the first character at the top of the page view.
+visible character, Page → Text at the first character (in reading order) of those at or below the
+Page view's top edge. The choice is the reviewer's, kept in the settings: a PDF opens in the view
+last used for a PDF, in this session or the one before.
+
+The find bar (Ctrl+F, F3) searches the reader's text whichever view shows; followed here, its matches
+are drawn on the pages, the current one brought into view, and a fresh search in the Page view starts
+at its top unless the reader's caret is on its screen.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QObject, Qt
+from PySide6.QtCore import QObject, QSettings, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QStackedWidget, QWidget
 
 from curator.core.records import Changes
+from curator.ui.find_bar import NO_HITS, FindBar, FindHits
 from curator.ui.reader import ReaderView
 
 TOGGLE_KEY = "F9"
+SETTING = "view/pdf_pages"  # "true": a PDF opens in the Page view
 
 
 def pdf_of(documents, document_id: int):
@@ -45,14 +53,17 @@ class PageController(QObject):
         text_pane: QWidget,
         say: Callable[[str, int], None],
         parent: QWidget,
+        settings: QSettings | None = None,
     ):
         super().__init__(parent)
         self.documents, self.reader, self.stack, self.text_pane, self.say = documents, reader, stack, text_pane, say
+        self.settings = settings
         self.view = None  # the PageView, built when a PDF is first shown (keeps page_view off the start)
         self.document_id: int | None = None
         self.source = None  # (pdf bytes, layout) of the open document, if it is a PDF
         self.loaded: int | None = None  # the document whose pages the view holds
-        self.want_pages = False  # the reviewer's choice, kept across PDF documents
+        self.want_pages = settings is not None and str(settings.value(SETTING, "false")).lower() == "true"
+        self.hits: FindHits = NO_HITS  # the find bar's last report
         self.action = QAction("&Page view (PDF)", parent)
         self.action.setCheckable(True)
         self.action.setShortcut(QKeySequence(TOGGLE_KEY))
@@ -94,14 +105,19 @@ class PageController(QObject):
 
     def toggle(self) -> None:
         if self.showing_pages():
-            self.want_pages = False
+            self._want(False)
             self._show_text(self.view.top_offset())
         elif self.source is None:
             self.action.setChecked(False)
             self.say("Only a PDF document has pages to show.", 4000)
         else:
-            self.want_pages = True
+            self._want(True)
             self._show_pages(self.reader.first_visible_offset())
+
+    def _want(self, pages: bool) -> None:
+        self.want_pages = pages
+        if self.settings is not None:
+            self.settings.setValue(SETTING, "true" if pages else "false")
 
     def focus_target(self) -> QWidget:
         """The reading pane's widget for Ctrl+digit and F6: whichever view shows."""
@@ -133,6 +149,7 @@ class PageController(QObject):
             view.set_document(layout, renderer)
         view.set_highlights(self.reader.highlights())
         view.select_claim(self.reader.selected_claim(), scroll=False)
+        view.set_find_hits(self.hits.spans, self.hits.current, scroll=False)
         self.loaded = self.document_id
 
     def _show_pages(self, offset: int | None) -> None:
@@ -162,6 +179,23 @@ class PageController(QObject):
             bar.setValue(bar.value() + self.reader.rect_for_offset(offset).top() - 4)
         if had_focus:
             self.reader.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    # -- find ---------------------------------------------------------------------------------------
+    def follow_find(self, find_bar: FindBar) -> None:
+        """Draw the find bar's matches on the pages, and start a fresh search at the Page view's top."""
+        find_bar.hitsChanged.connect(self._find_hits)
+        find_bar.origin = self._find_origin
+        self.reader.textChanged.connect(lambda: self._find_hits(NO_HITS))  # another document: old matches
+
+    def _find_hits(self, hits: FindHits) -> None:
+        self.hits = hits
+        if self.view is not None and self.loaded == self.document_id:
+            self.view.set_find_hits(hits.spans, hits.current, scroll=self.showing_pages())
+
+    def _find_origin(self, caret: int) -> int:
+        if not self.showing_pages() or self.view.offset_in_view(caret):
+            return caret
+        return self.view.top_offset()
 
     # -- the claim loop, through the reader -----------------------------------------------------
     def _page_selection(self, start: int, end: int) -> None:

@@ -11,6 +11,9 @@ its claim type's tint (claim_colours), so white turns the tint and the black gly
 the selected claim in a deeper tint with an outline in its full hue. Dragging selects text: the
 ends are mapped to canonical offsets (PageLayout), drawn as a selection, and reported with
 `rangeSelected`; a click on a box reports `claimClicked` (or `overlapClicked`), as the reader does.
+A drag that nears the top or bottom edge keeps scrolling while the button is held. The find bar's
+matches are marked like the reader's find mark: every one in a light amber, the current one deeper
+and outlined.
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ from PySide6.QtWidgets import QAbstractScrollArea
 
 from curator.core.pages import PageLayout
 from curator.ui import claim_colours
-from curator.ui.page_boxes import PageClaims, offset_near, selection_boxes
+from curator.ui.page_boxes import PageClaims, first_at_or_below, offset_near, selection_boxes
 
 GAP = 16  # pixels between pages and around them
 POINT_PX = 96 / 72  # zoom 1.0: a point is a 96-dpi pixel's 4/3
@@ -31,6 +34,10 @@ ZOOM_RANGE = (0.25, 5.0)
 ZOOM_STEP = 1.2
 RENDER_PAUSE_MS = 150
 SELECTION_TINT = "#A8C8F0"
+FIND_TINT = "#FFE9A8"  # every match of the find bar
+FIND_CURRENT_TINT = "#FF9632"  # the current match: the reader's find colour
+EDGE_PX = 32  # a drag this near the top or bottom edge scrolls
+EDGE_STEP_MS = 30
 ZOOM_IN_KEYS = (QKeySequence("Ctrl+="), QKeySequence("Ctrl++"))
 ZOOM_OUT_KEYS = (QKeySequence("Ctrl+-"),)
 ZOOM_RESET_KEYS = (QKeySequence("Ctrl+0"),)
@@ -54,6 +61,9 @@ class PageView(QAbstractScrollArea):
         self.zoom = 1.0
         self.selected: int | None = None
         self.selection: tuple[int, int] | None = None
+        self.find_spans: tuple[tuple[int, int], ...] = ()  # the find bar's matches, in document order
+        self.find_current: tuple[int, int] | None = None
+        self.painted_hits: list[tuple[tuple[int, int], QRectF]] = []  # what the last paint marked as matches
         self.painted: list[tuple[int, QRectF]] = []  # what the last paint drew: (claim id, rectangle)
         self.painted_pages: list[int] = []
         self._tops: list[float] = []
@@ -61,6 +71,10 @@ class PageView(QAbstractScrollArea):
         self._press: QPoint | None = None
         self._anchor: int | None = None
         self._dragging = False
+        self._drag_at = QPointF()
+        self._edge_timer = QTimer(self)  # scrolls while a drag is held near an edge
+        self._edge_timer.setInterval(EDGE_STEP_MS)
+        self._edge_timer.timeout.connect(self._edge_step)
         self._render_timer = QTimer(self)
         self._render_timer.setSingleShot(True)
         self._render_timer.setInterval(RENDER_PAUSE_MS)
@@ -75,6 +89,7 @@ class PageView(QAbstractScrollArea):
         self.layout_, self.renderer, self.message = layout, renderer, ""
         self.claims = PageClaims(layout) if layout is not None else None
         self.selected, self.selection = None, None
+        self.find_spans, self.find_current = (), None
         if renderer is not None:
             renderer.pageReady.connect(self._page_ready)
             renderer.failed.connect(self.show_message)
@@ -100,12 +115,19 @@ class PageView(QAbstractScrollArea):
         self.selected = claim_id
         if scroll and self.claims is not None and claim_id in self.claims.highlights:
             start = self.claims.highlights[claim_id][0]
-            if not self._offset_in_view(start):
+            if not self.offset_in_view(start):
                 self.reveal_offset(start)
         self.viewport().update()
 
     def set_selection(self, span: tuple[int, int] | None) -> None:
         self.selection = span if span and span[1] > span[0] else None
+        self.viewport().update()
+
+    def set_find_hits(self, spans, current: tuple[int, int] | None, scroll: bool = True) -> None:
+        """Mark the find bar's matches (canonical spans, in document order); bring the current one into view."""
+        self.find_spans, self.find_current = tuple(spans), current
+        if scroll and current is not None and self.layout_ is not None and not self.offset_in_view(current[0]):
+            self.reveal_offset(current[0])
         self.viewport().update()
 
     # -- geometry -------------------------------------------------------------------------------
@@ -183,14 +205,18 @@ class PageView(QAbstractScrollArea):
         return offset_near(self.layout_, self.claims.ranges[page], page, x, y)
 
     def top_offset(self) -> int:
-        """The first character of the text at the top of the view: where the Text view should open."""
+        """Where the Text view should open: the first character in reading order of those whose box is
+        at or below the view's top edge on the top page (a two-column page: not merely the left
+        column's line at that height)."""
         if self.layout_ is None or not self._tops:
             return 0
         page = self.visible_pages()[0]
-        rect = self.page_rect(page)
-        y = max(0.0, -rect.top() / self.px_per_pt)
-        found = offset_near(self.layout_, self.claims.ranges[page], page, 0.0, y)
-        return found if found is not None else self.layout_.first_on_or_after(page)
+        y = max(0.0, -self.page_rect(page).top() / self.px_per_pt)
+        found = first_at_or_below(self.layout_, self.claims.ranges[page], page, y)
+        if found is not None:
+            return found
+        after = [lo for lo, hi in self.claims.ranges[page + 1 :] if lo < hi]  # below the page's last line
+        return after[0] if after else self.layout_.first_on_or_after(page)
 
     def reveal_offset(self, offset: int, fraction: float = 1 / 3) -> None:
         """Scroll so that `offset`'s line stands `fraction` of the way down (a third: as the reader's
@@ -205,7 +231,7 @@ class PageView(QAbstractScrollArea):
         above = self.viewport().height() * fraction if fraction else GAP
         self.verticalScrollBar().setValue(int(self._tops[page] + y - above))
 
-    def _offset_in_view(self, offset: int) -> bool:
+    def offset_in_view(self, offset: int) -> bool:
         page = self.layout_.page_of(offset) if self.layout_ is not None else None
         if page is None or page not in self.visible_pages():
             return False
@@ -312,7 +338,7 @@ class PageView(QAbstractScrollArea):
     def paintEvent(self, event) -> None:  # noqa: N802
         painter = QPainter(self.viewport())
         painter.fillRect(event.rect(), self.palette().color(self.palette().ColorRole.Mid))
-        self.painted, self.painted_pages = [], []
+        self.painted, self.painted_pages, self.painted_hits = [], [], []
         if self.layout_ is not None:
             clip = QRectF(event.rect())
             for page in self.visible_pages():
@@ -339,7 +365,8 @@ class PageView(QAbstractScrollArea):
             words = f"Page {page + 1} cannot be drawn: {error}" if error else f"Page {page + 1}"
             painter.drawText(rect, Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap, words)
         self._paint_claims(painter, page)
-        if self.selection is not None:
+        self._paint_find_hits(painter, page)
+        if self.selection is not None and self.selection != self.find_current:  # a found match is the selection
             painter.setCompositionMode(QPainter.CompositionMode.CompositionMode_Multiply)
             for box in selection_boxes(self.layout_, self.claims.ranges[page], page, *self.selection):
                 painter.fillRect(self.box_rect(page, box), QColor(SELECTION_TINT))
@@ -373,6 +400,31 @@ class PageView(QAbstractScrollArea):
             painter.setPen(QPen(QColor(claim_colours.hue(claim.type_index)), 2))
             painter.drawRect(rect)
 
+    def _paint_find_hits(self, painter: QPainter, page: int) -> None:
+        if not self.find_spans or self.claims is None:
+            return
+        lo, hi = self.claims.ranges[page]
+        first = max(0, bisect.bisect_left(self.find_spans, (lo, -1)) - 1)  # one may begin on the page before
+        last = bisect.bisect_left(self.find_spans, (hi, -1))
+        spans, current = list(self.find_spans[first:last]), []
+        if self.find_current is not None and self.find_current not in spans:  # past the counted ones
+            spans.append(self.find_current)
+        painter.setCompositionMode(QPainter.CompositionMode.CompositionMode_Multiply)
+        for span in spans:
+            for box in selection_boxes(self.layout_, self.claims.ranges[page], page, *span):
+                rect = self.box_rect(page, box).adjusted(-1, -1, 1, 1)
+                self.painted_hits.append((span, rect))
+                if span == self.find_current:
+                    current.append(rect)
+                else:
+                    painter.fillRect(rect, QColor(FIND_TINT))
+        for rect in current:
+            painter.fillRect(rect, QColor(FIND_CURRENT_TINT))
+        painter.setCompositionMode(QPainter.CompositionMode.CompositionMode_SourceOver)
+        painter.setPen(QPen(QColor("#C05A00"), 2))
+        for rect in current:
+            painter.drawRect(rect)
+
     def _paint_message(self, painter: QPainter) -> None:
         view = QRectF(self.viewport().rect())
         box = QRectF(view.left() + 40, view.top() + 40, max(200.0, view.width() - 80), 90)
@@ -398,13 +450,37 @@ class PageView(QAbstractScrollArea):
         if not self._dragging and (event.position().toPoint() - self._press).manhattanLength() < 4:
             return
         self._dragging = True
-        here = self.offset_at(event.position())
+        self._drag_at = event.position()
+        self._extend_drag()
+        if self._edge_speed():  # near an edge: scroll now, and on while the button is held there
+            self._edge_step()
+            self._edge_timer.start()
+        else:
+            self._edge_timer.stop()
+
+    def _extend_drag(self) -> None:
+        here = self.offset_at(self._drag_at)
         if here is not None:
             self.set_selection((min(self._anchor, here), max(self._anchor, here)))
-        y = event.position().y()  # near an edge: keep scrolling, so a passage across pages can be taken
-        if y < 0 or y > self.viewport().height():
-            bar = self.verticalScrollBar()
-            bar.setValue(bar.value() + int(y if y < 0 else y - self.viewport().height()))
+
+    def _edge_speed(self) -> int:
+        """Pixels per step a drag held at `_drag_at` scrolls: more the nearer (or further past) an edge."""
+        y, height = self._drag_at.y(), self.viewport().height()
+        edge = min(EDGE_PX, height // 4)
+        if y < edge:
+            return -min(200, max(2, int(edge - y) // 2))
+        if y > height - edge:
+            return min(200, max(2, int(y - height + edge) // 2))
+        return 0
+
+    def _edge_step(self) -> None:
+        speed = self._edge_speed() if self._dragging and self._anchor is not None else 0
+        if not speed:
+            self._edge_timer.stop()
+            return
+        bar = self.verticalScrollBar()
+        bar.setValue(bar.value() + speed)
+        self._extend_drag()  # the text under the held mouse has moved
 
     def mouseReleaseEvent(self, event) -> None:  # noqa: N802
         if event.button() != Qt.MouseButton.LeftButton or self._press is None:
@@ -412,6 +488,7 @@ class PageView(QAbstractScrollArea):
             return
         dragged, self._press = self._dragging, None
         self._dragging = False
+        self._edge_timer.stop()
         if dragged and self.selection is not None:
             self.rangeSelected.emit(*self.selection)
             return
