@@ -32,7 +32,7 @@ from curator.core.agreement_read import (
     dual_document_ids,
     extractors_by_document,
     from_records,
-    read_claims,
+    read_scoped,
 )
 from curator.core.agreement_stats import (
     Coefficients,
@@ -298,23 +298,24 @@ def _measure(
     documents: set[int] | None,
 ) -> AgreementReport:
     consensus = session.reconcile.consensus_ids()  # an adjudicator's consensus claims are no extraction
-    if claims is None:
-        coded = read_claims(session)  # anchored claims of named reviewers, as far as she may see
+    keep = set(reviewers) if reviewers else None
+    per_document: dict[int, dict[str, list[AgreementClaim]]]
+    if claims is None:  # read narrowly, filtered and grouped as below (agreement_read.read_scoped)
+        per_document = read_scoped(session, consensus, keep, documents)
     else:
         coded = from_records((c for c in claims if not c.orphaned and c.reviewer_name), session.codebook)
-    keep = set(reviewers) if reviewers else None
-    # on an assigned document only its extractors' claims are an extraction (a lead's own note is not)
-    extractors = extractors_by_document()
-    per_document: dict[int, dict[str, list[AgreementClaim]]] = {}
-    for c in coded:
-        doc, name = c.document_id, c.reviewer_name
-        if c.id in consensus or (keep is not None and name not in keep):
-            continue
-        if documents is not None and doc not in documents:
-            continue
-        if doc in extractors and name not in extractors[doc]:
-            continue
-        per_document.setdefault(doc, {}).setdefault(name, []).append(c)
+        # on an assigned document only its extractors' claims are an extraction (a lead's own note is not)
+        extractors = extractors_by_document()
+        per_document = {}
+        for c in coded:
+            doc, name = c.document_id, c.reviewer_name
+            if c.id in consensus or (keep is not None and name not in keep):
+                continue
+            if documents is not None and doc not in documents:
+                continue
+            if doc in extractors and name not in extractors[doc]:
+                continue
+            per_document.setdefault(doc, {}).setdefault(name, []).append(c)
     per_document = {doc: by for doc, by in per_document.items() if len(by) >= 2}
     names = tuple(sorted({name for by in per_document.values() for name in by}))
     units = [u for doc, by in sorted(per_document.items()) for u in build_units(doc, by, threshold)]
