@@ -180,6 +180,26 @@ def test_the_toggle_keeps_the_position(qtbot, pdf_window):
     assert 0 <= top < window.reader.viewport().height()
 
 
+def test_f9_there_and_back_near_the_end_gives_the_page_as_it_was(qtbot, pdf_window):
+    # near the end the Text view cannot scroll as far as the page was: coming back without moving
+    # in the text must not jump to wherever the text's top line stands on the pages
+    window, *_ = pdf_window
+    window.pages.toggle()
+    view = window.pages.view
+    bar = view.verticalScrollBar()
+    bar.setValue(bar.maximum())
+    left_at = bar.value()
+    window.pages.toggle()
+    assert window.reader_stack.currentWidget() is window.text_pane
+    window.pages.toggle()
+    assert window.pages.view.verticalScrollBar().value() == left_at
+    # after moving in the text, the pages follow the text instead
+    window.pages.toggle()
+    window.reader.verticalScrollBar().setValue(0)
+    window.pages.toggle()
+    assert window.pages.view.verticalScrollBar().value() < left_at
+
+
 def test_zoom_keys_zoom_the_pages_when_they_have_the_focus(qtbot, pdf_window):
     window, *_ = pdf_window
     font = window.reading.font_pt
@@ -194,7 +214,7 @@ def test_zoom_keys_zoom_the_pages_when_they_have_the_focus(qtbot, pdf_window):
     qtbot.keyClick(view, Qt.Key.Key_Minus, CTRL)
     assert view.zoom == pytest.approx(fitted / 1.2)
     qtbot.keyClick(view, Qt.Key.Key_0, CTRL)
-    assert view.zoom == 1.0
+    assert view.zoom == pytest.approx(fitted)  # back to how the pages opened: as wide as the view
     assert window.reading.font_pt == font  # the Text view's type size did not change
     wait_rendered(qtbot, view, 0)
 

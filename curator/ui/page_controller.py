@@ -61,6 +61,7 @@ class PageController(QObject):
         self.view = None  # the PageView, built when a PDF is first shown (keeps page_view off the start)
         self.document_id: int | None = None
         self.source = None  # (pdf bytes, layout) of the open document, if it is a PDF
+        self._left_pages = None  # (source, text offset shown, page scroll) when F9 last left the pages
         self.loaded: int | None = None  # the document whose pages the view holds
         self.want_pages = settings is not None and str(settings.value(SETTING, "false")).lower() == "true"
         self.hits: FindHits = NO_HITS  # the find bar's last report
@@ -106,13 +107,22 @@ class PageController(QObject):
     def toggle(self) -> None:
         if self.showing_pages():
             self._want(False)
+            scroll = (self.view.horizontalScrollBar().value(), self.view.verticalScrollBar().value(), self.view.zoom)
             self._show_text(self.view.top_offset())
+            # near a document's end the text cannot scroll as far as the page was: if she comes back
+            # without moving in the text, she gets the page exactly as she left it
+            self._left_pages = (self.source, self.reader.first_visible_offset(), scroll)
         elif self.source is None:
             self.action.setChecked(False)
             self.say("Only a PDF document has pages to show.", 4000)
         else:
             self._want(True)
-            self._show_pages(self.reader.first_visible_offset())
+            left, self._left_pages = self._left_pages, None
+            here = self.reader.first_visible_offset()
+            self._show_pages(here)
+            if left is not None and left[0] is self.source and left[1] == here and self.view.zoom == left[2][2]:
+                self.view.horizontalScrollBar().setValue(left[2][0])
+                self.view.verticalScrollBar().setValue(left[2][1])
 
     def _want(self, pages: bool) -> None:
         self.want_pages = pages

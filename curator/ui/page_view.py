@@ -267,6 +267,13 @@ class PageView(QAbstractScrollArea):
         widest = max(w for w, _ in self.layout_.page_sizes) * POINT_PX
         self.set_zoom(min(most, max(ZOOM_RANGE[0], (self.viewport().width() - 2 * GAP) / widest)), QPointF(0, 0))
 
+    def _fit_width_here(self) -> None:
+        """fit_width, keeping the page and place at the top of the view where they are."""
+        top = self.top_offset()
+        self.fit_width()
+        if top is not None:
+            self.reveal_offset(top, fraction=0.0)
+
     def zoom_by(self, steps: float, anchor: QPointF | None = None) -> None:
         self.set_zoom(self.zoom * ZOOM_STEP**steps, anchor)
 
@@ -290,7 +297,8 @@ class PageView(QAbstractScrollArea):
     def keyPressEvent(self, event) -> None:  # noqa: N802
         step = self._zoom_key(event)
         if step is not None:
-            self.zoom_by(step) if step else self.set_zoom(1.0)
+            # Ctrl+0: back to how the pages open (as wide as the view), not a 100 % wider than it
+            self.zoom_by(step) if step else self._fit_width_here()
             return
         bar = self.verticalScrollBar()
         if event.key() == Qt.Key.Key_Home and event.modifiers() & Qt.KeyboardModifier.ControlModifier:
