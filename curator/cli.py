@@ -53,6 +53,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="the encoding of files that are not UTF-8 and have no BOM, e.g. cp1252 (recorded with each document)",
     )
     docs.add_argument(
+        "--password-stdin",
+        action="store_true",
+        help="read a password-protected PDF's password from the first line of standard input "
+        "(otherwise it is asked for on the terminal; it is used for that file only and never stored)",
+    )
+    docs.add_argument(
         "--replace",
         metavar="DOCUMENT",
         help="the one PATH is a revised version of DOCUMENT (its id, title or file name): re-anchor its claims",
@@ -307,11 +313,34 @@ def run_import_documents(args) -> int:
         return run_replace_document(args)
     session = open_project(args)
     try:
-        summary = import_documents(session, args.paths, encoding=args.encoding)
+        summary = import_documents(session, args.paths, encoding=args.encoding, ask_password=password_asker(args))
     finally:
         session.close()
     print("\n".join(summary.lines()))
     return 1 if summary.refused else 0
+
+
+def password_asker(args):
+    """How `import` gets a protected PDF's password: the first line of stdin once (--password-stdin),
+    else the terminal's hidden prompt (again after a wrong one), else none (the file is refused)."""
+    if args.password_stdin:
+        given = [sys.stdin.readline().rstrip("\r\n")]
+
+        def from_stdin(needed):
+            return given.pop() if given and given[0] and not needed.wrong else None
+
+        return from_stdin
+    if sys.stdin.isatty():
+        import getpass
+
+        def from_terminal(needed):
+            try:
+                return getpass.getpass(f"{needed}.\nPassword (Enter to skip the file): ") or None
+            except (EOFError, KeyboardInterrupt):
+                return None
+
+        return from_terminal
+    return None
 
 
 COMMANDS = {

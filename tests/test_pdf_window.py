@@ -38,3 +38,21 @@ def test_a_pdf_with_javascript_is_imported_and_the_reviewer_told_it_was_not_run(
     assert Document.get(Document.file_name == "scripted.pdf").format == "pdf"
     shown = " ".join(str(i) for i in interaction.infos)
     assert "JavaScript was not run" in shown
+
+
+def test_curator_import_takes_a_pdfs_password_from_stdin_and_never_prints_it(tmp_path, monkeypatch, capsys):
+    import io
+
+    from curator.cli import main
+
+    secret = "s3cret-Pa55"
+    path = make_pdf(tmp_path / "locked.pdf", [page(KNOWN_ONE_COLUMN)], encrypt_password=secret)
+    db = tmp_path / "p.sqlite3"
+    monkeypatch.setattr("sys.stdin", io.StringIO("wrong\n"))
+    assert main(["--db", str(db), "--reviewer", "Rita", "import", str(path), "--password-stdin"]) == 1
+    out = capsys.readouterr().out
+    assert "locked.pdf" in out and "does not open" in out and "wrong" not in out.replace("does not open", "")
+    monkeypatch.setattr("sys.stdin", io.StringIO(secret + "\n"))
+    assert main(["--db", str(db), "--reviewer", "Rita", "import", str(path), "--password-stdin"]) == 0
+    out = capsys.readouterr().out
+    assert "imported: locked.pdf" in out and secret not in out
