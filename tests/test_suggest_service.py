@@ -173,3 +173,32 @@ def test_the_term_matcher_can_be_built_elsewhere_and_a_stale_one_is_refused(sess
     assert service.terms.install(build_matcher(rows, revision)) and service.terms.prepare() is None
     found = service.for_passage(doc, start, end, wait_for_terms=False)
     assert not found.terms_pending and ("outcome", "Fatigue") in {(t.role, t.label) for t in found.terms}
+
+
+def test_a_sentence_reporting_a_result_is_marked_and_a_list_marker_is_not_part_of_it(session):
+    import hashlib
+
+    from curator.core.records import NewDocument
+
+    sentences = [
+        "Multiple sclerosis is a chronic disease of the central nervous system that affects young adults.",
+        "The gut microbiome of people with multiple sclerosis has been described in many cohorts worldwide.",
+        "In a randomized trial, probiotics reduced the annualized relapse rate (RR 0.72, 95% CI 0.55-0.94; p = 0.02).",
+        "Fecal microbiota transplantation may improve fatigue, but the evidence is preliminary.",
+        "Diet was discussed in several interviews with patients and their families over the years.",
+        "Vitamin D levels were measured in blood samples taken at the start of each study visit.",
+        "Antibiotic exposure was reported by some participants during the follow-up period of the cohort.",
+        "Sleep and stress were recorded in diaries kept by each participant for the whole of the study.",
+        "- Probiotics improve fatigue in people with multiple sclerosis.",
+        "The authors thank the participants and the study nurses for their time and their help.",
+    ]
+    text = "\n".join(sentences) + "\n"
+    new = NewDocument(title="A trial", text=text, sha256=hashlib.sha256(text.encode()).hexdigest())
+    doc, _ = session.documents.add(new)
+    marks = session.suggestions.passages(doc)
+    marked = [text[m.start : m.end] for m in marks]
+    assert sentences[2] in marked  # the numbers make it a claim, whatever else scores
+    result = next(m for m in marks if text[m.start : m.end] == sentences[2])
+    assert "reports a result" in result.reason
+    bullet = [t for t in marked if "improve fatigue in people" in t]
+    assert bullet == ["Probiotics improve fatigue in people with multiple sclerosis."]

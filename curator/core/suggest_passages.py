@@ -41,6 +41,14 @@ SAYING = (
     ("hedged", cues.HEDGE, 1),
 )
 _ENTITY_LIST = re.compile(r"\((?:MESH|NCBITaxon|PubChem|CHEBI)[:\s]", re.IGNORECASE)
+# a reported result: an effect measure with its value, a confidence interval, a p-value, an n — the
+# sentence a reviewer extracts numbers from is a claim whatever its verbs
+_RESULT = re.compile(
+    r"(?<![\w-])(?:p\s*[<>=≤≥]\s*0?[.,]\d|95\s*%\s*(?:CI|confidence)|(?:RR|OR|HR|SMD|MD|IRR)\s*[=≈:~]?\s*-?\d"
+    r"|Cohen['’]s\s+d|n\s*=\s*\d)"
+)
+RESULT_WEIGHT = 3
+_BULLET = re.compile(r"(?:[-*•‣◦]|\d{1,3}[.)])\s+")  # a list item's marker is not part of its claim
 _NOT_LETTERS = re.compile(r"[\W\d_]+")
 _HEADING = re.compile(r"^\s*(?:#+\s|\*\*[^*]+\*\*\s*:?\s*$)")
 
@@ -102,6 +110,9 @@ def suggest_passages(context: DocumentContext, codebook: Codebook) -> list[Passa
     candidates: list[PassageSuggestion] = []
     for index, labels in named.items():
         lo, hi = _trimmed(text, ends[index - 1] if index else 0, ends[index])
+        bullet = _BULLET.match(text, lo, hi)
+        if bullet is not None:
+            lo = bullet.end()
         words = text[lo:hi]
         if not _plain(words):
             continue
@@ -114,6 +125,10 @@ def suggest_passages(context: DocumentContext, codebook: Codebook) -> list[Passa
             if first is not None:
                 said.append(f"{what} (“{words[first.start() : first.end()]}”)")
                 score += weight
+        result = _RESULT.search(folded)
+        if result is not None:
+            said.insert(0, f"reports a result (“{words[result.start() : result.end()]}”)")
+            score += RESULT_WEIGHT
         if not said:
             continue
         score += min(len(labels), 3)
