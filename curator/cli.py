@@ -382,6 +382,11 @@ def main(argv: list[str] | None = None) -> int:
         return run_app(args)
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # `curator agreement | head`: the reader left; nothing more to say
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error at exit
+        return 0
     except Exception as exc:  # noqa: BLE001 - one clear line, never a traceback
         print(f"curator: error: {user_message(exc)}", file=sys.stderr)
         return 1

@@ -122,6 +122,7 @@ def run_role(args) -> int:
     session = open_project(args)
     try:
         _require_reviewer(session, "role")
+        _reviewer_ids(session, [args.name])  # a name not yet known is added first, as `assign` does
         who = session.team.reviewer_named(args.name)
         session.team.set_role(who.id, args.role)
         print(f"{who.name} is now {args.role}")

@@ -266,3 +266,18 @@ def test_a_claim_deleted_meanwhile_is_said_to_be_deleted_by_whom_and_when(team):
     with pytest.raises(StaleClaimError, match=r"deleted by Ann Extractor at \d{4}-\d\d-\d\d \d\d:\d\d UTC") as refused:
         team.claims.update(record.id, _with(loaded, statement="too late"))
     assert refused.value.current is None
+
+
+def test_the_lead_gives_a_role_to_a_reviewer_not_yet_known_from_the_command_line(tmp_path, capsys):
+    from curator.cli import main
+
+    db = str(tmp_path / "p.sqlite3")
+    assert main(["--db", db, "--reviewer", "Lena Lead", "import", str(SEEDS / "002_9f0cb06e6003dde7.txt")]) == 0
+    assert main(["--db", db, "--reviewer", "Lena Lead", "role", "Cara Adjudicator", "adjudicator"]) == 0
+    out = capsys.readouterr().out
+    assert "added reviewer Cara Adjudicator" in out and "Cara Adjudicator is now adjudicator" in out
+    session = open_session(db)
+    try:
+        assert session.team.reviewer_named("Cara Adjudicator").role == "adjudicator"
+    finally:
+        session.close()
