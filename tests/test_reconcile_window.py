@@ -146,8 +146,11 @@ def test_the_adjudicator_reconciles_a_document_with_the_keyboard(qtbot, dual, se
     assert field_label(rw) == "Statement"
     key(qtbot, table, Qt.Key.Key_E)  # a text: a multi-line editor, where Enter starts a new line
     text = rw.editor.text
-    assert text.isVisible() and rw.focusWidget() is text and text.toPlainText() == "" and not rw.line.isVisible()
+    # nothing chosen yet: it starts from the first reviewer's words, to amend, never from nothing
+    assert text.isVisible() and rw.focusWidget() is text and text.toPlainText() == "Ann says"
+    assert not rw.line.isVisible()
     assert "Ctrl+Enter keeps the text" in rw.message.text()
+    key(qtbot, text, Qt.Key.Key_A, modifier=CTRL)
     qtbot.keyClicks(text, "Both say")
     key(qtbot, text, Qt.Key.Key_Return)
     qtbot.keyClicks(text, "it")

@@ -413,6 +413,10 @@ class ReconcileWindow(QDialog):
             target = self.editor.start_terms(f, offered, ticked, vocabulary, frozenset(session.terms.usage_counts()))
         else:
             value = choices.value(unit, row.key)
+            if value in (None, "") and f.kind in ("text", "longtext") and row.key not in choices.edits:
+                # nothing chosen yet: start from the first reviewer's words, so an edit amends them
+                # (an empty editor turned one stray key and Ctrl+Enter into both reviewers' notes lost)
+                value = next((row.values[n] for n in unit.reviewers if row.values.get(n)), value)
             text = value_text(session.codebook, row.key, value) if value not in (None, "") else ""
             target = self.editor.start(f, value, text)
         self.editing = row.key
