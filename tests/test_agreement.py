@@ -314,17 +314,33 @@ def test_a_claim_overlapping_several_is_matched_to_the_one_scipy_picks_ties_incl
 def test_choices_the_codebook_no_longer_offers_compare_as_stored_in_the_narrow_read(project):
     """read_scoped gives choice fields as small codes; a stored value off the codebook (renamed or removed
     since) gets a code of its own, equal values equal codes: the report is the records' report."""
+    _narrow_report_with_choices_off_the_codebook(project[0])
+
+
+def test_the_narrow_read_on_postgresql(seeded_postgres_url):
+    """The same on PostgreSQL: its CASE of integer codes, the term labels' CASE and the subqueries."""
+    session = open_session(seeded_postgres_url)
+    try:
+        _narrow_report_with_choices_off_the_codebook(session)
+    finally:
+        session.close()
+
+
+def _narrow_report_with_choices_off_the_codebook(session):
     import random
 
     from curator.core.models import Claim
 
-    session, _ = project
     rng = random.Random(12)
+    mechanism = next(iter(session.terms.for_role("mechanism")))
     made = []
     for reviewer in ("Ann", "Ben", "Cy"):
         for k in range(12):
             start = 30 * k + rng.randint(0, 6)
-            made.append(claim(session, reviewer, start, start + 40, claim_type="association", direction="benefit"))
+            terms = [TermRef("mechanism", mechanism.label, mechanism.identifier, mechanism.id)] if k % 3 else []
+            made.append(
+                claim(session, reviewer, start, start + 40, terms, claim_type="association", direction="benefit")
+            )
     for c in made:
         stale = rng.choice(["old kind", "older kind", "association", ""])
         Claim.update(claim_type=stale, direction=rng.choice(["gone", "benefit", ""])).where(Claim.id == c.id).execute()

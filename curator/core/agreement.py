@@ -429,9 +429,18 @@ def _two_reviewers(
             out[f.key] = pair_interval_coefficients(zip(column, other))  # an empty value ("") is missing there too
     # per role: decisions on both / the first only / the second only, the sum of Jaccard scores, units scored
     sums = {role.key: [0, 0, 0, 0.0, 0] for role in codebook.roles}
-    for first, second in ((x.roles, y.roles) for x, y in matched):
+    for one, other in matched:
+        first, second = one.roles, other.roles
         if not first and not second:
             continue  # no term in any role: no decision, Jaccard undefined
+        if first == second:  # the same terms in every role (most matched pairs): each a decision on both
+            for key, terms in first.items():
+                acc = sums.get(key)
+                if acc is not None and terms:
+                    acc[0] += len(terms)
+                    acc[3] += 1.0  # both / (len(x) + len(y) - both), exactly, as below
+                    acc[4] += 1
+            continue
         for key in first.keys() | second.keys() if first and second else first or second:
             acc = sums.get(key)
             x, y = first.get(key, _NONE), second.get(key, _NONE)

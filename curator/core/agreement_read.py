@@ -154,11 +154,7 @@ def _coded(column, codes: dict[str, int] | None):
     pairs of small integers is faster than of strings. Every branch an integer: PostgreSQL types a CASE."""
     if codes is None:
         return column
-    return peewee.Case(
-        None,
-        [((column.is_null()) | (column == ""), 0), *((column == key, n) for key, n in codes.items())],
-        OFF_CODEBOOK,
-    )
+    return peewee.Case(peewee.fn.COALESCE(column, ""), [("", 0), *codes.items()], OFF_CODEBOOK)
 
 
 def _decode_unknown(db, rows: list, fields: list, codes: dict[int, dict[str, int]]) -> dict[int, tuple]:
