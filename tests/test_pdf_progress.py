@@ -62,3 +62,18 @@ def test_import_progress_rises_within_one_file(session, tmp_path, long_pdf):
     within = [v for v in values if v % STEPS > 0]
     assert within, values  # the bar moved between one file's start and the next
     assert pages and {name for name, _, _ in pages} == {"long.pdf"} and {t for _, _, t in pages} == {PAGES}
+
+
+def test_the_import_dialog_names_the_page_being_read_and_its_bar_moves(window, tmp_path, long_pdf, monkeypatch):
+    from PySide6.QtWidgets import QProgressDialog
+
+    from curator.ui.document_import import import_document_paths
+
+    labels, values = [], []
+    monkeypatch.setattr(QProgressDialog, "setLabelText", lambda self, text: labels.append(text))
+    original = QProgressDialog.setValue
+    monkeypatch.setattr(QProgressDialog, "setValue", lambda self, v: values.append(v) or original(self, v))
+    import_document_paths(window, [long_pdf])
+    pages = [text for text in labels if "long.pdf: page" in text]
+    assert pages and pages[-1].endswith(f"of {PAGES}")  # "Importing documents…\nlong.pdf: page 42 of 60"
+    assert any(0 < v < STEPS for v in values)

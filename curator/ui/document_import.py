@@ -63,7 +63,7 @@ class EncodingDialog(QDialog):
 
 
 def import_document_paths(window: MainWindow, paths: list[Path]) -> None:
-    from curator.io.document_files import import_documents
+    from curator.io.document_files import STEPS, import_documents
     from curator.ui.window_actions import _progress_dialog
 
     if window.session.read_only:
@@ -86,11 +86,19 @@ def import_document_paths(window: MainWindow, paths: list[Path]) -> None:
     def reading(path: Path, done: int, total: int) -> None:  # a long PDF: which page the worker is on
         progress.setLabelText(f"Importing documents…\n{path.name}: page {done:,} of {total:,}")
 
+    shown = [-1]  # the file the label is about
+
+    def report_files(done: int, total: int) -> bool:
+        if done // STEPS != shown[0]:  # the next file: no page of the last PDF stays in the label
+            shown[0] = done // STEPS
+            progress.setLabelText("Importing documents…")
+        return report(done, total)
+
     try:
         summary = import_documents(
             window.session,
             paths,
-            progress=report,
+            progress=report_files,
             reading=reading,
             choose_encoding=choose,
             ask_password=lambda needed: window.interaction.ask_password(window, needed),
