@@ -264,7 +264,7 @@ def test_an_imports_warnings_reach_the_summary(session, tmp_path, monkeypatch):
     new = pdf_document([PAGE_ONE, PAGE_TWO])
     path = tmp_path / "paper.pdf"
     path.write_bytes(new.pdf)
-    monkeypatch.setattr(document_files, "read_document", lambda p, encoding=None: new)  # until pdf_text reads it
+    monkeypatch.setattr(document_files, "read_document", lambda p, encoding=None, **_: new)  # until pdf_text reads it
     monkeypatch.setattr(document_files, "FORMATS", {**document_files.FORMATS, ".pdf": "pdf"})
     summary = document_files.import_documents(session, [path])
     assert summary.warnings == [(path, "its JavaScript was not run")]
