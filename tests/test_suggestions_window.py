@@ -233,3 +233,8 @@ def test_a_large_vocabulary_is_built_off_the_gui_thread_and_its_chips_follow(qtb
     # built on this thread, the matcher stopped the loop for seconds; what is left are the garbage
     # collector's passes over the builder's new objects (≈ 0.1–0.3 s each, on any thread)
     assert longest < 1.0 < ticks[-1] - ticks[0]
+
+
+def test_the_term_matcher_is_warmed_after_the_first_paint(qtbot, window, session):
+    """Before any passage is selected, the vocabulary's matcher is built (in the background) once shown."""
+    qtbot.waitUntil(lambda: session.suggestions.terms.ready() and not window.suggestions.build.running, timeout=5000)
