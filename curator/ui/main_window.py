@@ -99,6 +99,7 @@ class MainWindow(QMainWindow):
         self.passages = PassageSuggestions(
             lambda: self.session.suggestions, self.reader, self.passage_marks, settings, self.say, self
         )
+        self.passages.use_matcher_build(self.suggestions.build)
         self.drafts = DraftKeeper(self)
         self.status_counts = plain_label()
         self.statusBar().addPermanentWidget(self.status_counts)

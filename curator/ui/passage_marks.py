@@ -117,6 +117,7 @@ class PassageSuggestions(QObject):
         self.timer.timeout.connect(self.compute)
         strip.passageClicked.connect(self.go_to)
         self.toggle: QAction | None = None
+        self.matcher_build = None  # the form's background matcher build, when the window has one
 
     @property
     def passages(self) -> list[PassageSuggestion]:
@@ -129,10 +130,19 @@ class PassageSuggestions(QObject):
         if self.on and document_id is not None:
             self.timer.start()
 
+    def use_matcher_build(self, build) -> None:
+        """Wait for the form's background build of the term matcher (curator/ui/suggestions.py)
+        instead of building it here, on the GUI thread (seconds for a large vocabulary)."""
+        self.matcher_build = build
+        build.built.connect(self.compute)
+
     def compute(self) -> None:
         self.timer.stop()
-        if self.document_id is None or self._computed_for == self.document_id:
+        if self.document_id is None or self._computed_for == self.document_id or not self.on:
             return
+        if self.matcher_build is not None and not self.matcher_build.start():
+            self.say("Suggesting passages once the vocabulary is read…", 3000)
+            return  # the matcher is being built in the background; `built` calls back here
         try:
             passages = self.service().passages(self.document_id)
         except Exception as exc:  # noqa: BLE001 - a suggestion is never worth an error box
@@ -152,7 +162,7 @@ class PassageSuggestions(QObject):
             return
         self.compute()
         count = len(self.passages)
-        if self.document_id is not None:
+        if self.document_id is not None and self._computed_for == self.document_id:
             self.say(f"{count} suggested passage{'' if count == 1 else 's'} — F8 / Shift+F8 step through them.", 5000)
 
     def apply(self, changes: Changes) -> None:

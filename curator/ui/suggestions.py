@@ -18,7 +18,7 @@ from collections.abc import Callable
 from concurrent.futures import Future
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, QSettings, Qt, QTimer
+from PySide6.QtCore import QObject, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMenuBar, QWidget
 
@@ -43,8 +43,10 @@ class MatcherBuild(QObject):
     """Builds the vocabulary's TermMatcher on a worker thread and installs it on this one.
 
     start() reads the terms and their revision (TermSuggester.prepare) here; the worker only builds.
-    A newer revision cancels the build under way (its result would be stale); `ready` is called once
-    a matcher is installed."""
+    A newer revision cancels the build under way (its result would be stale); `ready` is called and
+    `built` emitted once a matcher is installed."""
+
+    built = Signal()
 
     def __init__(self, service: Callable[[], SuggestionService], ready: Callable[[], None], parent: QObject):
         super().__init__(parent)
@@ -102,6 +104,7 @@ class MatcherBuild(QObject):
         service = self.service()
         if self._key is not None and self._key[0] == id(service) and service.terms.install(matcher):
             self.ready()
+            self.built.emit()
         else:
             self.start()  # the vocabulary (or the session) changed while it was built: build the newer one
 
