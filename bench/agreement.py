@@ -203,7 +203,7 @@ def bench_agreement(documents: int = 10_000, runs: int = 3, keep: str = "") -> N
             t = statistics.median(times)
             aim = f"   aim ≤ {AIM:g} s: {'met' if t <= AIM else 'NOT met'}" if name.startswith("agreement") else ""
             print(
-                f"  {name:<16} {t:7.3f} s ({min(times):.3f}–{max(times):.3f})  {t / base:6.1f}× read_sqlite3{aim}",
+                f"  {name:<16} {t:7.3f} s ({min(times):.3f}–{max(times):.3f})  {t / base:6.2f}× read_sqlite3{aim}",
                 flush=True,
             )
 
