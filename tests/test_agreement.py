@@ -317,6 +317,13 @@ def test_choices_the_codebook_no_longer_offers_compare_as_stored_in_the_narrow_r
     _narrow_report_with_choices_off_the_codebook(project[0])
 
 
+def test_many_choices_off_the_codebook_are_read_again_by_one_scan(project, monkeypatch):
+    from curator.core import agreement_read
+
+    monkeypatch.setattr(agreement_read, "REREAD_ALL", 0)
+    _narrow_report_with_choices_off_the_codebook(project[0])
+
+
 def test_the_narrow_read_on_postgresql(seeded_postgres_url):
     """The same on PostgreSQL: its CASE of integer codes, the term labels' CASE and the subqueries."""
     session = open_session(seeded_postgres_url)

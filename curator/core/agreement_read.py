@@ -91,7 +91,9 @@ def read_scoped(
     )
     db = Claim._meta.database
     rows = db.execute(query).fetchall()
-    unknown = _decode_unknown(db, rows, fields, codes)  # claim id -> its values, where a choice is off the codebook
+    unknown = _decode_unknown(
+        db, rows, fields, codes, where
+    )  # claim id -> its values, where a choice is off the codebook
     roles = _roles(db, where if visible is not None else None)
     # a claim without a reviewer, or of one without a name, is nobody's extraction
     named = {rid: name for rid, name in db.execute(Reviewer.select(Reviewer.id, Reviewer.name)) if name}
@@ -137,6 +139,7 @@ def read_scoped(
 
 
 OFF_CODEBOOK = -1  # the code of a stored choice the codebook no longer offers (read again as it is stored)
+REREAD_ALL = 5_000  # more claims than this with such a choice: their values are read by one scan, not by id
 
 
 def choice_codes(fields: list) -> dict[int, dict[str, int]]:
@@ -157,24 +160,31 @@ def _coded(column, codes: dict[str, int] | None):
     return peewee.Case(peewee.fn.COALESCE(column, ""), [("", 0), *codes.items()], OFF_CODEBOOK)
 
 
-def _decode_unknown(db, rows: list, fields: list, codes: dict[int, dict[str, int]]) -> dict[int, tuple]:
+def _decode_unknown(db, rows: list, fields: list, codes: dict[int, dict[str, int]], where) -> dict[int, tuple]:
     """Claim id -> its values, for the claims with a choice off the codebook: each such value gets a code of
     its own below OFF_CODEBOOK (equal values, equal codes), so coded values compare as the stored ones do."""
-    ids = [r[0] for r in rows if OFF_CODEBOOK in r[5:]]
-    if not ids:
+    coded = {r[0]: r[5:] for r in rows if OFF_CODEBOOK in r[5:]}
+    if not coded:
         return {}
+    ids = list(coded)
     more: dict[int, dict[str, int]] = {i: {} for i in codes}
     out = {}
     columns = [Claim._meta.fields[f.key] for f in fields]
-    coded = {r[0]: r[5:] for r in rows if r[0] in set(ids)}
-    for at in range(0, len(ids), 500):  # bound ids in batches: SQLite limits the parameters of a statement
-        for claim_id, *raw in db.execute(Claim.select(Claim.id, *columns).where(Claim.id.in_(ids[at : at + 500]))):
-            values = list(coded[claim_id])
-            for i, value in enumerate(values):
-                if i in codes and value == OFF_CODEBOOK:
-                    own = more[i]
-                    values[i] = own.setdefault(raw[i], OFF_CODEBOOK - 1 - len(own))
-            out[claim_id] = tuple(values)
+    if len(ids) > REREAD_ALL:  # a renamed choice on most claims: one more scan, not hundreds of batches
+        found = (r for r in db.execute(Claim.select(Claim.id, *columns).where(where)) if r[0] in coded)
+    else:  # bound ids in batches: SQLite limits the parameters of a statement
+        found = (
+            r
+            for at in range(0, len(ids), 500)
+            for r in db.execute(Claim.select(Claim.id, *columns).where(Claim.id.in_(ids[at : at + 500])))
+        )
+    for claim_id, *raw in found:
+        values = list(coded[claim_id])
+        for i, value in enumerate(values):
+            if i in codes and value == OFF_CODEBOOK:
+                own = more[i]
+                values[i] = own.setdefault(raw[i], OFF_CODEBOOK - 1 - len(own))
+        out[claim_id] = tuple(values)
     return out
 
 
