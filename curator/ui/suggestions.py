@@ -63,8 +63,12 @@ class MatcherBuild(QObject):
         return self._future is not None
 
     def start(self) -> bool:
-        """Build the matcher if the vocabulary's has not been built; True when it is ready already."""
+        """Build the matcher if the vocabulary's has not been built; True when it is ready already.
+        A session closed meanwhile (another project opened, the window closing) builds nothing."""
         service = self.service()
+        if not service.session.is_current():
+            self._cancel.set()
+            return False
         revision = service.terms.stale_revision()
         if revision is None:
             return True
@@ -102,6 +106,8 @@ class MatcherBuild(QObject):
         except Exception:  # noqa: BLE001 - the next suggestion builds it on this thread, and says why
             return
         service = self.service()
+        if not service.session.is_current():
+            return  # built for a session that is closed now: of no use, and its database is gone
         if self._key is not None and self._key[0] == id(service) and service.terms.install(matcher):
             self.ready()
             self.built.emit()
