@@ -11,7 +11,8 @@ ones curator/io/pdf_text.py applies to the glyphs:
   is a word hyphenated at the line end: the hyphen is dropped and the word joined (any other hyphen
   ending a line is kept and the next line joined without a space: "Smith-" / "Jones"). reportlab can only
   draw a hard "-" (it cannot mark a PDFium soft hyphen), and PDFium cannot tell the two apart at a
-  line end either, so a compound broken after its own hyphen ("well-" / "known") loses it too;
+  line end either: a compound broken after its own hyphen ("double-" / "blind") keeps it only when
+  the document writes the compound with its hyphen inside a line elsewhere and never as one word;
 - at a column or page boundary the text goes on with a space (a sentence crossing it reads whole),
   unless the text before ends a sentence (. ! ? :), then a new paragraph starts;
 - presentation forms (ﬁ, ﬂ, ﬀ, ﬃ, ﬄ, ﬅ, ﬆ and the rest of U+FB00–FB4F) are folded by NFKC;
@@ -22,6 +23,7 @@ ones curator/io/pdf_text.py applies to the glyphs:
 from __future__ import annotations
 
 import io
+import re
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
@@ -230,8 +232,30 @@ def _hyphenated(before: str, after: str) -> bool:
     return len(before) >= 2 and before.endswith("-") and before[-2].isalpha() and after[:1].islower()
 
 
+def _word_sets(pages) -> tuple[set[str], set[str]]:
+    """The compounds the pages write with their hyphen inside a line, and the words they write whole."""
+    hyphenated, joined = set(), set()
+    for spec in map(_as_spec, pages):
+        for lines in spec.columns:
+            for line in lines:
+                for word in re.findall(r"[^\W\d_]+(?:-[^\W\d_]+)*", fold_forms(line)):
+                    (hyphenated if "-" in word else joined).add(word.lower())
+    return hyphenated, joined
+
+
+def _keeps_hyphen(before: str, after: str, words: tuple[set[str], set[str]]) -> bool:
+    head = re.search(r"[^\W\d_]+(?:-[^\W\d_]+)*$", before[:-1])
+    tail = re.match(r"[^\W\d_]+", after)
+    if head is None or tail is None:
+        return False
+    compound = f"{head.group()}-{tail.group()}".lower()
+    return compound in words[0] and compound.replace("-", "") not in words[1]
+
+
 def known_text(pages) -> str:
     """The canonical text for `pages`: the rules in the module docstring, chrome left out."""
+    pages = list(pages)
+    words = _word_sets(pages)
     paragraphs: list[str] = []
     current = ""
     at_boundary = False  # the next line starts a new column or page
@@ -250,7 +274,7 @@ def known_text(pages) -> str:
                 elif at_boundary and current.endswith(_TERMINAL):
                     paragraphs.append(current)
                     current = line
-                elif _hyphenated(current, line):
+                elif _hyphenated(current, line) and not _keeps_hyphen(current, line, words):
                     current = current[:-1] + line
                 elif current.endswith("-") and len(current) >= 2 and current[-2].isalnum():
                     current += line  # a hyphen kept at a line end ("Smith-" / "Jones") joins without a space

@@ -276,3 +276,21 @@ def test_the_pages_text_in_one_call_reads_as_one_call_per_character(tmp_path, mo
     slow = [read_pdf(f.read_bytes(), f.name) for f in files]
     for a, b in zip(fast, slow, strict=True):
         assert a["text"] == b["text"] and a["pages"].to_bytes() == b["pages"].to_bytes()
+
+
+def test_a_compound_broken_after_its_own_hyphen_keeps_it_when_the_document_writes_it_so(tmp_path):
+    # PDFium reports a compound's own hyphen at a line end as a hyphen, like a typesetter's: the
+    # document's own spelling elsewhere decides ("double-blind" inside a line, never "doubleblind")
+    lines = [
+        "Two double-blind trials were run in",
+        "clinics; several other double-",
+        "blind studies agreed. The micro-",
+        "biome of each microbiome donor was",
+        "sampled, and the hyphen-",
+        "ated word has no other spelling.",
+    ]
+    specs = [page(lines)]
+    doc = read_document(make_pdf(tmp_path / "compounds.pdf", specs))
+    assert doc.text == known_text(specs)
+    assert "several other double-blind studies" in doc.text
+    assert "The microbiome of each" in doc.text and "hyphenated word" in doc.text

@@ -17,8 +17,11 @@ the same ones tests/pdf_maker.py's known_text() states:
 - lines of a paragraph join with " "; a gap over 1.5 × the page's usual line pitch is "\\n\\n";
   at a column or page boundary the text goes on with " " unless it ended a sentence;
 - a hyphen (PDFium's soft hyphen, or a hard "-" after a letter) ending a line before a lowercase
-  letter is dropped and the word joined: it has no canonical character. Another hyphen at a line
-  end is kept and the line joined without a space ("Smith-" / "Jones");
+  letter is dropped and the word joined: it has no canonical character — unless the document itself
+  writes that compound with its hyphen elsewhere and never without ("double-" / "blind" where
+  "double-blind" stands on a line of its own: PDFium reports a compound's own hyphen at a line end
+  as a hyphen too). Another hyphen at a line end is kept and the line joined without a space
+  ("Smith-" / "Jones");
 - spaces, joins and breaks stand on no page (NO_PAGE); presentation forms are folded by NFKC and
   each resulting character gets the glyph's box.
 """
@@ -250,6 +253,11 @@ def reading_order(lines: list[Line]) -> list[tuple[Line, str]]:
 # ---- the canonical text ------------------------------------------------------------------------
 
 
+_WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")  # words, a compound's hyphens kept inside
+_LAST_WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*$")
+_FIRST_WORD = re.compile(r"[^\W\d_]+")
+
+
 class TextBuilder:
     """Appends lines of pages into one canonical text and its per-character pages and boxes."""
 
@@ -259,6 +267,9 @@ class TextBuilder:
         self.boxes = array("f")
         self.prev: Line | None = None
         self.prev_page = 0
+        self.queue: list[tuple[Line, int, str]] = []  # the whole text is read before any hyphen is decided
+        self.hyphenated: set[str] = set()  # compounds the document writes with their hyphen inside a line
+        self.joined: set[str] = set()  # and words it writes whole
 
     def _emit(self, line: Line, page: int, drop_last: bool) -> None:
         text, boxes = line.text, line.boxes
@@ -274,10 +285,24 @@ class TextBuilder:
         self.boxes.extend(array("f", [0.0] * (4 * len(sep))))
 
     def add(self, line: Line, page: int, join: str) -> None:
+        self.queue.append((line, page, join))
+        for word in _WORD.findall(line.text):
+            (self.hyphenated if "-" in word else self.joined).add(word.lower())
+
+    def _keeps_hyphen(self, prev: Line, line: Line) -> bool:
+        """Whether a line-end hyphen is the compound's own: the document writes it so, never whole."""
+        head = _LAST_WORD.search(prev.text[:-1])
+        tail = _FIRST_WORD.match(line.text)
+        if head is None or tail is None:
+            return False
+        compound = f"{head.group()}-{tail.group()}".lower()
+        return compound in self.hyphenated and compound.replace("-", "") not in self.joined
+
+    def _place(self, line: Line, page: int, join: str) -> None:
         prev = self.prev
         if prev is not None:
             first = line.text[:1]
-            if join != "para" and prev.hyphen_end and first.islower():
+            if join != "para" and prev.hyphen_end and first.islower() and not self._keeps_hyphen(prev, line):
                 self._emit(prev, self.prev_page, drop_last=True)
             else:
                 self._emit(prev, self.prev_page, drop_last=False)
@@ -288,6 +313,9 @@ class TextBuilder:
         self.prev, self.prev_page = line, page
 
     def finish(self, page_sizes: list[tuple[float, float]]) -> tuple[str, PageLayout]:
+        for line, page, join in self.queue:
+            self._place(line, page, join)
+        self.queue = []
         if self.prev is not None:
             self._emit(self.prev, self.prev_page, drop_last=False)
             self.prev = None
