@@ -1,10 +1,9 @@
 """Where a PDF document's claims and characters stand on its pages, fast enough to ask per paint
 and per mouse move. Pure Python (no Qt): the Page view draws from it and its tests check it.
 
-PageLayout answers for the whole document (offset_at walks every character: ≈ 0.1 s on a 300-page
-book, too slow for a drag); here each page's run of offsets is found once (a C-speed search over
-the page numbers' bytes) and questions are asked of that run only. It assumes, as the import makes
-it, that a page's characters are one run of the canonical text (pages in reading order).
+Each page's run of offsets is found once (PageLayout.page_ranges) and questions are asked of that
+run only: PageLayout.offset_at over the whole document takes ≈ 0.1 s on a 300-page book, too slow for
+a drag. A page's characters are one run of the canonical text, as the import makes them.
 """
 
 from __future__ import annotations
@@ -20,49 +19,6 @@ class PageClaim(NamedTuple):
     box: Box  # points, top-left origin
     start: int
     end: int
-
-
-def page_ranges(layout: PageLayout) -> list[tuple[int, int]]:
-    """For each page, (first offset on it, last + 1); (n, n) for a page without characters.
-
-    numpy (there already, for the agreement statistics) finds every page's first and last character in
-    one C pass over the page numbers, in any order; a search per page took a second on a 300-page book."""
-    import numpy
-
-    pages = numpy.frombuffer(layout.char_pages.tobytes(), dtype=numpy.uint16)
-    n = len(pages)
-    on_page = numpy.nonzero(pages != NO_PAGE)[0]
-    numbers = pages[on_page]
-    out = [(n, n)] * layout.page_count
-    if len(on_page):
-        seen, first_at = numpy.unique(numbers, return_index=True)
-        _, last_from_end = numpy.unique(numbers[::-1], return_index=True)
-        for page, first, back in zip(seen.tolist(), first_at.tolist(), last_from_end.tolist()):
-            if page < layout.page_count:
-                out[page] = (int(on_page[first]), int(on_page[len(numbers) - 1 - back]) + 1)
-    return out
-
-
-def offset_near(layout: PageLayout, span: tuple[int, int], page: int, x: float, y: float) -> int | None:
-    """PageLayout.offset_at, asked of one page's run of offsets only."""
-    pages, b = layout.char_pages, layout.char_boxes
-    best, best_key = None, None
-    for i in range(*span):
-        if pages[i] != page:
-            continue
-        x0, y0, x1, y1 = b[4 * i], b[4 * i + 1], b[4 * i + 2], b[4 * i + 3]
-        dy = 0.0 if y0 <= y <= y1 else min(abs(y - y0), abs(y - y1))
-        dx = 0.0 if x0 <= x <= x1 else min(abs(x - x0), abs(x - x1))
-        key = (dy, dx)
-        if best_key is None or key < best_key:
-            best, best_key = i, key
-            if key == (0.0, 0.0):
-                break
-    if best is not None and best_key is not None and best_key[0] == 0.0:
-        x0, _, x1, _ = layout.box(best)
-        if x > (x0 + x1) / 2:  # past the middle of a glyph: the caret goes after it
-            return best + 1
-    return best
 
 
 def first_at_or_below(layout: PageLayout, span: tuple[int, int], page: int, y: float) -> int | None:
@@ -81,7 +37,7 @@ class PageClaims:
 
     def __init__(self, layout: PageLayout):
         self.layout = layout
-        self.ranges = page_ranges(layout)
+        self.ranges = layout.page_ranges()
         self.highlights: dict[int, tuple[int, int, int]] = {}  # claim id -> (start, end, type index)
         self._by_page: dict[int, list[PageClaim]] = {}
 
@@ -138,4 +94,4 @@ def selection_boxes(layout: PageLayout, span: tuple[int, int], page: int, start:
     return [box for p, box in layout.boxes_for(max(start, lo), min(end, hi)) if p == page]
 
 
-__all__ = ["NO_PAGE", "PageClaim", "PageClaims", "first_at_or_below", "offset_near", "page_ranges", "selection_boxes"]
+__all__ = ["NO_PAGE", "PageClaim", "PageClaims", "first_at_or_below", "selection_boxes"]

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import QAbstractScrollArea
 
 from curator.core.pages import PageLayout
 from curator.ui import claim_colours
-from curator.ui.page_boxes import PageClaims, first_at_or_below, offset_near, selection_boxes
+from curator.ui.page_boxes import PageClaims, first_at_or_below, selection_boxes
 
 GAP = 16  # pixels between pages and around them
 POINT_PX = 96 / 72  # zoom 1.0: a point is a 96-dpi pixel's 4/3
@@ -202,7 +202,7 @@ class PageView(QAbstractScrollArea):
         if where is None or self.claims is None:
             return None
         page, x, y = where
-        return offset_near(self.layout_, self.claims.ranges[page], page, x, y)
+        return self.layout_.offset_at(page, x, y, within=self.claims.ranges[page])
 
     def top_offset(self) -> int:
         """Where the Text view should open: the first character in reading order of those whose box is
