@@ -21,21 +21,18 @@ from __future__ import annotations
 import bisect
 
 from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QKeySequence, QPainter, QPen
+from PySide6.QtGui import QKeySequence, QPainter
 from PySide6.QtWidgets import QAbstractScrollArea
 
 from curator.core.pages import PageLayout
-from curator.ui import claim_colours
-from curator.ui.page_boxes import PageClaims, first_at_or_below, selection_boxes
+from curator.ui.page_boxes import PageClaims, first_at_or_below
+from curator.ui.page_paint import paint_message, paint_page
 
 GAP = 16  # pixels between pages and around them
 POINT_PX = 96 / 72  # zoom 1.0: a point is a 96-dpi pixel's 4/3
 ZOOM_RANGE = (0.25, 5.0)
 ZOOM_STEP = 1.2
 RENDER_PAUSE_MS = 150
-SELECTION_TINT = "#A8C8F0"
-FIND_TINT = "#FFE9A8"  # every match of the find bar
-FIND_CURRENT_TINT = "#FF9632"  # the current match: the reader's find colour
 EDGE_PX = 32  # a drag this near the top or bottom edge scrolls
 EDGE_STEP_MS = 30
 ZOOM_IN_KEYS = (QKeySequence("Ctrl+="), QKeySequence("Ctrl++"))
@@ -352,96 +349,10 @@ class PageView(QAbstractScrollArea):
             for page in self.visible_pages():
                 rect = self.page_rect(page)
                 if rect.intersects(clip):
-                    self._paint_page(painter, page, rect)
+                    paint_page(self, painter, page, rect)
         if self.message:
-            self._paint_message(painter)
+            paint_message(self, painter)
         painter.end()
-
-    def _paint_page(self, painter: QPainter, page: int, rect: QRectF) -> None:
-        self.painted_pages.append(page)
-        found = self.renderer.image(page) if self.renderer is not None else None
-        if found is not None:
-            scale, image = found
-            if abs(scale - self.render_scale()) > 1e-6:
-                painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, True)
-            painter.drawImage(rect, image)
-            painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, False)
-        else:
-            painter.fillRect(rect, QColor("#FFFFFF"))
-            error = self.renderer.page_errors.get(page) if self.renderer is not None else None
-            painter.setPen(QColor("#8A8A8A"))
-            words = f"Page {page + 1} cannot be drawn: {error}" if error else f"Page {page + 1}"
-            painter.drawText(rect, Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap, words)
-        self._paint_claims(painter, page)
-        self._paint_find_hits(painter, page)
-        if self.selection is not None and self.selection != self.find_current:  # a found match is the selection
-            painter.setCompositionMode(QPainter.CompositionMode.CompositionMode_Multiply)
-            for box in selection_boxes(self.layout_, self.claims.ranges[page], page, *self.selection):
-                painter.fillRect(self.box_rect(page, box), QColor(SELECTION_TINT))
-            painter.setCompositionMode(QPainter.CompositionMode.CompositionMode_SourceOver)
-        painter.setPen(QPen(QColor(0, 0, 0, 60), 1))
-        painter.drawRect(rect.adjusted(-0.5, -0.5, 0.5, 0.5))
-
-    def _paint_claims(self, painter: QPainter, page: int) -> None:
-        if self.claims is None:
-            return
-        boxes = self.claims.on_page(page)
-        if not boxes:
-            return
-        painter.setCompositionMode(QPainter.CompositionMode.CompositionMode_Multiply)
-        brushes: dict[int, object] = {}
-        chosen = []
-        for claim in boxes:
-            rect = self.box_rect(page, claim.box).adjusted(-1, -1, 1, 1)
-            self.painted.append((claim.claim_id, rect))
-            if claim.claim_id == self.selected:
-                chosen.append((claim, rect))
-                continue
-            brush = brushes.get(claim.type_index)
-            if brush is None:
-                brush = brushes[claim.type_index] = claim_colours.fill_brush(claim.type_index, False)
-            painter.fillRect(rect, brush)
-        for claim, rect in chosen:  # the selected claim: a deeper tint, then an outline in its hue
-            painter.fillRect(rect, QColor(claim_colours.mix(claim_colours.hue(claim.type_index), "#FFFFFF", 0.75)))
-        painter.setCompositionMode(QPainter.CompositionMode.CompositionMode_SourceOver)
-        for claim, rect in chosen:
-            painter.setPen(QPen(QColor(claim_colours.hue(claim.type_index)), 2))
-            painter.drawRect(rect)
-
-    def _paint_find_hits(self, painter: QPainter, page: int) -> None:
-        if not self.find_spans or self.claims is None:
-            return
-        lo, hi = self.claims.ranges[page]
-        first = max(0, bisect.bisect_left(self.find_spans, (lo, -1)) - 1)  # one may begin on the page before
-        last = bisect.bisect_left(self.find_spans, (hi, -1))
-        spans, current = list(self.find_spans[first:last]), []
-        if self.find_current is not None and self.find_current not in spans:  # past the counted ones
-            spans.append(self.find_current)
-        painter.setCompositionMode(QPainter.CompositionMode.CompositionMode_Multiply)
-        for span in spans:
-            for box in selection_boxes(self.layout_, self.claims.ranges[page], page, *span):
-                rect = self.box_rect(page, box).adjusted(-1, -1, 1, 1)
-                self.painted_hits.append((span, rect))
-                if span == self.find_current:
-                    current.append(rect)
-                else:
-                    painter.fillRect(rect, QColor(FIND_TINT))
-        for rect in current:
-            painter.fillRect(rect, QColor(FIND_CURRENT_TINT))
-        painter.setCompositionMode(QPainter.CompositionMode.CompositionMode_SourceOver)
-        painter.setPen(QPen(QColor("#C05A00"), 2))
-        for rect in current:
-            painter.drawRect(rect)
-
-    def _paint_message(self, painter: QPainter) -> None:
-        view = QRectF(self.viewport().rect())
-        box = QRectF(view.left() + 40, view.top() + 40, max(200.0, view.width() - 80), 90)
-        painter.fillRect(box, QColor("#FFF3C4"))
-        painter.setPen(QColor("#5A4A00"))
-        painter.drawRect(box)
-        painter.setPen(QColor("#1A1A1A"))
-        flags = Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap
-        painter.drawText(box.adjusted(12, 8, -12, -8), flags, self.message)
 
     # -- the mouse ------------------------------------------------------------------------------
     def mousePressEvent(self, event) -> None:  # noqa: N802
