@@ -27,7 +27,7 @@ from curator.core.claims import number_problem
 from curator.core.codebook import FormField
 from curator.core.records import TermInfo, TermRef
 from curator.ui.plain import plain_label, tooltip
-from curator.ui.reconcile_rows import EMPTY
+from curator.ui.reconcile_rows import EMPTY, term_identity
 from curator.ui.term_picker import TermPicker
 
 REF_ROLE = Qt.ItemDataRole.UserRole
@@ -38,11 +38,6 @@ HINTS = {
     "terms": "↑/↓ a term · Space ticks or unticks it · type below to add another codebook term · "
     "Enter keeps the ticked terms, Esc leaves them.",
 }
-
-
-def term_identity(ref: TermRef) -> tuple:
-    """Two reviewers' placings of one term are one checklist row."""
-    return (ref.term_id, "") if ref.term_id is not None else (None, ref.label.casefold())
 
 
 class _AddTerm(TermPicker):
@@ -244,4 +239,4 @@ class ValueEditor(QWidget):
         return True
 
 
-__all__ = ["TermChecklist", "ValueEditor", "term_identity"]
+__all__ = ["TermChecklist", "ValueEditor"]

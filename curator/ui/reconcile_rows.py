@@ -9,6 +9,7 @@ from typing import Any
 
 from curator.core.codebook import Codebook
 from curator.core.reconcile import MAY_RECONCILE, QUOTE, ConsensusDraft, FieldRow, ReconUnit
+from curator.core.records import TermRef
 from curator.core.team import DocumentTeamState
 
 EMPTY = "—"
@@ -100,6 +101,11 @@ def stale_words(unit: ReconUnit, labels: dict[str, str]) -> str:
     return f"Changed since reconciled — {'; '.join(what)}. To reconcile it again, {again}."
 
 
+def term_identity(ref: TermRef) -> tuple:
+    """Two reviewers' placings of one term are one checklist row."""
+    return (ref.term_id, "") if ref.term_id is not None else (None, ref.label.casefold())
+
+
 @dataclass
 class Choices:
     """The adjudicator's choices for one unit: per field whose value (`take`) or her own (`edits`)."""
@@ -142,6 +148,26 @@ class Choices:
         name = self.take.get(key)
         row = next(r for r in unit.fields if r.key == key)
         return row.values.get(name) if name else None
+
+    def terms_to_edit(self, unit: ReconUnit, role: str) -> tuple[list[TermRef], list[TermRef]]:
+        """(every term the reviewers gave in the role, the ones ticked when the editor opens): the
+        terms chosen so far, else those every reviewer gave."""
+        offered = [t for n in unit.reviewers for t in unit.claims[n].terms_for(role)]
+        if role in self.edits:
+            return offered, list(self.edits[role])
+        if self.take.get(role):
+            return offered, list(unit.claims[self.take[role]].terms_for(role))
+        sets = [{term_identity(t) for t in unit.claims[n].terms_for(role)} for n in unit.reviewers]
+        return offered, [t for t in offered if all(term_identity(t) in ids for ids in sets)]
+
+    def value_to_edit(self, unit: ReconUnit, row: FieldRow, kind: str) -> Any:
+        """What the editor of a value field opens with: the value chosen so far; for a text nothing
+        chosen yet, the first reviewer's words, so an edit amends them (an empty editor turned one stray
+        key and Ctrl+Enter into both reviewers' notes lost)."""
+        value = self.value(unit, row.key)
+        if value in (None, "") and kind in ("text", "longtext") and row.key not in self.edits:
+            value = next((row.values[n] for n in unit.reviewers if row.values.get(n)), value)
+        return value
 
     def undecided(self, unit: ReconUnit) -> list[str]:
         """Labels of the differing fields with no value chosen yet."""

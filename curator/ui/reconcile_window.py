@@ -42,7 +42,7 @@ from curator.core.reconcile_commands import DecideUnmatched, ReconcileUnit
 from curator.core.records import Changes
 from curator.core.session import Session
 from curator.ui.plain import plain_label, tooltip
-from curator.ui.reconcile_edit import ValueEditor, term_identity
+from curator.ui.reconcile_edit import ValueEditor
 from curator.ui.reconcile_prompts import ask_unsaved
 from curator.ui.reconcile_rows import (
     EMPTY,
@@ -401,22 +401,11 @@ class ReconcileWindow(QDialog):
         f = session.codebook.field(row.key)
         choices = self.choices_for(unit)
         if f.kind == "terms":
-            offered = [t for n in unit.reviewers for t in unit.claims[n].terms_for(row.key)]
-            if row.key in choices.edits:
-                ticked = list(choices.edits[row.key])
-            elif choices.take.get(row.key):
-                ticked = list(unit.claims[choices.take[row.key]].terms_for(row.key))
-            else:  # nothing chosen yet: the terms every reviewer gave
-                sets = [{term_identity(t) for t in unit.claims[n].terms_for(row.key)} for n in unit.reviewers]
-                ticked = [t for t in offered if all(term_identity(t) in ids for ids in sets)]
+            offered, ticked = choices.terms_to_edit(unit, row.key)
             vocabulary = session.terms.for_role(row.key)
             target = self.editor.start_terms(f, offered, ticked, vocabulary, frozenset(session.terms.usage_counts()))
         else:
-            value = choices.value(unit, row.key)
-            if value in (None, "") and f.kind in ("text", "longtext") and row.key not in choices.edits:
-                # nothing chosen yet: start from the first reviewer's words, so an edit amends them
-                # (an empty editor turned one stray key and Ctrl+Enter into both reviewers' notes lost)
-                value = next((row.values[n] for n in unit.reviewers if row.values.get(n)), value)
+            value = choices.value_to_edit(unit, row, f.kind)
             text = value_text(session.codebook, row.key, value) if value not in (None, "") else ""
             target = self.editor.start(f, value, text)
         self.editing = row.key
