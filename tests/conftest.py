@@ -290,3 +290,17 @@ def seeded_postgres_url(postgres_server, seeded_postgres_template):
     """The URL of the test's own copy of the seeded template database; dropped afterwards."""
     with pg_server.fresh_database(postgres_server, template=seeded_postgres_template) as url:
         yield url
+
+
+def assign_two_extractors(session, extractors=("Ann Extractor", "Ben Extractor"), adjudicator="Ada Adjudicator"):
+    """Seed 002 assigned to two extractors, with an adjudicator; the session's reviewer (the lead)
+    stays the one acting. Returns the document's id."""
+    lead = session.reviewer.name
+    for name in (*extractors, adjudicator):
+        session.use_reviewer(name)
+    session.use_reviewer(lead)
+    team = session.team
+    team.set_role(team.reviewer_named(adjudicator).id, "adjudicator")
+    doc = doc_id_by_file(session, "002")
+    team.assign(doc, [team.reviewer_named(name).id for name in extractors])
+    return doc

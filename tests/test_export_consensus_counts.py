@@ -11,7 +11,7 @@ from curator.core.reconcile import ConsensusDraft
 from curator.core.reconcile_commands import ReconcileUnit
 from curator.core.records import ClaimDraft, TermRef
 from curator.io.xlsx_export import export_xlsx
-from tests.conftest import doc_id_by_file
+from tests.conftest import assign_two_extractors
 
 pytestmark = pytest.mark.both_backends
 
@@ -27,14 +27,8 @@ def _term(session, role, label):
 def reconciled(session):
     """Seed 002: Ann and Ben each claim the same passage (multiple sclerosis × probiotics, benefit) and one
     passage only one of them saw; Ada reconciles the shared one."""
-    lead = session.reviewer.name
-    for name in (ANN, BEN, ADA):
-        session.use_reviewer(name)
-    session.use_reviewer(lead)
+    doc = assign_two_extractors(session, (ANN, BEN), ADA)
     team = session.team
-    team.set_role(team.reviewer_named(ADA).id, "adjudicator")
-    doc = doc_id_by_file(session, "002")
-    team.assign(doc, [team.reviewer_named(ANN).id, team.reviewer_named(BEN).id])
     terms = (_term(session, "condition", "Multiple sclerosis"), _term(session, "intervention", "Probiotics"))
     values = {"claim_type": "association", "direction": "benefit"}
     for name, start in ((ANN, 2000), (BEN, 2004)):

@@ -10,7 +10,7 @@ from curator.core.models import ConsensusSource, ReconciliationDecision
 from curator.core.reconcile import MEMBER, QUOTE, ConsensusDraft, ReconUnit, Source
 from curator.core.reconcile_commands import DecideUnmatched, ReconcileUnit
 from curator.core.records import ClaimDraft, TermRef
-from tests.conftest import doc_id_by_file
+from tests.conftest import assign_two_extractors, doc_id_by_file
 
 pytestmark = pytest.mark.both_backends
 
@@ -27,14 +27,8 @@ def claim(session, reviewer, start, end, terms=(), **values):
 @pytest.fixture
 def dual(session):
     """Seed 002 extracted by Ann and Ben (both done); Ada adjudicates. The session's reviewer leads."""
-    lead = session.reviewer.name
-    for name in (ANN, BEN, ADA):
-        session.use_reviewer(name)
-    session.use_reviewer(lead)
+    doc = assign_two_extractors(session, (ANN, BEN), ADA)
     team = session.team
-    team.set_role(team.reviewer_named(ADA).id, "adjudicator")
-    doc = doc_id_by_file(session, "002")
-    team.assign(doc, [team.reviewer_named(ANN).id, team.reviewer_named(BEN).id])
     ms = next(t for t in session.terms.for_role("condition") if t.label == "Multiple sclerosis")
     c = {
         "ann": claim(

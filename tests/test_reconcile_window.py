@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from curator.core.reconcile import MEMBER, QUOTE, Source
 from curator.core.records import ClaimDraft, TermRef
 from curator.ui.reconcile_window import FIELD
-from tests.conftest import doc_id_by_file
+from tests.conftest import assign_two_extractors, doc_id_by_file
 
 ANN, BEN, ADA = "Ann Extractor", "Ben Extractor", "Ada Adjudicator"
 BASE = 2000  # where the claims' quotes start in seed 002
@@ -32,14 +32,8 @@ def condition(session, label: str) -> TermRef:
 def dual_extraction(session, done=(ANN, BEN), terms=False):
     """Seed 002 assigned to Ann and Ben, who both claim one passage (differing in type, direction and
     statement) and one passage each that the other has not; Ada adjudicates. Ends as Ada."""
-    lead = session.reviewer.name
-    for name in (ANN, BEN, ADA):
-        session.use_reviewer(name)
-    session.use_reviewer(lead)
+    doc = assign_two_extractors(session, (ANN, BEN), ADA)
     team = session.team
-    team.set_role(team.reviewer_named(ADA).id, "adjudicator")
-    doc = doc_id_by_file(session, "002")
-    team.assign(doc, [team.reviewer_named(ANN).id, team.reviewer_named(BEN).id])
     c = {
         "ann": claim(
             session,
