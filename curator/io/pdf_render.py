@@ -159,6 +159,11 @@ class RenderWorker:
             self._fail(self._death_words())
             out.append(("failed", None, self.failure))
             return out
+        if not self.process.is_alive():  # dead though its pipe has not reported the end (seen once in a
+            # full CI run): the watchdog's next look (every 0.5 s) says so instead of waiting forever
+            self._fail(self._death_words())
+            out.append(("failed", None, self.failure))
+            return out
         late = self.late()
         if late:
             self._fail(f"a page took more than {self.limits.wall_seconds:g} s to draw")
